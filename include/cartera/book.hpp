@@ -1,0 +1,122 @@
+#pragma once
+/// \file book.hpp
+/// The customer book: customers, managers and their events as columnar tables.
+///
+/// Tables are plain structs of columns that the caller fills; an optional column is left
+/// empty (size 0). A `book` takes the tables, validates every value (an error names the
+/// table, the column, the row and the value) and then owns them, read-only, with every
+/// event table sorted by customer and day so that each customer's events are one
+/// contiguous run (`*_offsets()`). Row numbers in error messages are the input rows.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "cartera/calendar.hpp"
+#include "cartera/columns.hpp"
+
+namespace cartera {
+
+/// One row per customer; the row is the customer's dense index.
+struct customer_table {
+  id_index id;             ///< external ids
+  int_column since;        ///< optional: first day as a customer (tenure); no_day if unknown
+  categorical region;      ///< optional
+  int_column manager;      ///< optional: current manager (row in managers), -1 if none
+};
+
+/// One row per account manager.
+struct manager_table {
+  id_index id;             ///< external ids
+  categorical region;      ///< optional
+  int_column capacity;     ///< optional: most customers in the portfolio (default 100)
+  real_column time_budget; ///< optional: minutes per period for proactive work
+};
+
+/// One row per purchase (an invoice, an order, a contract signed).
+struct transaction_table {
+  int_column customer;     ///< row in customers
+  int_column day;
+  real_column amount;      ///< revenue, finite and >= 0 (net returns beforehand)
+  real_column margin;      ///< optional: contribution margin, finite, any sign
+  categorical product;     ///< optional: product or area bought
+  flag_column proactive;   ///< optional: 1 when the sale followed our initiative
+};
+
+/// One row per contact between the company and a customer, on any channel.
+struct interaction_table {
+  int_column customer;     ///< row in customers
+  int_column manager;      ///< optional: row in managers, -1 when no manager took part
+  int_column day;
+  categorical channel;     ///< visit, call, video, email, branch, digital, event...
+  flag_column proactive;   ///< optional: 1 when we initiated it, 0 when the customer did
+  flag_column relational;  ///< optional: 1 for a relational contact, 0 for a transactional one
+  flag_column two_way;     ///< optional: 1 when the customer answered (a conversation)
+};
+
+/// One row per complaint.
+struct complaint_table {
+  int_column customer;     ///< row in customers
+  int_column opened;       ///< day opened
+  int_column resolved;     ///< optional: day resolved, no_day while open
+  flag_column first_contact; ///< optional: 1 when resolved at the first contact
+};
+
+/// One row per referral: a customer who brought another.
+struct referral_table {
+  int_column referrer;     ///< row in customers
+  int_column referred;     ///< row in customers
+  int_column day;
+};
+
+/// Validated, immutable customer book. Copy is cheap to avoid by moving; every accessor
+/// is const and thread-safe.
+class book {
+ public:
+  /// Validates and takes the tables. Throws invalid_input (unknown_id for a reference to a
+  /// row that does not exist) naming the table, column, row and value of the first problem.
+  explicit book(customer_table customers, manager_table managers = {},
+                transaction_table transactions = {}, interaction_table interactions = {},
+                complaint_table complaints = {}, referral_table referrals = {});
+
+  [[nodiscard]] const customer_table& customers() const noexcept { return customers_; }
+  [[nodiscard]] const manager_table& managers() const noexcept { return managers_; }
+  [[nodiscard]] const transaction_table& transactions() const noexcept { return transactions_; }
+  [[nodiscard]] const interaction_table& interactions() const noexcept { return interactions_; }
+  [[nodiscard]] const complaint_table& complaints() const noexcept { return complaints_; }
+  /// Referrals, sorted by referrer and day.
+  [[nodiscard]] const referral_table& referrals() const noexcept { return referrals_; }
+
+  [[nodiscard]] index_t customer_count() const noexcept { return customers_.id.size(); }
+  [[nodiscard]] index_t manager_count() const noexcept { return managers_.id.size(); }
+
+  /// Customer c's transactions are rows [offsets[c], offsets[c + 1]) of transactions().
+  [[nodiscard]] std::span<const std::int64_t> transaction_offsets() const noexcept { return transaction_offsets_; }
+  /// Customer c's interactions are rows [offsets[c], offsets[c + 1]) of interactions().
+  [[nodiscard]] std::span<const std::int64_t> interaction_offsets() const noexcept { return interaction_offsets_; }
+  /// Customer c's complaints are rows [offsets[c], offsets[c + 1]) of complaints().
+  [[nodiscard]] std::span<const std::int64_t> complaint_offsets() const noexcept { return complaint_offsets_; }
+  /// Referrals given by customer c are rows [offsets[c], offsets[c + 1]) of referrals().
+  [[nodiscard]] std::span<const std::int64_t> referral_offsets() const noexcept { return referral_offsets_; }
+
+  /// The first and last day found in any event table (no_day when there are no events).
+  [[nodiscard]] day_t first_day() const noexcept { return first_day_; }
+  [[nodiscard]] day_t last_day() const noexcept { return last_day_; }
+
+ private:
+  customer_table customers_;
+  manager_table managers_;
+  transaction_table transactions_;
+  interaction_table interactions_;
+  complaint_table complaints_;
+  referral_table referrals_;
+  std::vector<std::int64_t> transaction_offsets_;
+  std::vector<std::int64_t> interaction_offsets_;
+  std::vector<std::int64_t> complaint_offsets_;
+  std::vector<std::int64_t> referral_offsets_;
+  day_t first_day_ = no_day;
+  day_t last_day_ = no_day;
+};
+
+}  // namespace cartera

@@ -1,0 +1,11 @@
+#pragma once
+/// \file cartera.hpp
+/// Umbrella header: the whole public API of cartera.
+
+#include "cartera/book.hpp"
+#include "cartera/calendar.hpp"
+#include "cartera/columns.hpp"
+#include "cartera/error.hpp"
+#include "cartera/execution.hpp"
+#include "cartera/synthetic.hpp"
+#include "cartera/value.hpp"

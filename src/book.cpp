@@ -1,0 +1,225 @@
+#include "cartera/book.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "grouping.hpp"
+
+namespace cartera {
+namespace {
+
+std::string text_of(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", value);
+  return buffer;
+}
+
+// Checks the columns of one table against its row count; every failure names the table,
+// the column, the row and the value.
+class table_check {
+ public:
+  table_check(std::string table, std::int64_t rows) : table_(std::move(table)), rows_(rows) {}
+
+  template <typename Column>
+  [[nodiscard]] bool length(const Column& column, const char* name, bool required) const {
+    const auto size = static_cast<std::int64_t>(column.size());
+    if (size == 0 && !required) return false;
+    if (size != rows_) {
+      throw invalid_input({table_, name, -1, std::to_string(size) + " rows"},
+                          size == 0 ? "missing required column"
+                                    : "column length differs from the table's " + std::to_string(rows_) + " rows");
+    }
+    return true;
+  }
+
+  void references(const int_column& column, const char* name, bool required, index_t targets,
+                  const char* target_table) const {
+    if (!length(column, name, required)) return;
+    for (std::int64_t row = 0; row < rows_; ++row) {
+      const index_t value = column[row];
+      if (value == no_index && !required) continue;
+      if (value < 0 || value >= targets) {
+        throw unknown_id({table_, name, row, std::to_string(value)},
+                         std::string("no such row in ") + target_table + " (" + std::to_string(targets) + " rows)");
+      }
+    }
+  }
+
+  void days(const int_column& column, const char* name, bool required, bool may_be_missing = false) const {
+    if (!length(column, name, required)) return;
+    for (std::int64_t row = 0; row < rows_; ++row) {
+      const day_t value = column[row];
+      if (value == no_day && may_be_missing) continue;
+      if (value < first_valid_day || value > last_valid_day) {
+        throw invalid_input({table_, name, row, std::to_string(value)},
+                            "day out of range (1900-01-01..2199-12-31 as days since 1970-01-01)");
+      }
+    }
+  }
+
+  void reals(const real_column& column, const char* name, bool required, bool non_negative) const {
+    if (!length(column, name, required)) return;
+    for (std::int64_t row = 0; row < rows_; ++row) {
+      const double value = column[row];
+      if (!std::isfinite(value)) throw invalid_input({table_, name, row, text_of(value)}, "not a finite number");
+      if (non_negative && value < 0) throw invalid_input({table_, name, row, text_of(value)}, "negative");
+    }
+  }
+
+  void counts(const int_column& column, const char* name) const {
+    if (!length(column, name, false)) return;
+    for (std::int64_t row = 0; row < rows_; ++row) {
+      if (column[row] < 0) throw invalid_input({table_, name, row, std::to_string(column[row])}, "negative");
+    }
+  }
+
+  void flags(const flag_column& column, const char* name) const {
+    if (!length(column, name, false)) return;
+    for (std::int64_t row = 0; row < rows_; ++row) {
+      if (column[row] > 1) throw invalid_input({table_, name, row, std::to_string(column[row])}, "a flag must be 0 or 1");
+    }
+  }
+
+  void categories(const categorical& column, const char* name, bool required) const {
+    if (!length(column.codes, name, required)) return;
+    const auto count = static_cast<index_t>(column.categories.size());
+    for (std::int64_t row = 0; row < rows_; ++row) {
+      const index_t code = column.codes[row];
+      if (code < no_index || code >= count) {
+        throw invalid_input({table_, name, row, std::to_string(code)},
+                            "category code out of range (" + std::to_string(count) + " categories)");
+      }
+    }
+  }
+
+  [[nodiscard]] const std::string& table() const noexcept { return table_; }
+
+ private:
+  std::string table_;
+  std::int64_t rows_;
+};
+
+void check(const customer_table& t, index_t managers) {
+  const table_check c("customers", t.id.size());
+  c.days(t.since, "since", false, true);
+  c.categories(t.region, "region", false);
+  c.references(t.manager, "manager", false, managers, "managers");
+}
+
+void check(const manager_table& t) {
+  const table_check c("managers", t.id.size());
+  c.categories(t.region, "region", false);
+  c.counts(t.capacity, "capacity");
+  c.reals(t.time_budget, "time_budget", false, true);
+}
+
+void check(const transaction_table& t, index_t customers) {
+  const table_check c("transactions", t.customer.size());
+  c.references(t.customer, "customer", true, customers, "customers");
+  c.days(t.day, "day", true);
+  c.reals(t.amount, "amount", true, true);
+  c.reals(t.margin, "margin", false, false);
+  c.categories(t.product, "product", false);
+  c.flags(t.proactive, "proactive");
+}
+
+void check(const interaction_table& t, index_t customers, index_t managers) {
+  const table_check c("interactions", t.customer.size());
+  c.references(t.customer, "customer", true, customers, "customers");
+  c.references(t.manager, "manager", false, managers, "managers");
+  c.days(t.day, "day", true);
+  c.categories(t.channel, "channel", true);
+  c.flags(t.proactive, "proactive");
+  c.flags(t.relational, "relational");
+  c.flags(t.two_way, "two_way");
+}
+
+void check(const complaint_table& t, index_t customers) {
+  const table_check c("complaints", t.customer.size());
+  c.references(t.customer, "customer", true, customers, "customers");
+  c.days(t.opened, "opened", true);
+  c.days(t.resolved, "resolved", false, true);
+  c.flags(t.first_contact, "first_contact");
+  for (Eigen::Index row = 0; row < t.resolved.size(); ++row) {
+    if (t.resolved[row] != no_day && t.resolved[row] < t.opened[row]) {
+      throw invalid_input({c.table(), "resolved", row, format_day(t.resolved[row])},
+                          "resolved before it was opened (" + format_day(t.opened[row]) + ")");
+    }
+  }
+  for (Eigen::Index row = 0; row < t.first_contact.size(); ++row) {
+    if (t.first_contact[row] != 0 && (t.resolved.size() == 0 || t.resolved[row] == no_day)) {
+      throw invalid_input({c.table(), "first_contact", row, "1"}, "resolved at first contact but not resolved");
+    }
+  }
+}
+
+void check(const referral_table& t, index_t customers) {
+  const table_check c("referrals", t.referrer.size());
+  c.references(t.referrer, "referrer", true, customers, "customers");
+  c.references(t.referred, "referred", true, customers, "customers");
+  c.days(t.day, "day", true);
+  for (Eigen::Index row = 0; row < t.referrer.size(); ++row) {
+    if (t.referrer[row] == t.referred[row]) {
+      throw invalid_input({c.table(), "referred", row, std::to_string(t.referred[row])}, "a customer cannot refer themselves");
+    }
+  }
+}
+
+void widen(day_t& first, day_t& last, const int_column& days) {
+  if (days.size() == 0) return;
+  const day_t low = days.minCoeff();
+  const day_t high = days.maxCoeff();
+  first = first == no_day ? low : std::min(first, low);
+  last = last == no_day ? high : std::max(last, high);
+}
+
+}  // namespace
+
+book::book(customer_table customers, manager_table managers, transaction_table transactions,
+           interaction_table interactions, complaint_table complaints, referral_table referrals) {
+  const index_t n = customers.id.size();
+  const index_t m = managers.id.size();
+  check(managers);
+  check(customers, m);
+  check(transactions, n);
+  check(interactions, n, m);
+  check(complaints, n);
+  check(referrals, n);
+
+  {
+    auto g = detail::group_by(transactions.customer, transactions.day, n);
+    transactions_ = {detail::gather(transactions.customer, g.order), detail::gather(transactions.day, g.order),
+                     detail::gather(transactions.amount, g.order), detail::gather(transactions.margin, g.order),
+                     detail::gather(transactions.product, g.order), detail::gather(transactions.proactive, g.order)};
+    transaction_offsets_ = std::move(g.offsets);
+  }
+  {
+    auto g = detail::group_by(interactions.customer, interactions.day, n);
+    interactions_ = {detail::gather(interactions.customer, g.order), detail::gather(interactions.manager, g.order),
+                     detail::gather(interactions.day, g.order), detail::gather(interactions.channel, g.order),
+                     detail::gather(interactions.proactive, g.order), detail::gather(interactions.relational, g.order),
+                     detail::gather(interactions.two_way, g.order)};
+    interaction_offsets_ = std::move(g.offsets);
+  }
+  {
+    auto g = detail::group_by(complaints.customer, complaints.opened, n);
+    complaints_ = {detail::gather(complaints.customer, g.order), detail::gather(complaints.opened, g.order),
+                   detail::gather(complaints.resolved, g.order), detail::gather(complaints.first_contact, g.order)};
+    complaint_offsets_ = std::move(g.offsets);
+  }
+  {
+    auto g = detail::group_by(referrals.referrer, referrals.day, n);
+    referrals_ = {detail::gather(referrals.referrer, g.order), detail::gather(referrals.referred, g.order),
+                  detail::gather(referrals.day, g.order)};
+    referral_offsets_ = std::move(g.offsets);
+  }
+  customers_ = std::move(customers);
+  managers_ = std::move(managers);
+  widen(first_day_, last_day_, transactions_.day);
+  widen(first_day_, last_day_, interactions_.day);
+  widen(first_day_, last_day_, complaints_.opened);
+  widen(first_day_, last_day_, referrals_.day);
+}
+
+}  // namespace cartera

@@ -1,0 +1,70 @@
+#include "cartera/columns.hpp"
+
+#include <limits>
+
+namespace cartera {
+
+categorical categorical::encode(std::span<const std::string> values) {
+  categorical result;
+  result.codes.resize(static_cast<Eigen::Index>(values.size()));
+  std::unordered_map<std::string_view, index_t> seen;
+  for (std::size_t row = 0; row < values.size(); ++row) {
+    const std::string& value = values[row];
+    index_t code = no_index;
+    if (!value.empty()) {
+      const auto [it, inserted] = seen.try_emplace(value, static_cast<index_t>(result.categories.size()));
+      if (inserted) result.categories.push_back(value);
+      code = it->second;
+    }
+    result.codes[static_cast<Eigen::Index>(row)] = code;
+  }
+  return result;
+}
+
+index_t categorical::code_of(std::string_view category) const {
+  for (std::size_t code = 0; code < categories.size(); ++code) {
+    if (categories[code] == category) return static_cast<index_t>(code);
+  }
+  return no_index;
+}
+
+id_index::id_index(std::vector<std::string> ids, std::string_view table) : ids_(std::move(ids)) {
+  if (ids_.size() >= static_cast<std::size_t>(std::numeric_limits<index_t>::max())) {
+    throw invalid_input({std::string(table), "id", -1, std::to_string(ids_.size())},
+                        "too many rows for 32-bit indices");
+  }
+  rows_.reserve(ids_.size());
+  for (std::size_t row = 0; row < ids_.size(); ++row) {
+    const std::string& id = ids_[row];
+    const location where{std::string(table), "id", static_cast<std::int64_t>(row), "'" + id + "'"};
+    if (id.empty()) throw invalid_input(where, "empty id");
+    const auto [it, inserted] = rows_.try_emplace(id, static_cast<index_t>(row));
+    if (!inserted) {
+      throw invalid_input(where, "duplicate id, first seen at row " + std::to_string(it->second));
+    }
+  }
+}
+
+std::optional<index_t> id_index::find(std::string_view id) const {
+  const auto it = rows_.find(id);
+  if (it == rows_.end()) return std::nullopt;
+  return it->second;
+}
+
+index_t id_index::at(std::string_view id, const location& where) const {
+  if (const auto row = find(id)) return *row;
+  throw unknown_id(where, "unknown id");
+}
+
+int_column id_index::encode(std::span<const std::string> ids, std::string_view table,
+                            std::string_view column) const {
+  int_column rows(static_cast<Eigen::Index>(ids.size()));
+  for (std::size_t row = 0; row < ids.size(); ++row) {
+    rows[static_cast<Eigen::Index>(row)] =
+        at(ids[row], {std::string(table), std::string(column), static_cast<std::int64_t>(row),
+                      "'" + ids[row] + "'"});
+  }
+  return rows;
+}
+
+}  // namespace cartera

@@ -1,0 +1,5 @@
+#include "cartera/cartera.hpp"
+#include "cartera/detail/parallel.hpp"
+#include "cartera/detail/random.hpp"
+
+int include_together_b() { return cartera::parse_day("1970-01-02"); }
