@@ -1,0 +1,18 @@
+// The compiled half of the Python package: one register_* call per concept.
+#include <pybind11/pybind11.h>
+
+namespace py = pybind11;
+
+void register_errors(py::module_& m);
+void register_book(py::module_& m);
+void register_value(py::module_& m);
+void register_synthetic(py::module_& m);
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "cartera's C++ core. Use the cartera package, not this module.";
+  m.attr("__version__") = CARTERA_VERSION;
+  register_errors(m);
+  register_book(m);
+  register_value(m);
+  register_synthetic(m);
+}

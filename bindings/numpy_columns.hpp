@@ -1,0 +1,42 @@
+#pragma once
+// NumPy arrays in and out of cartera columns. In: strict about kinds (no floats where
+// integers are needed), with errors naming table and column. Out: the column's buffer is
+// handed to NumPy without a copy; a capsule owns it.
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <string>
+#include <utility>
+
+#include "cartera/columns.hpp"
+
+namespace cartera::python {
+
+namespace py = pybind11;
+
+int_column to_int_column(const py::handle& values, const std::string& table, const std::string& column);
+real_column to_real_column(const py::handle& values, const std::string& table, const std::string& column);
+flag_column to_flag_column(const py::handle& values, const std::string& table, const std::string& column);
+/// A categorical from a (categories, codes) pair.
+categorical to_categorical(const py::handle& pair, const std::string& table, const std::string& column);
+/// Ids from a list of str, or from an integer array (formatted in C++, which is faster).
+std::vector<std::string> to_ids(const py::handle& values, const std::string& table);
+
+/// Moves a column into a NumPy array without copying its values.
+template <typename Scalar>
+py::array_t<Scalar> to_numpy(Eigen::Array<Scalar, Eigen::Dynamic, 1>&& column) {
+  auto* owner = new Eigen::Array<Scalar, Eigen::Dynamic, 1>(std::move(column));
+  py::capsule free_owner(owner, [](void* p) { delete static_cast<Eigen::Array<Scalar, Eigen::Dynamic, 1>*>(p); });
+  return py::array_t<Scalar>(owner->size(), owner->data(), free_owner);
+}
+
+/// A read-only NumPy view of a column owned by `owner` (kept alive by the array).
+template <typename Scalar>
+py::array_t<Scalar> view_numpy(const Eigen::Array<Scalar, Eigen::Dynamic, 1>& column, py::handle owner) {
+  py::array_t<Scalar> array(column.size(), column.data(), owner);
+  py::detail::array_proxy(array.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return array;
+}
+
+}  // namespace cartera::python

@@ -1,0 +1,130 @@
+// Customer value: the policy (plain data, picklable) and the computations, returning
+// dicts of NumPy arrays that own the C++ results without a copy.
+#include <pybind11/stl.h>
+
+#include "cartera/value.hpp"
+#include "numpy_columns.hpp"
+
+namespace py = pybind11;
+using namespace cartera;
+using namespace cartera::python;
+
+namespace {
+
+constexpr int policy_state_version = 1;
+
+py::dict policy_dict(const value_policy& p) {
+  return py::dict(py::arg("window_days") = p.window_days, py::arg("recent_days") = p.recent_days,
+                  py::arg("usual_periods") = p.usual_periods, py::arg("margin_rate") = p.margin_rate,
+                  py::arg("channel_costs") = p.channel_costs, py::arg("other_channel_cost") = p.other_channel_cost);
+}
+
+value_policy policy_from(const py::dict& fields) {
+  value_policy p;
+  for (const auto& [key, value] : fields) {
+    const auto name = py::str(key).cast<std::string>();
+    if (name == "window_days") p.window_days = value.cast<int>();
+    else if (name == "recent_days") p.recent_days = value.cast<int>();
+    else if (name == "usual_periods") p.usual_periods = value.cast<int>();
+    else if (name == "margin_rate") p.margin_rate = value.cast<double>();
+    else if (name == "channel_costs") p.channel_costs = value.cast<decltype(p.channel_costs)>();
+    else if (name == "other_channel_cost") p.other_channel_cost = value.cast<double>();
+    else {
+      throw invalid_input({"value_policy", name, -1, py::repr(value).cast<std::string>()},
+                          "unknown field; the fields are window_days, recent_days, usual_periods, margin_rate, "
+                          "channel_costs, other_channel_cost");
+    }
+  }
+  p.validate();
+  return p;
+}
+
+py::dict value_dict(value_table&& v) {
+  py::dict out;
+  out["recency"] = to_numpy(std::move(v.recency));
+  out["frequency"] = to_numpy(std::move(v.frequency));
+  out["monetary"] = to_numpy(std::move(v.monetary));
+  out["monetary_mean"] = to_numpy(std::move(v.monetary_mean));
+  out["margin"] = to_numpy(std::move(v.margin));
+  out["tenure"] = to_numpy(std::move(v.tenure));
+  out["first_purchase"] = to_numpy(std::move(v.first_purchase));
+  out["last_purchase"] = to_numpy(std::move(v.last_purchase));
+  out["lifetime_monetary"] = to_numpy(std::move(v.lifetime_monetary));
+  out["recent"] = to_numpy(std::move(v.recent));
+  out["usual"] = to_numpy(std::move(v.usual));
+  out["trend"] = to_numpy(std::move(v.trend));
+  out["interactions"] = to_numpy(std::move(v.interactions));
+  out["cost_to_serve"] = to_numpy(std::move(v.cost_to_serve));
+  out["contribution"] = to_numpy(std::move(v.contribution));
+  return out;
+}
+
+}  // namespace
+
+void register_value(py::module_& m) {
+  py::class_<value_policy>(m, "ValuePolicy",
+                           "How value is measured: windows, margin rate and the cost of a contact by channel.")
+      .def(py::init([](const py::kwargs& fields) { return policy_from(fields); }))
+      .def_readwrite("window_days", &value_policy::window_days,
+                     "Frequency, monetary, margin and cost to serve are summed over (as_of - window_days, as_of].")
+      .def_readwrite("recent_days", &value_policy::recent_days, "Length of the recent period (trend).")
+      .def_readwrite("usual_periods", &value_policy::usual_periods,
+                     "Earlier periods of recent_days averaged into the usual spend.")
+      .def_readwrite("margin_rate", &value_policy::margin_rate,
+                     "Margin = amount × margin_rate when transactions carry no margin column.")
+      .def_readwrite("channel_costs", &value_policy::channel_costs, "Cost of one interaction by channel.")
+      .def_readwrite("other_channel_cost", &value_policy::other_channel_cost,
+                     "Cost of an interaction on a channel missing from channel_costs.")
+      .def("validate", &value_policy::validate, "Raises InvalidInputError naming the field out of range.")
+      .def("to_dict", &policy_dict)
+      .def_static("from_dict", &policy_from, py::arg("fields"))
+      .def("__eq__", [](const value_policy& a, const value_policy& b) {
+        return policy_dict(a).equal(policy_dict(b));
+      })
+      .def("__repr__", [](const value_policy& p) {
+        std::string text = "ValuePolicy(";
+        bool first = true;
+        for (const auto& [key, value] : policy_dict(p)) {
+          text += (first ? "" : ", ") + py::str(key).cast<std::string>() + "=" + py::repr(value).cast<std::string>();
+          first = false;
+        }
+        return text + ")";
+      })
+      .def(py::pickle([](const value_policy& p) { return py::make_tuple(policy_state_version, policy_dict(p)); },
+                      [](const py::tuple& state) {
+                        if (state.size() != 2 || state[0].cast<int>() != policy_state_version) {
+                          throw invalid_input({"value_policy", "state", -1, {}}, "unsupported pickle state");
+                        }
+                        return policy_from(state[1].cast<py::dict>());
+                      }));
+
+  m.def(
+      "compute_value",
+      [](const book& b, day_t as_of, const value_policy& policy, int threads) {
+        value_table result;
+        {
+          py::gil_scoped_release release;
+          result = compute_value(b, as_of, policy, {.threads = threads});
+        }
+        return value_dict(std::move(result));
+      },
+      py::arg("book"), py::arg("as_of"), py::arg("policy"), py::arg("threads") = 0);
+
+  m.def(
+      "compute_repeat_summary",
+      [](const book& b, day_t as_of, double unit_days, int threads) {
+        repeat_summary result;
+        {
+          py::gil_scoped_release release;
+          result = compute_repeat_summary(b, as_of, unit_days, {.threads = threads});
+        }
+        py::dict out;
+        out["frequency"] = to_numpy(std::move(result.frequency));
+        out["recency"] = to_numpy(std::move(result.recency));
+        out["T"] = to_numpy(std::move(result.age));
+        out["monetary_value"] = to_numpy(std::move(result.monetary));
+        out["purchased"] = to_numpy(std::move(result.purchased));
+        return out;
+      },
+      py::arg("book"), py::arg("as_of"), py::arg("unit_days") = 1.0, py::arg("threads") = 0);
+}

@@ -1,0 +1,185 @@
+"""Turning pandas columns into the arrays the C++ core takes, and results back.
+
+Every problem is raised with the table, the column, the row and the value, as the C++
+core does, so a user never has to guess which cell was wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+
+NO_DAY: int = _core.NO_DAY
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def located(table: str, column: str, row: int | None, value: Any, problem: str) -> str:
+    """The message format shared with the C++ core: ``table.column row R (value V): problem``."""
+    text = f"{table}.{column}"
+    if row is not None:
+        text += f" row {row}"
+    if value is not None:
+        text += f" (value {_plain(value)!r})"
+    return f"{text}: {problem}"
+
+
+def _plain(value: Any) -> Any:
+    """NumPy scalars as Python ones, so messages say 3.5 rather than np.float64(3.5)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def invalid(table: str, column: str, row: int | None, value: Any, problem: str) -> _core.InvalidInputError:
+    error = _core.InvalidInputError(located(table, column, row, value, problem))
+    error.table, error.column, error.row = table, column, row
+    error.value = "" if value is None else repr(_plain(value))
+    return error
+
+
+def first_row(mask: np.ndarray) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+def days(series: pd.Series, table: str, column: str, *, optional: bool = False) -> np.ndarray:
+    """Dates as int32 days since 1970-01-01.
+
+    Accepts datetime64 (time of day dropped, time zones taken in their local date),
+    ``datetime.date`` objects, ISO strings, or integers already counting days. Missing
+    values are an error unless the column is optional, where they become NO_DAY.
+    """
+    values = series
+    if values.dtype.kind in "iu":
+        numbers = np.asarray(values, dtype=np.int64)
+        return _missing_days(numbers, np.zeros(len(numbers), dtype=bool), table, column, optional, series)
+    if values.dtype.kind == "f":
+        missing = values.isna().to_numpy()
+        whole = np.asarray(values.fillna(0), dtype=np.float64)
+        fractional = whole != np.floor(whole)
+        if fractional.any():
+            row = first_row(fractional)
+            raise _core.TypeMismatchError(
+                located(table, column, row, values.iloc[row], "days must be whole numbers or dates")
+            )
+        return _missing_days(whole.astype(np.int64), missing, table, column, optional, values)
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_localize(None)
+    if values.dtype.kind != "M":
+        try:
+            values = pd.to_datetime(values, format="ISO8601")
+        except (ValueError, TypeError) as exc:
+            raise _core.TypeMismatchError(
+                f"{table}.{column}: expected dates, ISO date strings or integer days ({exc})"
+            ) from None
+    missing = values.isna().to_numpy()
+    day_numbers = (values.to_numpy().astype("datetime64[D]") - _EPOCH).astype(np.int64)
+    return _missing_days(day_numbers, missing, table, column, optional, series)
+
+
+def _missing_days(
+    numbers: np.ndarray, missing: np.ndarray, table: str, column: str, optional: bool, original: pd.Series
+) -> np.ndarray:
+    if missing.any():
+        if not optional:
+            row = first_row(missing)
+            raise invalid(table, column, row, original.iloc[row], "missing date")
+        numbers = numbers.copy()
+        numbers[missing] = NO_DAY
+    # Only what would not fit in 32 bits is caught here; the core checks the calendar range.
+    out_of_range = ~missing & ((numbers <= NO_DAY) | (numbers >= 2**31))
+    if out_of_range.any():
+        row = first_row(out_of_range)
+        raise invalid(table, column, row, original.iloc[row], "day out of range (1900-01-01..2199-12-31)")
+    return numbers.astype(np.int32)
+
+
+def day_number(value: Any, name: str) -> int:
+    """One date (str, date, datetime, Timestamp, numpy datetime64 or an int day) as a day number."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value)
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise _core.TypeMismatchError(f"{name}: expected a date, got {value!r}") from None
+    if pd.isna(stamp):
+        raise _core.InvalidInputError(f"{name}: expected a date, got {value!r}")
+    return int((np.datetime64(stamp.date(), "D") - _EPOCH).astype(np.int64))
+
+
+def dates(day_numbers: np.ndarray) -> np.ndarray:
+    """Day numbers back to datetime64[s], NO_DAY as NaT."""
+    out = (day_numbers.astype(np.int64) + _EPOCH.astype(np.int64)).astype("datetime64[D]").astype("datetime64[s]")
+    out[day_numbers == NO_DAY] = np.datetime64("NaT")
+    return out
+
+
+def references(series: pd.Series, index: pd.Index, table: str, column: str, target: str, *, optional: bool) -> np.ndarray:
+    """External ids in an event column mapped to rows of ``index``; -1 for a missing optional one."""
+    missing = series.isna().to_numpy()
+    if missing.any() and not optional:
+        row = first_row(missing)
+        raise invalid(table, column, row, series.iloc[row], "missing id")
+    rows = index.get_indexer(series)
+    unknown = (rows < 0) & ~missing
+    if unknown.any():
+        row = first_row(unknown)
+        value = series.iloc[row]
+        error = _core.UnknownIdError(located(table, column, row, value, f"unknown id, not in {target}"))
+        error.table, error.column, error.row, error.value = table, column, row, repr(_plain(value))
+        raise error
+    return rows.astype(np.int32)
+
+
+def categories(series: pd.Series) -> tuple[list[str], np.ndarray]:
+    """A column as (categories, codes), missing values as code -1."""
+    encoded = pd.Categorical(series)
+    return [str(c) for c in encoded.categories], encoded.codes.astype(np.int32)
+
+
+_FLAG_WORDS = {
+    "proactive": {"proactive": 1, "reactive": 0},
+    "relational": {"relational": 1, "transactional": 0},
+}
+
+
+def _flag_value(value: Any, words: dict[str, int]) -> int:
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, str):
+        return words.get(value.lower(), -1)
+    return -1
+
+
+def flags(series: pd.Series, table: str, column: str) -> np.ndarray:
+    """Booleans or 0/1; for ``proactive`` and ``relational`` also the words of the domain
+    ("proactive"/"reactive", "relational"/"transactional")."""
+    if series.dtype.kind in "biu":
+        return np.asarray(series).astype(np.uint8)
+    words = _FLAG_WORDS.get(column, {})
+    if series.dtype == object or isinstance(series.dtype, (pd.StringDtype, pd.CategoricalDtype)):
+        mapped = series.map(lambda value: _flag_value(value, words))
+        bad = (mapped < 0).to_numpy()
+        if bad.any():
+            row = first_row(bad)
+            allowed = ", ".join([*words, "True", "False"])
+            raise invalid(table, column, row, series.iloc[row], f"expected one of {allowed}")
+        return mapped.to_numpy().astype(np.uint8)
+    raise _core.TypeMismatchError(located(table, column, None, None, f"expected booleans, got {series.dtype}"))
+
+
+def numbers(series: pd.Series, table: str, column: str) -> np.ndarray:
+    if series.dtype.kind not in "fiu":
+        raise _core.TypeMismatchError(located(table, column, None, None, f"expected numbers, got {series.dtype}"))
+    return np.asarray(series, dtype=np.float64)
+
+
+def integers(series: pd.Series, table: str, column: str) -> np.ndarray:
+    if series.dtype.kind not in "iu":
+        if series.dtype.kind == "f":
+            whole = series.dropna()
+            if len(whole) == len(series) and (whole == np.floor(whole)).all():
+                return np.asarray(series, dtype=np.int64)
+        raise _core.TypeMismatchError(located(table, column, None, None, f"expected integers, got {series.dtype}"))
+    return np.asarray(series, dtype=np.int64)

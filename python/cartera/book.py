@@ -1,0 +1,279 @@
+"""The customer book: customers, managers and their events, from pandas DataFrames."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _convert, _core
+
+__all__ = ["Book", "TABLES"]
+
+# Each table's columns: (name, kind, required). Kinds: id (external ids), day, day? (optional
+# day, missing allowed), real, int, flag, category, customer / manager (references).
+_SCHEMA: dict[str, list[tuple[str, str, bool]]] = {
+    "customers": [("id", "id", True), ("since", "day?", False), ("region", "category", False), ("manager", "manager", False)],
+    "managers": [("id", "id", True), ("region", "category", False), ("capacity", "int", False), ("time_budget", "real", False)],
+    "transactions": [
+        ("customer", "customer", True),
+        ("day", "day", True),
+        ("amount", "real", True),
+        ("margin", "real", False),
+        ("product", "category", False),
+        ("proactive", "flag", False),
+    ],
+    "interactions": [
+        ("customer", "customer", True),
+        ("manager", "manager", False),
+        ("day", "day", True),
+        ("channel", "category", True),
+        ("proactive", "flag", False),
+        ("relational", "flag", False),
+        ("two_way", "flag", False),
+    ],
+    "complaints": [("customer", "customer", True), ("opened", "day", True), ("resolved", "day?", False), ("first_contact", "flag", False)],
+    "referrals": [("referrer", "customer", True), ("referred", "customer", True), ("day", "day", True)],
+}
+
+#: The tables of a book and their columns, in order.
+TABLES: dict[str, tuple[str, ...]] = {table: tuple(name for name, _, _ in columns) for table, columns in _SCHEMA.items()}
+
+
+class Book:
+    """A validated, immutable customer book.
+
+    Parameters
+    ----------
+    customers, managers, transactions, interactions, complaints, referrals : DataFrame, optional
+        One DataFrame per table, with the columns listed in ``cartera.TABLES`` (only the
+        required ones must be present: ``id`` for customers and managers; ``customer``,
+        ``day`` and ``amount`` for transactions; ``customer``, ``day`` and ``channel`` for
+        interactions; ``customer`` and ``opened`` for complaints; ``referrer``, ``referred``
+        and ``day`` for referrals). Customers and managers are named by their external ids
+        (any hashable: ints, strings). Days may be datetimes, dates, ISO strings or integer
+        days since 1970-01-01. When ``customers`` is omitted, the customers are every id found
+        in the events, in order of first appearance.
+    columns : mapping, optional
+        Your column names, per table: ``{"transactions": {"customer": "CustomerID",
+        "day": "InvoiceDate", "amount": "Amount"}}``. Unnamed columns keep their own names;
+        columns that are not part of the table are ignored.
+
+    Raises
+    ------
+    ValueError
+        (``cartera.InvalidInputError``) for a bad value, naming table, column, row and value;
+        ``cartera.UnknownIdError`` (also a ``KeyError``) for an id that is not in the table
+        it refers to.
+    TypeError
+        (``cartera.TypeMismatchError``) for a column of the wrong type.
+
+    Examples
+    --------
+    >>> import pandas as pd, cartera
+    >>> tx = pd.DataFrame({"customer": ["ana", "ana", "luis"],
+    ...                    "day": ["2024-01-05", "2024-03-01", "2024-02-10"],
+    ...                    "amount": [120.0, 80.0, 45.5]})
+    >>> cartera.Book(transactions=tx)
+    Book(customers=2, managers=0, transactions=3, interactions=0, complaints=0, referrals=0)
+    """
+
+    def __init__(
+        self,
+        customers: pd.DataFrame | None = None,
+        *,
+        managers: pd.DataFrame | None = None,
+        transactions: pd.DataFrame | None = None,
+        interactions: pd.DataFrame | None = None,
+        complaints: pd.DataFrame | None = None,
+        referrals: pd.DataFrame | None = None,
+        columns: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        frames = {
+            "customers": customers,
+            "managers": managers,
+            "transactions": transactions,
+            "interactions": interactions,
+            "complaints": complaints,
+            "referrals": referrals,
+        }
+        names = _column_names(columns or {})
+        frames = {table: _renamed(frame, table, names[table]) for table, frame in frames.items()}
+        if frames["customers"] is None:
+            frames["customers"] = pd.DataFrame({"id": _ids_in_events(frames)})
+        customer_index = _unique_index(frames["customers"], "customers")
+        manager_index = _unique_index(frames["managers"], "managers") if frames["managers"] is not None else pd.Index([])
+        targets = {"customer": customer_index, "manager": manager_index}
+        arrays = {table: _arrays(frame, table, targets) for table, frame in frames.items()}
+        self._core = _core.Book(**arrays)
+        self._customer_ids = customer_index.rename("customer")
+        self._manager_ids = manager_index.rename("manager")
+
+    @classmethod
+    def _from_core(cls, core: _core.Book) -> Book:
+        book = cls.__new__(cls)
+        book._core = core
+        book._customer_ids = pd.Index(core.customer_ids(), name="customer")
+        book._manager_ids = pd.Index(core.manager_ids(), name="manager")
+        return book
+
+    @property
+    def customer_ids(self) -> pd.Index:
+        """The customers' external ids, in the book's order (the index of every result)."""
+        return self._customer_ids
+
+    @property
+    def manager_ids(self) -> pd.Index:
+        """The managers' external ids, in the book's order."""
+        return self._manager_ids
+
+    @property
+    def first_day(self) -> pd.Timestamp | None:
+        """The first day found in any event table, or None for a book without events."""
+        return None if self._core.first_day is None else pd.Timestamp(_convert.dates(np.array([self._core.first_day]))[0])
+
+    @property
+    def last_day(self) -> pd.Timestamp | None:
+        """The last day found in any event table, or None for a book without events."""
+        return None if self._core.last_day is None else pd.Timestamp(_convert.dates(np.array([self._core.last_day]))[0])
+
+    def rows(self) -> dict[str, int]:
+        """Row count of every table."""
+        return dict(self._core.rows())
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One table as a DataFrame, with external ids and dates.
+
+        Events come in customer and day order (the order the book keeps them in).
+        """
+        if name not in _SCHEMA:
+            raise _core.InvalidInputError(f"book: unknown table {name!r}; the tables are {', '.join(_SCHEMA)}")
+        raw = self._core.table(name)
+        data: dict[str, Any] = {}
+        for column, kind, _ in _SCHEMA[name]:
+            if kind == "id":
+                continue
+            if column not in raw:
+                continue
+            values = raw[column]
+            if kind == "customer":
+                data[column] = self._customer_ids.take(values).to_numpy()
+            elif kind == "manager":
+                present = values >= 0
+                managers = np.full(len(values), None, dtype=object)
+                managers[present] = self._manager_ids.to_numpy(dtype=object)[values[present]]
+                data[column] = managers
+            elif kind in ("day", "day?"):
+                data[column] = _convert.dates(values)
+            elif kind == "category":
+                labels, codes = values
+                data[column] = pd.Categorical.from_codes(codes, categories=labels)
+            elif kind == "flag":
+                data[column] = values.astype(bool)
+            else:
+                data[column] = values
+        if name == "customers":
+            return pd.DataFrame(data, index=self._customer_ids)
+        if name == "managers":
+            return pd.DataFrame(data, index=self._manager_ids)
+        return pd.DataFrame(data)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{table}={count}" for table, count in self.rows().items())
+        return f"Book({counts})"
+
+    def _repr_html_(self) -> str:
+        span = "no events" if self.first_day is None else f"{self.first_day.date()} to {self.last_day.date()}"
+        rows = "".join(f"<tr><td>{table}</td><td style='text-align:right'>{count:,}</td></tr>" for table, count in self.rows().items())
+        return f"<div><b>cartera.Book</b> ({span})<table><tr><th>table</th><th>rows</th></tr>{rows}</table></div>"
+
+
+def _column_names(columns: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    names: dict[str, dict[str, str]] = {table: {} for table in _SCHEMA}
+    for table, mapping in columns.items():
+        if table not in _SCHEMA:
+            raise _core.InvalidInputError(f"columns: unknown table {table!r}; the tables are {', '.join(_SCHEMA)}")
+        for ours, theirs in mapping.items():
+            if ours not in TABLES[table]:
+                raise _core.InvalidInputError(
+                    f"columns.{table}: unknown column {ours!r}; the columns are {', '.join(TABLES[table])}"
+                )
+            names[table][theirs] = ours
+    return names
+
+
+def _renamed(frame: pd.DataFrame | None, table: str, names: dict[str, str]) -> pd.DataFrame | None:
+    if frame is None:
+        return None
+    if not isinstance(frame, pd.DataFrame):
+        raise _core.TypeMismatchError(f"{table}: expected a pandas DataFrame, got {type(frame).__name__}")
+    frame = frame.rename(columns=names) if names else frame
+    for column, _, required in _SCHEMA[table]:
+        if required and column not in frame.columns:
+            raise _core.InvalidInputError(
+                f"{table}.{column}: missing required column; the frame has {', '.join(map(str, frame.columns))}"
+            )
+    return frame
+
+
+def _ids_in_events(frames: dict[str, pd.DataFrame | None]) -> pd.Index:
+    found = [
+        frame[column]
+        for table, frame in frames.items()
+        if frame is not None
+        for column, kind, _ in _SCHEMA[table]
+        if kind == "customer"
+    ]
+    if not found:
+        return pd.Index([])
+    ids = pd.concat(found, ignore_index=True)
+    return pd.Index(pd.unique(ids.dropna()))
+
+
+def _unique_index(frame: pd.DataFrame, table: str) -> pd.Index:
+    ids = frame["id"]
+    missing = ids.isna().to_numpy()
+    if missing.any():
+        row = _convert.first_row(missing)
+        raise _convert.invalid(table, "id", row, ids.iloc[row], "missing id")
+    index = pd.Index(ids)
+    repeated = index.duplicated()
+    if repeated.any():
+        row = _convert.first_row(repeated)
+        first = int(np.flatnonzero(index == index[row])[0])
+        raise _convert.invalid(table, "id", row, ids.iloc[row], f"duplicate id, first seen at row {first}")
+    return index
+
+
+def _core_ids(index: pd.Index) -> Any:
+    if index.dtype.kind in "iu":
+        return index.to_numpy(dtype=np.int64)
+    return [str(value) for value in index]
+
+
+def _arrays(frame: pd.DataFrame | None, table: str, targets: dict[str, pd.Index]) -> dict[str, Any] | None:
+    if frame is None:
+        return None
+    out: dict[str, Any] = {}
+    for column, kind, _ in _SCHEMA[table]:
+        if column not in frame.columns:
+            continue
+        series = frame[column].reset_index(drop=True)
+        if kind == "id":
+            out[column] = _core_ids(targets["customer"] if table == "customers" else targets["manager"])
+        elif kind in ("customer", "manager"):
+            target = "customers" if kind == "customer" else "managers"
+            out[column] = _convert.references(series, targets[kind], table, column, target, optional=kind == "manager")
+        elif kind in ("day", "day?"):
+            out[column] = _convert.days(series, table, column, optional=kind == "day?")
+        elif kind == "real":
+            out[column] = _convert.numbers(series, table, column)
+        elif kind == "int":
+            out[column] = _convert.integers(series, table, column)
+        elif kind == "flag":
+            out[column] = _convert.flags(series, table, column)
+        elif kind == "category":
+            out[column] = _convert.categories(series)
+    return out
