@@ -10,6 +10,7 @@ from __future__ import annotations
 from ._core import InvalidInputError, TypeMismatchError, UnknownIdError, __version__
 from .book import TABLES, Book
 from .synthetic import synthetic_behaviours, synthetic_book
+from . import datasets
 from .value import ValuePolicy, repeat_summary, value
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "UnknownIdError",
     "ValuePolicy",
     "__version__",
+    "datasets",
     "repeat_summary",
     "synthetic_behaviours",
     "synthetic_book",
