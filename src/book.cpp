@@ -187,32 +187,35 @@ book::book(customer_table customers, manager_table managers, transaction_table t
   check(complaints, n);
   check(referrals, n);
 
+  // Each event table is reordered by customer and day; columns already in that order are
+  // moved, not copied.
   {
-    auto g = detail::group_by(transactions.customer, transactions.day, n);
-    transactions_ = {detail::gather(transactions.customer, g.order), detail::gather(transactions.day, g.order),
-                     detail::gather(transactions.amount, g.order), detail::gather(transactions.margin, g.order),
-                     detail::gather(transactions.product, g.order), detail::gather(transactions.proactive, g.order)};
-    transaction_offsets_ = std::move(g.offsets);
+    const auto g = detail::group_by(transactions.customer, transactions.day, n);
+    const auto take = [&](auto& column) { return detail::gather(std::move(column), g.order); };
+    transactions_ = {take(transactions.customer), take(transactions.day),     take(transactions.amount),
+                     take(transactions.margin),   take(transactions.product), take(transactions.proactive)};
+    transaction_offsets_ = g.offsets;
   }
   {
-    auto g = detail::group_by(interactions.customer, interactions.day, n);
-    interactions_ = {detail::gather(interactions.customer, g.order), detail::gather(interactions.manager, g.order),
-                     detail::gather(interactions.day, g.order), detail::gather(interactions.channel, g.order),
-                     detail::gather(interactions.proactive, g.order), detail::gather(interactions.relational, g.order),
-                     detail::gather(interactions.two_way, g.order)};
-    interaction_offsets_ = std::move(g.offsets);
+    const auto g = detail::group_by(interactions.customer, interactions.day, n);
+    const auto take = [&](auto& column) { return detail::gather(std::move(column), g.order); };
+    interactions_ = {take(interactions.customer),  take(interactions.manager),    take(interactions.day),
+                     take(interactions.channel),   take(interactions.proactive),  take(interactions.relational),
+                     take(interactions.two_way)};
+    interaction_offsets_ = g.offsets;
   }
   {
-    auto g = detail::group_by(complaints.customer, complaints.opened, n);
-    complaints_ = {detail::gather(complaints.customer, g.order), detail::gather(complaints.opened, g.order),
-                   detail::gather(complaints.resolved, g.order), detail::gather(complaints.first_contact, g.order)};
-    complaint_offsets_ = std::move(g.offsets);
+    const auto g = detail::group_by(complaints.customer, complaints.opened, n);
+    const auto take = [&](auto& column) { return detail::gather(std::move(column), g.order); };
+    complaints_ = {take(complaints.customer), take(complaints.opened), take(complaints.resolved),
+                   take(complaints.first_contact)};
+    complaint_offsets_ = g.offsets;
   }
   {
-    auto g = detail::group_by(referrals.referrer, referrals.day, n);
-    referrals_ = {detail::gather(referrals.referrer, g.order), detail::gather(referrals.referred, g.order),
-                  detail::gather(referrals.day, g.order)};
-    referral_offsets_ = std::move(g.offsets);
+    const auto g = detail::group_by(referrals.referrer, referrals.day, n);
+    const auto take = [&](auto& column) { return detail::gather(std::move(column), g.order); };
+    referrals_ = {take(referrals.referrer), take(referrals.referred), take(referrals.day)};
+    referral_offsets_ = g.offsets;
   }
   customers_ = std::move(customers);
   managers_ = std::move(managers);

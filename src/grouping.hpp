@@ -12,9 +12,20 @@
 namespace cartera::detail {
 
 struct grouping {
-  std::vector<std::int64_t> order;    ///< order[k] = input row placed at position k
+  std::vector<std::int64_t> order;    ///< order[k] = input row placed at position k; empty when
+                                      ///< the rows were already in place
   std::vector<std::int64_t> offsets;  ///< group g is positions [offsets[g], offsets[g + 1])
 };
+
+template <typename Iterator, typename Less>
+void insertion_sort(Iterator first, Iterator last, Less less) {
+  for (Iterator i = first; i != last; ++i) {
+    const auto value = *i;
+    Iterator j = i;
+    for (; j != first && less(value, *(j - 1)); --j) *j = *(j - 1);
+    *j = value;
+  }
+}
 
 /// Groups rows by `key` (values in [0, groups)), ordered by `day` within a group.
 inline grouping group_by(const int_column& key, const int_column& day, index_t groups) {
@@ -28,26 +39,35 @@ inline grouping group_by(const int_column& key, const int_column& day, index_t g
   for (std::int64_t row = 0; row < rows; ++row) {
     result.order[static_cast<std::size_t>(next[static_cast<std::size_t>(key[row])]++)] = row;
   }
+  const auto by_day = [&](std::int64_t a, std::int64_t b) { return day[a] < day[b]; };
   for (std::size_t g = 0; g < static_cast<std::size_t>(groups); ++g) {
     const auto first = result.order.begin() + result.offsets[g];
     const auto last = result.order.begin() + result.offsets[g + 1];
-    const auto by_day = [&](std::int64_t a, std::int64_t b) { return day[a] < day[b]; };
-    if (!std::is_sorted(first, last, by_day)) std::stable_sort(first, last, by_day);
+    if (std::is_sorted(first, last, by_day)) continue;
+    if (last - first <= 32) {
+      insertion_sort(first, last, by_day);  // stable, and no allocation for the many small groups
+    } else {
+      std::stable_sort(first, last, by_day);
+    }
   }
+  bool in_place = true;
+  for (std::int64_t k = 0; k < rows && in_place; ++k) in_place = result.order[static_cast<std::size_t>(k)] == k;
+  if (in_place) result.order.clear();
   return result;
 }
 
-/// The column reordered: result[k] = column[order[k]]. An empty (absent) column stays empty.
+/// The column reordered: result[k] = column[order[k]]. An empty (absent) column stays
+/// empty, and an empty order (rows already in place) moves the column unchanged.
 template <typename Column>
-Column gather(const Column& column, const std::vector<std::int64_t>& order) {
-  if (column.size() == 0) return column;
+Column gather(Column&& column, const std::vector<std::int64_t>& order) {
+  if (column.size() == 0 || order.empty()) return std::move(column);
   Column result(static_cast<Eigen::Index>(order.size()));
   for (std::size_t k = 0; k < order.size(); ++k) result[static_cast<Eigen::Index>(k)] = column[order[k]];
   return result;
 }
 
-inline categorical gather(const categorical& column, const std::vector<std::int64_t>& order) {
-  return {column.categories, gather(column.codes, order)};
+inline categorical gather(categorical&& column, const std::vector<std::int64_t>& order) {
+  return {std::move(column.categories), gather(std::move(column.codes), order)};
 }
 
 }  // namespace cartera::detail

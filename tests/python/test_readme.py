@@ -1,0 +1,31 @@
+"""The README's examples really run: the Python one here, the C++ one is
+examples/embed/main.cpp, which scripts/test builds against the installed package and runs."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text()
+
+
+def code_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+def test_the_python_example_runs_and_prints_every_customer():
+    (example,) = code_blocks("python")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(example, "README.md", "exec"), {})
+    lines = printed.getvalue().splitlines()
+    assert lines[0].split() == ["recency", "frequency", "monetary", "trend", "contribution"]
+    assert [line.split()[0] for line in lines[2:]] == ["ana", "luis", "eva"]
+
+
+def test_the_cpp_example_is_the_embed_example():
+    (example,) = code_blocks("cpp")
+    assert example == (ROOT / "examples" / "embed" / "main.cpp").read_text()
