@@ -1,19 +1,13 @@
 #include "cartera/book.hpp"
 
 #include <cmath>
-#include <cstdio>
 #include <string>
 
+#include "cartera/detail/format.hpp"
 #include "grouping.hpp"
 
 namespace cartera {
 namespace {
-
-std::string text_of(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", value);
-  return buffer;
-}
 
 // Checks the columns of one table against its row count; every failure names the table,
 // the column, the row and the value.
@@ -62,8 +56,8 @@ class table_check {
     if (!length(column, name, required)) return;
     for (std::int64_t row = 0; row < rows_; ++row) {
       const double value = column[row];
-      if (!std::isfinite(value)) throw invalid_input({table_, name, row, text_of(value)}, "not a finite number");
-      if (non_negative && value < 0) throw invalid_input({table_, name, row, text_of(value)}, "negative");
+      if (!std::isfinite(value)) throw invalid_input({table_, name, row, detail::format_number(value)}, "not a finite number");
+      if (non_negative && value < 0) throw invalid_input({table_, name, row, detail::format_number(value)}, "negative");
     }
   }
 

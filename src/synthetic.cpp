@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cartera/detail/format.hpp"
 #include "cartera/detail/parallel.hpp"
 #include "cartera/detail/random.hpp"
 
@@ -106,7 +107,7 @@ std::string numbered(const char* prefix, std::int64_t number, int digits) {
 }
 
 void require(bool ok, const char* option, double value, const char* rule) {
-  if (!ok) throw invalid_input({"synthetic_options", option, -1, std::to_string(value)}, rule);
+  if (!ok) throw invalid_input({"synthetic_options", option, -1, detail::format_number(value)}, rule);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <limits>
 #include <vector>
 
+#include "cartera/detail/format.hpp"
 #include "cartera/detail/parallel.hpp"
 
 namespace cartera {
@@ -31,11 +32,11 @@ void value_policy::validate() const {
   require(window_days > 0, "window_days", std::to_string(window_days), "must be positive");
   require(recent_days > 0, "recent_days", std::to_string(recent_days), "must be positive");
   require(usual_periods > 0, "usual_periods", std::to_string(usual_periods), "must be positive");
-  require(std::isfinite(margin_rate), "margin_rate", std::to_string(margin_rate), "must be finite");
+  require(std::isfinite(margin_rate), "margin_rate", detail::format_number(margin_rate), "must be finite");
   require(std::isfinite(other_channel_cost) && other_channel_cost >= 0, "other_channel_cost",
-          std::to_string(other_channel_cost), "must be finite and >= 0");
+          detail::format_number(other_channel_cost), "must be finite and >= 0");
   for (const auto& [channel, cost] : channel_costs) {
-    require(std::isfinite(cost) && cost >= 0, "channel_costs", channel + "=" + std::to_string(cost),
+    require(std::isfinite(cost) && cost >= 0, "channel_costs", channel + "=" + detail::format_number(cost),
             "must be finite and >= 0");
   }
 }
@@ -145,7 +146,7 @@ value_table compute_value(const book& customers, day_t as_of, const value_policy
 repeat_summary compute_repeat_summary(const book& customers, day_t as_of, double unit_days,
                                       const execution& run) {
   if (!(unit_days > 0) || !std::isfinite(unit_days)) {
-    throw invalid_input({"repeat_summary", "unit_days", -1, std::to_string(unit_days)}, "must be positive");
+    throw invalid_input({"repeat_summary", "unit_days", -1, detail::format_number(unit_days)}, "must be positive");
   }
   const Eigen::Index n = customers.customer_count();
   repeat_summary out;

@@ -105,7 +105,7 @@ def day_number(value: Any, name: str) -> int:
         raise _core.TypeMismatchError(f"{name}: expected a date, got {value!r}") from None
     if pd.isna(stamp):
         raise _core.InvalidInputError(f"{name}: expected a date, got {value!r}")
-    return int((np.datetime64(stamp.date(), "D") - _EPOCH).astype(np.int64))
+    return int(np.datetime64(stamp.date(), "D").astype(np.int64))
 
 
 def dates(day_numbers: np.ndarray) -> np.ndarray:

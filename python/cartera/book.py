@@ -185,7 +185,8 @@ class Book:
         return f"Book({counts})"
 
     def _repr_html_(self) -> str:
-        span = "no events" if self.first_day is None else f"{self.first_day.date()} to {self.last_day.date()}"
+        first, last = self.first_day, self.last_day
+        span = "no events" if first is None or last is None else f"{first.date()} to {last.date()}"
         rows = "".join(f"<tr><td>{table}</td><td style='text-align:right'>{count:,}</td></tr>" for table, count in self.rows().items())
         return f"<div><b>cartera.Book</b> ({span})<table><tr><th>table</th><th>rows</th></tr>{rows}</table></div>"
 

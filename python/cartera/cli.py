@@ -28,7 +28,8 @@ def _demo(args: argparse.Namespace) -> int:
         f"  book: {rows['customers']:,} customers, {rows['managers']:,} managers, {rows['transactions']:,} transactions, "
         f"{rows['interactions']:,} interactions, {rows['complaints']:,} complaints, {rows['referrals']:,} referrals"
     )
-    print(f"  generated in {built - started:.2f} s; value as of {book.last_day.date()} in {done - built:.3f} s")
+    as_of = "-" if book.last_day is None else book.last_day.date()
+    print(f"  generated in {built - started:.2f} s; value as of {as_of} in {done - built:.3f} s")
     _print_value_summary(values)
     return 0
 

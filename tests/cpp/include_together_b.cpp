@@ -1,4 +1,5 @@
 #include "cartera/cartera.hpp"
+#include "cartera/detail/format.hpp"
 #include "cartera/detail/parallel.hpp"
 #include "cartera/detail/random.hpp"
 

@@ -80,7 +80,7 @@ TEST(synthetic_test, rejects_bad_options) {
   synthetic_options options;
   options.customers = -1;
   EXPECT_THROW_MSG((void)synthetic_book(options), invalid_input,
-                   "synthetic_options.customers (value -1.000000): must be >= 0");
+                   "synthetic_options.customers (value -1): must be >= 0");
 }
 
 }  // namespace

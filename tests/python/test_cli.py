@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from cartera.cli import main
+
+
+def test_demo_prints_a_value_summary(capsys):
+    assert main(["demo", "--customers", "2000", "--managers", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "2,000 customers, 20 managers" in out
+    assert "the top 20 % of customers bring" in out
+    assert "contribution" in out
+
+
+def test_bad_arguments_exit_non_zero_with_a_message(capsys):
+    with pytest.raises(SystemExit) as exit_code:
+        main(["demo", "--customers", "many"])
+    assert exit_code.value.code == 2
+    assert "invalid int value" in capsys.readouterr().err
+
+
+def test_core_errors_become_one_line_on_stderr(capsys):
+    assert main(["demo", "--customers", "-5"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "cartera: error: synthetic_options.customers (value -5): must be >= 0"
+    )
+
+
+def test_python_dash_m_runs_the_command_line():
+    done = subprocess.run([sys.executable, "-m", "cartera", "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("cartera ")
