@@ -1,6 +1,6 @@
 """Customer value: cartera against pandas groupby, side by side in one run.
 
-    python benchmarks/bench_value.py [--customers 1000000] [--repeat 5]
+    python benchmarks/bench_value.py [--customers 1000000] [--repeat 7]
 
 Both compute the same columns on the same synthetic book (tests/python/test_value.py
 checks they agree); pandas gets plain frames of integer customer rows and days, its
@@ -23,7 +23,8 @@ from pandas_peer import frames_of, pandas_value
 
 
 def timed(function, repeat: int) -> tuple[float, object]:
-    times, result = [], None
+    """Median wall time of `repeat` calls, after one warm-up call (first-touch page faults)."""
+    times, result = [], function()
     for _ in range(repeat):
         started = time.perf_counter()
         result = function()
@@ -35,7 +36,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--transactions-per-customer", type=float, default=12.85, help="12.85 gives about 10 M transactions for 1 M customers")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -48,6 +49,7 @@ def main() -> None:
     transactions, interactions, since = frames_of(book)
 
     ours, _ = timed(lambda: cartera.value(book, as_of, policy=policy), args.repeat)
+    core_only, _ = timed(lambda: cartera._core.compute_value(book._core, day, policy, 0), args.repeat)
     ours_one_thread, _ = timed(lambda: cartera.value(book, as_of, policy=policy, threads=1), args.repeat)
     theirs, _ = timed(
         lambda: pandas_value(
@@ -71,6 +73,7 @@ def main() -> None:
     print(f"| cartera.value, all cores | {ours * 1000:,.0f} ms | {theirs / ours:,.1f}× |")
     print(f"| cartera.value, one thread | {ours_one_thread * 1000:,.0f} ms | {theirs / ours_one_thread:,.1f}× |")
     print(f"| pandas groupby, same columns | {theirs * 1000:,.0f} ms | 1× |")
+    print(f"| the C++ call alone, arrays out (no DataFrame) | {core_only * 1000:,.0f} ms | {theirs / core_only:,.1f}× |")
     print(f"| cartera.Book from the same frames (once per book) | {build * 1000:,.0f} ms | |")
 
 

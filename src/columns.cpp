@@ -1,6 +1,9 @@
 #include "cartera/columns.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <limits>
+#include <unordered_map>
 
 namespace cartera {
 
@@ -29,26 +32,35 @@ index_t categorical::code_of(std::string_view category) const {
 }
 
 id_index::id_index(std::vector<std::string> ids, std::string_view table) : ids_(std::move(ids)) {
-  if (ids_.size() >= static_cast<std::size_t>(std::numeric_limits<index_t>::max())) {
+  if (ids_.size() >= static_cast<std::size_t>(std::numeric_limits<index_t>::max() / 2)) {
     throw invalid_input({std::string(table), "id", -1, std::to_string(ids_.size())},
                         "too many rows for 32-bit indices");
   }
-  rows_.reserve(ids_.size());
+  slots_.assign(std::bit_ceil(std::max<std::size_t>(16, 2 * ids_.size())), no_index);
   for (std::size_t row = 0; row < ids_.size(); ++row) {
     const std::string& id = ids_[row];
-    const location where{std::string(table), "id", static_cast<std::int64_t>(row), "'" + id + "'"};
-    if (id.empty()) throw invalid_input(where, "empty id");
-    const auto [it, inserted] = rows_.try_emplace(id, static_cast<index_t>(row));
-    if (!inserted) {
-      throw invalid_input(where, "duplicate id, first seen at row " + std::to_string(it->second));
+    if (id.empty()) throw invalid_input({std::string(table), "id", static_cast<std::int64_t>(row), "''"}, "empty id");
+    index_t& slot = slots_[slot_of(id)];
+    if (slot != no_index) {
+      throw invalid_input({std::string(table), "id", static_cast<std::int64_t>(row), "'" + id + "'"},
+                          "duplicate id, first seen at row " + std::to_string(slot));
     }
+    slot = static_cast<index_t>(row);
   }
 }
 
+std::size_t id_index::slot_of(std::string_view id) const noexcept {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t slot = std::hash<std::string_view>{}(id) & mask;
+  while (slots_[slot] != no_index && ids_[static_cast<std::size_t>(slots_[slot])] != id) slot = (slot + 1) & mask;
+  return slot;
+}
+
 std::optional<index_t> id_index::find(std::string_view id) const {
-  const auto it = rows_.find(id);
-  if (it == rows_.end()) return std::nullopt;
-  return it->second;
+  if (slots_.empty()) return std::nullopt;
+  const index_t row = slots_[slot_of(id)];
+  if (row == no_index) return std::nullopt;
+  return row;
 }
 
 index_t id_index::at(std::string_view id, const location& where) const {

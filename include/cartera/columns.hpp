@@ -11,7 +11,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "cartera/error.hpp"
@@ -52,7 +51,7 @@ struct categorical {
 };
 
 /// External ids (the CRM's customer or manager keys) mapped once to dense indices
-/// 0..size()-1, in the order given. Lookups accept std::string_view without copying.
+/// 0..size()-1, in the order given. Lookups take std::string_view and allocate nothing.
 class id_index {
  public:
   id_index() = default;
@@ -77,14 +76,12 @@ class id_index {
                                   std::string_view column) const;
 
  private:
-  struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const noexcept {
-      return std::hash<std::string_view>{}(text);
-    }
-  };
+  // Open addressing with linear probing over rows (-1 = empty), at most half full: one
+  // allocation for the whole index instead of one node per id.
+  [[nodiscard]] std::size_t slot_of(std::string_view id) const noexcept;
+
   std::vector<std::string> ids_;
-  std::unordered_map<std::string, index_t, string_hash, std::equal_to<>> rows_;
+  std::vector<index_t> slots_;
 };
 
 }  // namespace cartera
