@@ -50,10 +50,10 @@ profile draw_profile(const synthetic_options& o, std::int64_t c) {
                                                                            : synthetic_behaviour::steady;
   p.since = r.chance(0.6) ? start - 1 - static_cast<day_t>(r.below(8 * 365)) : start + static_cast<day_t>(r.below(static_cast<std::uint64_t>(o.history_days)));
   // Pareto tail index 1.3: roughly the top 20 % of customers bring 80 % of the value.
-  p.ticket = std::min(r.pareto(30.0, 1.3), 50'000.0);
+  p.ticket = std::min(r.pareto(50.0, 1.3), 50'000.0);
   p.purchase_rate = o.transactions_per_customer / o.history_days * std::exp(0.7 * r.normal() - 0.245);
   p.contact_rate = o.interactions_per_customer / o.history_days * std::exp(0.5 * r.normal() - 0.125);
-  p.margin_rate = 0.05 + 0.30 * r.uniform();
+  p.margin_rate = 0.10 + 0.30 * r.uniform();
   const bool managed = r.chance(o.managed_share);
   if (managed && o.managers > 0) {
     // Manager i serves region i % 8; pick one of the customer's region when there is one.

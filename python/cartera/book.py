@@ -57,7 +57,8 @@ class Book:
         days since 1970-01-01. When ``customers`` is omitted, the customers are every id found
         in the events, in order of first appearance.
     columns : mapping, optional
-        Your column names, per table: ``{"transactions": {"customer": "CustomerID",
+        Your column names, per table (customers' and managers' ids may also be the frame's
+        index, when it is not a plain range): ``{"transactions": {"customer": "CustomerID",
         "day": "InvoiceDate", "amount": "Amount"}}``. Unnamed columns keep their own names;
         columns that are not part of the table are ignored.
 
@@ -211,6 +212,8 @@ def _renamed(frame: pd.DataFrame | None, table: str, names: dict[str, str]) -> p
     if not isinstance(frame, pd.DataFrame):
         raise _core.TypeMismatchError(f"{table}: expected a pandas DataFrame, got {type(frame).__name__}")
     frame = frame.rename(columns=names) if names else frame
+    if table in ("customers", "managers") and "id" not in frame.columns and not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index(names="id")  # ids kept as the index, as pandas users often do
     for column, _, required in _SCHEMA[table]:
         if required and column not in frame.columns:
             raise _core.InvalidInputError(

@@ -31,6 +31,14 @@ def test_column_names_are_configurable_and_extra_columns_ignored():
     assert book.first_day == pd.Timestamp("2024-01-01")
 
 
+def test_customer_ids_may_be_the_index():
+    customers = pd.DataFrame({"region": ["norte", "sur"]}, index=pd.Index(["ana", "luis"], name="cliente"))
+    book = cartera.Book(customers, transactions=tx())
+    assert list(book.customer_ids) == ["ana", "luis"]
+    with pytest.raises(ValueError, match="customers.id: missing required column"):
+        cartera.Book(pd.DataFrame({"region": ["norte"]}))
+
+
 def test_tables_come_back_with_ids_dates_and_categories():
     customers = pd.DataFrame({"id": ["ana", "luis"], "region": ["norte", None], "manager": ["m1", None]})
     managers = pd.DataFrame({"id": ["m1"], "capacity": [80]})
