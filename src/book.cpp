@@ -183,34 +183,28 @@ book::book(customer_table customers, manager_table managers, transaction_table t
 
   // Each event table is reordered by customer and day; columns already in that order are
   // moved, not copied.
-  {
-    const auto g = detail::group_by(transactions.customer, transactions.day, n);
-    const auto take = [&](auto& column) { return detail::gather(std::move(column), g.order); };
-    transactions_ = {take(transactions.customer), take(transactions.day),     take(transactions.amount),
-                     take(transactions.margin),   take(transactions.product), take(transactions.proactive)};
-    transaction_offsets_ = g.offsets;
-  }
-  {
-    const auto g = detail::group_by(interactions.customer, interactions.day, n);
-    const auto take = [&](auto& column) { return detail::gather(std::move(column), g.order); };
-    interactions_ = {take(interactions.customer),  take(interactions.manager),    take(interactions.day),
-                     take(interactions.channel),   take(interactions.proactive),  take(interactions.relational),
-                     take(interactions.two_way)};
-    interaction_offsets_ = g.offsets;
-  }
-  {
-    const auto g = detail::group_by(complaints.customer, complaints.opened, n);
-    const auto take = [&](auto& column) { return detail::gather(std::move(column), g.order); };
-    complaints_ = {take(complaints.customer), take(complaints.opened), take(complaints.resolved),
-                   take(complaints.first_contact)};
-    complaint_offsets_ = g.offsets;
-  }
-  {
-    const auto g = detail::group_by(referrals.referrer, referrals.day, n);
-    const auto take = [&](auto& column) { return detail::gather(std::move(column), g.order); };
-    referrals_ = {take(referrals.referrer), take(referrals.referred), take(referrals.day)};
-    referral_offsets_ = g.offsets;
-  }
+  auto g = detail::group_by(transactions.customer, transactions.day, n);
+  detail::reorder(g.order, transactions.customer, transactions.day, transactions.amount, transactions.margin,
+                  transactions.product, transactions.proactive);
+  transactions_ = std::move(transactions);
+  transaction_offsets_ = std::move(g.offsets);
+
+  g = detail::group_by(interactions.customer, interactions.day, n);
+  detail::reorder(g.order, interactions.customer, interactions.manager, interactions.day, interactions.channel,
+                  interactions.proactive, interactions.relational, interactions.two_way);
+  interactions_ = std::move(interactions);
+  interaction_offsets_ = std::move(g.offsets);
+
+  g = detail::group_by(complaints.customer, complaints.opened, n);
+  detail::reorder(g.order, complaints.customer, complaints.opened, complaints.resolved, complaints.first_contact);
+  complaints_ = std::move(complaints);
+  complaint_offsets_ = std::move(g.offsets);
+
+  g = detail::group_by(referrals.referrer, referrals.day, n);
+  detail::reorder(g.order, referrals.referrer, referrals.referred, referrals.day);
+  referrals_ = std::move(referrals);
+  referral_offsets_ = std::move(g.offsets);
+
   customers_ = std::move(customers);
   managers_ = std::move(managers);
   widen(first_day_, last_day_, transactions_.day);

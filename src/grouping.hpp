@@ -70,4 +70,10 @@ inline categorical gather(categorical&& column, const std::vector<std::int64_t>&
   return {std::move(column.categories), gather(std::move(column.codes), order)};
 }
 
+/// Reorders every column of a table in place by the same order.
+template <typename... Columns>
+void reorder(const std::vector<std::int64_t>& order, Columns&... columns) {
+  ((columns = gather(std::move(columns), order)), ...);
+}
+
 }  // namespace cartera::detail
