@@ -75,8 +75,12 @@ std::shared_ptr<book> make_book(const py::object& customers_in, const py::object
                                 const py::object& transactions_in, const py::object& interactions_in,
                                 const py::object& complaints_in, const py::object& referrals_in) {
   column_reader c(customers_in, "customers");
-  customer_table customers{id_index(to_ids(c.required("id"), "customers"), "customers"), c.ints("since"),
-                           c.labels("region"), c.ints("manager")};
+  customer_table customers{id_index(to_ids(c.required("id"), "customers"), "customers"),
+                           c.ints("since"),
+                           c.labels("region"),
+                           c.ints("manager"),
+                           c.flags("reachable"),
+                           c.reals("profile")};
   c.finish();
 
   column_reader m(managers_in, "managers");
@@ -139,6 +143,8 @@ py::dict table_of(const py::object& self, const std::string& name) {
     put("since", t.since);
     put_labels("region", t.region);
     put("manager", t.manager);
+    put("reachable", t.reachable);
+    put("profile", t.profile);
   } else if (name == "managers") {
     const auto& t = b.managers();
     put_labels("region", t.region);

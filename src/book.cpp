@@ -99,6 +99,13 @@ void check(const customer_table& t, index_t managers) {
   c.days(t.since, "since", false, true);
   c.categories(t.region, "region", false);
   c.references(t.manager, "manager", false, managers, "managers");
+  c.flags(t.reachable, "reachable");
+  c.reals(t.profile, "profile", false, true);
+  for (Eigen::Index row = 0; row < t.profile.size(); ++row) {
+    if (t.profile[row] > 1) {
+      throw invalid_input({"customers", "profile", row, detail::format_number(t.profile[row])}, "a share must be in [0, 1]");
+    }
+  }
 }
 
 void check(const manager_table& t) {

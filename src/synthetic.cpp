@@ -1,5 +1,6 @@
 #include "cartera/synthetic.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -36,6 +37,8 @@ struct profile {
   day_t active_from;    // first day of history the customer can buy
   day_t change;         // behaviour changes from this day
   day_t lapse;          // lapsed customers stop on this day; others after the end
+  bool reachable;
+  double profile;       // share of their information the customer shared
 };
 
 profile draw_profile(const synthetic_options& o, std::int64_t c) {
@@ -68,6 +71,9 @@ profile draw_profile(const synthetic_options& o, std::int64_t c) {
   p.active_from = std::max(start, p.since);
   p.change = o.end - o.change_days + 1;
   p.lapse = p.behaviour == synthetic_behaviour::lapsed ? p.change - static_cast<day_t>(r.below(180)) : o.end + 1;
+  p.reachable = r.chance(0.97);
+  // Customers in closer contact tend to have shared more about themselves.
+  p.profile = std::round(std::clamp(0.6 * r.uniform() + 0.2 * p.contact_rate * o.history_days / o.interactions_per_customer, 0.0, 1.0) * 100.0) / 100.0;
   return p;
 }
 
@@ -224,6 +230,8 @@ book synthetic_book(const synthetic_options& o, const execution& run) {
   for (int r = 1; r <= region_count; ++r) customers.region.categories.push_back("R" + std::to_string(r));
   customers.region.codes.resize(n);
   customers.manager.resize(n);
+  customers.reachable.resize(n);
+  customers.profile.resize(n);
   complaint_table complaints;
   std::vector<index_t> complaint_customer, referrer, referred;
   std::vector<day_t> opened, resolved, referral_day;
@@ -234,6 +242,8 @@ book synthetic_book(const synthetic_options& o, const execution& run) {
     customers.since[c] = p.since;
     customers.region.codes[c] = p.region;
     customers.manager[c] = p.manager;
+    customers.reachable[c] = p.reachable ? 1 : 0;
+    customers.profile[c] = p.profile;
     detail::random_stream r(o.seed ^ complaint_salt, static_cast<std::uint64_t>(c));
     if (p.complains) {
       const day_t day = p.active_from + static_cast<day_t>(r.below(static_cast<std::uint64_t>(o.end - p.active_from + 1)));

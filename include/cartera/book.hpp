@@ -24,6 +24,8 @@ struct customer_table {
   int_column since;        ///< optional: first day as a customer (tenure); no_day if unknown
   categorical region;      ///< optional
   int_column manager;      ///< optional: current manager (row in managers), -1 if none
+  flag_column reachable;   ///< optional: 1 when a valid contact channel is known (absent: all reachable)
+  real_column profile;     ///< optional: profile completeness, the share of information shared, 0..1
 };
 
 /// One row per account manager.

@@ -7,5 +7,7 @@
 #include "cartera/columns.hpp"
 #include "cartera/error.hpp"
 #include "cartera/execution.hpp"
+#include "cartera/ladder.hpp"
+#include "cartera/stages.hpp"
 #include "cartera/synthetic.hpp"
 #include "cartera/value.hpp"

@@ -15,7 +15,14 @@ __all__ = ["Book", "TABLES"]
 # Each table's columns: (name, kind, required). Kinds: id (external ids), day, day? (optional
 # day, missing allowed), real, int, flag, category, customer / manager (references).
 _SCHEMA: dict[str, list[tuple[str, str, bool]]] = {
-    "customers": [("id", "id", True), ("since", "day?", False), ("region", "category", False), ("manager", "manager", False)],
+    "customers": [
+        ("id", "id", True),
+        ("since", "day?", False),
+        ("region", "category", False),
+        ("manager", "manager", False),
+        ("reachable", "flag", False),
+        ("profile", "real", False),
+    ],
     "managers": [("id", "id", True), ("region", "category", False), ("capacity", "int", False), ("time_budget", "real", False)],
     "transactions": [
         ("customer", "customer", True),
