@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <tuple>
 
 #include "cartera/detail/format.hpp"
 #include "cartera/detail/parallel.hpp"
@@ -57,14 +59,31 @@ class evaluator {
   stage reached(index_t c, index_t manager, std::int64_t day, criterion_values* values = nullptr,
                 criterion* blocking = nullptr) {
     criterion_values v{};
-    measure(c, manager, day, v);
+    measure(c, manager, day, p_.window_days, v);
+    const stage result = judge(v, false, blocking);
+    if (values) *values = v;
+    return result;
+  }
+
+  /// The stage with hysteresis: the highest stage reached on any day of (day - grace, day].
+  stage current(index_t c, index_t manager, std::int64_t day, stage reached_today) {
+    if (reached_today == stage::confiar || p_.grace_days <= 1) return reached_today;
+    if (ceiling(c, manager, day) <= reached_today) return reached_today;
+    return highest_in_grace_period(c, manager, day, reached_today);
+  }
+
+ private:
+  // The stage the measures give. `relaxed` lets the criteria that a longer window cannot
+  // bound (share, gaps, open complaints) pass, for ceiling().
+  stage judge(const criterion_values& v, bool relaxed, criterion* blocking) const {
     stage result = stage::sin_contacto;
     criterion failed = criterion::none;
     for (int k = 1; k < criterion_count; ++k) {
       const auto which = static_cast<criterion>(k);
       const double threshold = p_.threshold(which);
       const double value = v[static_cast<std::size_t>(k)];
-      const bool holds = info(which).maximum ? value <= threshold : value >= threshold;
+      const bool unbounded = which == criterion::two_way_share || info(which).maximum;
+      const bool holds = (relaxed && unbounded) || (info(which).maximum ? value <= threshold : value >= threshold);
       if (!holds) {
         failed = which;
         break;
@@ -74,14 +93,20 @@ class evaluator {
         result = info(which).owner;
       }
     }
-    if (values) *values = v;
     if (blocking) *blocking = failed;
     return result;
   }
 
-  /// The stage with hysteresis: the highest stage reached on any day of (day - grace, day].
-  stage current(index_t c, index_t manager, std::int64_t day, stage reached_today) {
-    if (reached_today == stage::confiar || p_.grace_days <= 1) return reached_today;
+  // No day of the grace period can give more than this: every count over the union of
+  // their windows, tenure on the last day, and the unboundable criteria let through. Most
+  // customers are settled here, without visiting any day.
+  stage ceiling(index_t c, index_t manager, std::int64_t day) {
+    criterion_values v{};
+    measure(c, manager, day, p_.window_days + p_.grace_days - 1, v);
+    return judge(v, true, nullptr);
+  }
+
+  stage highest_in_grace_period(index_t c, index_t manager, std::int64_t day, stage reached_today) {
     const std::int64_t first = day - p_.grace_days + 1;
     candidates_.clear();
     candidates_.push_back(first);
@@ -121,7 +146,6 @@ class evaluator {
     return best;
   }
 
- private:
   std::int64_t known_since(index_t c, std::int64_t day) const {
     std::int64_t known = no_day;
     const auto see = [&](std::int64_t d) {
@@ -135,10 +159,11 @@ class evaluator {
     return known;
   }
 
-  void measure(index_t c, index_t manager, std::int64_t day, criterion_values& v) {
+  // Measures every criterion over the `window` days ending on `day`.
+  void measure(index_t c, index_t manager, std::int64_t day, std::int64_t window, criterion_values& v) {
     const auto at = [&](criterion k) -> double& { return v[static_cast<std::size_t>(k)]; };
     const auto& people = b_.customers();
-    const std::int64_t window_first = day - p_.window_days + 1;
+    const std::int64_t window_first = day - window + 1;
 
     at(criterion::reachable) = people.reachable.size() == 0 ? 1.0 : people.reachable[c];
     at(criterion::profile) = people.profile.size() == 0 ? 0.0 : people.profile[c];
@@ -159,7 +184,7 @@ class evaluator {
       if (previous != no_day) gap = std::max<std::int64_t>(gap, in.day[k] - previous);
       previous = in.day[k];
     }
-    gap = previous == no_day ? p_.window_days : std::max(gap, day - previous);
+    gap = previous == no_day ? window : std::max(gap, day - previous);
     at(criterion::contacts) = static_cast<double>(contacts);
     at(criterion::two_way) = static_cast<double>(two_way);
     at(criterion::two_way_share) = contacts > 0 ? static_cast<double>(two_way) / static_cast<double>(contacts) : 0.0;
@@ -248,12 +273,26 @@ stage_table evaluate_rows(const book& b, std::size_t rows, CustomerOf customer_o
   return t;
 }
 
+// Whose contacts count for customer c: everyone's, or only the current manager's.
+index_t manager_for(relationship with, const int_column& current, index_t c) {
+  if (with == relationship::customer) return no_index;
+  const index_t m = current.size() == 0 ? no_index : current[c];
+  return m == no_index ? without_manager : m;
+}
+
 std::string number(double value) {
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   if (value == std::floor(value) && std::abs(value) < 1e15) return std::to_string(static_cast<std::int64_t>(value));
   char text[32];
   std::snprintf(text, sizeof text, "%.2f", value);
   return text;
+}
+
+// "; to reach intimar: relational contacts 1 of 3", or nothing at confiar.
+std::string next_step(criterion blocking, double value, const stage_policy& policy) {
+  if (blocking == criterion::none) return {};
+  return "; to reach " + std::string(stage_name(criterion_stage(blocking))) + ": " + std::string(criterion_name(blocking)) +
+         " " + number(value) + (criterion_is_maximum(blocking) ? " > " : " of ") + number(policy.threshold(blocking));
 }
 
 void require(bool ok, const char* field, double value, const char* rule) {
@@ -313,16 +352,25 @@ void stage_policy::validate() const {
 stage_table evaluate_stages(const book& customers, day_t as_of, const stage_policy& policy, relationship with,
                             const execution& run) {
   const auto& current = customers.customers().manager;
-  const bool by_manager = with == relationship::current_manager;
   return evaluate_rows(
       customers, static_cast<std::size_t>(customers.customer_count()),
       [](std::int64_t row) { return static_cast<index_t>(row); },
-      [&](std::int64_t row) -> index_t {
-        if (!by_manager) return no_index;
-        const index_t m = current.size() == 0 ? no_index : current[row];
-        return m == no_index ? without_manager : m;
-      },
-      as_of, policy, run);
+      [&](std::int64_t row) { return manager_for(with, current, static_cast<index_t>(row)); }, as_of, policy, run);
+}
+
+stage_table evaluate_stages(const book& customers, std::span<const index_t> which, day_t as_of,
+                            const stage_policy& policy, relationship with, const execution& run) {
+  for (std::size_t row = 0; row < which.size(); ++row) {
+    if (which[row] < 0 || which[row] >= customers.customer_count()) {
+      throw unknown_id({"stages", "customer", static_cast<std::int64_t>(row), std::to_string(which[row])},
+                       "no such row in customers");
+    }
+  }
+  const auto& current = customers.customers().manager;
+  return evaluate_rows(
+      customers, which.size(), [&](std::int64_t row) { return which[static_cast<std::size_t>(row)]; },
+      [&](std::int64_t row) { return manager_for(with, current, which[static_cast<std::size_t>(row)]); }, as_of,
+      policy, run);
 }
 
 stage_table evaluate_pair_stages(const book& customers, std::span<const index_t> pair_customer,
@@ -385,13 +433,29 @@ std::string describe(const stage_table& stages, std::size_t row, const stage_pol
             (criterion_is_maximum(c) ? " <= " : " >= ") + number(policy.threshold(c));
   }
   if (!held.empty()) text += ": " + held;
-  const criterion blocking = stages.blocking[row];
-  if (blocking != criterion::none) {
-    text += "; to reach " + std::string(stage_name(criterion_stage(blocking))) + ": " +
-            std::string(criterion_name(blocking)) + " " + number(value(blocking)) +
-            (criterion_is_maximum(blocking) ? " > " : " of ") + number(policy.threshold(blocking));
+  return text + next_step(stages.blocking[row], value(stages.blocking[row]), policy);
+}
+
+categorical summarize_reasons(const stage_table& stages, const stage_policy& policy) {
+  categorical reasons;
+  const auto rows = static_cast<Eigen::Index>(stages.current.size());
+  reasons.codes.resize(rows);
+  // Rows with the same stages, blocking criterion and (rounded) value share one text.
+  std::map<std::tuple<stage, stage, criterion, std::int64_t>, index_t> seen;
+  for (Eigen::Index row = 0; row < rows; ++row) {
+    const auto r = static_cast<std::size_t>(row);
+    const criterion blocking = stages.blocking[r];
+    const double value = stages.values[static_cast<std::size_t>(blocking)][row];
+    const auto key = std::make_tuple(stages.current[r], stages.reached[r], blocking, std::llround(value * 100));
+    auto [it, inserted] = seen.try_emplace(key, static_cast<index_t>(reasons.categories.size()));
+    if (inserted) {
+      std::string text(stage_name(stages.current[r]));
+      if (stages.current[r] != stages.reached[r]) text += " (kept: the criteria give " + std::string(stage_name(stages.reached[r])) + ")";
+      reasons.categories.push_back(text + next_step(blocking, value, policy));
+    }
+    reasons.codes[row] = it->second;
   }
-  return text;
+  return reasons;
 }
 
 stage_history evaluate_stage_history(const book& customers, std::span<const day_t> days, const stage_policy& policy,

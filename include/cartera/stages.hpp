@@ -124,6 +124,11 @@ enum class relationship : std::uint8_t {
 [[nodiscard]] stage_table evaluate_stages(const book& customers, day_t as_of, const stage_policy& policy = {},
                                           relationship with = relationship::customer, const execution& run = {});
 
+/// Stages of some customers only (rows follow `which`), as evaluate_stages would give them.
+[[nodiscard]] stage_table evaluate_stages(const book& customers, std::span<const index_t> which, day_t as_of,
+                                          const stage_policy& policy = {},
+                                          relationship with = relationship::customer, const execution& run = {});
+
 /// Stages of explicit customer–manager pairs (the relationship is with a person: only the
 /// interactions with that manager count). Rows follow the pairs' order.
 [[nodiscard]] stage_table evaluate_pair_stages(const book& customers, std::span<const index_t> pair_customer,
@@ -138,6 +143,11 @@ enum class relationship : std::uint8_t {
 /// A reason in words: "intimar: 4 relational contacts ≥ 3; to reach confiar: tenure (days)
 /// 200 of 365". Reads row `row` of the table.
 [[nodiscard]] std::string describe(const stage_table& stages, std::size_t row, const stage_policy& policy);
+
+/// The short reason of every row, dictionary-encoded (few distinct texts for many rows):
+/// "relacionar; to reach intimar: relational contacts 1 of 3", with " (kept: the criteria
+/// give contactar)" after the stage while the grace period holds it.
+[[nodiscard]] categorical summarize_reasons(const stage_table& stages, const stage_policy& policy);
 
 /// One change of stage between two evaluation days.
 struct stage_change {

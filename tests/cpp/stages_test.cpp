@@ -304,6 +304,26 @@ TEST(stages_test, the_reason_says_what_held_and_what_failed) {
             "longest gap between contacts (days) 25 <= 30; to reach confiar: tenure (days) 100 of 200");
 }
 
+TEST(stages_test, short_reasons_are_shared_between_rows_alike) {
+  story s;
+  s.contacts = {{990, true}, {992, false}};
+  const book b = s.make();  // ana: one two-way contact; luis: none
+  const std::vector<index_t> rows = {0, 1, 0};
+  const stage_table t = evaluate_stages(b, rows, 1000, small_policy());
+  const categorical reasons = summarize_reasons(t, small_policy());
+  EXPECT_EQ(reasons.categories,
+            (std::vector<std::string>{"contactar; to reach relacionar: two-way contacts 1 of 2",
+                                      "sin_contacto; to reach contactar: contacts 0 of 1"}));
+  EXPECT_EQ(reasons.codes[0], 0);
+  EXPECT_EQ(reasons.codes[1], 1);
+  EXPECT_EQ(reasons.codes[2], 0);
+  stage_policy held = small_policy();
+  held.grace_days = 30;
+  const stage_table kept = evaluate_stages(b, 1100, held);  // the last contact left the window on day 1092
+  EXPECT_EQ(summarize_reasons(kept, held).categories[0],
+            "contactar (kept: the criteria give sin_contacto); to reach contactar: contacts 0 of 1");
+}
+
 TEST(stages_test, rejects_a_bad_policy) {
   stage_policy p;
   p.relacionar.min_two_way_share = 1.5;
