@@ -6,6 +6,7 @@ namespace py = pybind11;
 void register_errors(py::module_& m);
 void register_book(py::module_& m);
 void register_value(py::module_& m);
+void register_stages(py::module_& m);
 void register_synthetic(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
@@ -14,5 +15,6 @@ PYBIND11_MODULE(_core, m) {
   register_errors(m);
   register_book(m);
   register_value(m);
+  register_stages(m);
   register_synthetic(m);
 }

@@ -1,7 +1,8 @@
 """cartera: customer portfolio management.
 
 Build a :class:`Book` from pandas DataFrames (or :func:`synthetic_book`), then compute
-each customer's :func:`value` as of a date. Every result is a DataFrame indexed by the
+each customer's :func:`value` and place them on the relationship ladder with
+:func:`stages` as of a date. Every result is a DataFrame indexed by the
 customer's id, with one row for every customer of the book.
 """
 
@@ -10,18 +11,43 @@ from __future__ import annotations
 from ._core import InvalidInputError, TypeMismatchError, UnknownIdError, __version__
 from .book import TABLES, Book
 from .synthetic import synthetic_behaviours, synthetic_book
-from . import datasets
+from . import datasets, plot
+from .stages import (
+    CRITERIA,
+    STAGES,
+    StageHistory,
+    StagePolicy,
+    conversion,
+    explain,
+    ladder,
+    pair_stages,
+    stage_history,
+    stages,
+    transitions,
+)
 from .value import ValuePolicy, repeat_summary, value
 
 __all__ = [
     "Book",
+    "CRITERIA",
+    "STAGES",
+    "StageHistory",
+    "StagePolicy",
     "InvalidInputError",
     "TABLES",
     "TypeMismatchError",
     "UnknownIdError",
     "ValuePolicy",
     "__version__",
+    "conversion",
     "datasets",
+    "explain",
+    "ladder",
+    "pair_stages",
+    "plot",
+    "stage_history",
+    "stages",
+    "transitions",
     "repeat_summary",
     "synthetic_behaviours",
     "synthetic_book",

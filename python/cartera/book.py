@@ -169,10 +169,7 @@ class Book:
             if kind == "customer":
                 data[column] = self._customer_ids.take(values).to_numpy()
             elif kind == "manager":
-                present = values >= 0
-                managers = np.full(len(values), None, dtype=object)
-                managers[present] = self._manager_ids.to_numpy(dtype=object)[values[present]]
-                data[column] = managers
+                data[column] = self._manager_ids_of(values)
             elif kind in ("day", "day?"):
                 data[column] = _convert.dates(values)
             elif kind == "category":
@@ -187,6 +184,13 @@ class Book:
         if name == "managers":
             return pd.DataFrame(data, index=self._manager_ids)
         return pd.DataFrame(data)
+
+    def _manager_ids_of(self, rows: np.ndarray) -> np.ndarray:
+        """Manager rows as external ids; -1 (no manager) as None."""
+        present = rows >= 0
+        managers = np.full(len(rows), None, dtype=object)
+        managers[present] = self._manager_ids.to_numpy(dtype=object)[rows[present]]
+        return managers
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{table}={count}" for table, count in self.rows().items())
