@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from . import __version__
+from .book import Book
+from .stages import STAGES, ladder, stages
 from .synthetic import synthetic_book
 from .value import value
 
@@ -22,7 +24,9 @@ def _demo(args: argparse.Namespace) -> int:
     book = synthetic_book(args.customers, args.managers, seed=args.seed)
     built = time.perf_counter()
     values = value(book)
-    done = time.perf_counter()
+    valued = time.perf_counter()
+    ladder_stages = stages(book)
+    staged = time.perf_counter()
     rows = book.rows()
     print(f"cartera {__version__} demo: a synthetic bank (seed {args.seed})")
     print(
@@ -30,9 +34,36 @@ def _demo(args: argparse.Namespace) -> int:
         f"{rows['interactions']:,} interactions, {rows['complaints']:,} complaints, {rows['referrals']:,} referrals"
     )
     as_of = "-" if book.last_day is None else book.last_day.date()
-    print(f"  generated in {built - started:.2f} s; value as of {as_of} in {done - built:.3f} s")
+    print(
+        f"  as of {as_of}: generated in {built - started:.2f} s, value in {valued - built:.3f} s, "
+        f"stages in {staged - valued:.3f} s"
+    )
+    print()
     _print_value_summary(values)
+    print()
+    _print_ladder_summary(book, ladder_stages)
     return 0
+
+
+def _print_ladder_summary(book: Book, customer_stages: pd.DataFrame) -> None:
+    table = ladder(book, customer_stages)
+    overall = table.loc["all"]
+    print("The relationship ladder: how many customers stand at each stage?")
+    for stage in STAGES:
+        print(f"  {stage:<13} {int(overall[stage]):>10,}  {overall[stage] / overall['customers']:6.1%}")
+    portfolios = table.iloc[: len(book.manager_ids)]  # the managers' rows, without "no manager" and "all"
+    portfolios = portfolios[portfolios["customers"] > 0]
+    if len(portfolios):
+        print(
+            f"  portfolios really held (share at intimar or confiar): median {portfolios['real_share'].median():.0%}, "
+            f"best {portfolios['real_share'].max():.0%}, worst {portfolios['real_share'].min():.0%}"
+        )
+    held = int(customer_stages["held"].sum())
+    print(f"  customers kept at their stage by the grace period (cooling off): {held:,}")
+    blocking = customer_stages["reason"].value_counts().head(3)
+    print("  most common reasons:")
+    for reason, count in blocking.items():
+        print(f"    {count:>8,}  {reason}")
 
 
 def _print_value_summary(values: pd.DataFrame) -> None:
@@ -42,6 +73,7 @@ def _print_value_summary(values: pd.DataFrame) -> None:
     active = int((values["frequency"] > 0).sum())
     below_zero = int((values["contribution"] < 0).sum())
     declining = int(((values["recent"] > 0) & (values["trend"] < 0.4)).sum())
+    print("Customer value (last 365 days):")
     print(f"  customers who bought in the last year: {active:,} of {len(values):,}")
     print(f"  revenue in the last year: {total:,.0f}; the top 20 % of customers bring {top_share:.0%}")
     print(f"  contribution below zero (cost to serve above margin): {below_zero:,} customers")

@@ -14,6 +14,8 @@ def test_demo_prints_a_value_summary(capsys):
     assert "2,000 customers, 20 managers" in out
     assert "the top 20 % of customers bring" in out
     assert "contribution" in out
+    assert "how many customers stand at each stage?" in out
+    assert "to reach" in out
 
 
 def test_bad_arguments_exit_non_zero_with_a_message(capsys):
