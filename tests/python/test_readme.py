@@ -23,7 +23,10 @@ def test_the_python_example_runs_and_prints_every_customer():
         exec(compile(example, "README.md", "exec"), {})
     lines = printed.getvalue().splitlines()
     assert lines[0].split() == ["recency", "frequency", "monetary", "trend", "contribution"]
-    assert [line.split()[0] for line in lines[2:]] == ["ana", "luis", "eva"]
+    assert [line.split()[0] for line in lines[2:5]] == ["ana", "luis", "eva"]
+    # The ladder: no interactions in this book, so everyone stands below it, with the reason.
+    assert [line.split()[0] for line in lines[6:9]] == ["ana", "luis", "eva"]
+    assert all(line.endswith("sin_contacto; to reach contactar: contacts 0 of 1") for line in lines[6:9])
 
 
 def test_the_cpp_example_is_the_embed_example():
