@@ -2,27 +2,13 @@
 // 20 M interactions and 10 M transactions (the target is at most 2 s).
 #include <benchmark/benchmark.h>
 
-#include <map>
-#include <memory>
-
 #include "cartera/stages.hpp"
-#include "cartera/synthetic.hpp"
+#include "synthetic_books.hpp"
 
 namespace {
 
-const cartera::book& book_of(std::int64_t customers) {
-  static std::map<std::int64_t, std::unique_ptr<cartera::book>> books;
-  auto& slot = books[customers];
-  if (!slot) {
-    cartera::synthetic_options options;
-    options.customers = static_cast<cartera::index_t>(customers);
-    options.managers = static_cast<cartera::index_t>(customers / 100);
-    options.transactions_per_customer = 12.85;   // about 10 M transactions for 1 M customers
-    options.interactions_per_customer = 25.6;    // about 20 M interactions for 1 M customers
-    slot = std::make_unique<cartera::book>(cartera::synthetic_book(options));
-  }
-  return *slot;
-}
+// About 20 M interactions for 1 M customers.
+const cartera::book& book_of(std::int64_t customers) { return cartera::benchmarks::synthetic_bank(customers, 25.6); }
 
 void run_stages(benchmark::State& state, int threads, int grace_days) {
   const cartera::book& b = book_of(state.range(0));

@@ -2,27 +2,12 @@
 // 5 interactions each), with every core and with one thread.
 #include <benchmark/benchmark.h>
 
-#include <map>
-#include <memory>
-
-#include "cartera/synthetic.hpp"
+#include "synthetic_books.hpp"
 #include "cartera/value.hpp"
 
 namespace {
 
-// Books are expensive to make: one per size, shared by every benchmark that needs it.
-const cartera::book& book_of(std::int64_t customers) {
-  static std::map<std::int64_t, std::unique_ptr<cartera::book>> books;
-  auto& slot = books[customers];
-  if (!slot) {
-    cartera::synthetic_options options;
-    options.customers = static_cast<cartera::index_t>(customers);
-    options.managers = static_cast<cartera::index_t>(customers / 100);
-    options.transactions_per_customer = 12.85;  // about 10 M transactions for 1 M customers
-    slot = std::make_unique<cartera::book>(cartera::synthetic_book(options));
-  }
-  return *slot;
-}
+const cartera::book& book_of(std::int64_t customers) { return cartera::benchmarks::synthetic_bank(customers); }
 
 void run_value(benchmark::State& state, int threads) {
   const cartera::book& b = book_of(state.range(0));

@@ -23,25 +23,30 @@ char kind_of(const py::array& array) { return array.dtype().kind(); }
 
 std::string kind_name(const py::array& array) { return py::str(array.dtype()).cast<std::string>(); }
 
+// Integers (or booleans) narrowed to Scalar, each checked to lie in [low, high].
+template <typename Scalar>
+Eigen::Array<Scalar, Eigen::Dynamic, 1> narrowed(const py::handle& values, const std::string& table,
+                                                 const std::string& column, std::int64_t low, std::int64_t high,
+                                                 const char* expected, const char* out_of_range) {
+  const py::array array = as_array(values, table, column);
+  const char kind = kind_of(array);
+  if (kind != 'i' && kind != 'u' && kind != 'b') throw type_mismatch({table, column, -1, kind_name(array)}, expected);
+  const auto wide = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(array);
+  const auto data = wide.unchecked<1>();
+  Eigen::Array<Scalar, Eigen::Dynamic, 1> result(wide.shape(0));
+  for (py::ssize_t row = 0; row < wide.shape(0); ++row) {
+    const std::int64_t value = data(row);
+    if (value < low || value > high) throw invalid_input({table, column, row, std::to_string(value)}, out_of_range);
+    result[row] = static_cast<Scalar>(value);
+  }
+  return result;
+}
+
 }  // namespace
 
 int_column to_int_column(const py::handle& values, const std::string& table, const std::string& column) {
-  const py::array array = as_array(values, table, column);
-  const char kind = kind_of(array);
-  if (kind != 'i' && kind != 'u' && kind != 'b') {
-    throw type_mismatch({table, column, -1, kind_name(array)}, "expected integers");
-  }
-  const auto wide = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(array);
-  const auto data = wide.unchecked<1>();
-  int_column result(wide.shape(0));
-  for (py::ssize_t row = 0; row < wide.shape(0); ++row) {
-    const std::int64_t value = data(row);
-    if (value < std::numeric_limits<std::int32_t>::min() || value > std::numeric_limits<std::int32_t>::max()) {
-      throw invalid_input({table, column, row, std::to_string(value)}, "does not fit in 32 bits");
-    }
-    result[row] = static_cast<std::int32_t>(value);
-  }
-  return result;
+  return narrowed<std::int32_t>(values, table, column, std::numeric_limits<std::int32_t>::min(),
+                                std::numeric_limits<std::int32_t>::max(), "expected integers", "does not fit in 32 bits");
 }
 
 real_column to_real_column(const py::handle& values, const std::string& table, const std::string& column) {
@@ -55,21 +60,7 @@ real_column to_real_column(const py::handle& values, const std::string& table, c
 }
 
 flag_column to_flag_column(const py::handle& values, const std::string& table, const std::string& column) {
-  const py::array array = as_array(values, table, column);
-  const char kind = kind_of(array);
-  if (kind != 'b' && kind != 'i' && kind != 'u') {
-    throw type_mismatch({table, column, -1, kind_name(array)}, "expected booleans or 0/1");
-  }
-  const auto wide = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(array);
-  const auto data = wide.unchecked<1>();
-  flag_column result(wide.shape(0));
-  for (py::ssize_t row = 0; row < wide.shape(0); ++row) {
-    if (data(row) != 0 && data(row) != 1) {
-      throw invalid_input({table, column, row, std::to_string(data(row))}, "a flag must be 0 or 1");
-    }
-    result[row] = static_cast<std::uint8_t>(data(row));
-  }
-  return result;
+  return narrowed<std::uint8_t>(values, table, column, 0, 1, "expected booleans or 0/1", "a flag must be 0 or 1");
 }
 
 categorical to_categorical(const py::handle& pair, const std::string& table, const std::string& column) {

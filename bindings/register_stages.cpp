@@ -9,14 +9,13 @@
 #include "cartera/ladder.hpp"
 #include "cartera/stages.hpp"
 #include "numpy_columns.hpp"
+#include "policy_binding.hpp"
 
 namespace py = pybind11;
 using namespace cartera;
 using namespace cartera::python;
 
 namespace {
-
-constexpr int policy_state_version = 1;
 
 py::dict policy_dict(const stage_policy& p) {
   return py::dict(
@@ -150,29 +149,18 @@ void register_stages(py::module_& m) {
   m.attr("STAGES") = stage_names;
   m.attr("CRITERIA") = criterion_names;
 
-  py::class_<stage_policy>(m, "StagePolicy",
-                           "The relationship ladder's criteria. Build with keywords, nested sections as dicts:\n"
-                           "StagePolicy(grace_days=30, relacionar={'min_two_way': 4}).")
-      .def(py::init([](const py::kwargs& fields) { return policy_from(fields); }))
+  py::class_<stage_policy> policy(m, "StagePolicy",
+                                  "The relationship ladder's criteria. Build with keywords, nested sections as dicts:\n"
+                                  "StagePolicy(grace_days=30, relacionar={'min_two_way': 4}).");
+  define_policy(policy, "StagePolicy", &policy_dict, &policy_from);
+  policy
       .def_property(
           "window_days", [](const stage_policy& p) { return p.window_days; },
           [](stage_policy& p, int v) { p.window_days = v; }, "Criteria count events in (day - window_days, day].")
       .def_property(
           "grace_days", [](const stage_policy& p) { return p.grace_days; },
           [](stage_policy& p, int v) { p.grace_days = v; },
-          "A stage is lost after its criteria fail this many days in a row (1: at once).")
-      .def("validate", &stage_policy::validate, "Raises InvalidInputError naming the field out of range.")
-      .def("to_dict", &policy_dict, "Every field, nested by stage.")
-      .def_static("from_dict", &policy_from, py::arg("fields"), "A policy from a (nested) dict; missing fields keep their defaults.")
-      .def("__eq__", [](const stage_policy& a, const stage_policy& b) { return policy_dict(a).equal(policy_dict(b)); })
-      .def("__repr__", [](const stage_policy& p) { return "StagePolicy(**" + py::repr(policy_dict(p)).cast<std::string>() + ")"; })
-      .def(py::pickle([](const stage_policy& p) { return py::make_tuple(policy_state_version, policy_dict(p)); },
-                      [](const py::tuple& state) {
-                        if (state.size() != 2 || state[0].cast<int>() != policy_state_version) {
-                          throw invalid_input({"stage_policy", "state", -1, {}}, "unsupported pickle state");
-                        }
-                        return policy_from(state[1].cast<py::dict>());
-                      }));
+          "A stage is lost after its criteria fail this many days in a row (1: at once).");
 
   m.def(
       "compute_stages",

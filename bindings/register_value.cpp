@@ -4,14 +4,13 @@
 
 #include "cartera/value.hpp"
 #include "numpy_columns.hpp"
+#include "policy_binding.hpp"
 
 namespace py = pybind11;
 using namespace cartera;
 using namespace cartera::python;
 
 namespace {
-
-constexpr int policy_state_version = 1;
 
 py::dict policy_dict(const value_policy& p) {
   return py::dict(py::arg("window_days") = p.window_days, py::arg("recent_days") = p.recent_days,
@@ -62,9 +61,10 @@ py::dict value_dict(value_table&& v) {
 }  // namespace
 
 void register_value(py::module_& m) {
-  py::class_<value_policy>(m, "ValuePolicy",
-                           "How value is measured: windows, margin rate and the cost of a contact by channel.")
-      .def(py::init([](const py::kwargs& fields) { return policy_from(fields); }))
+  py::class_<value_policy> policy(m, "ValuePolicy",
+                                  "How value is measured: windows, margin rate and the cost of a contact by channel.");
+  define_policy(policy, "ValuePolicy", &policy_dict, &policy_from);
+  policy
       .def_readwrite("window_days", &value_policy::window_days,
                      "Frequency, monetary, margin and cost to serve are summed over (as_of - window_days, as_of].")
       .def_readwrite("recent_days", &value_policy::recent_days, "Length of the recent period (trend).")
@@ -74,29 +74,7 @@ void register_value(py::module_& m) {
                      "Margin = amount × margin_rate when transactions carry no margin column.")
       .def_readwrite("channel_costs", &value_policy::channel_costs, "Cost of one interaction by channel.")
       .def_readwrite("other_channel_cost", &value_policy::other_channel_cost,
-                     "Cost of an interaction on a channel missing from channel_costs.")
-      .def("validate", &value_policy::validate, "Raises InvalidInputError naming the field out of range.")
-      .def("to_dict", &policy_dict)
-      .def_static("from_dict", &policy_from, py::arg("fields"))
-      .def("__eq__", [](const value_policy& a, const value_policy& b) {
-        return policy_dict(a).equal(policy_dict(b));
-      })
-      .def("__repr__", [](const value_policy& p) {
-        std::string text = "ValuePolicy(";
-        bool first = true;
-        for (const auto& [key, value] : policy_dict(p)) {
-          text += (first ? "" : ", ") + py::str(key).cast<std::string>() + "=" + py::repr(value).cast<std::string>();
-          first = false;
-        }
-        return text + ")";
-      })
-      .def(py::pickle([](const value_policy& p) { return py::make_tuple(policy_state_version, policy_dict(p)); },
-                      [](const py::tuple& state) {
-                        if (state.size() != 2 || state[0].cast<int>() != policy_state_version) {
-                          throw invalid_input({"value_policy", "state", -1, {}}, "unsupported pickle state");
-                        }
-                        return policy_from(state[1].cast<py::dict>());
-                      }));
+                     "Cost of an interaction on a channel missing from channel_costs.");
 
   m.def(
       "compute_value",
