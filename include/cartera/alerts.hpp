@@ -1,0 +1,61 @@
+#pragma once
+/// \file alerts.hpp
+/// Moments of truth: the customers to act on now, each alert with its reason and a
+/// priority that the contact plan follows.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "cartera/book.hpp"
+#include "cartera/value.hpp"
+
+namespace cartera {
+
+/// The alerts, from the most urgent kind to the least.
+enum class alert_kind : std::uint8_t {
+  valuable_complainer = 0,  ///< a valuable customer complained in the last `complaint_days`
+  declining = 1,            ///< active (bought in the recent period) but spending under `declining_trend` × usual
+  lapsed_valuable = 2,      ///< was valuable, no purchase in the recent period, lost within `lapsed_days`
+  growing = 3,              ///< trend above `growing_trend`
+  mvc = 4,                  ///< among the most valuable `mvc_share` by spend in the window
+  below_zero = 5,           ///< costs more than it contributes (or the bottom share by contribution)
+};
+inline constexpr int alert_kind_count = 6;
+
+/// "valuable_complainer", "declining", ...
+[[nodiscard]] std::string_view alert_name(alert_kind kind);
+
+struct alert_policy {
+  double mvc_share = 0.10;          ///< the most valuable customers (the field uses 5-10 %)
+  bool below_zero_by_share = false; ///< false: contribution < 0; true: the bottom share by contribution
+  double below_zero_share = 0.15;   ///< with below_zero_by_share (the field uses 10-20 %)
+  double declining_trend = 0.4;     ///< recent ÷ usual below this
+  int complaint_days = 30;          ///< act within this many days of a complaint
+  int lapsed_days = 730;            ///< lost within the last two years
+  double growing_trend = 1.5;       ///< recent ÷ usual above this
+  /// Without a `valuable` flag from the caller, valuable means among the top `valuable_share`
+  /// by lifetime spend (the classic 20 %).
+  double valuable_share = 0.20;
+
+  void validate() const;
+};
+
+/// One row per customer and alert, sorted by priority (highest first), then customer.
+struct alert_table {
+  std::vector<index_t> customer;
+  std::vector<alert_kind> kind;
+  std::vector<double> priority;     ///< kind's rank (urgent complaints highest) + value percentile in [0, 1)
+  std::vector<std::uint8_t> urgent; ///< an unresolved complaint of a valuable customer
+  std::vector<std::string> reason;
+};
+
+/// Alerts as of `as_of` from the customers' value (computed as of the same day with
+/// `value_rules`, whose recent period the alerts use). `valuable`, when not empty, flags the
+/// customers that count as valuable (a tier, an ABC class...).
+[[nodiscard]] alert_table detect_alerts(const book& customers, const value_table& value, day_t as_of,
+                                        const value_policy& value_rules = {}, const alert_policy& policy = {},
+                                        std::span<const std::uint8_t> valuable = {});
+
+}  // namespace cartera

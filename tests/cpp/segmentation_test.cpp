@@ -1,0 +1,127 @@
+#include "cartera/segmentation.hpp"
+
+#include "test_support.hpp"
+
+namespace cartera {
+namespace {
+
+using namespace cartera::testing;
+
+std::vector<int> codes(const categorical& c) { return {c.codes.begin(), c.codes.end()}; }
+std::vector<int> ints_of(const int_column& c) { return {c.begin(), c.end()}; }
+
+TEST(segmentation_test, abc_by_hand) {
+  // Total 100: 50 (A: 0 before), 30 (A: 50 before), 10 (B: 80 before), 6 (B: 90), 4 (C: 96), 0 (C).
+  const std::vector<double> value = {10, 50, 0, 4, 30, 6};
+  const abc_table t = classify_abc(value);
+  EXPECT_EQ(codes(t.abc), (std::vector<int>{1, 0, 2, 2, 0, 1}));
+  EXPECT_EQ(ints_of(t.rank), (std::vector<int>{3, 1, 6, 5, 2, 4}));
+  EXPECT_DOUBLE_EQ(t.cumulative[4], 0.8);
+  EXPECT_DOUBLE_EQ(t.share[0], 0.1);
+  const pareto_curve curve = make_pareto_curve(value);
+  EXPECT_EQ(curve.value.size(), 7);
+  EXPECT_DOUBLE_EQ(curve.value[2], 0.8);
+  EXPECT_DOUBLE_EQ(curve.customers[3], 0.5);
+  EXPECT_DOUBLE_EQ(curve.value[6], 1.0);
+}
+
+TEST(segmentation_test, abc_ties_follow_customer_order_and_cuts_are_configurable) {
+  const std::vector<double> value = {25, 25, 25, 25};
+  EXPECT_EQ(codes(classify_abc(value).abc), (std::vector<int>{0, 0, 0, 0}));  // 0, 25, 50, 75 before: all below 80
+  const abc_table strict = classify_abc(value, {0.5, 0.75});
+  EXPECT_EQ(codes(strict.abc), (std::vector<int>{0, 0, 1, 2}));
+  EXPECT_THROW((void)classify_abc(value, {0.9, 0.8}), invalid_input);
+}
+
+column_set two_variables() {
+  column_set c(5);
+  c.add("monetary", reals({100, 0, 50, 25, std::numeric_limits<double>::quiet_NaN()}));
+  c.add("recency", reals({10, 200, 30, 5, 100}));
+  return c;
+}
+
+TEST(segmentation_test, score_by_hand_with_min_max) {
+  score_policy p;
+  p.variables = {{"monetary", 3.0, normalisation::min_max, true}, {"recency", 1.0, normalisation::min_max, false}};
+  p.tiers = {"Low", "High"};
+  p.cuts = {0.5};
+  p.quantile_cuts = false;
+  const score_table t = apply_score(fit_score(p, two_variables()), two_variables());
+  // Row 0: 3 × 1 + 1 × (1 − 5/195) over 4.
+  EXPECT_NEAR(t.score[0], (3.0 + (1 - 5.0 / 195)) / 4, 1e-12);
+  EXPECT_NEAR(t.score[1], 0.0, 1e-12);
+  EXPECT_NEAR(t.score[4], (1 - 95.0 / 195) / 4, 1e-12);  // missing monetary contributes nothing
+  EXPECT_EQ(ints_of(t.rank), (std::vector<int>{1, 5, 2, 3, 4}));
+  EXPECT_EQ(codes(t.tier), (std::vector<int>{1, 0, 1, 0, 0}));
+  EXPECT_EQ(t.reason.categories[static_cast<std::size_t>(t.reason.codes[0])], "High: score >= 0.5 (top: monetary, recency)");
+  EXPECT_EQ(t.reason.categories[static_cast<std::size_t>(t.reason.codes[1])], "Low: score < 0.5 (top: monetary, recency)");
+}
+
+TEST(segmentation_test, quantile_cuts_learned_once_apply_to_new_customers) {
+  score_policy p;
+  p.variables = {{"monetary", 1.0, normalisation::percentile, true}};
+  p.cuts = {0.4, 0.8};
+  column_set month(5);
+  month.add("monetary", reals({10, 20, 30, 40, 50}));
+  const score_model model = fit_score(p, month);
+  const score_table same = apply_score(model, month);
+  EXPECT_EQ(codes(same.tier), (std::vector<int>{0, 0, 1, 1, 2}));  // percentiles 0, .2, .4, .6, .8
+  column_set next(3);
+  next.add("monetary", reals({5, 35, 1000}));
+  EXPECT_EQ(codes(apply_score(model, next).tier), (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(same.tier.categories, (std::vector<std::string>{"Genérico", "Medio", "Premium"}));
+}
+
+TEST(segmentation_test, z_scores_and_errors) {
+  score_policy p;
+  p.variables = {{"monetary", 1.0, normalisation::z_score, true}};
+  p.quantile_cuts = false;
+  p.cuts = {-1.0, 1.0};
+  column_set c(4);
+  c.add("monetary", reals({1, 2, 3, 4}));
+  const score_table t = apply_score(fit_score(p, c), c);
+  EXPECT_NEAR(t.score[0], -1.5 / std::sqrt(1.25), 1e-12);
+  EXPECT_EQ(codes(t.tier), (std::vector<int>{0, 1, 1, 2}));
+  p.variables[0].column = "monetry";
+  EXPECT_THROW_MSG((void)fit_score(p, c), invalid_input, "score.monetry: unknown column; the columns are monetary");
+  p.variables = {};
+  EXPECT_THROW_MSG((void)fit_score(p, c), invalid_input, "score_policy.variables (value 0): needs at least one variable");
+}
+
+TEST(segmentation_test, rfm_scores_share_ties_and_name_segments) {
+  // Ten customers: recency 1..10 days, frequency and monetary rising with recency.
+  std::vector<double> recency, frequency, monetary;
+  for (int i = 1; i <= 10; ++i) {
+    recency.push_back(i);
+    frequency.push_back(i <= 2 ? 1 : i);
+    monetary.push_back(100.0 * i);
+  }
+  const rfm_table t = apply_rfm(fit_rfm({}, recency, frequency, monetary), recency, frequency, monetary);
+  EXPECT_EQ(ints_of(t.r), (std::vector<int>{5, 5, 4, 4, 3, 3, 2, 2, 1, 1}));
+  EXPECT_EQ(ints_of(t.f), (std::vector<int>{1, 1, 2, 2, 3, 3, 4, 4, 5, 5}));  // the tied 1s share a score
+  EXPECT_EQ(ints_of(t.m), (std::vector<int>{1, 1, 2, 2, 3, 3, 4, 4, 5, 5}));
+  const auto segment = [&](int row) { return t.segment.categories[static_cast<std::size_t>(t.segment.codes[row])]; };
+  EXPECT_EQ(segment(0), "New customers");
+  EXPECT_EQ(segment(2), "Potential loyalists");
+  EXPECT_EQ(segment(4), "Need attention");
+  EXPECT_EQ(segment(6), "At risk");
+  EXPECT_EQ(segment(9), "Can't lose them");
+}
+
+TEST(segmentation_test, every_rfm_cell_has_a_named_segment) {
+  std::vector<double> recency, frequency, monetary;
+  for (int r = 0; r < 5; ++r) {
+    for (int fm = 0; fm < 5; ++fm) {
+      recency.push_back(5 - r);
+      frequency.push_back(fm);
+      monetary.push_back(fm);
+    }
+  }
+  const rfm_table t = apply_rfm(fit_rfm({}, recency, frequency, monetary), recency, frequency, monetary);
+  for (Eigen::Index i = 0; i < t.segment.codes.size(); ++i) {
+    EXPECT_NE(t.segment.categories[static_cast<std::size_t>(t.segment.codes[i])], "Others") << i;
+  }
+}
+
+}  // namespace
+}  // namespace cartera
