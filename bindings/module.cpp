@@ -7,6 +7,7 @@ void register_errors(py::module_& m);
 void register_book(py::module_& m);
 void register_value(py::module_& m);
 void register_stages(py::module_& m);
+void register_segmentation(py::module_& m);
 void register_synthetic(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
@@ -16,5 +17,6 @@ PYBIND11_MODULE(_core, m) {
   register_book(m);
   register_value(m);
   register_stages(m);
+  register_segmentation(m);
   register_synthetic(m);
 }

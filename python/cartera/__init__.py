@@ -12,6 +12,8 @@ from ._core import InvalidInputError, TypeMismatchError, UnknownIdError, __versi
 from .book import TABLES, Book
 from .synthetic import synthetic_behaviours, synthetic_book
 from . import datasets, plot
+from .alerts import ALERTS, AlertPolicy, alerts
+from .segmentation import KMeans, RFM, Rules, TierScorer, Variable, abc, pareto_curve, segment, subsegments
 from .stages import (
     CRITERIA,
     STAGES,
@@ -28,27 +30,39 @@ from .stages import (
 from .value import ValuePolicy, repeat_summary, value
 
 __all__ = [
+    "ALERTS",
+    "AlertPolicy",
     "Book",
     "CRITERIA",
     "STAGES",
     "StageHistory",
     "StagePolicy",
     "InvalidInputError",
+    "KMeans",
+    "RFM",
+    "Rules",
     "TABLES",
+    "TierScorer",
     "TypeMismatchError",
     "UnknownIdError",
     "ValuePolicy",
+    "Variable",
     "__version__",
+    "abc",
+    "alerts",
     "conversion",
     "datasets",
     "explain",
     "ladder",
     "pair_stages",
+    "pareto_curve",
     "plot",
     "stage_history",
     "stages",
+    "subsegments",
     "transitions",
     "repeat_summary",
+    "segment",
     "synthetic_behaviours",
     "synthetic_book",
     "value",

@@ -1,0 +1,287 @@
+// Segmentation, rules and alerts. Fitted models cross as plain arrays, so the Python
+// estimators hold (and pickle) them as NumPy attributes, scikit-learn style.
+#include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "cartera/alerts.hpp"
+#include "cartera/kmeans.hpp"
+#include "cartera/rules.hpp"
+#include "cartera/segmentation.hpp"
+#include "numpy_columns.hpp"
+#include "policy_binding.hpp"
+
+namespace py = pybind11;
+using namespace cartera;
+using namespace cartera::python;
+
+namespace {
+
+// {name: float array | (categories, codes)} → column_set.
+column_set columns_from(const py::dict& columns, index_t rows) {
+  column_set out(rows);
+  for (const auto& [key, value] : columns) {
+    const auto name = py::str(key).cast<std::string>();
+    if (py::isinstance<py::tuple>(value)) out.add(name, to_categorical(value, "columns", name));
+    else out.add(name, to_real_column(value, "columns", name));
+  }
+  return out;
+}
+
+std::span<const double> span_of(const real_column& c) { return {c.data(), static_cast<std::size_t>(c.size())}; }
+
+py::tuple categorical_out(categorical&& c) { return py::make_tuple(std::move(c.categories), to_numpy(std::move(c.codes))); }
+
+std::vector<rule> rules_from(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::vector<rule> rules;
+  for (const auto& [label, text] : pairs) rules.push_back({label, text});
+  return rules;
+}
+
+normalisation scale_from(const std::string& name) {
+  if (name == "min_max") return normalisation::min_max;
+  if (name == "z_score") return normalisation::z_score;
+  if (name == "percentile") return normalisation::percentile;
+  throw invalid_input({"score", "scale", -1, "'" + name + "'"}, "expected 'min_max', 'z_score' or 'percentile'");
+}
+
+score_policy score_policy_from(const py::list& variables, const py::object& tiers, const py::object& cuts, bool quantile_cuts,
+                               int reason_variables) {
+  score_policy p;
+  for (const auto& item : variables) {
+    const auto v = item.cast<py::dict>();
+    p.variables.push_back({v["column"].cast<std::string>(), v["weight"].cast<double>(),
+                           scale_from(v["scale"].cast<std::string>()), v["higher_is_better"].cast<bool>()});
+  }
+  if (!tiers.is_none()) p.tiers = tiers.cast<std::vector<std::string>>();
+  if (!cuts.is_none()) p.cuts = cuts.cast<std::vector<double>>();
+  p.quantile_cuts = quantile_cuts;
+  p.reason_variables = reason_variables;
+  p.validate();
+  return p;
+}
+
+py::dict alert_policy_dict(const alert_policy& p) {
+  return py::dict(py::arg("mvc_share") = p.mvc_share, py::arg("below_zero_by_share") = p.below_zero_by_share,
+                  py::arg("below_zero_share") = p.below_zero_share, py::arg("declining_trend") = p.declining_trend,
+                  py::arg("complaint_days") = p.complaint_days, py::arg("lapsed_days") = p.lapsed_days,
+                  py::arg("growing_trend") = p.growing_trend, py::arg("valuable_share") = p.valuable_share);
+}
+
+alert_policy alert_policy_from(const py::dict& fields) {
+  alert_policy p;
+  const py::dict names = alert_policy_dict(p);
+  for (const auto& [key, value] : fields) {
+    const auto name = py::str(key).cast<std::string>();
+    if (name == "mvc_share") p.mvc_share = value.cast<double>();
+    else if (name == "below_zero_by_share") p.below_zero_by_share = value.cast<bool>();
+    else if (name == "below_zero_share") p.below_zero_share = value.cast<double>();
+    else if (name == "declining_trend") p.declining_trend = value.cast<double>();
+    else if (name == "complaint_days") p.complaint_days = value.cast<int>();
+    else if (name == "lapsed_days") p.lapsed_days = value.cast<int>();
+    else if (name == "growing_trend") p.growing_trend = value.cast<double>();
+    else if (name == "valuable_share") p.valuable_share = value.cast<double>();
+    else {
+      std::string known;
+      for (const auto& [k, v] : names) known += (known.empty() ? "" : ", ") + py::str(k).cast<std::string>();
+      throw invalid_input({"alert_policy", name, -1, {}}, "unknown field; the fields are " + known);
+    }
+  }
+  p.validate();
+  return p;
+}
+
+}  // namespace
+
+void register_segmentation(py::module_& m) {
+  m.attr("SCORE_DEFAULTS") = [] {
+    const score_policy p;
+    return py::dict(py::arg("tiers") = p.tiers, py::arg("cuts") = p.cuts, py::arg("quantile_cuts") = p.quantile_cuts,
+                    py::arg("reason_variables") = p.reason_variables);
+  }();
+  m.attr("RFM_SEGMENTS") = [] {
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const auto& r : rfm_policy::default_segments()) pairs.emplace_back(r.label, r.condition);
+    return pairs;
+  }();
+
+  m.def(
+      "score_fit",
+      [](const py::dict& columns, index_t rows, const py::list& variables, const py::object& tiers, const py::object& cuts,
+         bool quantile_cuts, int reason_variables) {
+        const score_policy p = score_policy_from(variables, tiers, cuts, quantile_cuts, reason_variables);
+        const score_model model = fit_score(p, columns_from(columns, rows));
+        py::list sorted;
+        for (const auto& values : model.sorted) sorted.append(py::array_t<double>(static_cast<py::ssize_t>(values.size()), values.data()));
+        return py::dict(py::arg("location") = model.location, py::arg("spread") = model.spread, py::arg("sorted") = sorted,
+                        py::arg("thresholds") = model.thresholds);
+      },
+      py::arg("columns"), py::arg("rows"), py::arg("variables"), py::arg("tiers"), py::arg("cuts"), py::arg("quantile_cuts"),
+      py::arg("reason_variables"));
+
+  m.def(
+      "score_apply",
+      [](const py::dict& columns, index_t rows, const py::list& variables, const py::object& tiers, const py::object& cuts,
+         bool quantile_cuts, int reason_variables, const py::dict& fitted) {
+        score_model model;
+        model.policy = score_policy_from(variables, tiers, cuts, quantile_cuts, reason_variables);
+        model.location = fitted["location"].cast<std::vector<double>>();
+        model.spread = fitted["spread"].cast<std::vector<double>>();
+        model.thresholds = fitted["thresholds"].cast<std::vector<double>>();
+        for (const auto& values : fitted["sorted"].cast<py::list>()) model.sorted.push_back(values.cast<std::vector<double>>());
+        if (model.location.size() != model.policy.variables.size() || model.sorted.size() != model.policy.variables.size() ||
+            model.thresholds.size() != model.policy.cuts.size()) {
+          throw invalid_input({"score", "model", -1, {}}, "the fitted model does not match the policy; fit again");
+        }
+        score_table t = apply_score(model, columns_from(columns, rows));
+        py::list contribution;
+        for (auto& c : t.contribution) contribution.append(to_numpy(std::move(c)));
+        return py::dict(py::arg("score") = to_numpy(std::move(t.score)), py::arg("rank") = to_numpy(std::move(t.rank)),
+                        py::arg("tier") = categorical_out(std::move(t.tier)),
+                        py::arg("reason") = categorical_out(std::move(t.reason)), py::arg("contribution") = contribution);
+      },
+      py::arg("columns"), py::arg("rows"), py::arg("variables"), py::arg("tiers"), py::arg("cuts"), py::arg("quantile_cuts"),
+      py::arg("reason_variables"), py::arg("fitted"));
+
+  m.def(
+      "classify_abc",
+      [](const py::handle& values, double a, double b) {
+        const real_column v = to_real_column(values, "abc", "value");
+        abc_table t = classify_abc(span_of(v), {a, b});
+        return py::dict(py::arg("abc") = categorical_out(std::move(t.abc)), py::arg("rank") = to_numpy(std::move(t.rank)),
+                        py::arg("share") = to_numpy(std::move(t.share)), py::arg("cumulative") = to_numpy(std::move(t.cumulative)));
+      },
+      py::arg("values"), py::arg("a"), py::arg("b"));
+
+  m.def(
+      "pareto_curve",
+      [](const py::handle& values) {
+        const real_column v = to_real_column(values, "pareto", "value");
+        pareto_curve c = make_pareto_curve(span_of(v));
+        return py::make_tuple(to_numpy(std::move(c.customers)), to_numpy(std::move(c.value)));
+      },
+      py::arg("values"));
+
+  m.def(
+      "rfm_fit",
+      [](const py::handle& r, const py::handle& f, const py::handle& mon, int bins,
+         const std::vector<std::pair<std::string, std::string>>& segments, const std::string& fallback) {
+        const real_column rv = to_real_column(r, "rfm", "recency"), fv = to_real_column(f, "rfm", "frequency"),
+                          mv = to_real_column(mon, "rfm", "monetary");
+        rfm_model model = fit_rfm({bins, rules_from(segments), fallback}, span_of(rv), span_of(fv), span_of(mv));
+        const auto array = [](const std::vector<double>& x) { return py::array_t<double>(static_cast<py::ssize_t>(x.size()), x.data()); };
+        return py::make_tuple(array(model.recency), array(model.frequency), array(model.monetary));
+      },
+      py::arg("recency"), py::arg("frequency"), py::arg("monetary"), py::arg("bins"), py::arg("segments"), py::arg("default_segment"));
+
+  m.def(
+      "rfm_apply",
+      [](const py::handle& r, const py::handle& f, const py::handle& mon, int bins,
+         const std::vector<std::pair<std::string, std::string>>& segments, const std::string& fallback, const py::tuple& fitted) {
+        const real_column rv = to_real_column(r, "rfm", "recency"), fv = to_real_column(f, "rfm", "frequency"),
+                          mv = to_real_column(mon, "rfm", "monetary");
+        rfm_model model{{bins, rules_from(segments), fallback},
+                        fitted[0].cast<std::vector<double>>(),
+                        fitted[1].cast<std::vector<double>>(),
+                        fitted[2].cast<std::vector<double>>()};
+        model.policy.validate();
+        rfm_table t = apply_rfm(model, span_of(rv), span_of(fv), span_of(mv));
+        return py::dict(py::arg("r") = to_numpy(std::move(t.r)), py::arg("f") = to_numpy(std::move(t.f)),
+                        py::arg("m") = to_numpy(std::move(t.m)), py::arg("segment") = categorical_out(std::move(t.segment)));
+      },
+      py::arg("recency"), py::arg("frequency"), py::arg("monetary"), py::arg("bins"), py::arg("segments"), py::arg("default_segment"),
+      py::arg("fitted"));
+
+  m.def(
+      "apply_rules",
+      [](const py::dict& columns, index_t rows, const std::vector<std::pair<std::string, std::string>>& rules,
+         const std::string& fallback) {
+        const column_set c = columns_from(columns, rows);
+        const std::vector<rule> list = rules_from(rules);
+        rule_labels out;
+        {
+          py::gil_scoped_release release;
+          out = apply_rules(list, fallback, c);
+        }
+        return py::dict(py::arg("label") = categorical_out(std::move(out.label)), py::arg("rule") = to_numpy(std::move(out.rule)));
+      },
+      py::arg("columns"), py::arg("rows"), py::arg("rules"), py::arg("default"));
+
+  m.def(
+      "condition_columns", [](const std::string& text) { return condition(text).columns(); }, py::arg("text"),
+      "Parses a condition (raising InvalidInputError with the position of a mistake) and lists its columns.");
+
+  m.def(
+      "kmeans_fit",
+      [](const point_matrix& points, int clusters, int restarts, int max_iterations, double tolerance, std::uint64_t seed,
+         bool standardise, int threads) {
+        kmeans_result r;
+        {
+          py::gil_scoped_release release;
+          r = fit_kmeans(points, {clusters, restarts, max_iterations, tolerance, seed, standardise}, {.threads = threads});
+        }
+        return py::dict(py::arg("centres") = r.model.centres, py::arg("mean") = r.model.mean, py::arg("scale") = r.model.scale,
+                        py::arg("inertia") = r.model.inertia, py::arg("iterations") = r.model.iterations,
+                        py::arg("restart") = r.model.restart, py::arg("labels") = to_numpy(std::move(r.cluster)));
+      },
+      py::arg("points"), py::arg("clusters"), py::arg("restarts"), py::arg("max_iterations"), py::arg("tolerance"), py::arg("seed"),
+      py::arg("standardise"), py::arg("threads") = 0);
+
+  m.def(
+      "kmeans_predict",
+      [](const point_matrix& points, const point_matrix& centres, const Eigen::VectorXd& mean, const Eigen::VectorXd& scale,
+         int threads) {
+        kmeans_model model;
+        model.centres = centres;
+        model.mean = mean;
+        model.scale = scale;
+        int_column labels;
+        double inertia = 0;
+        {
+          py::gil_scoped_release release;
+          labels = predict_kmeans(model, points, {.threads = threads});
+          inertia = kmeans_inertia(model, points, {.threads = threads});
+        }
+        return py::make_tuple(to_numpy(std::move(labels)), inertia);
+      },
+      py::arg("points"), py::arg("centres"), py::arg("mean"), py::arg("scale"), py::arg("threads") = 0);
+
+  py::class_<alert_policy> policy(m, "AlertPolicy", "Thresholds of the moments-of-truth alerts.");
+  define_policy(policy, "AlertPolicy", &alert_policy_dict, &alert_policy_from);
+  policy.def_readwrite("mvc_share", &alert_policy::mvc_share)
+      .def_readwrite("below_zero_by_share", &alert_policy::below_zero_by_share)
+      .def_readwrite("below_zero_share", &alert_policy::below_zero_share)
+      .def_readwrite("declining_trend", &alert_policy::declining_trend)
+      .def_readwrite("complaint_days", &alert_policy::complaint_days)
+      .def_readwrite("lapsed_days", &alert_policy::lapsed_days)
+      .def_readwrite("growing_trend", &alert_policy::growing_trend)
+      .def_readwrite("valuable_share", &alert_policy::valuable_share);
+
+  std::vector<std::string> kinds;
+  for (int k = 0; k < alert_kind_count; ++k) kinds.emplace_back(alert_name(static_cast<alert_kind>(k)));
+  m.attr("ALERTS") = kinds;
+
+  m.def(
+      "compute_alerts",
+      [](const book& b, day_t as_of, const value_policy& value_rules, const alert_policy& policy, const py::object& valuable,
+         int threads) {
+        const flag_column flags = valuable.is_none() ? flag_column() : to_flag_column(valuable, "alerts", "valuable");
+        alert_table t;
+        {
+          py::gil_scoped_release release;
+          const value_table v = compute_value(b, as_of, value_rules, {.threads = threads});
+          t = detect_alerts(b, v, as_of, value_rules, policy, {flags.data(), static_cast<std::size_t>(flags.size())});
+        }
+        std::vector<std::uint8_t> kind(t.kind.size());
+        for (std::size_t k = 0; k < kind.size(); ++k) kind[k] = static_cast<std::uint8_t>(t.kind[k]);
+        const auto array = [](const auto& values) {
+          using scalar = typename std::decay_t<decltype(values)>::value_type;
+          return py::array_t<scalar>(static_cast<py::ssize_t>(values.size()), values.data());
+        };
+        return py::dict(py::arg("customer") = array(t.customer), py::arg("kind") = array(kind),
+                        py::arg("priority") = array(t.priority), py::arg("urgent") = array(t.urgent),
+                        py::arg("reason") = t.reason);
+      },
+      py::arg("book"), py::arg("as_of"), py::arg("value_policy"), py::arg("policy"), py::arg("valuable") = py::none(),
+      py::arg("threads") = 0);
+}

@@ -1,0 +1,364 @@
+"""Segmentation: tiers by weighted score, ABC / Pareto, RFM, needs-based clusters and rules.
+
+The estimators follow scikit-learn's conventions: ``fit`` learns the cut points (and
+centres) on one set of customers, ``predict`` applies them to any other, fitted attributes
+end in ``_``, and they pickle. Every label comes with its reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .book import Book
+from .stages import stages as _stages
+from .value import ValuePolicy, _as_of, value
+
+__all__ = [
+    "KMeans",
+    "RFM",
+    "Rules",
+    "TierScorer",
+    "Variable",
+    "abc",
+    "pareto_curve",
+    "segment",
+    "subsegments",
+]
+
+_SCALES = ("min_max", "z_score", "percentile")
+
+
+def _columns(frame: pd.DataFrame) -> dict[str, Any]:
+    """A DataFrame as the core's columns: numbers (booleans as 0/1) or (categories, codes)."""
+    out: dict[str, Any] = {}
+    for name, series in frame.items():
+        if series.dtype.kind in "biuf":
+            out[str(name)] = np.asarray(series, dtype=np.float64)
+        else:
+            encoded = pd.Categorical(series)
+            out[str(name)] = ([str(c) for c in encoded.categories], encoded.codes.astype(np.int32))
+    return out
+
+
+def _categorical(pair: tuple[list[str], np.ndarray]) -> pd.Categorical:
+    labels, codes = pair
+    return pd.Categorical.from_codes(codes, categories=labels)
+
+
+def _check_fitted(estimator: Any, attribute: str) -> None:
+    if not hasattr(estimator, attribute):
+        raise _core.InvalidInputError(f"{type(estimator).__name__}: call fit before predict")
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One variable of a score: its column, weight, scaling ("min_max", "z_score" or
+    "percentile") and direction (``higher_is_better=False`` for recency or cost)."""
+
+    column: str
+    weight: float = 1.0
+    scale: str = "percentile"
+    higher_is_better: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        if self.scale not in _SCALES:
+            raise _core.InvalidInputError(f"score.{self.column}.scale (value {self.scale!r}): expected one of {', '.join(_SCALES)}")
+        return {"column": self.column, "weight": float(self.weight), "scale": self.scale, "higher_is_better": bool(self.higher_is_better)}
+
+
+class TierScorer:
+    """The "Clienting" ranking: a weighted score of normalised variables, a rank and tiers.
+
+    Parameters
+    ----------
+    variables : mapping or sequence
+        ``{"monetary": 2, "frequency": 1}`` (weights, percentile scaling, higher is better),
+        or :class:`Variable` items for other scalings and directions.
+    tiers : sequence of str
+        From the lowest score to the highest; default Genérico, Medio, Premium.
+    cuts : sequence of float
+        One fewer than tiers: quantiles of the fitted scores (default 0.5, 0.85: half the
+        customers Genérico, 15 % Premium), or scores when ``quantile_cuts=False``.
+    reason_variables : int
+        How many of the largest contributions each reason names.
+
+    Value ("fit") and engagement can be scored apart and combined: score each, put the two
+    scores in a frame, and score that.
+    """
+
+    def __init__(
+        self,
+        variables: Mapping[str, float] | Sequence[Variable],
+        *,
+        tiers: Sequence[str] | None = None,
+        cuts: Sequence[float] | None = None,
+        quantile_cuts: bool = True,
+        reason_variables: int | None = None,
+    ) -> None:
+        self.variables = variables
+        self.tiers = tiers
+        self.cuts = cuts
+        self.quantile_cuts = quantile_cuts
+        self.reason_variables = reason_variables
+
+    def _policy(self) -> tuple[list[dict[str, Any]], Any, Any, bool, int]:
+        items = (
+            [Variable(column, weight) for column, weight in self.variables.items()]
+            if isinstance(self.variables, Mapping)
+            else list(self.variables)
+        )
+        defaults = _core.SCORE_DEFAULTS
+        reasons = defaults["reason_variables"] if self.reason_variables is None else self.reason_variables
+        tiers = None if self.tiers is None else list(self.tiers)
+        cuts = None if self.cuts is None else [float(c) for c in self.cuts]
+        return [v.as_dict() for v in items], tiers, cuts, self.quantile_cuts, int(reasons)
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> TierScorer:
+        self.model_ = _core.score_fit(_columns(X), len(X), *self._policy())
+        self.thresholds_ = np.asarray(self.model_["thresholds"])
+        return self
+
+    def predict(self, X: pd.DataFrame) -> pd.DataFrame:
+        """``score``, ``rank`` (1 = best), ``tier`` and ``reason`` per row of X."""
+        _check_fitted(self, "model_")
+        raw = _core.score_apply(_columns(X), len(X), *self._policy(), self.model_)
+        tiers = _categorical(raw["tier"]).as_ordered()
+        return pd.DataFrame(
+            {"score": raw["score"], "rank": raw["rank"], "tier": tiers, "reason": _categorical(raw["reason"])}, index=X.index
+        )
+
+    def fit_predict(self, X: pd.DataFrame, y: Any = None) -> pd.DataFrame:
+        return self.fit(X).predict(X)
+
+
+def abc(values: pd.Series, *, a: float = 0.80, b: float = 0.95) -> pd.DataFrame:
+    """ABC classes by cumulative share of ``values`` (highest first, ties by order).
+
+    A customer is A while the share of value before them is below ``a``, B while below
+    ``b``, else C; values of 0 or less are C. Returns ``abc``, ``rank``, ``share`` and
+    ``cumulative`` (share up to and including the customer), indexed like ``values``.
+    """
+    raw = _core.classify_abc(np.asarray(values, dtype=np.float64), a, b)
+    return pd.DataFrame(
+        {"abc": _categorical(raw["abc"]).as_ordered(), "rank": raw["rank"], "share": raw["share"], "cumulative": raw["cumulative"]},
+        index=values.index,
+    )
+
+
+def pareto_curve(values: pd.Series) -> pd.DataFrame:
+    """The Pareto curve: the share of value held by the top share of customers, from
+    (0, 0) to (1, 1), one point per customer."""
+    customers, held = _core.pareto_curve(np.asarray(values, dtype=np.float64))
+    return pd.DataFrame({"customers": customers, "value": held})
+
+
+class RFM:
+    """RFM scores 1..``bins`` from recency, frequency and monetary, and named segments.
+
+    A score is 1 + ⌊bins × share of fitted customers strictly worse⌋, so ties share a score
+    (lower recency is better). Segments come from ordered rules over ``r``, ``f``, ``m``
+    and ``fm`` (round((f + m) / 2)); the default maps every cell to Champions, Loyal,
+    Potential loyalists, New customers, Promising, Need attention, About to sleep, Can't
+    lose them, At risk, Hibernating or Lost. ``X`` needs columns ``recency``,
+    ``frequency`` and ``monetary`` (as ``cartera.value`` gives).
+    """
+
+    def __init__(self, *, bins: int = 5, segments: Sequence[tuple[str, str]] | None = None, default_segment: str = "Others") -> None:
+        self.bins = bins
+        self.segments = segments
+        self.default_segment = default_segment
+
+    def _rules(self) -> list[tuple[str, str]]:
+        return list(_core.RFM_SEGMENTS if self.segments is None else self.segments)
+
+    @staticmethod
+    def _inputs(X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        missing = [c for c in ("recency", "frequency", "monetary") if c not in X.columns]
+        if missing:
+            raise _core.InvalidInputError(f"rfm.{missing[0]}: missing required column; the frame has {', '.join(map(str, X.columns))}")
+        return tuple(np.asarray(X[c], dtype=np.float64) for c in ("recency", "frequency", "monetary"))  # type: ignore[return-value]
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> RFM:
+        self.fitted_ = _core.rfm_fit(*self._inputs(X), self.bins, self._rules(), self.default_segment)
+        return self
+
+    def predict(self, X: pd.DataFrame) -> pd.DataFrame:
+        """``r``, ``f``, ``m``, ``rfm`` (e.g. "545") and ``segment`` per row of X."""
+        _check_fitted(self, "fitted_")
+        raw = _core.rfm_apply(*self._inputs(X), self.bins, self._rules(), self.default_segment, self.fitted_)
+        code = (pd.Series(raw["r"]).astype(str) + pd.Series(raw["f"]).astype(str) + pd.Series(raw["m"]).astype(str)).to_numpy()
+        return pd.DataFrame(
+            {"r": raw["r"], "f": raw["f"], "m": raw["m"], "rfm": code, "segment": _categorical(raw["segment"])}, index=X.index
+        )
+
+    def fit_predict(self, X: pd.DataFrame, y: Any = None) -> pd.DataFrame:
+        return self.fit(X).predict(X)
+
+
+class KMeans:
+    """Needs-based clusters: k-means with greedy k-means++ seeding on standardised columns.
+
+    Parameters follow scikit-learn's KMeans; clusters are numbered by decreasing size, and
+    the same data and ``random_state`` give the same clusters on any number of threads.
+    Fitted: ``cluster_centers_`` (original units), ``labels_``, ``inertia_`` (standardised
+    units), ``n_iter_``, ``mean_``, ``scale_``.
+    """
+
+    def __init__(
+        self,
+        n_clusters: int = 8,
+        *,
+        n_init: int = 4,
+        max_iter: int = 300,
+        tol: float = 1e-4,
+        random_state: int = 0,
+        standardise: bool = True,
+        threads: int = 0,
+    ) -> None:
+        self.n_clusters = n_clusters
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+        self.standardise = standardise
+        self.threads = threads
+
+    @staticmethod
+    def _points(X: Any) -> np.ndarray:
+        points = np.ascontiguousarray(np.asarray(X, dtype=np.float64))
+        if points.ndim != 2:
+            raise _core.TypeMismatchError(f"kmeans: expected a 2-dimensional table, got {points.ndim} dimensions")
+        return points
+
+    def fit(self, X: Any, y: Any = None) -> KMeans:
+        raw = _core.kmeans_fit(
+            self._points(X), self.n_clusters, self.n_init, self.max_iter, self.tol, self.random_state, self.standardise, self.threads
+        )
+        self.cluster_centers_ = raw["centres"]
+        self.mean_ = raw["mean"]
+        self.scale_ = raw["scale"]
+        self.inertia_ = raw["inertia"]
+        self.n_iter_ = raw["iterations"]
+        self.labels_ = raw["labels"]
+        if isinstance(X, pd.DataFrame):
+            self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        _check_fitted(self, "cluster_centers_")
+        labels, _ = _core.kmeans_predict(self._points(X), self.cluster_centers_, self.mean_, self.scale_, self.threads)
+        return labels
+
+    def score(self, X: Any, y: Any = None) -> float:
+        """Minus the inertia of X (standardised units), as scikit-learn's ``score``."""
+        _check_fitted(self, "cluster_centers_")
+        _, inertia = _core.kmeans_predict(self._points(X), self.cluster_centers_, self.mean_, self.scale_, self.threads)
+        return -inertia
+
+    def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
+        return self.fit(X).labels_
+
+
+class Rules:
+    """An ordered list of ``(label, condition)``; the first condition that holds gives the
+    label, ``default`` otherwise. Conditions are in cartera's small, safe language:
+    ``margin > 0 and products >= 3``, ``tier == "Premium" or rank <= 100``, ``not declining``
+    (see docs/segmentation.md). Mistakes are reported with their position when the rules
+    are built, unknown columns with the list of those there are."""
+
+    def __init__(self, rules: Sequence[tuple[str, str]], *, default: str = "Other") -> None:
+        self.rules = [(str(label), str(text)) for label, text in rules]
+        self.default = default
+        for position, (label, text) in enumerate(self.rules):
+            try:
+                _core.condition_columns(text)
+            except _core.InvalidInputError as error:
+                raise _core.InvalidInputError(f"rules.{position} (value {label!r}): {error}") from None
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> Rules:
+        return self
+
+    def predict(self, X: pd.DataFrame) -> pd.DataFrame:
+        """``label`` and ``reason`` ("rule 2: margin > 0", or "default") per row of X."""
+        raw = _core.apply_rules(_columns(X), len(X), self.rules, self.default)
+        reasons = [f"rule {k}: {text}" for k, (_, text) in enumerate(self.rules)] + ["default"]
+        which = np.where(raw["rule"] < 0, len(self.rules), raw["rule"])
+        return pd.DataFrame(
+            {"label": _categorical(raw["label"]), "reason": pd.Categorical.from_codes(which, categories=reasons)},
+            index=X.index,
+        )
+
+    fit_predict = predict
+
+
+def segment(
+    book: Book,
+    as_of: Any = None,
+    *,
+    value_policy: ValuePolicy | None = None,
+    score: TierScorer | Mapping[str, float] | None = None,
+    rfm: RFM | bool = True,
+    abc_cuts: tuple[float, float] | None = (0.80, 0.95),
+    clusters: KMeans | None = None,
+    cluster_columns: Sequence[str] = ("recency", "frequency", "monetary", "margin", "cost_to_serve", "interactions"),
+    rules: Rules | None = None,
+    with_stages: bool = True,
+) -> pd.DataFrame:
+    """Runs a set of segmenters on the book's value (and stages) and returns one frame.
+
+    Columns: the value columns; ``stage`` (with ``with_stages``); ``score``, ``rank``,
+    ``tier``, ``tier_reason`` (default score: monetary 2, frequency 1, margin 1, and
+    recency 1 where lower is better); ``abc``, ``abc_rank``; ``r``, ``f``, ``m``, ``rfm``,
+    ``rfm_segment``; ``cluster`` (when ``clusters`` is given; fitted on
+    ``cluster_columns`` unless already fitted); ``rule``, ``rule_reason`` (when ``rules`` is
+    given; they may read every column before them, ``tier`` and ``stage`` included). Every
+    customer of the book has one row, indexed by id.
+    """
+    day = _as_of(book, as_of)
+    frame = value(book, day, policy=value_policy)
+    if with_stages:
+        frame["stage"] = _stages(book, day)["stage"]
+    if score is None:
+        score = TierScorer(
+            [Variable("monetary", 2.0), Variable("frequency"), Variable("margin"), Variable("recency", higher_is_better=False)]
+        )
+    elif isinstance(score, Mapping):
+        score = TierScorer(score)
+    tiers = score.fit_predict(frame) if not hasattr(score, "model_") else score.predict(frame)
+    frame = frame.join(tiers.rename(columns={"reason": "tier_reason"}))
+    if abc_cuts is not None:
+        classes = abc(frame["monetary"], a=abc_cuts[0], b=abc_cuts[1])
+        frame["abc"] = classes["abc"]
+        frame["abc_rank"] = classes["rank"]
+    if rfm is not False:
+        scorer = RFM() if rfm is True else rfm
+        scores = scorer.fit_predict(frame) if not hasattr(scorer, "fitted_") else scorer.predict(frame)
+        frame = frame.join(scores.rename(columns={"segment": "rfm_segment"}))
+    if clusters is not None:
+        points = frame[list(cluster_columns)].replace([np.inf, -np.inf], np.nan)
+        points = points.fillna(points.max())  # never bought: as far as the farthest who did
+        frame["cluster"] = clusters.fit_predict(points) if not hasattr(clusters, "cluster_centers_") else clusters.predict(points)
+    if rules is not None:
+        labelled = rules.predict(frame)
+        frame["rule"] = labelled["label"]
+        frame["rule_reason"] = labelled["reason"]
+    return frame
+
+
+def subsegments(book: Book, segments: pd.Series, stages: pd.Series | None = None) -> pd.DataFrame:
+    """Sub-segments inside each portfolio: customers per (tier × stage), or per tier alone
+    without stages, for each current manager (``None``: no manager)."""
+    managers = book.table("customers").get("manager")
+    if managers is None:
+        managers = pd.Series(None, index=book.customer_ids, dtype=object)
+    keys: dict[str, Any] = {"manager": managers.reindex(segments.index).to_numpy(dtype=object), "segment": segments.to_numpy()}
+    if stages is not None:
+        keys["stage"] = stages.reindex(segments.index).to_numpy()
+    grouped = pd.DataFrame(keys).fillna({"manager": "(none)"}).groupby(list(keys), observed=True).size()
+    return grouped.unstack([k for k in keys if k != "manager"], fill_value=0)

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.cluster import KMeans as SklearnKMeans
+from sklearn.metrics import adjusted_rand_score
+from sklearn.preprocessing import StandardScaler
+
+import cartera
+
+
+def test_abc_by_hand():
+    values = pd.Series([10, 50, 0, 4, 30, 6], index=list("abcdef"), dtype=float)
+    classes = cartera.abc(values)
+    assert list(classes["abc"].astype(str)) == ["B", "A", "C", "C", "A", "B"]
+    assert classes.loc["e", "cumulative"] == pytest.approx(0.8)
+    curve = cartera.pareto_curve(values)
+    assert curve.iloc[2].tolist() == pytest.approx([2 / 6, 0.8])
+
+
+def test_tiers_learned_this_month_apply_next_month():
+    month = pd.DataFrame({"monetary": [10.0, 20, 30, 40, 50], "recency": [50.0, 40, 30, 20, 10]})
+    scorer = cartera.TierScorer(
+        [cartera.Variable("monetary", 2), cartera.Variable("recency", 1, scale="min_max", higher_is_better=False)],
+        cuts=[0.4, 0.8],
+    )
+    tiers = scorer.fit_predict(month)
+    assert list(tiers["tier"].astype(str)) == ["Genérico", "Genérico", "Medio", "Medio", "Premium"]
+    assert list(tiers["rank"]) == [5, 4, 3, 2, 1]
+    assert tiers["tier"].cat.ordered
+    assert tiers.loc[4, "reason"].startswith("Premium: score >= ")
+    # 2 × 0.8 (percentile) + 1 × 1 (min-max, reversed) over 3.
+    assert tiers.loc[4, "score"] == pytest.approx((2 * 0.8 + 1) / 3)
+    next_month = pd.DataFrame({"monetary": [1000.0], "recency": [5.0]}, index=["new"])
+    assert scorer.predict(next_month).loc["new", "tier"] == "Premium"
+    again = pickle.loads(pickle.dumps(scorer))
+    pd.testing.assert_frame_equal(again.predict(month), tiers)
+    with pytest.raises(ValueError, match="call fit before predict"):
+        cartera.TierScorer({"monetary": 1}).predict(month)
+    with pytest.raises(ValueError, match="score.monetry: unknown column; the columns are monetary, recency"):
+        cartera.TierScorer({"monetry": 1}).fit(month)
+
+
+def test_rfm_named_segments():
+    frame = pd.DataFrame(
+        {"recency": np.arange(1.0, 11), "frequency": [1.0, 1, 3, 4, 5, 6, 7, 8, 9, 10], "monetary": np.arange(100.0, 1100, 100)}
+    )
+    scores = cartera.RFM().fit_predict(frame)
+    assert list(scores["r"]) == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
+    assert list(scores["f"]) == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    assert scores.loc[0, "rfm"] == "511"
+    assert scores.loc[0, "segment"] == "New customers"
+    assert scores.loc[9, "segment"] == "Can't lose them"
+    custom = cartera.RFM(bins=3, segments=[("Best", "r == 3")], default_segment="Rest").fit_predict(frame)
+    assert set(custom["segment"]) == {"Best", "Rest"}
+    with pytest.raises(ValueError, match="rfm.monetary: missing required column"):
+        cartera.RFM().fit(frame.drop(columns="monetary"))
+
+
+def test_rules_first_match_wins_and_errors_point_at_the_mistake():
+    frame = pd.DataFrame({"margin": [5.0, -1, 3], "tier": ["Premium", "Medio", "Medio"], "declining": [False, True, False]})
+    rules = cartera.Rules([("VIP", "tier == 'Premium' and margin > 0"), ("Watch", "declining")], default="Other")
+    labelled = rules.predict(frame)
+    assert list(labelled["label"].astype(str)) == ["VIP", "Watch", "Other"]
+    assert list(labelled["reason"].astype(str)) == ["rule 0: tier == 'Premium' and margin > 0", "rule 1: declining", "default"]
+    with pytest.raises(ValueError, match=r'rules.0 \(value \'X\'\): rule "margin >": position 9: expected a number'):
+        cartera.Rules([("X", "margin >")])
+    with pytest.raises(ValueError, match='unknown column "marg"; the columns are margin, tier, declining'):
+        cartera.Rules([("X", "marg > 1")]).predict(frame)
+
+
+def test_kmeans_matches_scikit_learn_on_separated_data():
+    random = np.random.default_rng(4)
+    centres = np.array([[0, 0, 0], [8, 0, 0], [0, 8, 0], [0, 0, 8], [8, 8, 8]], dtype=float)
+    points = np.vstack([c + random.normal(scale=0.5, size=(400, 3)) for c in centres])
+    ours = cartera.KMeans(5, random_state=1).fit(points)
+    theirs = SklearnKMeans(5, n_init=4, random_state=1).fit(StandardScaler().fit_transform(points))
+    assert adjusted_rand_score(ours.labels_, theirs.labels_) == 1.0
+    assert ours.inertia_ == pytest.approx(theirs.inertia_, rel=1e-9)
+    assert (ours.predict(points) == ours.labels_).all()
+    assert -ours.score(points) == pytest.approx(ours.inertia_)
+    again = pickle.loads(pickle.dumps(ours))
+    assert (again.predict(points[:50]) == ours.labels_[:50]).all()
+
+
+def test_kmeans_inertia_within_one_percent_of_scikit_learn_on_real_data(shared_data):
+    invoices = cartera.datasets.read_online_retail(shared_data / "online_retail" / "online_retail.parquet")
+    value = cartera.value(cartera.Book(transactions=invoices))
+    features = np.log1p(value[["recency", "frequency", "monetary", "monetary_mean"]].clip(lower=0))
+    ours = cartera.KMeans(6, n_init=10, random_state=0).fit(features)
+    scaled = StandardScaler().fit_transform(features)
+    theirs = SklearnKMeans(6, n_init=10, random_state=0).fit(scaled)
+    assert ours.inertia_ == pytest.approx(theirs.inertia_, rel=0.01)
+    assert ours.cluster_centers_.shape == (6, 4)
+    assert np.bincount(ours.labels_).tolist() == sorted(np.bincount(ours.labels_).tolist(), reverse=True)
+
+
+def test_segment_gives_every_customer_every_label():
+    book = cartera.synthetic_book(4000, 40)
+    frame = cartera.segment(
+        book,
+        clusters=cartera.KMeans(4),
+        rules=cartera.Rules([("Cuidar", "tier == 'Premium' and stage == 'contactar'"), ("Reducir coste", "contribution < 0")]),
+    )
+    assert frame.index.equals(book.customer_ids)
+    for column in ("tier", "tier_reason", "abc", "rfm_segment", "cluster", "rule", "stage"):
+        assert frame[column].notna().all(), column
+    assert (frame["tier"].value_counts(normalize=True)["Premium"]) == pytest.approx(0.15, abs=0.01)
+    cuidar = frame[frame["rule"] == "Cuidar"]
+    assert ((cuidar["tier"] == "Premium") & (cuidar["stage"] == "contactar")).all()
+    counts = cartera.subsegments(book, frame["tier"], frame["stage"])
+    assert counts.to_numpy().sum() == 4000
+
+
+def test_alerts_by_hand():
+    tx = pd.DataFrame(
+        {
+            "customer": ["ana"] * 5 + ["luis"],
+            "day": ["2024-06-25", "2024-03-01", "2023-12-01", "2023-09-01", "2023-06-01", "2023-01-10"],
+            "amount": [10.0, 100, 100, 100, 100, 5000],
+        }
+    )
+    complaints = pd.DataFrame({"customer": ["luis"], "opened": ["2024-06-20"]})
+    book = cartera.Book(pd.DataFrame({"id": ["ana", "luis"], "since": ["2023-01-01"] * 2}), transactions=tx, complaints=complaints)
+    found = cartera.alerts(book, "2024-06-30", valuable=pd.Series([False, True], index=["ana", "luis"]))
+    pairs = list(zip(found["customer"], found["alert"].astype(str)))
+    assert pairs[0] == ("luis", "valuable_complainer")
+    assert found.iloc[0]["urgent"]
+    assert ("ana", "declining") in pairs
+    assert ("luis", "lapsed_valuable") in pairs
+    assert found["priority"].is_monotonic_decreasing
+    with pytest.raises(ValueError, match="no value for customer 'luis'"):
+        cartera.alerts(book, valuable=pd.Series([True], index=["ana"]))
+    with pytest.raises(ValueError, match=r"alert_policy.mvc_share \(value 2\): must be in \[0, 1\]"):
+        cartera.AlertPolicy(mvc_share=2)
