@@ -9,7 +9,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["ladder"]
+__all__ = ["ladder", "pareto"]
 
 # From cold to warm: below the ladder, then its four steps.
 _STAGE_COLOURS = {
@@ -42,7 +42,7 @@ def ladder(table: pd.DataFrame, *, ax: Axes | None = None, top: int | None = 20,
     shown = pd.concat([overall, portfolios])
     counts = shown[stages]
     values = counts.div(shown["customers"], axis=0) if share else counts
-    labels = ["(none)" if label is None else str(label) for label in shown.index]
+    labels = ["(no manager)" if pd.isna(label) else str(label) for label in shown.index]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.35 * len(shown) + 1.5))
     left = pd.Series(0.0, index=range(len(shown)))
@@ -55,4 +55,33 @@ def ladder(table: pd.DataFrame, *, ax: Axes | None = None, top: int | None = 20,
     ax.set_xlabel("share of the portfolio" if share else "customers")
     ax.set_title("The relationship ladder per portfolio")
     ax.legend(ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False, fontsize="small")
+    return ax
+
+
+def pareto(values: pd.Series | pd.DataFrame, *, ax: Axes | None = None, cuts: tuple[float, ...] = (0.8, 0.95), **kwargs: Any) -> Axes:
+    """The Pareto curve: the share of value held by the top share of customers.
+
+    ``values`` is a value per customer (``value["monetary"]``) or a curve from
+    ``cartera.pareto_curve``. Dotted lines mark the ABC cuts and where the curve meets them.
+    """
+    import matplotlib.pyplot as plt
+
+    from .segmentation import pareto_curve
+
+    curve = values if isinstance(values, pd.DataFrame) else pareto_curve(values)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4.5))
+    ax.plot(curve["customers"], curve["value"], color="#08306b", label="cumulative share of value", **kwargs)
+    ax.plot([0, 1], [0, 1], color="#bdbdbd", linestyle="--", linewidth=1, label="every customer alike")
+    for cut in cuts:
+        reached = curve["customers"].to_numpy()[min(int((curve["value"] >= cut).to_numpy().argmax()), len(curve) - 1)]
+        ax.axhline(cut, color="#6baed6", linestyle=":", linewidth=1)
+        ax.annotate(f"{cut:.0%} of value: top {reached:.0%} of customers", (reached, cut), textcoords="offset points",
+                    xytext=(8, -12), fontsize="small")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("share of customers, most valuable first")
+    ax.set_ylabel("share of value")
+    ax.set_title("Pareto curve")
+    ax.legend(loc="lower right", frameon=False, fontsize="small")
     return ax

@@ -21,6 +21,17 @@ def test_abc_by_hand():
     assert curve.iloc[2].tolist() == pytest.approx([2 / 6, 0.8])
 
 
+def test_the_pareto_plot_marks_the_cuts():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    values = pd.Series([10, 50, 0, 4, 30, 6], dtype=float)
+    ax = cartera.plot.pareto(values)
+    xs, ys = ax.lines[0].get_data()
+    assert ys[-1] == pytest.approx(1.0)
+    assert "80% of value: top 33% of customers" in [t.get_text() for t in ax.texts]
+
+
 def test_tiers_learned_this_month_apply_next_month():
     month = pd.DataFrame({"monetary": [10.0, 20, 30, 40, 50], "recency": [50.0, 40, 30, 20, 10]})
     scorer = cartera.TierScorer(
