@@ -61,6 +61,21 @@ score_policy score_policy_from(const py::list& variables, const py::object& tier
   return p;
 }
 
+py::dict model_dict(const score_model& model) {
+  py::list sorted;
+  for (const auto& values : model.sorted) sorted.append(py::array_t<double>(static_cast<py::ssize_t>(values.size()), values.data()));
+  return py::dict(py::arg("location") = model.location, py::arg("spread") = model.spread, py::arg("sorted") = sorted,
+                  py::arg("thresholds") = model.thresholds);
+}
+
+py::dict score_dict(score_table&& t) {
+  py::list contribution;
+  for (auto& c : t.contribution) contribution.append(to_numpy(std::move(c)));
+  return py::dict(py::arg("score") = to_numpy(std::move(t.score)), py::arg("rank") = to_numpy(std::move(t.rank)),
+                  py::arg("tier") = categorical_out(std::move(t.tier)), py::arg("reason") = categorical_out(std::move(t.reason)),
+                  py::arg("contribution") = contribution);
+}
+
 py::dict alert_policy_dict(const alert_policy& p) {
   return py::dict(py::arg("mvc_share") = p.mvc_share, py::arg("below_zero_by_share") = p.below_zero_by_share,
                   py::arg("below_zero_share") = p.below_zero_share, py::arg("declining_trend") = p.declining_trend,
@@ -110,11 +125,7 @@ void register_segmentation(py::module_& m) {
       [](const py::dict& columns, index_t rows, const py::list& variables, const py::object& tiers, const py::object& cuts,
          bool quantile_cuts, int reason_variables) {
         const score_policy p = score_policy_from(variables, tiers, cuts, quantile_cuts, reason_variables);
-        const score_model model = fit_score(p, columns_from(columns, rows));
-        py::list sorted;
-        for (const auto& values : model.sorted) sorted.append(py::array_t<double>(static_cast<py::ssize_t>(values.size()), values.data()));
-        return py::dict(py::arg("location") = model.location, py::arg("spread") = model.spread, py::arg("sorted") = sorted,
-                        py::arg("thresholds") = model.thresholds);
+        return model_dict(fit_score(p, columns_from(columns, rows)));
       },
       py::arg("columns"), py::arg("rows"), py::arg("variables"), py::arg("tiers"), py::arg("cuts"), py::arg("quantile_cuts"),
       py::arg("reason_variables"));
@@ -133,15 +144,21 @@ void register_segmentation(py::module_& m) {
             model.thresholds.size() != model.policy.cuts.size()) {
           throw invalid_input({"score", "model", -1, {}}, "the fitted model does not match the policy; fit again");
         }
-        score_table t = apply_score(model, columns_from(columns, rows));
-        py::list contribution;
-        for (auto& c : t.contribution) contribution.append(to_numpy(std::move(c)));
-        return py::dict(py::arg("score") = to_numpy(std::move(t.score)), py::arg("rank") = to_numpy(std::move(t.rank)),
-                        py::arg("tier") = categorical_out(std::move(t.tier)),
-                        py::arg("reason") = categorical_out(std::move(t.reason)), py::arg("contribution") = contribution);
+        return score_dict(apply_score(model, columns_from(columns, rows)));
       },
       py::arg("columns"), py::arg("rows"), py::arg("variables"), py::arg("tiers"), py::arg("cuts"), py::arg("quantile_cuts"),
       py::arg("reason_variables"), py::arg("fitted"));
+
+  m.def(
+      "score_fit_apply",
+      [](const py::dict& columns, index_t rows, const py::list& variables, const py::object& tiers, const py::object& cuts,
+         bool quantile_cuts, int reason_variables) {
+        const score_policy p = score_policy_from(variables, tiers, cuts, quantile_cuts, reason_variables);
+        auto [model, table] = fit_apply_score(p, columns_from(columns, rows));
+        return py::make_tuple(model_dict(model), score_dict(std::move(table)));
+      },
+      py::arg("columns"), py::arg("rows"), py::arg("variables"), py::arg("tiers"), py::arg("cuts"), py::arg("quantile_cuts"),
+      py::arg("reason_variables"));
 
   m.def(
       "classify_abc",
@@ -171,6 +188,21 @@ void register_segmentation(py::module_& m) {
         rfm_model model = fit_rfm({bins, rules_from(segments), fallback}, span_of(rv), span_of(fv), span_of(mv));
         const auto array = [](const std::vector<double>& x) { return py::array_t<double>(static_cast<py::ssize_t>(x.size()), x.data()); };
         return py::make_tuple(array(model.recency), array(model.frequency), array(model.monetary));
+      },
+      py::arg("recency"), py::arg("frequency"), py::arg("monetary"), py::arg("bins"), py::arg("segments"), py::arg("default_segment"));
+
+  m.def(
+      "rfm_fit_apply",
+      [](const py::handle& r, const py::handle& f, const py::handle& mon, int bins,
+         const std::vector<std::pair<std::string, std::string>>& segments, const std::string& fallback) {
+        const real_column rv = to_real_column(r, "rfm", "recency"), fv = to_real_column(f, "rfm", "frequency"),
+                          mv = to_real_column(mon, "rfm", "monetary");
+        auto [model, t] = fit_apply_rfm({bins, rules_from(segments), fallback}, span_of(rv), span_of(fv), span_of(mv));
+        const auto array = [](const std::vector<double>& x) { return py::array_t<double>(static_cast<py::ssize_t>(x.size()), x.data()); };
+        return py::make_tuple(py::make_tuple(array(model.recency), array(model.frequency), array(model.monetary)),
+                              py::dict(py::arg("r") = to_numpy(std::move(t.r)), py::arg("f") = to_numpy(std::move(t.f)),
+                                       py::arg("m") = to_numpy(std::move(t.m)),
+                                       py::arg("segment") = categorical_out(std::move(t.segment))));
       },
       py::arg("recency"), py::arg("frequency"), py::arg("monetary"), py::arg("bins"), py::arg("segments"), py::arg("default_segment"));
 
@@ -213,7 +245,7 @@ void register_segmentation(py::module_& m) {
 
   m.def(
       "kmeans_fit",
-      [](const point_matrix& points, int clusters, int restarts, int max_iterations, double tolerance, std::uint64_t seed,
+      [](points_view points, int clusters, int restarts, int max_iterations, double tolerance, std::uint64_t seed,
          bool standardise, int threads) {
         kmeans_result r;
         {
@@ -229,7 +261,7 @@ void register_segmentation(py::module_& m) {
 
   m.def(
       "kmeans_predict",
-      [](const point_matrix& points, const point_matrix& centres, const Eigen::VectorXd& mean, const Eigen::VectorXd& scale,
+      [](points_view points, const point_matrix& centres, const Eigen::VectorXd& mean, const Eigen::VectorXd& scale,
          int threads) {
         kmeans_model model;
         model.centres = centres;

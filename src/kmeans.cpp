@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,7 @@ struct assignment {
 };
 
 // Nearest centre of every row, from ‖x‖² − 2 x·c + ‖c‖² one block at a time.
-assignment assign(const point_matrix& x, const real_column& x_norm, const point_matrix& centres, const execution& run) {
+assignment assign(points_view x, const real_column& x_norm, const point_matrix& centres, const execution& run) {
   const Eigen::Index n = x.rows();
   assignment a{int_column(n), real_column(n), 0.0};
   const Eigen::VectorXd c_norm = centres.rowwise().squaredNorm();
@@ -63,67 +64,81 @@ assignment assign(const point_matrix& x, const real_column& x_norm, const point_
   return a;
 }
 
-// New centres: the mean of each cluster's rows; an empty cluster takes the row farthest
-// from its centre (the first such), as scikit-learn relocates them.
-point_matrix update(const point_matrix& x, assignment& a, Eigen::Index clusters, const execution& run) {
-  const Eigen::Index n = x.rows(), d = x.cols();
+// One Lloyd step in a single pass over the rows: each row goes to its nearest centre and
+// is added to that cluster's sum at once. Returns the new centres; an empty cluster takes
+// the row farthest from its centre (the first such), as scikit-learn relocates them.
+point_matrix lloyd_step(points_view x, const real_column& x_norm, const point_matrix& centres, const execution& run) {
+  const Eigen::Index n = x.rows(), d = x.cols(), k = centres.rows();
+  const Eigen::VectorXd c_norm = centres.rowwise().squaredNorm();
   const Eigen::Index blocks = block_count(n);
   std::vector<point_matrix> sums(static_cast<std::size_t>(blocks));
   std::vector<std::vector<std::int64_t>> counts(static_cast<std::size_t>(blocks));
   detail::parallel_for(
       blocks, run,
       [&](std::int64_t first, std::int64_t last) {
+        Eigen::MatrixXd products;
         for (Eigen::Index b = first; b < last; ++b) {
           auto& sum = sums[static_cast<std::size_t>(b)];
           auto& count = counts[static_cast<std::size_t>(b)];
-          sum = point_matrix::Zero(clusters, d);
-          count.assign(static_cast<std::size_t>(clusters), 0);
+          sum = point_matrix::Zero(k, d);
+          count.assign(static_cast<std::size_t>(k), 0);
           const Eigen::Index start = b * block_rows, rows = std::min(block_rows, n - start);
-          for (Eigen::Index r = start; r < start + rows; ++r) {
-            sum.row(a.label[r]) += x.row(r);
-            ++count[static_cast<std::size_t>(a.label[r])];
+          products.noalias() = x.middleRows(start, rows) * centres.transpose();
+          for (Eigen::Index r = 0; r < rows; ++r) {
+            Eigen::Index best = 0;
+            double nearest = std::numeric_limits<double>::infinity();
+            for (Eigen::Index c = 0; c < k; ++c) {
+              const double distance = c_norm[c] - 2.0 * products(r, c);
+              if (distance < nearest) {
+                nearest = distance;
+                best = c;
+              }
+            }
+            const double* point = x.data() + (start + r) * d;
+            double* total = sum.data() + best * d;
+            for (Eigen::Index j = 0; j < d; ++j) total[j] += point[j];
+            ++count[static_cast<std::size_t>(best)];
           }
         }
       },
       2);
-  point_matrix centres = point_matrix::Zero(clusters, d);
-  std::vector<std::int64_t> total(static_cast<std::size_t>(clusters), 0);
+  point_matrix next = point_matrix::Zero(k, d);
+  std::vector<std::int64_t> total(static_cast<std::size_t>(k), 0);
   for (std::size_t b = 0; b < sums.size(); ++b) {
-    centres += sums[b];
+    next += sums[b];
     for (std::size_t c = 0; c < total.size(); ++c) total[c] += counts[b][c];
   }
-  for (Eigen::Index c = 0; c < clusters; ++c) {
+  std::optional<assignment> nearest;  // computed only if a cluster emptied
+  for (Eigen::Index c = 0; c < k; ++c) {
     if (total[static_cast<std::size_t>(c)] > 0) {
-      centres.row(c) /= static_cast<double>(total[static_cast<std::size_t>(c)]);
+      next.row(c) /= static_cast<double>(total[static_cast<std::size_t>(c)]);
     } else {
+      if (!nearest) nearest = assign(x, x_norm, centres, run);
       Eigen::Index far = 0;
-      a.distance.maxCoeff(&far);
-      centres.row(c) = x.row(far);
-      a.distance[far] = 0;
+      nearest->distance.maxCoeff(&far);
+      next.row(c) = x.row(far);
+      nearest->distance[far] = 0;
     }
   }
-  return centres;
+  return next;
 }
 
 // Greedy k-means++: each new centre is the best of a few candidates drawn with probability
 // proportional to the squared distance to the nearest centre so far.
-point_matrix seed_centres(const point_matrix& x, const real_column& x_norm, Eigen::Index clusters,
+point_matrix seed_centres(points_view x, const real_column& x_norm, Eigen::Index clusters,
                           detail::random_stream& random) {
   const Eigen::Index n = x.rows();
   const int trials = 2 + static_cast<int>(std::log(static_cast<double>(clusters)));
   point_matrix centres(clusters, x.cols());
   centres.row(0) = x.row(static_cast<Eigen::Index>(random.below(static_cast<std::uint64_t>(n))));
-  const auto distances_to = [&](Eigen::Index row) {
-    return real_column((x_norm - 2.0 * (x * x.row(row).transpose()).array() + x_norm[row]).max(0.0));
-  };
   real_column closest = (x_norm - 2.0 * (x * centres.row(0).transpose()).array() + centres.row(0).squaredNorm()).max(0.0);
   std::vector<double> cumulative(static_cast<std::size_t>(n));
+  point_matrix candidates(trials, x.cols());
+  std::vector<Eigen::Index> rows(static_cast<std::size_t>(trials));
+  Eigen::MatrixXd products;
   for (Eigen::Index c = 1; c < clusters; ++c) {
     std::partial_sum(closest.begin(), closest.end(), cumulative.begin());
     const double potential = cumulative.back();
-    Eigen::Index best_row = 0;
-    double best_potential = std::numeric_limits<double>::infinity();
-    real_column best_closest;
     for (int t = 0; t < trials; ++t) {
       Eigen::Index row;
       if (potential > 0) {
@@ -132,16 +147,25 @@ point_matrix seed_centres(const point_matrix& x, const real_column& x_norm, Eige
       } else {
         row = static_cast<Eigen::Index>(random.below(static_cast<std::uint64_t>(n)));
       }
-      real_column candidate = closest.min(distances_to(row));
-      const double candidate_potential = candidate.sum();
+      rows[static_cast<std::size_t>(t)] = row;
+      candidates.row(t) = x.row(row);
+    }
+    // Every candidate's distances in one matrix product; keep the one that lowers the
+    // potential most (the first of equals).
+    products.noalias() = x * candidates.transpose();
+    const Eigen::VectorXd c_norm = candidates.rowwise().squaredNorm();
+    int best = 0;
+    double best_potential = std::numeric_limits<double>::infinity();
+    for (int t = 0; t < trials; ++t) {
+      const double candidate_potential =
+          closest.min((x_norm - 2.0 * products.col(t).array() + c_norm[t]).max(0.0)).sum();
       if (candidate_potential < best_potential) {
         best_potential = candidate_potential;
-        best_row = row;
-        best_closest = std::move(candidate);
+        best = t;
       }
     }
-    centres.row(c) = x.row(best_row);
-    closest = std::move(best_closest);
+    closest = closest.min((x_norm - 2.0 * products.col(best).array() + c_norm[best]).max(0.0));
+    centres.row(c) = x.row(rows[static_cast<std::size_t>(best)]);
   }
   return centres;
 }
@@ -158,7 +182,7 @@ void kmeans_options::validate() const {
   require(tolerance >= 0 && std::isfinite(tolerance), "tolerance", tolerance, "must be finite and >= 0");
 }
 
-kmeans_result fit_kmeans(const point_matrix& points, const kmeans_options& options, const execution& run) {
+kmeans_result fit_kmeans(points_view points, const kmeans_options& options, const execution& run) {
   options.validate();
   const Eigen::Index n = points.rows(), d = points.cols();
   if (n < options.clusters) {
@@ -180,13 +204,22 @@ kmeans_result fit_kmeans(const point_matrix& points, const kmeans_options& optio
     const Eigen::VectorXd variance = (points.rowwise() - model.mean.transpose()).colwise().squaredNorm().transpose() / static_cast<double>(n);
     model.scale = variance.cwiseSqrt().unaryExpr([](double s) { return s > 0 ? s : 1.0; });
   }
-  const point_matrix x = ((points.rowwise() - model.mean.transpose()).array().rowwise() / model.scale.transpose().array()).matrix();
+  // Standardised copy only when asked; otherwise the caller's points are used in place.
+  point_matrix standardised;
+  if (options.standardise) {
+    standardised = ((points.rowwise() - model.mean.transpose()).array().rowwise() / model.scale.transpose().array()).matrix();
+  }
+  const points_view x = options.standardise ? points_view(standardised) : points;
   const real_column x_norm = x.rowwise().squaredNorm().array();
-  const double mean_variance = ((x.rowwise() - x.colwise().mean()).colwise().squaredNorm() / static_cast<double>(n)).mean();
+  const Eigen::RowVectorXd column_mean = x.colwise().mean();
+  double mean_variance = 0;
+  for (Eigen::Index r = 0; r < n; ++r) mean_variance += (x.row(r) - column_mean).squaredNorm();
+  mean_variance /= static_cast<double>(n * d);
   const double limit = options.tolerance * mean_variance;
 
   const Eigen::Index k = options.clusters;
-  double best_inertia = std::numeric_limits<double>::infinity();
+  assignment final_assignment;
+  final_assignment.inertia = std::numeric_limits<double>::infinity();
   point_matrix best_centres;
   for (int restart = 0; restart < options.restarts; ++restart) {
     detail::random_stream random(options.seed, static_cast<std::uint64_t>(restart));
@@ -194,22 +227,20 @@ kmeans_result fit_kmeans(const point_matrix& points, const kmeans_options& optio
     int iteration = 0;
     while (iteration < options.max_iterations) {
       ++iteration;
-      assignment a = assign(x, x_norm, centres, run);
-      point_matrix next = update(x, a, k, run);
+      point_matrix next = lloyd_step(x, x_norm, centres, run);
       const double shift = (next - centres).squaredNorm();
       centres = std::move(next);
       if (shift <= limit) break;
     }
-    const double inertia = assign(x, x_norm, centres, run).inertia;
-    if (inertia < best_inertia) {
-      best_inertia = inertia;
+    assignment a = assign(x, x_norm, centres, run);
+    if (a.inertia < final_assignment.inertia) {
+      final_assignment = std::move(a);
       best_centres = std::move(centres);
       model.iterations = iteration;
       model.restart = restart;
     }
   }
   // Number the clusters by decreasing size, ties by centre order.
-  assignment final_assignment = assign(x, x_norm, best_centres, run);
   std::vector<std::int64_t> sizes(static_cast<std::size_t>(k), 0);
   for (Eigen::Index r = 0; r < n; ++r) ++sizes[static_cast<std::size_t>(final_assignment.label[r])];
   std::vector<index_t> order(static_cast<std::size_t>(k));
@@ -230,7 +261,7 @@ kmeans_result fit_kmeans(const point_matrix& points, const kmeans_options& optio
 
 namespace {
 
-assignment assign_original(const kmeans_model& model, const point_matrix& points, const execution& run) {
+assignment assign_original(const kmeans_model& model, points_view points, const execution& run) {
   if (points.cols() != model.centres.cols()) {
     throw invalid_input({"kmeans", "columns", -1, std::to_string(points.cols())},
                         "the model was fitted on " + std::to_string(model.centres.cols()) + " columns");
@@ -242,11 +273,11 @@ assignment assign_original(const kmeans_model& model, const point_matrix& points
 
 }  // namespace
 
-int_column predict_kmeans(const kmeans_model& model, const point_matrix& points, const execution& run) {
+int_column predict_kmeans(const kmeans_model& model, points_view points, const execution& run) {
   return assign_original(model, points, run).label;
 }
 
-double kmeans_inertia(const kmeans_model& model, const point_matrix& points, const execution& run) {
+double kmeans_inertia(const kmeans_model& model, points_view points, const execution& run) {
   return assign_original(model, points, run).inertia;
 }
 

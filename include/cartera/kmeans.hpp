@@ -32,6 +32,8 @@ struct kmeans_options {
 
 /// Row-major points: one row per customer, one column per feature.
 using point_matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+/// Points in any row-major storage (a point_matrix, or a Map over NumPy's buffer), not copied.
+using points_view = Eigen::Ref<const point_matrix>;
 
 struct kmeans_model {
   point_matrix centres;         ///< clusters × features, in the original units
@@ -48,13 +50,13 @@ struct kmeans_result {
 
 /// Fits clusters; throws invalid_input for NaN or infinite values (naming the row and the
 /// column) or fewer rows than clusters.
-[[nodiscard]] kmeans_result fit_kmeans(const point_matrix& points, const kmeans_options& options = {},
+[[nodiscard]] kmeans_result fit_kmeans(points_view points, const kmeans_options& options = {},
                                        const execution& run = {});
 
 /// The nearest centre of each row.
-[[nodiscard]] int_column predict_kmeans(const kmeans_model& model, const point_matrix& points, const execution& run = {});
+[[nodiscard]] int_column predict_kmeans(const kmeans_model& model, points_view points, const execution& run = {});
 
 /// Sum of squared distances to the nearest centres, in the model's standardised units.
-[[nodiscard]] double kmeans_inertia(const kmeans_model& model, const point_matrix& points, const execution& run = {});
+[[nodiscard]] double kmeans_inertia(const kmeans_model& model, points_view points, const execution& run = {});
 
 }  // namespace cartera

@@ -65,6 +65,8 @@ struct score_table {
 
 [[nodiscard]] score_model fit_score(const score_policy& policy, const column_set& columns);
 [[nodiscard]] score_table apply_score(const score_model& model, const column_set& columns);
+/// Fits and scores the same customers in one go (faster than fit then apply).
+[[nodiscard]] std::pair<score_model, score_table> fit_apply_score(const score_policy& policy, const column_set& columns);
 
 /// ABC classes by cumulative share of a value: sorted by value (highest first, ties by
 /// customer order), a customer is A while the share before them is below `a`, B while
@@ -96,7 +98,7 @@ struct pareto_curve {
 /// strictly worse)⌋, so ties share a score. Lower recency is better. Named segments come
 /// from an ordered rule list over the columns r, f, m and fm (= round((f + m) / 2)).
 struct rfm_policy {
-  int bins = 5;
+  int bins = 5;  ///< 2..20
   std::vector<rule> segments = default_segments();
   std::string default_segment = "Others";
 
@@ -121,5 +123,9 @@ struct rfm_table {
                                 std::span<const double> frequency, std::span<const double> monetary);
 [[nodiscard]] rfm_table apply_rfm(const rfm_model& model, std::span<const double> recency,
                                   std::span<const double> frequency, std::span<const double> monetary);
+/// Fits and scores the same customers in one go (one sort per column instead of two).
+[[nodiscard]] std::pair<rfm_model, rfm_table> fit_apply_rfm(const rfm_policy& policy, std::span<const double> recency,
+                                                            std::span<const double> frequency,
+                                                            std::span<const double> monetary);
 
 }  // namespace cartera

@@ -119,22 +119,35 @@ class TierScorer:
         cuts = None if self.cuts is None else [float(c) for c in self.cuts]
         return [v.as_dict() for v in items], tiers, cuts, self.quantile_cuts, int(reasons)
 
+    def _inputs(self, X: pd.DataFrame, policy: list[dict[str, Any]]) -> dict[str, Any]:
+        # Only the score's columns cross over; with one missing, all do, so the core's error
+        # can list the columns there are.
+        wanted = list(dict.fromkeys(v["column"] for v in policy))
+        return _columns(X[wanted] if all(c in X.columns for c in wanted) else X)
+
     def fit(self, X: pd.DataFrame, y: Any = None) -> TierScorer:
-        self.model_ = _core.score_fit(_columns(X), len(X), *self._policy())
+        policy = self._policy()
+        self.model_ = _core.score_fit(self._inputs(X, policy[0]), len(X), *policy)
         self.thresholds_ = np.asarray(self.model_["thresholds"])
         return self
 
     def predict(self, X: pd.DataFrame) -> pd.DataFrame:
         """``score``, ``rank`` (1 = best), ``tier`` and ``reason`` per row of X."""
         _check_fitted(self, "model_")
-        raw = _core.score_apply(_columns(X), len(X), *self._policy(), self.model_)
-        tiers = _categorical(raw["tier"]).as_ordered()
-        return pd.DataFrame(
-            {"score": raw["score"], "rank": raw["rank"], "tier": tiers, "reason": _categorical(raw["reason"])}, index=X.index
-        )
+        policy = self._policy()
+        return self._frame(_core.score_apply(self._inputs(X, policy[0]), len(X), *policy, self.model_), X.index)
 
     def fit_predict(self, X: pd.DataFrame, y: Any = None) -> pd.DataFrame:
-        return self.fit(X).predict(X)
+        """fit then predict on the same rows, in one pass."""
+        policy = self._policy()
+        self.model_, raw = _core.score_fit_apply(self._inputs(X, policy[0]), len(X), *policy)
+        self.thresholds_ = np.asarray(self.model_["thresholds"])
+        return self._frame(raw, X.index)
+
+    @staticmethod
+    def _frame(raw: dict[str, Any], index: pd.Index) -> pd.DataFrame:
+        tiers = _categorical(raw["tier"]).as_ordered()
+        return pd.DataFrame({"score": raw["score"], "rank": raw["rank"], "tier": tiers, "reason": _categorical(raw["reason"])}, index=index)
 
 
 def abc(values: pd.Series, *, a: float = 0.80, b: float = 0.95) -> pd.DataFrame:
@@ -189,16 +202,20 @@ class RFM:
         return self
 
     def predict(self, X: pd.DataFrame) -> pd.DataFrame:
-        """``r``, ``f``, ``m``, ``rfm`` (e.g. "545") and ``segment`` per row of X."""
+        """``r``, ``f``, ``m``, ``rfm`` (the three digits as one number, 545) and ``segment``
+        per row of X."""
         _check_fitted(self, "fitted_")
         raw = _core.rfm_apply(*self._inputs(X), self.bins, self._rules(), self.default_segment, self.fitted_)
-        code = (pd.Series(raw["r"]).astype(str) + pd.Series(raw["f"]).astype(str) + pd.Series(raw["m"]).astype(str)).to_numpy()
-        return pd.DataFrame(
-            {"r": raw["r"], "f": raw["f"], "m": raw["m"], "rfm": code, "segment": _categorical(raw["segment"])}, index=X.index
-        )
+        return self._frame(raw, X.index)
 
     def fit_predict(self, X: pd.DataFrame, y: Any = None) -> pd.DataFrame:
-        return self.fit(X).predict(X)
+        """fit then predict on the same rows, in one pass."""
+        self.fitted_, raw = _core.rfm_fit_apply(*self._inputs(X), self.bins, self._rules(), self.default_segment)
+        return self._frame(raw, X.index)
+
+    def _frame(self, raw: dict[str, Any], index: pd.Index) -> pd.DataFrame:
+        code = raw["r"] * 100 + raw["f"] * 10 + raw["m"] if self.bins <= 9 else raw["r"] * 10_000 + raw["f"] * 100 + raw["m"]
+        return pd.DataFrame({"r": raw["r"], "f": raw["f"], "m": raw["m"], "rfm": code, "segment": _categorical(raw["segment"])}, index=index)
 
 
 class KMeans:
@@ -275,9 +292,10 @@ class Rules:
     def __init__(self, rules: Sequence[tuple[str, str]], *, default: str = "Other") -> None:
         self.rules = [(str(label), str(text)) for label, text in rules]
         self.default = default
+        self._reads: list[str] = []
         for position, (label, text) in enumerate(self.rules):
             try:
-                _core.condition_columns(text)
+                self._reads += _core.condition_columns(text)
             except _core.InvalidInputError as error:
                 raise _core.InvalidInputError(f"rules.{position} (value {label!r}): {error}") from None
 
@@ -286,7 +304,12 @@ class Rules:
 
     def predict(self, X: pd.DataFrame) -> pd.DataFrame:
         """``label`` and ``reason`` ("rule 2: margin > 0", or "default") per row of X."""
-        raw = _core.apply_rules(_columns(X), len(X), self.rules, self.default)
+        # Only the columns the rules read cross over; an unknown one is left for the core to
+        # report with the list of those there are.
+        present = [c for c in dict.fromkeys(self._reads) if c in X.columns]
+        missing = [c for c in self._reads if c not in X.columns]
+        columns = _columns(X[present]) if not missing else _columns(X)
+        raw = _core.apply_rules(columns, len(X), self.rules, self.default)
         reasons = [f"rule {k}: {text}" for k, (_, text) in enumerate(self.rules)] + ["default"]
         which = np.where(raw["rule"] < 0, len(self.rules), raw["rule"])
         return pd.DataFrame(

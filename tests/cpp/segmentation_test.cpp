@@ -72,6 +72,18 @@ TEST(segmentation_test, quantile_cuts_learned_once_apply_to_new_customers) {
   EXPECT_EQ(same.tier.categories, (std::vector<std::string>{"Genérico", "Medio", "Premium"}));
 }
 
+TEST(segmentation_test, fitting_and_applying_at_once_gives_the_same_table) {
+  score_policy p;
+  p.variables = {{"monetary", 2.0}, {"recency", 1.0, normalisation::percentile, false}};
+  const column_set c = two_variables();
+  const auto [model, once] = fit_apply_score(p, c);
+  const score_table twice = apply_score(fit_score(p, c), c);
+  EXPECT_TRUE((once.score == twice.score).all());
+  EXPECT_EQ(codes(once.tier), codes(twice.tier));
+  EXPECT_EQ(once.reason.categories, twice.reason.categories);
+  EXPECT_EQ(model.thresholds, fit_score(p, c).thresholds);
+}
+
 TEST(segmentation_test, z_scores_and_errors) {
   score_policy p;
   p.variables = {{"monetary", 1.0, normalisation::z_score, true}};
@@ -106,6 +118,20 @@ TEST(segmentation_test, rfm_scores_share_ties_and_name_segments) {
   EXPECT_EQ(segment(4), "Need attention");
   EXPECT_EQ(segment(6), "At risk");
   EXPECT_EQ(segment(9), "Can't lose them");
+}
+
+TEST(segmentation_test, rfm_fit_and_apply_at_once_gives_the_same_scores) {
+  const std::vector<double> recency = {5, 1, 5, std::numeric_limits<double>::quiet_NaN(), 9, 2};
+  const std::vector<double> frequency = {1, 2, 2, 3, 1, 7};
+  const std::vector<double> monetary = {10, 20, 20, 5, 0, 70};
+  const auto [model, once] = fit_apply_rfm({}, recency, frequency, monetary);
+  const rfm_table twice = apply_rfm(fit_rfm({}, recency, frequency, monetary), recency, frequency, monetary);
+  EXPECT_EQ(ints_of(once.r), ints_of(twice.r));
+  EXPECT_EQ(ints_of(once.f), ints_of(twice.f));
+  EXPECT_EQ(ints_of(once.m), ints_of(twice.m));
+  EXPECT_EQ(codes(once.segment), codes(twice.segment));
+  EXPECT_EQ(model.recency, (std::vector<double>{1, 2, 5, 5, 9}));
+  EXPECT_EQ(once.r[3], 1);  // a missing recency is the worst
 }
 
 TEST(segmentation_test, every_rfm_cell_has_a_named_segment) {

@@ -62,7 +62,7 @@ def test_rfm_named_segments():
     scores = cartera.RFM().fit_predict(frame)
     assert list(scores["r"]) == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
     assert list(scores["f"]) == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
-    assert scores.loc[0, "rfm"] == "511"
+    assert scores.loc[0, "rfm"] == 511
     assert scores.loc[0, "segment"] == "New customers"
     assert scores.loc[9, "segment"] == "Can't lose them"
     custom = cartera.RFM(bins=3, segments=[("Best", "r == 3")], default_segment="Rest").fit_predict(frame)
