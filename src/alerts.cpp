@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "cartera/detail/format.hpp"
+#include "cartera/detail/ordering.hpp"
 
 namespace cartera {
 namespace {
@@ -29,14 +30,8 @@ std::vector<std::uint8_t> top_share(const std::vector<index_t>& order, double sh
   return flags;
 }
 
-// Rows by a column, highest first (or lowest first), ties by row.
 std::vector<index_t> ordered(const real_column& column, bool highest_first) {
-  std::vector<index_t> order(static_cast<std::size_t>(column.size()));
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](index_t a, index_t b) {
-    return highest_first ? column[a] > column[b] : column[a] < column[b];
-  });
-  return order;
+  return detail::order_by({column.data(), static_cast<std::size_t>(column.size())}, highest_first);
 }
 
 }  // namespace
@@ -153,10 +148,12 @@ alert_table detect_alerts(const book& customers, const value_table& value, day_t
     return static_cast<double>(alert_kind_count - static_cast<int>(a.kind)) + (a.urgent ? 1.0 : 0.0) +
            percentile[static_cast<std::size_t>(a.customer)];
   };
-  std::stable_sort(alerts.begin(), alerts.end(), [&](const found& a, const found& b) { return priority(a) > priority(b); });
+  std::vector<double> priorities(alerts.size());
+  for (std::size_t k = 0; k < alerts.size(); ++k) priorities[k] = priority(alerts[k]);
   alert_table t;
-  for (auto& a : alerts) {
-    t.priority.push_back(priority(a));
+  for (const index_t k : detail::order_by(priorities, true)) {  // ties keep customer order
+    found& a = alerts[static_cast<std::size_t>(k)];
+    t.priority.push_back(priorities[static_cast<std::size_t>(k)]);
     t.customer.push_back(a.customer);
     t.kind.push_back(a.kind);
     t.urgent.push_back(a.urgent ? 1 : 0);

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "cartera/detail/format.hpp"
+#include "cartera/detail/ordering.hpp"
 #include "cartera/detail/parallel.hpp"
 
 namespace cartera {
@@ -81,17 +82,7 @@ std::vector<double> sorted_finite(std::span<const double> values) {
 
 std::span<const double> span_of(const real_column& c) { return {c.data(), static_cast<std::size_t>(c.size())}; }
 
-// Rows ordered by value, highest first (NaN last), ties by row: one sort of (value, row) pairs.
-std::vector<index_t> by_value_descending(std::span<const double> value) {
-  std::vector<std::pair<double, index_t>> pairs(value.size());
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    pairs[i] = {std::isnan(value[i]) ? std::numeric_limits<double>::infinity() : -value[i], static_cast<index_t>(i)};
-  }
-  std::sort(pairs.begin(), pairs.end());
-  std::vector<index_t> order(value.size());
-  for (std::size_t k = 0; k < pairs.size(); ++k) order[k] = pairs[k].second;
-  return order;
-}
+std::vector<index_t> by_value_descending(std::span<const double> value) { return detail::order_by(value, true); }
 
 void compute_scores(const score_model& model, const column_set& columns, score_table& t,
                     const std::vector<std::vector<double>>* percentiles = nullptr);

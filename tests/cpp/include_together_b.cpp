@@ -1,5 +1,6 @@
 #include "cartera/cartera.hpp"
 #include "cartera/detail/format.hpp"
+#include "cartera/detail/ordering.hpp"
 #include "cartera/detail/parallel.hpp"
 #include "cartera/detail/random.hpp"
 
