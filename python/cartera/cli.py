@@ -11,7 +11,9 @@ from collections.abc import Sequence
 import pandas as pd
 
 from . import __version__
+from .alerts import alerts
 from .book import Book
+from .segmentation import segment
 from .stages import STAGES, ladder, stages
 from .synthetic import synthetic_book
 from .value import value
@@ -27,6 +29,9 @@ def _demo(args: argparse.Namespace) -> int:
     valued = time.perf_counter()
     ladder_stages = stages(book)
     staged = time.perf_counter()
+    segments = segment(book)
+    to_act = alerts(book, valuable=segments["tier"] == "Premium")
+    segmented = time.perf_counter()
     rows = book.rows()
     print(f"cartera {__version__} demo: a synthetic bank (seed {args.seed})")
     print(
@@ -36,13 +41,37 @@ def _demo(args: argparse.Namespace) -> int:
     as_of = "-" if book.last_day is None else book.last_day.date()
     print(
         f"  as of {as_of}: generated in {built - started:.2f} s, value in {valued - built:.3f} s, "
-        f"stages in {staged - valued:.3f} s"
+        f"stages in {staged - valued:.3f} s, segments and alerts in {segmented - staged:.3f} s"
     )
     print()
     _print_value_summary(values)
     print()
     _print_ladder_summary(book, ladder_stages)
+    print()
+    _print_segments(segments, to_act)
     return 0
+
+
+def _print_segments(segments: pd.DataFrame, to_act: pd.DataFrame) -> None:
+    print("Segments:")
+    tiers = segments.groupby("tier", observed=False)["monetary"].agg(["size", "sum"])
+    total = tiers["sum"].sum()
+    for tier, row in tiers.iloc[::-1].iterrows():
+        share = row["sum"] / total if total > 0 else 0.0
+        print(f"  {tier:<10} {int(row['size']):>10,} customers, {share:6.1%} of the year's revenue")
+    abc = segments["abc"].value_counts().sort_index()
+    print("  ABC: " + ", ".join(f"{cls} {count:,}" for cls, count in abc.items()))
+    top_rfm = segments["rfm_segment"].value_counts().head(4)
+    print("  RFM: " + ", ".join(f"{name} {count:,}" for name, count in top_rfm.items()))
+    print("Moments of truth (Premium counts as valuable):")
+    counts = to_act["alert"].value_counts(sort=False)
+    urgent = int(to_act["urgent"].sum())
+    for kind, count in counts.items():
+        extra = f" ({urgent:,} urgent)" if kind == "valuable_complainer" else ""
+        print(f"  {kind:<20} {count:>8,}{extra}")
+    if len(to_act):
+        first = to_act.iloc[0]
+        print(f"  first to call: {first['customer']} ({first['alert']}): {first['reason']}")
 
 
 def _print_ladder_summary(book: Book, customer_stages: pd.DataFrame) -> None:

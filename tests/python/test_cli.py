@@ -16,6 +16,8 @@ def test_demo_prints_a_value_summary(capsys):
     assert "contribution" in out
     assert "how many customers stand at each stage?" in out
     assert "to reach" in out
+    assert "Premium" in out
+    assert "first to call:" in out
 
 
 def test_bad_arguments_exit_non_zero_with_a_message(capsys):
