@@ -119,29 +119,20 @@ class parser {
     if (depth > max_depth) fail(source_, peek().position, "nested too deeply (more than " + std::to_string(max_depth) + " levels)");
   }
 
-  node_ptr logic(op operation, node_ptr left, node_ptr right, std::size_t position) {
-    return std::make_shared<rule_node>(rule_node{rule_node::kind::logic, position, 0, {}, operation, std::move(left), std::move(right)});
-  }
-
-  node_ptr either(int depth) {
+  // operand (word operand)*, left-associative: "or" over and-terms, "and" over not-terms.
+  node_ptr chain(int depth, std::string_view word, op operation, node_ptr (parser::*operand)(int)) {
     deeper(depth);
-    node_ptr left = both(depth + 1);
-    while (keyword("or")) {
+    node_ptr left = (this->*operand)(depth + 1);
+    while (keyword(word)) {
       const std::size_t at = take().position;
-      left = logic(op::or_, left, both(depth + 1), at);
+      node_ptr right = (this->*operand)(depth + 1);
+      left = std::make_shared<rule_node>(rule_node{rule_node::kind::logic, at, 0, {}, operation, std::move(left), std::move(right)});
     }
     return left;
   }
 
-  node_ptr both(int depth) {
-    deeper(depth);
-    node_ptr left = negation(depth + 1);
-    while (keyword("and")) {
-      const std::size_t at = take().position;
-      left = logic(op::and_, left, negation(depth + 1), at);
-    }
-    return left;
-  }
+  node_ptr either(int depth) { return chain(depth, "or", op::or_, &parser::both); }
+  node_ptr both(int depth) { return chain(depth, "and", op::and_, &parser::negation); }
 
   node_ptr negation(int depth) {
     deeper(depth);
