@@ -3,6 +3,7 @@
 /// Umbrella header: the whole public API of cartera.
 
 #include "cartera/alerts.hpp"
+#include "cartera/assignment.hpp"
 #include "cartera/book.hpp"
 #include "cartera/calendar.hpp"
 #include "cartera/columns.hpp"
