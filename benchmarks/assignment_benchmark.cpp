@@ -60,5 +60,5 @@ void capacity_boost_reference(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(capacity_flow)->Args({3'000, 20})->Args({10'000, 20})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(capacity_flow)->Args({3'000, 20})->Args({10'000, 20})->Args({100'000, 20})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(capacity_boost_reference)->Args({3'000, 20})->Args({10'000, 20})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
