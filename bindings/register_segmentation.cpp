@@ -80,7 +80,8 @@ py::dict alert_policy_dict(const alert_policy& p) {
   return py::dict(py::arg("mvc_share") = p.mvc_share, py::arg("below_zero_by_share") = p.below_zero_by_share,
                   py::arg("below_zero_share") = p.below_zero_share, py::arg("declining_trend") = p.declining_trend,
                   py::arg("complaint_days") = p.complaint_days, py::arg("lapsed_days") = p.lapsed_days,
-                  py::arg("growing_trend") = p.growing_trend, py::arg("valuable_share") = p.valuable_share);
+                  py::arg("growing_trend") = p.growing_trend, py::arg("growing_min_purchases") = p.growing_min_purchases,
+                  py::arg("valuable_share") = p.valuable_share);
 }
 
 alert_policy alert_policy_from(const py::dict& fields) {
@@ -95,6 +96,7 @@ alert_policy alert_policy_from(const py::dict& fields) {
     else if (name == "complaint_days") p.complaint_days = value.cast<int>();
     else if (name == "lapsed_days") p.lapsed_days = value.cast<int>();
     else if (name == "growing_trend") p.growing_trend = value.cast<double>();
+    else if (name == "growing_min_purchases") p.growing_min_purchases = value.cast<int>();
     else if (name == "valuable_share") p.valuable_share = value.cast<double>();
     else {
       std::string known;
@@ -287,6 +289,7 @@ void register_segmentation(py::module_& m) {
       .def_readwrite("complaint_days", &alert_policy::complaint_days)
       .def_readwrite("lapsed_days", &alert_policy::lapsed_days)
       .def_readwrite("growing_trend", &alert_policy::growing_trend)
+      .def_readwrite("growing_min_purchases", &alert_policy::growing_min_purchases)
       .def_readwrite("valuable_share", &alert_policy::valuable_share);
 
   std::vector<std::string> kinds;

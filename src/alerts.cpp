@@ -56,6 +56,9 @@ void alert_policy::validate() const {
     throw invalid_input({"alert_policy", "growing_trend", -1, detail::format_number(growing_trend)}, "must be positive");
   }
   if (complaint_days <= 0) throw invalid_input({"alert_policy", "complaint_days", -1, std::to_string(complaint_days)}, "must be positive");
+  if (growing_min_purchases < 0) {
+    throw invalid_input({"alert_policy", "growing_min_purchases", -1, std::to_string(growing_min_purchases)}, "must be >= 0");
+  }
   if (lapsed_days <= 0) throw invalid_input({"alert_policy", "lapsed_days", -1, std::to_string(lapsed_days)}, "must be positive");
 }
 
@@ -128,7 +131,7 @@ alert_table detect_alerts(const book& customers, const value_table& value, day_t
                         "valuable; last purchase " + format_day(value.last_purchase[c]) + " (" +
                             std::to_string(static_cast<long long>(recency)) + " days ago)"});
     }
-    if (recent > 0 && usual > 0 && recent > policy.growing_trend * usual) {
+    if (recent > 0 && usual > 0 && recent > policy.growing_trend * usual && value.frequency[c] >= policy.growing_min_purchases) {
       alerts.push_back({c, alert_kind::growing, false,
                         "recent spend " + money(recent) + " is " + percent(recent / usual) + " of usual " + money(usual) +
                             " (above " + percent(policy.growing_trend) + ")"});

@@ -18,7 +18,7 @@ enum class alert_kind : std::uint8_t {
   valuable_complainer = 0,  ///< a valuable customer complained in the last `complaint_days`
   declining = 1,            ///< active (bought in the recent period) but spending under `declining_trend` × usual
   lapsed_valuable = 2,      ///< was valuable, no purchase in the recent period, lost within `lapsed_days`
-  growing = 3,              ///< trend above `growing_trend`
+  growing = 3,              ///< trend above `growing_trend`, with `growing_min_purchases` in the window
   mvc = 4,                  ///< among the most valuable `mvc_share` by spend in the window
   below_zero = 5,           ///< costs more than it contributes (or the bottom share by contribution)
 };
@@ -35,6 +35,7 @@ struct alert_policy {
   int complaint_days = 30;          ///< act within this many days of a complaint
   int lapsed_days = 730;            ///< lost within the last two years
   double growing_trend = 1.5;       ///< recent ÷ usual above this
+  int growing_min_purchases = 3;    ///< and at least this many purchases in the window: a trend, not noise
   /// Without a `valuable` flag from the caller, valuable means among the top `valuable_share`
   /// by lifetime spend (the classic 20 %).
   double valuable_share = 0.20;

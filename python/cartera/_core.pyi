@@ -155,6 +155,7 @@ class AlertPolicy:
     complaint_days: int
     lapsed_days: int
     growing_trend: float
+    growing_min_purchases: int
     valuable_share: float
     def __init__(self, **fields: Any) -> None: ...
     def validate(self) -> None: ...

@@ -35,7 +35,8 @@ def alerts(
     ``valuable_complainer`` (a valuable customer complained in the last 30 days; ``urgent``
     while unresolved), ``declining`` (active but buying under 40 % of usual),
     ``lapsed_valuable`` (the win-back list: valuable, no purchase in the recent period,
-    lost within two years), ``growing``, ``mvc`` (the most valuable 10 % by spend) and
+    lost within two years), ``growing`` (above 150 % of usual with 3 purchases or more in the
+    window), ``mvc`` (the most valuable 10 % by spend) and
     ``below_zero`` (contribution under zero).
 
     Parameters

@@ -57,11 +57,13 @@ TEST(alerts_test, boundaries_of_the_windows) {
   p.complaint_days = 20;  // the complaint of day 980 is exactly 20 days old: out
   p.lapsed_days = 499;    // d's last purchase is 500 days old: out
   p.declining_trend = 0.1;  // b's trend is exactly 0.1: not below
+  p.growing_min_purchases = 5;  // c bought 4 times in the window: not enough to call it a trend
   const alert_table a = detect_alerts(b, v, 1000, {}, p, valuable);
   for (const alert_kind kind : a.kind) {
     EXPECT_NE(kind, alert_kind::valuable_complainer);
     EXPECT_NE(kind, alert_kind::lapsed_valuable);
     EXPECT_NE(kind, alert_kind::declining);
+    EXPECT_NE(kind, alert_kind::growing);
   }
 }
 
