@@ -169,17 +169,21 @@ score_model fit_and_score(const score_policy& policy, const column_set& columns,
       },
       1);
   compute_scores(model, columns, fitted, &percentiles);
-  // Thresholds: the fitted scores' quantiles (nearest rank above), or the cuts themselves.
+  // Thresholds: a customer reaches the tier above cut k when at least that share of the
+  // fitted customers scored strictly less, so tied scores always share a tier (all equal:
+  // all in the lowest). The threshold is the lowest fitted score that qualifies, or +inf.
   if (policy.quantile_cuts) {
     std::vector<double> scores(fitted.score.begin(), fitted.score.end());
+    std::sort(scores.begin(), scores.end());
     for (const double cut : policy.cuts) {
-      if (scores.empty()) {
-        model.thresholds.push_back(0.0);
-        continue;
+      double threshold = std::numeric_limits<double>::infinity();
+      for (auto at = static_cast<std::size_t>(std::ceil(cut * static_cast<double>(scores.size()))); at < scores.size(); ++at) {
+        if (at == 0 || scores[at] != scores[at - 1]) {  // `at` fitted scores lie strictly below
+          threshold = scores[at];
+          break;
+        }
       }
-      const auto at = std::min(scores.size() - 1, static_cast<std::size_t>(std::ceil(cut * static_cast<double>(scores.size()))));
-      std::nth_element(scores.begin(), scores.begin() + static_cast<std::ptrdiff_t>(at), scores.end());
-      model.thresholds.push_back(cut >= 1.0 ? std::numeric_limits<double>::infinity() : scores[at]);
+      model.thresholds.push_back(threshold);
     }
   } else {
     model.thresholds = policy.cuts;

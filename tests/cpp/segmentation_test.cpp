@@ -84,6 +84,17 @@ TEST(segmentation_test, fitting_and_applying_at_once_gives_the_same_table) {
   EXPECT_EQ(model.thresholds, fit_score(p, c).thresholds);
 }
 
+TEST(segmentation_test, tied_scores_share_a_tier) {
+  score_policy p;
+  p.variables = {{"monetary", 1.0, normalisation::min_max, true}};
+  column_set equal(4);
+  equal.add("monetary", testing::reals({5, 5, 5, 5}));
+  EXPECT_EQ(codes(fit_apply_score(p, equal).second.tier), (std::vector<int>{0, 0, 0, 0}));
+  column_set ties(6);
+  ties.add("monetary", testing::reals({1, 2, 2, 2, 3, 4}));  // cut 0.5 falls inside the 2s; 4 has 5/6 < 0.85 below
+  EXPECT_EQ(codes(fit_apply_score(p, ties).second.tier), (std::vector<int>{0, 0, 0, 0, 1, 1}));
+}
+
 TEST(segmentation_test, z_scores_and_errors) {
   score_policy p;
   p.variables = {{"monetary", 1.0, normalisation::z_score, true}};
