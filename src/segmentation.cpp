@@ -82,7 +82,16 @@ std::vector<double> sorted_finite(std::span<const double> values) {
 
 std::span<const double> span_of(const real_column& c) { return {c.data(), static_cast<std::size_t>(c.size())}; }
 
-std::vector<index_t> by_value_descending(std::span<const double> value) { return detail::order_by(value, true); }
+// Runs body(0), body(1), body(2) (recency, frequency, monetary) on up to three threads.
+template <typename Body>
+void for_each_rfm_column(Body&& body) {
+  detail::parallel_for(
+      3, {},
+      [&](std::int64_t first, std::int64_t last) {
+        for (std::int64_t c = first; c < last; ++c) body(c);
+      },
+      1);
+}
 
 void compute_scores(const score_model& model, const column_set& columns, score_table& t,
                     const std::vector<std::vector<double>>* percentiles = nullptr);
@@ -261,7 +270,7 @@ namespace {
 void label_scores(const score_model& model, score_table& t) {
   const score_policy& p = model.policy;
   const Eigen::Index n = t.score.size();
-  const std::vector<index_t> order = by_value_descending(span_of(t.score));
+  const std::vector<index_t> order = detail::order_by(span_of(t.score), true);
   t.rank.resize(n);
   for (std::size_t k = 0; k < order.size(); ++k) t.rank[order[k]] = static_cast<index_t>(k + 1);
   t.tier.categories = p.tiers;
@@ -328,7 +337,7 @@ abc_table classify_abc(std::span<const double> value, const abc_policy& policy) 
   for (const double v : value) {
     if (v > 0) total += v;
   }
-  const std::vector<index_t> order = by_value_descending(value);
+  const std::vector<index_t> order = detail::order_by(value, true);
   double before = 0;
   for (std::size_t k = 0; k < order.size(); ++k) {
     const index_t row = order[k];
@@ -350,7 +359,7 @@ pareto_curve make_pareto_curve(std::span<const double> value) {
   for (const double v : value) {
     if (v > 0) total += v;
   }
-  const std::vector<index_t> order = by_value_descending(value);
+  const std::vector<index_t> order = detail::order_by(value, true);
   curve.customers[0] = curve.value[0] = 0;
   double sum = 0;
   for (Eigen::Index k = 0; k < n; ++k) {
@@ -386,16 +395,11 @@ rfm_model fit_rfm(const rfm_policy& policy, std::span<const double> recency, std
   policy.validate();
   check_lengths(recency, frequency, monetary);
   rfm_model model{policy, {}, {}, {}};
-  detail::parallel_for(
-      3, {},
-      [&](std::int64_t first, std::int64_t last) {
-        for (std::int64_t c = first; c < last; ++c) {
-          if (c == 0) model.recency = sorted_finite(recency);
-          else if (c == 1) model.frequency = sorted_finite(frequency);
-          else model.monetary = sorted_finite(monetary);
-        }
-      },
-      1);
+  for_each_rfm_column([&](std::int64_t c) {
+    if (c == 0) model.recency = sorted_finite(recency);
+    else if (c == 1) model.frequency = sorted_finite(frequency);
+    else model.monetary = sorted_finite(monetary);
+  });
   return model;
 }
 
@@ -403,16 +407,11 @@ rfm_table apply_rfm(const rfm_model& model, std::span<const double> recency, std
                     std::span<const double> monetary) {
   check_lengths(recency, frequency, monetary);
   std::array<std::vector<double>, 3> worse;
-  detail::parallel_for(
-      3, {},
-      [&](std::int64_t first, std::int64_t last) {
-        for (std::int64_t c = first; c < last; ++c) {
-          worse[static_cast<std::size_t>(c)] = c == 0 ? shares(model.recency, recency, true)
-                                               : c == 1 ? shares(model.frequency, frequency)
-                                                        : shares(model.monetary, monetary);
-        }
-      },
-      1);
+  for_each_rfm_column([&](std::int64_t c) {
+    worse[static_cast<std::size_t>(c)] = c == 0 ? shares(model.recency, recency, true)
+                                         : c == 1 ? shares(model.frequency, frequency)
+                                                  : shares(model.monetary, monetary);
+  });
   return rfm_scores(model.policy, worse);
 }
 
@@ -422,17 +421,11 @@ std::pair<rfm_model, rfm_table> fit_apply_rfm(const rfm_policy& policy, std::spa
   check_lengths(recency, frequency, monetary);
   rfm_model model{policy, {}, {}, {}};
   std::array<std::vector<double>, 3> worse;
-  detail::parallel_for(
-      3, {},
-      [&](std::int64_t first, std::int64_t last) {
-        for (std::int64_t c = first; c < last; ++c) {
-          const auto i = static_cast<std::size_t>(c);
-          worse[i] = c == 0 ? self_shares(recency, model.recency, true)
-                   : c == 1 ? self_shares(frequency, model.frequency)
-                            : self_shares(monetary, model.monetary);
-        }
-      },
-      1);
+  for_each_rfm_column([&](std::int64_t c) {
+    worse[static_cast<std::size_t>(c)] = c == 0 ? self_shares(recency, model.recency, true)
+                                         : c == 1 ? self_shares(frequency, model.frequency)
+                                                  : self_shares(monetary, model.monetary);
+  });
   rfm_table t = rfm_scores(policy, worse);
   return {std::move(model), std::move(t)};
 }
