@@ -41,7 +41,7 @@ void capacity_flow(benchmark::State& state) {
   const assignment_problem& p = instance(state.range(0), static_cast<int>(state.range(1)));
   assignment_result r;
   for (auto _ : state) {
-    r = solve_capacity_assignment(p);
+    r = solve_assignment(p, {.solver = "flow"});
     benchmark::DoNotOptimize(r.manager.data());
   }
   state.counters["objective"] = r.objective;
@@ -52,7 +52,7 @@ void capacity_boost_reference(benchmark::State& state) {
   const assignment_problem& p = instance(state.range(0), static_cast<int>(state.range(1)));
   assignment_result r;
   for (auto _ : state) {
-    r = solve_capacity_assignment_reference(p);
+    r = solve_assignment(p, {.solver = "boost"});
     benchmark::DoNotOptimize(r.manager.data());
   }
   state.counters["objective"] = r.objective;

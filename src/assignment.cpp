@@ -1,46 +1,334 @@
+// The problem's checks, the solver registry, and what solve_assignment does around every
+// solver: pins, the move budget, and the result's bookkeeping.
 #include "cartera/assignment.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <limits>
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "assignment_detail.hpp"
 #include "cartera/detail/format.hpp"
 
 namespace cartera {
+namespace {
+
+[[noreturn]] void fail(const char* column, std::int64_t row, const std::string& value, const std::string& problem) {
+  throw invalid_input({"assignment_problem", column, row, value}, problem);
+}
+
+std::string count_text(std::size_t size, const char* what) { return std::to_string(size) + " " + what; }
+
+void check_size(const char* column, std::size_t size, std::size_t expected, const char* per, bool optional) {
+  if (optional && size == 0) return;
+  if (size != expected) fail(column, -1, count_text(size, "entries"), std::string("must hold one entry per ") + per + " (" + std::to_string(expected) + ")");
+}
+
+void check_non_negative(const char* column, const std::vector<double>& values, bool infinity_allowed) {
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    const double v = values[k];
+    if (std::isnan(v) || v < 0 || (!infinity_allowed && std::isinf(v))) {
+      fail(column, static_cast<std::int64_t>(k), detail::format_number(v), infinity_allowed ? "must be >= 0 (inf allowed)" : "must be finite and >= 0");
+    }
+  }
+}
+
+std::map<std::string, assignment_solver>& registry() {
+  static std::map<std::string, assignment_solver> solvers = {
+      {"flow", detail::solve_flow}, {"lagrangian", detail::solve_lagrangian}, {"boost", detail::solve_boost}};
+  return solvers;
+}
+std::mutex registry_mutex;
+
+assignment_solver find_solver(const std::string& name, const assignment_problem& p) {
+  const std::string chosen = name == "auto" ? (p.capacity_only() ? "flow" : "lagrangian") : name;
+  if ((chosen == "flow" || chosen == "boost") && !p.capacity_only()) {
+    throw invalid_input({"assignment_options", "solver", -1, chosen},
+                        "solves the capacity-only problem; with time budgets or a load band use \"lagrangian\"");
+  }
+  const std::lock_guard lock(registry_mutex);
+  const auto found = registry().find(chosen);
+  if (found == registry().end()) throw invalid_input({"assignment_options", "solver", -1, name}, "no such solver");
+  return found->second;
+}
+
+using clock_type = std::chrono::steady_clock;
+
+double seconds_since(clock_type::time_point start) { return std::chrono::duration<double>(clock_type::now() - start).count(); }
+
+// The arc of customer c to manager m, or -1.
+std::int64_t arc_to(const assignment_problem& p, index_t c, index_t m) {
+  for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
+    if (p.manager[static_cast<std::size_t>(a)] == m) return a;
+  }
+  return -1;
+}
+
+// The customers without a pin, as a problem of their own: pinned customers already use
+// their managers' room, and move no band.
+struct free_part {
+  assignment_problem problem;
+  std::vector<index_t> original;  // per free customer: its index in the full problem
+};
+
+free_part without_pins(const assignment_problem& p) {
+  free_part part;
+  auto& q = part.problem;
+  q.managers = p.managers;
+  q.capacity = p.capacity;
+  q.time_budget = p.time_budget;
+  q.band = p.band;
+  const bool timed = !p.workload.empty();
+  for (index_t c = 0; c < p.customers; ++c) {
+    const index_t pin = p.pinned.empty() ? no_index : p.pinned[static_cast<std::size_t>(c)];
+    if (pin != no_index) {
+      const auto m = static_cast<std::size_t>(pin);
+      --q.capacity[m];
+      if (timed && !q.time_budget.empty()) q.time_budget[m] -= p.workload[static_cast<std::size_t>(arc_to(p, c, pin))];
+      if (!q.band.low.empty()) {
+        q.band.low[m] = std::max<std::int64_t>(0, q.band.low[m] - 1);
+        q.band.high[m] = std::max<std::int64_t>(0, q.band.high[m] - 1);
+      }
+      continue;
+    }
+    part.original.push_back(c);
+    for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
+      q.manager.push_back(p.manager[static_cast<std::size_t>(a)]);
+      q.cost.push_back(p.cost[static_cast<std::size_t>(a)]);
+      if (timed) q.workload.push_back(p.workload[static_cast<std::size_t>(a)]);
+    }
+    q.offsets.push_back(static_cast<std::int64_t>(q.manager.size()));
+    q.leave_out.push_back(p.leave_out[static_cast<std::size_t>(c)]);
+    if (!p.current.empty()) q.current.push_back(p.current[static_cast<std::size_t>(c)]);
+  }
+  q.customers = static_cast<index_t>(part.original.size());
+  // Rounding can leave a budget a hair below zero when pins fill it exactly.
+  for (double& budget : q.time_budget) budget = std::max(0.0, budget);
+  return part;
+}
+
+// Does customer c of q stay put when assigned to `m`? Only asked of customers whose current
+// manager is among their candidates (the budget's concern).
+std::vector<std::int64_t> staying_arcs(const assignment_problem& q) {
+  std::vector<std::int64_t> stay(static_cast<std::size_t>(q.customers), -1);
+  if (q.current.empty()) return stay;
+  for (index_t c = 0; c < q.customers; ++c) {
+    const index_t now = q.current[static_cast<std::size_t>(c)];
+    if (now != no_index) stay[static_cast<std::size_t>(c)] = arc_to(q, c, now);
+  }
+  return stay;
+}
+
+std::int64_t voluntary_moves(const assignment_problem& q, const std::vector<std::int64_t>& stay, const std::vector<index_t>& manager) {
+  std::int64_t moves = 0;
+  for (index_t c = 0; c < q.customers; ++c) {
+    const auto arc = stay[static_cast<std::size_t>(c)];
+    moves += arc >= 0 && manager[static_cast<std::size_t>(c)] != q.manager[static_cast<std::size_t>(arc)];
+  }
+  return moves;
+}
+
+// q with every voluntary move priced `price` more.
+assignment_problem with_move_price(const assignment_problem& q, const std::vector<std::int64_t>& stay, double price) {
+  assignment_problem r = q;
+  for (index_t c = 0; c < q.customers; ++c) {
+    const auto arc = stay[static_cast<std::size_t>(c)];
+    if (arc < 0) continue;
+    r.leave_out[static_cast<std::size_t>(c)] += price;
+    for (std::int64_t a = q.offsets[static_cast<std::size_t>(c)]; a < q.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
+      if (a != arc) r.cost[static_cast<std::size_t>(a)] += price;
+    }
+  }
+  return r;
+}
+
+// Lagrangian relaxation of the move budget: the cheapest price on moves that keeps them
+// within the budget, found by bisection; every price tried also gives a bound.
+solver_output solve_within_move_budget(const assignment_problem& q, std::int64_t budget, const assignment_solver& solve,
+                                       assignment_options options, clock_type::time_point start) {
+  const auto stay = staying_arcs(q);
+  solver_output best = solve(q, options);
+  std::int64_t iterations = best.iterations + 1;
+  if (voluntary_moves(q, stay, best.manager) <= budget) return best;
+  double bound = best.bound;
+  double low = 0, high = 1;
+  for (const double c : q.cost) high = std::max(high, 2 * c + 1);
+  for (const double c : q.leave_out) high = std::max(high, 2 * c + 1);
+  bool found = false;
+  constexpr int rounds = 24;
+  for (int round = 0; round < rounds && (round < 1 || seconds_since(start) < options.time_limit); ++round) {
+    const double price = found || round > 0 ? (low + high) / 2 : high;
+    options.time_limit = std::max(0.0, options.time_limit - seconds_since(start));
+    solver_output trial = solve(with_move_price(q, stay, price), options);
+    iterations += trial.iterations + 1;
+    const std::int64_t moves = voluntary_moves(q, stay, trial.manager);
+    bound = std::max(bound, trial.bound - price * static_cast<double>(budget));
+    if (moves <= budget) {
+      high = price;
+      best = std::move(trial);
+      found = true;
+    } else if (!found) {
+      throw invalid_input({"assignment_problem", "move_budget", -1, std::to_string(budget)},
+                          "cannot be met: " + std::to_string(moves) + " customers must move to respect capacities and budgets");
+    } else {
+      low = price;
+    }
+  }
+  best.bound = bound;
+  best.iterations = iterations;
+  return best;
+}
+
+}  // namespace
 
 void assignment_problem::validate() const {
-  const auto fail = [](const char* column, std::int64_t row, const std::string& value, const std::string& problem) {
-    throw invalid_input({"assignment_problem", column, row, value}, problem);
-  };
   if (customers < 0) fail("customers", -1, std::to_string(customers), "must be >= 0");
   if (managers < 0) fail("managers", -1, std::to_string(managers), "must be >= 0");
-  if (offsets.size() != static_cast<std::size_t>(customers) + 1 || offsets.front() != 0) {
-    fail("offsets", -1, std::to_string(offsets.size()) + " entries", "must hold customers + 1 entries starting at 0");
+  const auto n = static_cast<std::size_t>(customers), m = static_cast<std::size_t>(managers);
+  if (offsets.size() != n + 1 || offsets.front() != 0) {
+    fail("offsets", -1, count_text(offsets.size(), "entries"), "must hold customers + 1 entries starting at 0");
   }
-  for (std::size_t c = 0; c < static_cast<std::size_t>(customers); ++c) {
+  for (std::size_t c = 0; c < n; ++c) {
     if (offsets[c + 1] < offsets[c]) fail("offsets", static_cast<std::int64_t>(c + 1), std::to_string(offsets[c + 1]), "must not decrease");
   }
   const auto arcs = static_cast<std::size_t>(offsets.back());
-  if (manager.size() != arcs) fail("manager", -1, std::to_string(manager.size()) + " arcs", "must hold one entry per arc (" + std::to_string(arcs) + ")");
-  if (cost.size() != arcs) fail("cost", -1, std::to_string(cost.size()) + " arcs", "must hold one entry per arc (" + std::to_string(arcs) + ")");
-  for (std::size_t a = 0; a < arcs; ++a) {
-    if (manager[a] < 0 || manager[a] >= managers) fail("manager", static_cast<std::int64_t>(a), std::to_string(manager[a]), "no such manager");
-    if (!std::isfinite(cost[a]) || cost[a] < 0) fail("cost", static_cast<std::int64_t>(a), detail::format_number(cost[a]), "must be finite and >= 0");
-  }
-  if (leave_out.size() != static_cast<std::size_t>(customers)) {
-    fail("leave_out", -1, std::to_string(leave_out.size()) + " entries", "must hold one entry per customer");
-  }
-  for (std::size_t c = 0; c < leave_out.size(); ++c) {
-    if (!std::isfinite(leave_out[c]) || leave_out[c] < 0) {
-      fail("leave_out", static_cast<std::int64_t>(c), detail::format_number(leave_out[c]), "must be finite and >= 0");
+  check_size("manager", manager.size(), arcs, "arc", false);
+  check_size("cost", cost.size(), arcs, "arc", false);
+  check_size("workload", workload.size(), arcs, "arc", true);
+  check_size("leave_out", leave_out.size(), n, "customer", false);
+  check_size("capacity", capacity.size(), m, "manager", false);
+  check_size("time_budget", time_budget.size(), m, "manager", true);
+  check_size("pinned", pinned.size(), n, "customer", true);
+  check_size("current", current.size(), n, "customer", true);
+  check_size("band.low", band.low.size(), m, "manager", true);
+  check_size("band.high", band.high.size(), m, "manager", band.low.empty());
+  if (band.low.empty() && !band.high.empty()) fail("band.low", -1, "0 entries", "must be given with band.high");
+  check_non_negative("cost", cost, false);
+  check_non_negative("workload", workload, false);
+  check_non_negative("leave_out", leave_out, false);
+  check_non_negative("time_budget", time_budget, true);
+  if (!std::isfinite(band.penalty) || band.penalty < 0) fail("band.penalty", -1, detail::format_number(band.penalty), "must be finite and >= 0");
+  if (!workload.empty() && time_budget.empty()) fail("time_budget", -1, "0 entries", "must be given with workloads");
+  std::vector<std::int64_t> seen(m, -1);
+  for (std::size_t c = 0; c < n; ++c) {
+    for (auto a = static_cast<std::size_t>(offsets[c]); a < static_cast<std::size_t>(offsets[c + 1]); ++a) {
+      const index_t j = manager[a];
+      if (j < 0 || j >= managers) fail("manager", static_cast<std::int64_t>(a), std::to_string(j), "no such manager");
+      if (seen[static_cast<std::size_t>(j)] == static_cast<std::int64_t>(c)) {
+        fail("manager", static_cast<std::int64_t>(a), std::to_string(j), "repeats a candidate of customer " + std::to_string(c));
+      }
+      seen[static_cast<std::size_t>(j)] = static_cast<std::int64_t>(c);
     }
   }
-  if (capacity.size() != static_cast<std::size_t>(managers)) {
-    fail("capacity", -1, std::to_string(capacity.size()) + " entries", "must hold one entry per manager");
+  for (std::size_t j = 0; j < capacity.size(); ++j) {
+    if (capacity[j] < 0) fail("capacity", static_cast<std::int64_t>(j), std::to_string(capacity[j]), "must be >= 0");
   }
-  for (std::size_t m = 0; m < capacity.size(); ++m) {
-    if (capacity[m] < 0) fail("capacity", static_cast<std::int64_t>(m), std::to_string(capacity[m]), "must be >= 0");
+  for (std::size_t j = 0; j < band.low.size(); ++j) {
+    if (band.low[j] < 0) fail("band.low", static_cast<std::int64_t>(j), std::to_string(band.low[j]), "must be >= 0");
+    if (band.high[j] < band.low[j]) fail("band.high", static_cast<std::int64_t>(j), std::to_string(band.high[j]), "must be >= band.low");
   }
+  for (std::size_t c = 0; c < current.size(); ++c) {
+    if (current[c] < no_index || current[c] >= managers) fail("current", static_cast<std::int64_t>(c), std::to_string(current[c]), "no such manager");
+  }
+  if (move_budget < -1) fail("move_budget", -1, std::to_string(move_budget), "must be >= 0, or -1 for no limit");
+  if (pinned.empty()) return;
+  std::vector<std::int64_t> pins(m, 0);
+  std::vector<double> minutes(m, 0);
+  for (std::size_t c = 0; c < n; ++c) {
+    const index_t j = pinned[c];
+    if (j == no_index) continue;
+    if (j < no_index || j >= managers) fail("pinned", static_cast<std::int64_t>(c), std::to_string(j), "no such manager");
+    const std::int64_t arc = arc_to(*this, static_cast<index_t>(c), j);
+    if (arc < 0) fail("pinned", static_cast<std::int64_t>(c), std::to_string(j), "is not among the customer's candidates");
+    const auto k = static_cast<std::size_t>(j);
+    if (++pins[k] > capacity[k]) {
+      fail("pinned", static_cast<std::int64_t>(c), std::to_string(j),
+           "pins more customers on manager " + std::to_string(j) + " than its capacity (" + std::to_string(capacity[k]) + ")");
+    }
+    if (!workload.empty()) {
+      minutes[k] += workload[static_cast<std::size_t>(arc)];
+      if (minutes[k] > time_budget[k] * (1 + 1e-12)) {
+        fail("pinned", static_cast<std::int64_t>(c), std::to_string(j),
+             "pins more minutes on manager " + std::to_string(j) + " than its time budget (" + detail::format_number(time_budget[k]) + ")");
+      }
+    }
+  }
+}
+
+bool assignment_problem::capacity_only() const {
+  if (!band.low.empty() && band.penalty > 0) return false;
+  if (workload.empty()) return true;
+  for (std::size_t j = 0; j < time_budget.size(); ++j) {
+    if (!std::isinf(time_budget[j])) return false;
+  }
+  return true;
+}
+
+double band_penalty(const load_band& band, index_t manager, std::int64_t load) {
+  if (band.low.empty() || band.penalty == 0) return 0;
+  const auto m = static_cast<std::size_t>(manager);
+  const std::int64_t outside = std::max<std::int64_t>(0, band.low[m] - load) + std::max<std::int64_t>(0, load - band.high[m]);
+  return band.penalty * static_cast<double>(outside);
+}
+
+void register_assignment_solver(const std::string& name, assignment_solver solver) {
+  if (name.empty() || name == "auto") throw invalid_input({"assignment_solvers", "name", -1, name}, "is reserved");
+  const std::lock_guard lock(registry_mutex);
+  registry()[name] = std::move(solver);
+}
+
+std::vector<std::string> assignment_solvers() {
+  const std::lock_guard lock(registry_mutex);
+  std::vector<std::string> names;
+  for (const auto& entry : registry()) names.push_back(entry.first);
+  return names;
+}
+
+assignment_result solve_assignment(const assignment_problem& problem, const assignment_options& options) {
+  const auto start = clock_type::now();
+  problem.validate();
+  if (!(options.cost_scale > 0) || !std::isfinite(options.cost_scale)) {
+    throw invalid_input({"assignment_options", "cost_scale", -1, detail::format_number(options.cost_scale)}, "must be positive and finite");
+  }
+  if (!(options.time_limit >= 0)) throw invalid_input({"assignment_options", "time_limit", -1, detail::format_number(options.time_limit)}, "must be >= 0");
+  if (!(options.gap_limit >= 0)) throw invalid_input({"assignment_options", "gap_limit", -1, detail::format_number(options.gap_limit)}, "must be >= 0");
+  const assignment_solver solve = find_solver(options.solver, problem);
+  const std::string name = options.solver == "auto" ? (problem.capacity_only() ? "flow" : "lagrangian") : options.solver;
+
+  free_part part = without_pins(problem);
+  solver_output out;
+  if (problem.move_budget >= 0 && !problem.current.empty()) {
+    std::int64_t forced = 0;  // pinned away from a current manager who is still a candidate
+    for (index_t c = 0; c < problem.customers; ++c) {
+      const index_t pin = problem.pinned.empty() ? no_index : problem.pinned[static_cast<std::size_t>(c)];
+      const index_t now = problem.current[static_cast<std::size_t>(c)];
+      forced += pin != no_index && now != no_index && pin != now && arc_to(problem, c, now) >= 0;
+    }
+    if (forced > problem.move_budget) {
+      throw invalid_input({"assignment_problem", "move_budget", -1, std::to_string(problem.move_budget)},
+                          "is below the " + std::to_string(forced) + " moves that pins force");
+    }
+    out = solve_within_move_budget(part.problem, problem.move_budget - forced, solve, options, start);
+  } else {
+    out = solve(part.problem, options);
+  }
+
+  std::vector<index_t> manager_of(static_cast<std::size_t>(problem.customers), no_index);
+  if (!problem.pinned.empty()) manager_of = problem.pinned;
+  for (std::size_t k = 0; k < part.original.size(); ++k) manager_of[static_cast<std::size_t>(part.original[k])] = out.manager[k];
+  assignment_result result = detail::finish(problem, std::move(manager_of), out.rounded ? options.cost_scale : 0);
+  // The pinned customers' costs are fixed: they join the free part's bound.
+  const double pinned_cost = result.objective - detail::finish(part.problem, out.manager, out.rounded ? options.cost_scale : 0).objective;
+  result.bound = std::min(result.objective, out.bound + pinned_cost);
+  result.gap = (result.objective - result.bound) / std::max(1.0, std::abs(result.objective));
+  result.solver = name;
+  result.iterations = out.iterations;
+  result.searches = out.searches;
+  result.seconds = seconds_since(start);
+  return result;
 }
 
 namespace detail {
@@ -48,37 +336,40 @@ namespace detail {
 std::int64_t scaled(double value, double scale) { return std::llround(value * scale); }
 
 assignment_result finish(const assignment_problem& p, std::vector<index_t> manager_of, double scale) {
+  const auto cost_of = [scale](double value) { return scale > 0 ? static_cast<double>(scaled(value, scale)) / scale : value; };
   assignment_result r;
   r.manager = std::move(manager_of);
   r.load.assign(static_cast<std::size_t>(p.managers), 0);
+  r.time.assign(static_cast<std::size_t>(p.managers), 0);
   r.reason.assign(static_cast<std::size_t>(p.customers), unassigned_reason::assigned);
-  std::int64_t objective = 0;
+  double objective = 0;
   for (index_t c = 0; c < p.customers; ++c) {
     const index_t m = r.manager[static_cast<std::size_t>(c)];
+    if (!p.current.empty() && p.current[static_cast<std::size_t>(c)] != no_index) r.moves += p.current[static_cast<std::size_t>(c)] != m;
     if (m == no_index) {
-      objective += scaled(p.leave_out[static_cast<std::size_t>(c)], scale);
+      objective += cost_of(p.leave_out[static_cast<std::size_t>(c)]);
       continue;
     }
+    const auto arc = static_cast<std::size_t>(arc_to(p, c, m));
     ++r.load[static_cast<std::size_t>(m)];
-    std::int64_t best = std::numeric_limits<std::int64_t>::max();
-    for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
-      if (p.manager[static_cast<std::size_t>(a)] == m) best = std::min(best, scaled(p.cost[static_cast<std::size_t>(a)], scale));
-    }
-    objective += best;
+    if (!p.workload.empty()) r.time[static_cast<std::size_t>(m)] += p.workload[arc];
+    objective += cost_of(p.cost[arc]);
   }
+  for (index_t j = 0; j < p.managers; ++j) objective += band_penalty(p.band, j, r.load[static_cast<std::size_t>(j)]);
   for (index_t c = 0; c < p.customers; ++c) {
     if (r.manager[static_cast<std::size_t>(c)] != no_index) continue;
     const auto first = p.offsets[static_cast<std::size_t>(c)], last = p.offsets[static_cast<std::size_t>(c) + 1];
     bool room = false;
     for (std::int64_t a = first; a < last; ++a) {
       const auto m = static_cast<std::size_t>(p.manager[static_cast<std::size_t>(a)]);
-      room = room || r.load[m] < p.capacity[m];
+      const bool time_left = p.workload.empty() || r.time[m] + p.workload[static_cast<std::size_t>(a)] <= p.time_budget[m];
+      room = room || (r.load[m] < p.capacity[m] && time_left);
     }
     r.reason[static_cast<std::size_t>(c)] = first == last ? unassigned_reason::no_candidate
                                            : room         ? unassigned_reason::not_worth_it
                                                           : unassigned_reason::capacity_exhausted;
   }
-  r.objective = static_cast<double>(objective) / scale;
+  r.objective = objective;
   return r;
 }
 

@@ -223,18 +223,17 @@ class flow_solver {
 
 }  // namespace
 
-assignment_result solve_capacity_assignment(const assignment_problem& problem, const capacity_options& options) {
-  problem.validate();
-  if (!(options.cost_scale > 0) || !std::isfinite(options.cost_scale)) {
-    throw invalid_input({"capacity_options", "cost_scale", -1, std::to_string(options.cost_scale)}, "must be positive");
-  }
-  std::int64_t searches = 0;
+namespace detail {
+
+solver_output solve_flow(const assignment_problem& problem, const assignment_options& options) {
+  solver_output out;
   flow_solver solver(problem, options.cost_scale);
-  assignment_result result = detail::finish(problem, solver.solve(searches), options.cost_scale);
-  result.bound = result.objective;  // optimal: the duals (potentials) prove it
-  result.gap = 0;
-  result.searches = searches;
-  return result;
+  out.manager = solver.solve(out.searches);
+  // Optimal for the rounded costs: the potentials prove it, so the bound is the objective.
+  out.bound = finish(problem, out.manager, options.cost_scale).objective;
+  out.rounded = true;
+  return out;
 }
 
+}  // namespace detail
 }  // namespace cartera

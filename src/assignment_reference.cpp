@@ -33,8 +33,9 @@ edge add_arc(graph& g, std::size_t u, std::size_t v, long capacity, long cost) {
 
 }  // namespace
 
-assignment_result solve_capacity_assignment_reference(const assignment_problem& p, const capacity_options& options) {
-  p.validate();
+namespace detail {
+
+solver_output solve_boost(const assignment_problem& p, const assignment_options& options) {
   // Nodes: source, customers, managers, sink.
   const auto n = static_cast<std::size_t>(p.customers), m = static_cast<std::size_t>(p.managers);
   const std::size_t source = 0, sink = n + m + 1;
@@ -43,10 +44,10 @@ assignment_result solve_capacity_assignment_reference(const assignment_problem& 
   arcs.reserve(p.manager.size());
   for (std::size_t c = 0; c < n; ++c) {
     add_arc(g, source, 1 + c, 1, 0);
-    add_arc(g, 1 + c, sink, 1, detail::scaled(p.leave_out[c], options.cost_scale));
+    add_arc(g, 1 + c, sink, 1, scaled(p.leave_out[c], options.cost_scale));
     for (std::int64_t a = p.offsets[c]; a < p.offsets[c + 1]; ++a) {
       const auto k = static_cast<std::size_t>(a);
-      arcs.push_back(add_arc(g, 1 + c, 1 + n + static_cast<std::size_t>(p.manager[k]), 1, detail::scaled(p.cost[k], options.cost_scale)));
+      arcs.push_back(add_arc(g, 1 + c, 1 + n + static_cast<std::size_t>(p.manager[k]), 1, scaled(p.cost[k], options.cost_scale)));
     }
   }
   for (std::size_t j = 0; j < m; ++j) add_arc(g, 1 + n + j, sink, static_cast<long>(p.capacity[j]), 0);
@@ -58,9 +59,11 @@ assignment_result solve_capacity_assignment_reference(const assignment_problem& 
       if (residual[arcs[k]] == 0) manager_of[c] = p.manager[static_cast<std::size_t>(a)];
     }
   }
-  assignment_result result = detail::finish(p, std::move(manager_of), options.cost_scale);
-  result.bound = result.objective;
-  return result;
+  // Optimal for the rounded costs: the bound is the objective.
+  const double objective = finish(p, manager_of, options.cost_scale).objective;
+  return {.manager = std::move(manager_of), .bound = objective, .rounded = true};
 }
+
+}  // namespace detail
 
 }  // namespace cartera

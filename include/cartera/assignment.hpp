@@ -1,74 +1,140 @@
 #pragma once
 /// \file assignment.hpp
-/// Which manager serves which customer: the capacity-only problem, solved exactly.
+/// Which manager serves which customer: the realignment of a whole book, optimised.
 ///
-/// Every customer has a sparse list of candidate managers with a pair cost, and a price for
-/// being left without a personal manager (their value: the solver decides who is worth one
-/// when capacity is short). Managers have a customer capacity. The solution minimises the
-/// cost of the pairs used plus the prices of the customers left out.
+/// Every customer has a sparse list of candidate managers with a pair cost (and, when
+/// managers have time budgets, the minutes per period the pair takes), and a price for being
+/// left without a personal manager (their value: the solver decides who is worth one when
+/// capacity is short). Managers have a customer capacity, optionally a time budget and a
+/// soft load band. Customers may be pinned to a manager, and a budget may limit how many
+/// change manager. The solution minimises the pair costs used, the prices of the customers
+/// left out and the band penalties.
 ///
-/// Design notes. A minimum-cost flow (source → customer → manager → sink, plus a direct
-/// customer → sink arc priced at the customer's value) solved by successive shortest paths
-/// with Dijkstra on reduced costs (Edmonds & Karp 1972; Tomizawa 1971): customers enter one
-/// at a time, each search stops as soon as the sink is settled, and node potentials keep
-/// every reduced cost non-negative. Costs are rounded to multiples of 1 / cost_scale and the
-/// arithmetic is exact in 64-bit integers, so the result is optimal for the rounded costs
-/// and the lower bound equals the objective. A Boost.Graph minimum-cost-flow reference
-/// solves the same problem for cross-checks.
+/// Solvers are chosen by name (`assignment_options::solver`):
+/// - `"flow"`: exact for the capacity-only problem (no time budgets, no band), a
+///   minimum-cost flow by successive shortest paths written for the bipartite shape.
+///   Costs are rounded to multiples of 1 / cost_scale and the arithmetic is exact in 64-bit
+///   integers: the solution is optimal for the rounded costs, and objective and bound are
+///   reported in them.
+/// - `"lagrangian"`: any problem (a generalized assignment problem when workloads differ).
+///   Subgradient optimisation of the Lagrangian dual of the manager constraints gives the
+///   lower bound; a greedy with regret on the dual-adjusted costs, then local search (shift,
+///   swap, ejection), gives the solution. Stops on the gap, the time or iteration limit.
+/// - `"boost"`: the capacity-only problem as a general minimum-cost flow solved by
+///   Boost.Graph's successive shortest paths: slow, for cross-checking.
+/// - `"auto"` (default): `"flow"` when it applies, else `"lagrangian"`.
+/// More solvers can be registered with register_assignment_solver().
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "cartera/columns.hpp"
 
 namespace cartera {
 
-/// The capacity-only problem, candidates stored per customer (CSR).
+/// A soft target on each manager's number of customers: every customer below `low` or above
+/// `high` costs `penalty`. Empty vectors mean no band.
+struct load_band {
+  std::vector<std::int64_t> low;   ///< per manager
+  std::vector<std::int64_t> high;  ///< per manager, >= low
+  double penalty = 0;              ///< per customer outside the band, finite and >= 0
+};
+
+/// The realignment problem, candidates stored per customer (CSR).
 struct assignment_problem {
   index_t customers = 0;
   index_t managers = 0;
   /// Customer c's candidates are arcs [offsets[c], offsets[c + 1]).
   std::vector<std::int64_t> offsets = {0};
-  std::vector<index_t> manager;   ///< per arc: the candidate manager
+  std::vector<index_t> manager;   ///< per arc: the candidate manager (each at most once per customer)
   std::vector<double> cost;       ///< per arc: the pair cost, finite and >= 0
+  std::vector<double> workload;   ///< per arc: minutes per period, finite and >= 0; empty: no time budgets
   std::vector<double> leave_out;  ///< per customer: the price of no personal manager, finite and >= 0
   std::vector<std::int64_t> capacity;  ///< per manager: most customers, >= 0
+  std::vector<double> time_budget;     ///< per manager: most minutes per period (may be +inf); empty: none
+  load_band band;                      ///< soft load targets
+  /// Per customer: the manager it must keep (one of its candidates), or no_index. Empty: no pins.
+  std::vector<index_t> pinned;
+  /// Per customer: the manager serving it now, or no_index. Empty: nobody has one.
+  std::vector<index_t> current;
+  /// Most customers that may leave a current manager who is still among their candidates
+  /// (-1: no limit). Customers whose current manager is not a candidate must move anyway
+  /// and do not count against it.
+  std::int64_t move_budget = -1;
 
-  /// Throws invalid_input naming the array, the position and the value of a problem.
+  /// Throws invalid_input naming the array, the position and the value of a problem,
+  /// including pins that exceed a manager's capacity or time budget.
   void validate() const;
+  /// True when neither time budgets nor a load band apply: the exact "flow" solver's case.
+  [[nodiscard]] bool capacity_only() const;
 };
 
 /// Why a customer has no manager.
 enum class unassigned_reason : std::uint8_t {
   assigned = 0,
   no_candidate = 1,        ///< no eligible manager
-  capacity_exhausted = 2,  ///< every candidate manager is full
+  capacity_exhausted = 2,  ///< every candidate manager is full (customers or time)
   not_worth_it = 3,        ///< a candidate had room, but every pair costs more than leaving the customer out
 };
 
-struct capacity_options {
-  /// Costs and prices are rounded to multiples of 1 / cost_scale before solving; the
-  /// solution is optimal for the rounded costs (3 decimals by default).
+/// Where a running solver stands; see assignment_options::progress.
+struct assignment_progress {
+  std::int64_t iteration = 0;
+  double seconds = 0;
+  double objective = 0;  ///< best solution so far
+  double bound = 0;      ///< best lower bound so far
+};
+
+struct assignment_options {
+  std::string solver = "auto";  ///< "auto", "flow", "lagrangian", "boost" or a registered name
+  /// "flow" and "boost" round costs to multiples of 1 / cost_scale (3 decimals by default).
   double cost_scale = 1000.0;
+  double time_limit = 60.0;      ///< seconds; iterative solvers stop there with their best
+  double gap_limit = 1e-4;       ///< iterative solvers stop once (objective - bound) / objective is below
+  std::int64_t iterations = 1000;  ///< most Lagrangian iterations
+  std::uint64_t seed = 0;        ///< for randomised steps; results are deterministic given it
+  /// Called now and then by iterative solvers; returning false stops them with their best.
+  std::function<bool(const assignment_progress&)> progress;
 };
 
 struct assignment_result {
-  std::vector<index_t> manager;           ///< per customer; -1 when left out
+  std::vector<index_t> manager;           ///< per customer; no_index when left out
   std::vector<unassigned_reason> reason;  ///< per customer
   std::vector<std::int64_t> load;         ///< customers per manager
-  double objective = 0;                   ///< pair costs + prices of those left out (rounded costs)
-  double bound = 0;                       ///< a proven lower bound of the objective
+  std::vector<double> time;               ///< minutes per manager (0 without workloads)
+  double objective = 0;                   ///< pair costs + prices of those left out + band penalties
+  double bound = 0;                       ///< a proven lower bound of the optimal objective
   double gap = 0;                         ///< (objective - bound) / max(1, |objective|)
-  std::int64_t searches = 0;              ///< shortest-path searches that went beyond one arc
+  std::int64_t moves = 0;                 ///< customers whose manager differs from `current`
+  std::string solver;                     ///< the solver that ran
+  double seconds = 0;                     ///< wall time
+  std::int64_t iterations = 0;            ///< solver iterations (Lagrangian steps, move-budget rounds)
+  std::int64_t searches = 0;              ///< "flow": shortest-path searches beyond one arc
 };
 
-/// Solves the capacity-only problem exactly.
-[[nodiscard]] assignment_result solve_capacity_assignment(const assignment_problem& problem,
-                                                          const capacity_options& options = {});
+/// Solves a realignment problem with the solver named in `options`.
+[[nodiscard]] assignment_result solve_assignment(const assignment_problem& problem, const assignment_options& options = {});
 
-/// The same problem as a minimum-cost flow solved by Boost.Graph's successive shortest
-/// paths over a general graph: slower, for cross-checking.
-[[nodiscard]] assignment_result solve_capacity_assignment_reference(const assignment_problem& problem,
-                                                                    const capacity_options& options = {});
+/// A solver gets a validated problem without pins or move budget (solve_assignment deals
+/// with both around it) and returns a manager per customer (no_index: left out) and a
+/// lower bound of the optimal objective.
+struct solver_output {
+  std::vector<index_t> manager;
+  double bound = 0;
+  std::int64_t iterations = 0;
+  std::int64_t searches = 0;
+  bool rounded = false;  ///< objective and bound are in costs rounded to 1 / cost_scale
+};
+using assignment_solver = std::function<solver_output(const assignment_problem&, const assignment_options&)>;
+
+/// Adds (or replaces) a solver under `name`, for solve_assignment and benchmarks.
+void register_assignment_solver(const std::string& name, assignment_solver solver);
+/// The names solve_assignment accepts, sorted ("auto" excluded).
+[[nodiscard]] std::vector<std::string> assignment_solvers();
+
+/// The band penalty of one manager carrying `load` customers.
+[[nodiscard]] double band_penalty(const load_band& band, index_t manager, std::int64_t load);
 
 }  // namespace cartera

@@ -10,6 +10,7 @@
 #include "cartera/columns_set.hpp"
 #include "cartera/error.hpp"
 #include "cartera/execution.hpp"
+#include "cartera/gap_instances.hpp"
 #include "cartera/kmeans.hpp"
 #include "cartera/ladder.hpp"
 #include "cartera/rules.hpp"

@@ -1,7 +1,15 @@
 #include "cartera/assignment.hpp"
+#include "cartera/gap_instances.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <map>
+#include <numeric>
 #include <random>
+#include <sstream>
 
 #include "test_support.hpp"
 
@@ -33,7 +41,7 @@ TEST(assignment_test, solves_a_small_case_by_hand) {
   // Two managers of capacity 1, three customers. Best: a→m1 (1), b→m0 (2), c left out (5):
   // 8; greedy a→m0 (0) would force b out (10) or onto m1 (9).
   const auto p = dense({{0, 1}, {2, 9}, {6, 7}}, {10, 10, 5}, {1, 1});
-  const assignment_result r = solve_capacity_assignment(p);
+  const assignment_result r = solve_assignment(p);
   EXPECT_EQ(r.manager, (std::vector<index_t>{1, 0, no_index}));
   EXPECT_DOUBLE_EQ(r.objective, 8);
   EXPECT_DOUBLE_EQ(r.bound, 8);
@@ -44,85 +52,348 @@ TEST(assignment_test, solves_a_small_case_by_hand) {
 
 TEST(assignment_test, says_why_a_customer_is_left_out) {
   const auto p = dense({{no, no}, {50, no}, {1, no}}, {10, 10, 10}, {1, 0});
-  const assignment_result r = solve_capacity_assignment(p);
+  const assignment_result r = solve_assignment(p);
   EXPECT_EQ(r.reason[0], unassigned_reason::no_candidate);
   EXPECT_EQ(r.reason[1], unassigned_reason::capacity_exhausted);  // m0 went to customer 2
   EXPECT_EQ(r.manager[2], 0);
   const auto q = dense({{50}}, {10}, {1});
-  EXPECT_EQ(solve_capacity_assignment(q).reason[0], unassigned_reason::not_worth_it);
+  EXPECT_EQ(solve_assignment(q).reason[0], unassigned_reason::not_worth_it);
 }
 
 TEST(assignment_test, rejects_bad_problems) {
   auto p = dense({{1, 2}}, {3}, {1, 1});
   p.cost[1] = -1;
-  EXPECT_THROW_MSG((void)solve_capacity_assignment(p), invalid_input, "assignment_problem.cost row 1 (value -1): must be finite and >= 0");
+  EXPECT_THROW_MSG((void)solve_assignment(p), invalid_input, "assignment_problem.cost row 1 (value -1): must be finite and >= 0");
   p = dense({{1, 2}}, {3}, {1, 1});
   p.manager[0] = 7;
-  EXPECT_THROW_MSG((void)solve_capacity_assignment(p), invalid_input, "assignment_problem.manager row 0 (value 7): no such manager");
+  EXPECT_THROW_MSG((void)solve_assignment(p), invalid_input, "assignment_problem.manager row 0 (value 7): no such manager");
   p = dense({{1, 2}}, {3}, {1});
   EXPECT_THROW(p.validate(), invalid_input);
 }
 
-// Every assignment of a tiny instance, tried one by one.
+// Every assignment of a tiny instance, tried one by one: the optimum under capacities,
+// time budgets, the band, pins and the move budget.
 double brute_force(const assignment_problem& p) {
   double best = std::numeric_limits<double>::infinity();
-  std::vector<std::int64_t> choice(static_cast<std::size_t>(p.customers), -1), load(static_cast<std::size_t>(p.managers), 0);
-  std::function<void(index_t, double)> visit = [&](index_t c, double total) {
-    if (c == p.customers) {
+  const auto n = static_cast<std::size_t>(p.customers), m = static_cast<std::size_t>(p.managers);
+  std::vector<std::int64_t> load(m, 0);
+  std::vector<double> time(m, 0);
+  std::function<void(std::size_t, double, std::int64_t)> visit = [&](std::size_t c, double total, std::int64_t moves) {
+    if (p.move_budget >= 0 && moves > p.move_budget) return;
+    if (c == n) {
+      for (std::size_t j = 0; j < m; ++j) total += band_penalty(p.band, static_cast<index_t>(j), load[j]);
       best = std::min(best, total);
       return;
     }
-    visit(c + 1, total + std::round(p.leave_out[static_cast<std::size_t>(c)] * 1000) / 1000);
-    for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
-      const auto m = static_cast<std::size_t>(p.manager[static_cast<std::size_t>(a)]);
-      if (load[m] == p.capacity[m]) continue;
-      ++load[m];
-      visit(c + 1, total + std::round(p.cost[static_cast<std::size_t>(a)] * 1000) / 1000);
-      --load[m];
+    const index_t pin = p.pinned.empty() ? no_index : p.pinned[c];
+    const index_t now = p.current.empty() ? no_index : p.current[c];
+    bool now_candidate = false;
+    for (std::int64_t a = p.offsets[c]; a < p.offsets[c + 1]; ++a) now_candidate = now_candidate || p.manager[static_cast<std::size_t>(a)] == now;
+    if (pin == no_index) visit(c + 1, total + p.leave_out[c], moves + now_candidate);
+    for (std::int64_t a = p.offsets[c]; a < p.offsets[c + 1]; ++a) {
+      const auto k = static_cast<std::size_t>(a);
+      const auto j = static_cast<std::size_t>(p.manager[k]);
+      if (pin != no_index && p.manager[k] != pin) continue;
+      const double w = p.workload.empty() ? 0 : p.workload[k];
+      if (load[j] == p.capacity[j] || (!p.time_budget.empty() && time[j] + w > p.time_budget[j] + 1e-9)) continue;
+      ++load[j];
+      time[j] += w;
+      visit(c + 1, total + p.cost[k], moves + (now_candidate && p.manager[k] != now && pin == no_index));
+      --load[j];
+      time[j] -= w;
     }
   };
-  visit(0, 0);
+  visit(0, 0, 0);
   return best;
 }
 
-assignment_problem random_problem(std::mt19937& random, index_t customers, index_t managers, int candidates) {
+// Random instances with distinct candidates per customer, costs with one decimal.
+assignment_problem random_problem(std::mt19937& random, index_t customers, index_t managers, int candidates, bool timed = false) {
   std::uniform_real_distribution<double> cost(0, 100);
   assignment_problem p;
   p.customers = customers;
   p.managers = managers;
+  std::vector<index_t> all(static_cast<std::size_t>(managers));
+  std::iota(all.begin(), all.end(), 0);
   for (index_t c = 0; c < customers; ++c) {
-    for (int k = 0; k < candidates; ++k) {
-      p.manager.push_back(static_cast<index_t>(random() % static_cast<unsigned>(managers)));
+    std::shuffle(all.begin(), all.end(), random);
+    for (int k = 0; k < std::min<int>(candidates, managers); ++k) {
+      p.manager.push_back(all[static_cast<std::size_t>(k)]);
       p.cost.push_back(std::round(cost(random) * 10) / 10);
+      if (timed) p.workload.push_back(static_cast<double>(1 + random() % 9));
     }
     p.offsets.push_back(static_cast<std::int64_t>(p.manager.size()));
     p.leave_out.push_back(std::round(cost(random) * 1.5 * 10) / 10);
   }
-  for (index_t m = 0; m < managers; ++m) p.capacity.push_back(static_cast<std::int64_t>(random() % 4));
+  for (index_t m = 0; m < managers; ++m) {
+    p.capacity.push_back(static_cast<std::int64_t>(random() % 4));
+    if (timed) p.time_budget.push_back(static_cast<double>(random() % 15));
+  }
   return p;
 }
 
-TEST(assignment_test, matches_a_brute_force_on_tiny_instances) {
+TEST(assignment_test, flow_matches_a_brute_force_on_tiny_instances) {
   std::mt19937 random(7);
   for (int trial = 0; trial < 300; ++trial) {
     const assignment_problem p = random_problem(random, 1 + static_cast<index_t>(random() % 6), 1 + static_cast<index_t>(random() % 3), 2);
-    const assignment_result r = solve_capacity_assignment(p);
+    const assignment_result r = solve_assignment(p);
+    ASSERT_EQ(r.solver, "flow");
     ASSERT_NEAR(r.objective, brute_force(p), 1e-6) << "trial " << trial;
     for (std::size_t m = 0; m < r.load.size(); ++m) ASSERT_LE(r.load[m], p.capacity[m]);
   }
 }
 
-TEST(assignment_test, matches_boost_graph_min_cost_flow) {
+TEST(assignment_test, flow_matches_boost_graph_min_cost_flow) {
   std::mt19937 random(11);
   for (int trial = 0; trial < 40; ++trial) {
     const assignment_problem p = random_problem(random, 200 + static_cast<index_t>(random() % 200), 20, 5);
-    const assignment_result ours = solve_capacity_assignment(p);
-    const assignment_result reference = solve_capacity_assignment_reference(p);
+    const assignment_result ours = solve_assignment(p);
+    const assignment_result reference = solve_assignment(p, {.solver = "boost"});
     ASSERT_NEAR(ours.objective, reference.objective, 1e-6) << "trial " << trial;
     std::int64_t placed = 0;
     for (const index_t m : ours.manager) placed += m != no_index;
     ASSERT_GT(placed, 0);
   }
+}
+
+// What every solution must satisfy, whoever found it.
+void expect_feasible(const assignment_problem& p, const assignment_result& r) {
+  ASSERT_EQ(r.manager.size(), static_cast<std::size_t>(p.customers));
+  std::vector<std::int64_t> load(static_cast<std::size_t>(p.managers), 0);
+  std::vector<double> time(static_cast<std::size_t>(p.managers), 0);
+  for (index_t c = 0; c < p.customers; ++c) {
+    const index_t m = r.manager[static_cast<std::size_t>(c)];
+    ASSERT_EQ(m == no_index, r.reason[static_cast<std::size_t>(c)] != unassigned_reason::assigned);
+    if (!p.pinned.empty() && p.pinned[static_cast<std::size_t>(c)] != no_index) ASSERT_EQ(m, p.pinned[static_cast<std::size_t>(c)]);
+    if (m == no_index) continue;
+    bool candidate = false;
+    for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
+      if (p.manager[static_cast<std::size_t>(a)] != m) continue;
+      candidate = true;
+      if (!p.workload.empty()) time[static_cast<std::size_t>(m)] += p.workload[static_cast<std::size_t>(a)];
+    }
+    ASSERT_TRUE(candidate) << "customer " << c;
+    ++load[static_cast<std::size_t>(m)];
+  }
+  for (std::size_t m = 0; m < load.size(); ++m) {
+    ASSERT_LE(load[m], p.capacity[m]);
+    ASSERT_EQ(load[m], r.load[m]);
+    if (!p.time_budget.empty()) ASSERT_LE(time[m], p.time_budget[m] + 1e-9);
+  }
+  ASSERT_LE(r.bound, r.objective + 1e-9);
+  ASSERT_NEAR(r.gap, (r.objective - r.bound) / std::max(1.0, std::abs(r.objective)), 1e-12);
+}
+
+TEST(assignment_test, lagrangian_bound_and_solution_bracket_the_optimum_with_time_budgets) {
+  std::mt19937 random(3);
+  int optimal = 0;
+  constexpr int trials = 300;
+  for (int trial = 0; trial < trials; ++trial) {
+    const assignment_problem p = random_problem(random, 1 + static_cast<index_t>(random() % 7), 1 + static_cast<index_t>(random() % 3), 3, true);
+    const assignment_result r = solve_assignment(p, {.iterations = 200});
+    ASSERT_EQ(r.solver, "lagrangian");
+    expect_feasible(p, r);
+    const double best = brute_force(p);
+    ASSERT_LE(r.bound, best + 1e-6) << "trial " << trial;
+    ASSERT_GE(r.objective, best - 1e-6) << "trial " << trial;
+    optimal += r.objective <= best + 1e-6;
+  }
+  EXPECT_GE(optimal, trials * 95 / 100);
+}
+
+TEST(assignment_test, lagrangian_is_near_the_flow_optimum_on_capacity_only_problems) {
+  std::mt19937 random(5);
+  for (int trial = 0; trial < 5; ++trial) {
+    assignment_problem p = random_problem(random, 2000, 40, 6);
+    for (auto& c : p.capacity) c = 20 + c * 10;
+    const assignment_result exact = solve_assignment(p);
+    const assignment_result r = solve_assignment(p, {.solver = "lagrangian"});
+    expect_feasible(p, r);
+    EXPECT_LE(r.bound, exact.objective + 1e-6);
+    EXPECT_LE(r.objective, exact.objective * 1.01);
+    EXPECT_LE(r.gap, 0.01);
+  }
+}
+
+TEST(assignment_test, a_load_band_is_priced_not_enforced) {
+  // Two managers, four customers all cheaper with m0; the band asks for 2 each.
+  auto p = dense({{1, 3}, {1, 3}, {1, 3}, {1, 3}}, {50, 50, 50, 50}, {4, 4});
+  p.band = {.low = {2, 2}, .high = {2, 2}, .penalty = 1.5};
+  assignment_result r = solve_assignment(p);
+  EXPECT_EQ(r.solver, "lagrangian");
+  EXPECT_EQ(r.load, (std::vector<std::int64_t>{2, 2}));  // moving costs 2, saves 2 × 1.5
+  EXPECT_DOUBLE_EQ(r.objective, 8);
+  p.band.penalty = 0.5;
+  r = solve_assignment(p);
+  EXPECT_EQ(r.load, (std::vector<std::int64_t>{4, 0}));
+  EXPECT_DOUBLE_EQ(r.objective, 4 + 4 * 0.5);
+  EXPECT_THROW_MSG((void)solve_assignment(p, {.solver = "flow"}), invalid_input,
+                   "assignment_options.solver (value flow): solves the capacity-only problem; with time budgets or a load band use \"lagrangian\"");
+  std::mt19937 random(9);
+  for (int trial = 0; trial < 100; ++trial) {
+    auto q = random_problem(random, 1 + static_cast<index_t>(random() % 6), 1 + static_cast<index_t>(random() % 3), 2);
+    q.band.low.assign(static_cast<std::size_t>(q.managers), 1);
+    q.band.high.assign(static_cast<std::size_t>(q.managers), 2);
+    q.band.penalty = 20;
+    const assignment_result s = solve_assignment(q);
+    expect_feasible(q, s);
+    ASSERT_LE(s.bound, brute_force(q) + 1e-6) << "trial " << trial;
+  }
+}
+
+TEST(assignment_test, pins_hold_and_are_checked) {
+  auto p = dense({{1, 5}, {1, 5}, {5, 1}}, {50, 50, 50}, {1, 2});
+  p.pinned = {no_index, 0, no_index};
+  const assignment_result r = solve_assignment(p);
+  EXPECT_EQ(r.manager, (std::vector<index_t>{1, 0, 1}));
+  EXPECT_DOUBLE_EQ(r.objective, 5 + 1 + 1);
+  EXPECT_DOUBLE_EQ(r.bound, r.objective);
+  p.pinned = {0, 0, no_index};
+  EXPECT_THROW_MSG((void)solve_assignment(p), invalid_input,
+                   "assignment_problem.pinned row 1 (value 0): pins more customers on manager 0 than its capacity (1)");
+  p = dense({{1, no}}, {50}, {1, 1});
+  p.pinned = {1};
+  EXPECT_THROW_MSG((void)solve_assignment(p), invalid_input, "assignment_problem.pinned row 0 (value 1): is not among the customer's candidates");
+  std::mt19937 random(13);
+  for (int trial = 0; trial < 100; ++trial) {
+    auto q = random_problem(random, 1 + static_cast<index_t>(random() % 6), 1 + static_cast<index_t>(random() % 3), 2, trial % 2 == 1);
+    q.pinned.assign(static_cast<std::size_t>(q.customers), no_index);
+    std::vector<std::int64_t> room = q.capacity;
+    for (index_t c = 0; c < q.customers; ++c) {
+      const auto a = static_cast<std::size_t>(q.offsets[static_cast<std::size_t>(c)]);
+      const auto j = static_cast<std::size_t>(q.manager[a]);
+      if (random() % 3 == 0 && room[j] > 0 && (q.workload.empty() || q.workload[a] <= q.time_budget[j])) {
+        q.pinned[static_cast<std::size_t>(c)] = q.manager[a];
+        --room[j];
+      }
+    }
+    try {
+      q.validate();
+    } catch (const invalid_input&) {
+      continue;  // the pins' minutes overflowed a budget
+    }
+    const assignment_result s = solve_assignment(q);
+    expect_feasible(q, s);
+    const double best = brute_force(q);
+    ASSERT_LE(s.bound, best + 1e-6) << "trial " << trial;
+    ASSERT_GE(s.objective, best - 1e-6) << "trial " << trial;
+    if (s.solver == "flow") ASSERT_NEAR(s.objective, best, 1e-6) << "trial " << trial;
+  }
+}
+
+TEST(assignment_test, the_move_budget_limits_voluntary_moves) {
+  // Everyone is with m0 now; m1 is cheaper for all three; only one may move.
+  auto p = dense({{5, 1}, {5, 2}, {5, 4}}, {50, 50, 50}, {3, 3});
+  p.current = {0, 0, 0};
+  p.move_budget = 1;
+  const assignment_result r = solve_assignment(p);
+  EXPECT_EQ(r.manager, (std::vector<index_t>{1, 0, 0}));
+  EXPECT_EQ(r.moves, 1);
+  EXPECT_DOUBLE_EQ(r.objective, 11);
+  EXPECT_LE(r.bound, 11 + 1e-9);
+  p.move_budget = -1;
+  EXPECT_EQ(solve_assignment(p).moves, 3);
+  std::mt19937 random(17);
+  for (int trial = 0; trial < 100; ++trial) {
+    auto q = random_problem(random, 1 + static_cast<index_t>(random() % 6), 1 + static_cast<index_t>(random() % 3), 2);
+    for (auto& c : q.capacity) c += 2;
+    q.current.resize(static_cast<std::size_t>(q.customers));
+    for (index_t c = 0; c < q.customers; ++c) q.current[static_cast<std::size_t>(c)] = q.manager[static_cast<std::size_t>(q.offsets[static_cast<std::size_t>(c)])];
+    q.move_budget = static_cast<std::int64_t>(random() % 3);
+    assignment_result s;
+    try {
+      s = solve_assignment(q);
+    } catch (const invalid_input& e) {
+      ASSERT_EQ(brute_force(q), std::numeric_limits<double>::infinity()) << e.what();
+      continue;
+    }
+    expect_feasible(q, s);
+    ASSERT_LE(s.moves, q.move_budget);
+    const double best = brute_force(q);
+    ASSERT_LE(s.bound, best + 1e-6) << "trial " << trial;
+    ASSERT_GE(s.objective, best - 1e-6) << "trial " << trial;
+  }
+}
+
+TEST(assignment_test, degenerate_problems_have_answers_or_clear_errors) {
+  assignment_problem none;
+  EXPECT_TRUE(solve_assignment(none).manager.empty());
+  auto no_managers = dense({{}, {}}, {3, 4}, {});
+  const assignment_result r = solve_assignment(no_managers);
+  EXPECT_EQ(r.manager, (std::vector<index_t>{no_index, no_index}));
+  EXPECT_EQ(r.reason[0], unassigned_reason::no_candidate);
+  EXPECT_DOUBLE_EQ(r.objective, 7);
+  auto full = dense({{1, 1}}, {3}, {0, 0});
+  EXPECT_EQ(solve_assignment(full).reason[0], unassigned_reason::capacity_exhausted);
+  EXPECT_EQ(solve_assignment(full, {.solver = "lagrangian"}).reason[0], unassigned_reason::capacity_exhausted);
+  auto nan_cost = dense({{1, 1}}, {3}, {1, 1});
+  nan_cost.cost[0] = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THROW_MSG((void)solve_assignment(nan_cost), invalid_input, "assignment_problem.cost row 0 (value nan): must be finite and >= 0");
+  auto twice = dense({{1, 1}}, {3}, {1, 1});
+  twice.manager[1] = 0;
+  EXPECT_THROW_MSG((void)solve_assignment(twice), invalid_input, "assignment_problem.manager row 1 (value 0): repeats a candidate of customer 0");
+  EXPECT_THROW_MSG((void)solve_assignment(full, {.solver = "simplex"}), invalid_input, "assignment_options.solver (value simplex): no such solver");
+}
+
+TEST(assignment_test, solvers_are_found_by_name) {
+  register_assignment_solver("nobody", [](const assignment_problem& p, const assignment_options&) {
+    double total = 0;
+    for (const double price : p.leave_out) total += price;
+    return solver_output{.manager = std::vector<index_t>(static_cast<std::size_t>(p.customers), no_index), .bound = 0, .iterations = 1};
+  });
+  const auto names = assignment_solvers();
+  EXPECT_EQ(names, (std::vector<std::string>{"boost", "flow", "lagrangian", "nobody"}));
+  const auto p = dense({{1, 2}}, {3}, {1, 1});
+  const assignment_result r = solve_assignment(p, {.solver = "nobody"});
+  EXPECT_EQ(r.solver, "nobody");
+  EXPECT_DOUBLE_EQ(r.objective, 3);
+  EXPECT_DOUBLE_EQ(r.gap, 1);
+}
+
+std::filesystem::path gap_data() {
+  const char* from_environment = std::getenv("CARTERA_DATA");
+  return std::filesystem::path(from_environment != nullptr ? from_environment : CARTERA_TEST_DATA) / "gap";
+}
+
+// The best known values of the published instances, by path ("cattrysse1994/gap1-0").
+std::map<std::string, double> best_known_gap_values() {
+  std::ifstream in(gap_data() / "best_known.csv");
+  std::map<std::string, double> values;
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::vector<std::string> fields;
+    std::stringstream row(line);
+    for (std::string field; std::getline(row, field, ',');) fields.push_back(field);
+    if (fields.size() >= 8) values[fields[0]] = std::stod(fields[7]);
+  }
+  return values;
+}
+
+TEST(assignment_test, published_gap_instances_are_solved_close_to_their_best_known_values) {
+  // gap1-0 … gap12-0 (OR-Library, 15 to 60 items, all with proven optima).
+  const auto best_known = best_known_gap_values();
+  ASSERT_FALSE(best_known.empty()) << "missing " << (gap_data() / "best_known.csv") << " (set CARTERA_DATA)";
+  double total_gap = 0;
+  for (int k = 1; k <= 12; ++k) {
+    const std::string name = "cattrysse1994/gap" + std::to_string(k) + "-0";
+    std::ifstream in(gap_data() / name);
+    ASSERT_TRUE(in) << "missing " << (gap_data() / name);
+    const double best = best_known.at(name);
+    const assignment_problem p = read_orlibrary_gap(in);
+    const assignment_result r = solve_assignment(p, {.time_limit = 2, .iterations = 300});
+    expect_feasible(p, r);
+    EXPECT_TRUE(std::ranges::none_of(r.manager, [](index_t m) { return m == no_index; })) << name;
+    EXPECT_LE(r.bound, best + 1e-9) << name;
+    EXPECT_GE(r.objective, best - 1e-9) << name;
+    total_gap += (r.objective - best) / best;
+  }
+  EXPECT_LE(total_gap / 12, 0.01);
+}
+
+TEST(assignment_test, orlibrary_reader_names_a_bad_number) {
+  std::istringstream in("2 2\n1 2 3 4\n1 1 1 x\n");
+  EXPECT_THROW_MSG((void)read_orlibrary_gap(in), invalid_input, "orlibrary_gap.weight row 3 (value x): expected a number >= 0");
 }
 
 }  // namespace

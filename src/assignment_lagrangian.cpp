@@ -1,0 +1,434 @@
+// The "lagrangian" solver: any realignment problem, including time budgets (a generalized
+// assignment problem) and load bands.
+//
+// Bound. Relaxing every manager constraint with multipliers (a free price per customer
+// carried, λ, and a price per minute, μ >= 0) leaves one choice per customer: its cheapest
+// option at the adjusted costs c + λ + μ·w, or being left out. With the band penalty's
+// own minimum per manager, this is the Lagrangian dual; its maximum equals the linear
+// relaxation's optimum, since the customers' choices are integral. Subgradient steps
+// (Polyak's rule against the best solution) climb it; every value is a valid bound.
+//
+// Solution. At the current multipliers, customers are placed in order of regret (the
+// difference between their best and second best adjusted option) at the cheapest
+// adjusted option that fits; then local search on the true costs: shift one customer,
+// swap two, or eject one to make room for another (Yagiura, Ibaraki & Glover 2004 use
+// the same moves inside ejection chains). Small problems then get an iterated local
+// search: a few random moves, local search, keep if not worse.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "assignment_detail.hpp"
+#include "cartera/detail/parallel.hpp"
+#include "cartera/detail/random.hpp"
+
+namespace cartera::detail {
+namespace {
+
+constexpr double infinite = std::numeric_limits<double>::infinity();
+constexpr double tolerance = 1e-9;
+constexpr std::int64_t left = -1;  // "the customer's arc" of a customer left out
+
+using clock_type = std::chrono::steady_clock;
+
+class lagrangian_solver {
+ public:
+  lagrangian_solver(const assignment_problem& p, const assignment_options& o)
+      : p_(p), o_(o), n_(static_cast<std::size_t>(p.customers)), m_(static_cast<std::size_t>(p.managers)),
+        timed_(!p.workload.empty()), start_(clock_type::now()),
+        load_price_(m_, 0), time_price_(m_, 0), choice_(n_, left), option_cost_(n_, 0),
+        count_(m_, 0), minutes_(m_, 0), arc_(n_, left), load_(m_, 0), time_(m_, 0),
+        position_(n_, 0), members_(m_) {
+    // A manager can carry no more customers than have it as a candidate: this keeps the
+    // dual's manager terms finite when capacities are "unlimited".
+    std::vector<std::int64_t> reach(m_, 0);
+    for (const index_t j : p.manager) ++reach[static_cast<std::size_t>(j)];
+    capacity_.resize(m_);
+    budget_.assign(m_, infinite);
+    for (std::size_t j = 0; j < m_; ++j) {
+      capacity_[j] = std::min(p.capacity[j], reach[j]);
+      if (timed_) budget_[j] = p.time_budget[j];
+    }
+  }
+
+  solver_output run() {
+    solver_output out;
+    place(/*adjusted=*/false);
+    improve();
+    remember_best();
+    double theta = 1.0;
+    std::int64_t stalled = 0;
+    std::int64_t iteration = 0;
+    for (; iteration < o_.iterations && !stop(iteration); ++iteration) {
+      const double value = evaluate();
+      if (value > bound_ + tolerance * std::max(1.0, std::abs(value))) {
+        bound_ = value;
+        stalled = 0;
+      } else if (++stalled >= 20) {
+        theta /= 2;
+        stalled = 0;
+        if (theta < 1e-5) break;
+      }
+      if (iteration % 25 == 0 || stalled == 0) {
+        place(/*adjusted=*/true);
+        improve();
+        remember_best();
+      }
+      if (!step(theta, value)) break;  // the relaxation's choice is feasible: optimal
+    }
+    perturb_and_improve(iteration);
+    out.manager.assign(n_, no_index);
+    for (std::size_t c = 0; c < n_; ++c) {
+      if (best_arc_[c] != left) out.manager[c] = p_.manager[static_cast<std::size_t>(best_arc_[c])];
+    }
+    out.bound = std::min(bound_, best_objective_);
+    out.iterations = iteration;
+    return out;
+  }
+
+ private:
+  [[nodiscard]] double seconds() const { return std::chrono::duration<double>(clock_type::now() - start_).count(); }
+
+  [[nodiscard]] double gap() const { return (best_objective_ - bound_) / std::max(1.0, std::abs(best_objective_)); }
+
+  bool stop(std::int64_t iteration) {
+    if (gap() <= o_.gap_limit || seconds() >= o_.time_limit) return true;
+    return o_.progress && !o_.progress({iteration, seconds(), best_objective_, bound_});
+  }
+
+  [[nodiscard]] std::int64_t first(std::size_t c) const { return p_.offsets[c]; }
+  [[nodiscard]] std::int64_t last(std::size_t c) const { return p_.offsets[c + 1]; }
+  [[nodiscard]] std::size_t manager_of(std::int64_t arc) const { return static_cast<std::size_t>(p_.manager[static_cast<std::size_t>(arc)]); }
+  [[nodiscard]] double work(std::int64_t arc) const { return timed_ ? p_.workload[static_cast<std::size_t>(arc)] : 0; }
+  [[nodiscard]] double cost(std::size_t c, std::int64_t arc) const {
+    return arc == left ? p_.leave_out[c] : p_.cost[static_cast<std::size_t>(arc)];
+  }
+  [[nodiscard]] double adjusted(std::int64_t arc) const {
+    const std::size_t j = manager_of(arc);
+    return p_.cost[static_cast<std::size_t>(arc)] + load_price_[j] + time_price_[j] * work(arc);
+  }
+  [[nodiscard]] double band(std::size_t j, std::int64_t load) const { return band_penalty(p_.band, static_cast<index_t>(j), load); }
+
+  // The manager's part of the dual: min over its load L in [0, capacity] of band(L) - λ·L,
+  // reached at 0, the band's ends or the capacity. Returns the minimum and sets `at`.
+  double manager_term(std::size_t j, std::int64_t& at) const {
+    const std::int64_t cap = capacity_[j];
+    std::int64_t points[4] = {0, cap, cap, cap};
+    if (!p_.band.low.empty()) {
+      points[1] = std::min(p_.band.low[j], cap);
+      points[2] = std::min(p_.band.high[j], cap);
+    }
+    double best = infinite;
+    for (const std::int64_t load : points) {
+      const double value = band(j, load) - load_price_[j] * static_cast<double>(load);
+      if (value < best) {
+        best = value;
+        at = load;
+      }
+    }
+    return best;
+  }
+
+  // The dual function at the current prices; leaves each customer's choice in choice_ and
+  // the relaxation's loads in count_ and minutes_.
+  double evaluate() {
+    parallel_for(static_cast<std::int64_t>(n_), {}, [&](std::int64_t begin, std::int64_t end) {
+      for (auto c = static_cast<std::size_t>(begin); c < static_cast<std::size_t>(end); ++c) {
+        double best = p_.leave_out[c];
+        std::int64_t chosen = left;
+        for (std::int64_t a = first(c); a < last(c); ++a) {
+          const double v = adjusted(a);
+          if (v < best) {
+            best = v;
+            chosen = a;
+          }
+        }
+        choice_[c] = chosen;
+        option_cost_[c] = best;
+      }
+    });
+    std::fill(count_.begin(), count_.end(), 0);
+    std::fill(minutes_.begin(), minutes_.end(), 0.0);
+    double value = 0;
+    for (std::size_t c = 0; c < n_; ++c) {
+      value += option_cost_[c];
+      if (choice_[c] == left) continue;
+      const std::size_t j = manager_of(choice_[c]);
+      ++count_[j];
+      minutes_[j] += work(choice_[c]);
+    }
+    target_load_.resize(m_);
+    for (std::size_t j = 0; j < m_; ++j) {
+      value += manager_term(j, target_load_[j]);
+      if (!std::isinf(budget_[j])) value -= time_price_[j] * budget_[j];
+    }
+    return value;
+  }
+
+  // One subgradient step of length theta·(best - value)/|g|²; false when g is 0.
+  bool step(double theta, double value) {
+    double norm = 0;
+    for (std::size_t j = 0; j < m_; ++j) {
+      const double g = static_cast<double>(count_[j] - target_load_[j]);
+      norm += g * g;
+      if (!std::isinf(budget_[j])) {
+        const double h = minutes_[j] - budget_[j];
+        if (h > 0 || time_price_[j] > 0) norm += h * h;
+      }
+    }
+    if (norm == 0) return false;
+    const double length = theta * std::max(best_objective_ - value, 1e-6 * std::max(1.0, std::abs(value))) / norm;
+    for (std::size_t j = 0; j < m_; ++j) {
+      load_price_[j] += length * static_cast<double>(count_[j] - target_load_[j]);
+      if (!std::isinf(budget_[j])) time_price_[j] = std::max(0.0, time_price_[j] + length * (minutes_[j] - budget_[j]));
+    }
+    return true;
+  }
+
+  [[nodiscard]] bool fits(std::size_t j, std::int64_t arc, double freed = 0) const {
+    return load_[j] < capacity_[j] && time_[j] - freed + work(arc) <= budget_[j] * (1 + 1e-12);
+  }
+
+  void join(std::size_t c, std::int64_t arc) {
+    arc_[c] = arc;
+    if (arc == left) return;
+    const std::size_t j = manager_of(arc);
+    ++load_[j];
+    time_[j] += work(arc);
+    position_[c] = members_[j].size();
+    members_[j].push_back(static_cast<index_t>(c));
+  }
+
+  void leave(std::size_t c) {
+    const std::int64_t arc = arc_[c];
+    arc_[c] = left;
+    if (arc == left) return;
+    const std::size_t j = manager_of(arc);
+    --load_[j];
+    time_[j] -= work(arc);
+    auto& list = members_[j];
+    const std::size_t at = position_[c];
+    list[at] = list.back();
+    position_[static_cast<std::size_t>(list[at])] = at;
+    list.pop_back();
+  }
+
+  void move(std::size_t c, std::int64_t arc) {
+    leave(c);
+    join(c, arc);
+  }
+
+  // Greedy with regret: every customer, most regret first, at its cheapest option that
+  // fits (by adjusted costs, or true costs before any prices exist).
+  void place(bool use_prices) {
+    std::fill(load_.begin(), load_.end(), 0);
+    std::fill(time_.begin(), time_.end(), 0.0);
+    for (auto& list : members_) list.clear();
+    std::fill(arc_.begin(), arc_.end(), left);
+    const auto value = [&](std::size_t c, std::int64_t a) { return a == left ? p_.leave_out[c] : use_prices ? adjusted(a) : cost(c, a); };
+    std::vector<double> regret(n_);
+    for (std::size_t c = 0; c < n_; ++c) {
+      double best = value(c, left), second = infinite;
+      for (std::int64_t a = first(c); a < last(c); ++a) {
+        const double v = value(c, a);
+        if (v < best) {
+          second = best;
+          best = v;
+        } else if (v < second) {
+          second = v;
+        }
+      }
+      regret[c] = second - best;
+    }
+    std::vector<index_t> order(n_);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](index_t a, index_t b) { return regret[static_cast<std::size_t>(a)] > regret[static_cast<std::size_t>(b)]; });
+    for (const index_t customer : order) {
+      const auto c = static_cast<std::size_t>(customer);
+      double best = value(c, left);
+      std::int64_t chosen = left;
+      for (std::int64_t a = first(c); a < last(c); ++a) {
+        const double v = value(c, a);
+        if (v < best && fits(manager_of(a), a)) {
+          best = v;
+          chosen = a;
+        }
+      }
+      join(c, chosen);
+    }
+  }
+
+  // The change in band penalties when manager j gains (+1) or loses (-1) a customer.
+  [[nodiscard]] double band_change(std::int64_t arc, int delta) const {
+    if (arc == left) return 0;
+    const std::size_t j = manager_of(arc);
+    return band(j, load_[j] + delta) - band(j, load_[j]);
+  }
+
+  // The best shift of customer c: another candidate that fits, or leaving out.
+  bool try_shift(std::size_t c) {
+    const std::int64_t now = arc_[c];
+    const double release = band_change(now, -1) - cost(c, now);  // c leaving where it is
+    double best = -tolerance;
+    std::int64_t chosen = now;
+    if (now != left && p_.leave_out[c] + release < best) {
+      best = p_.leave_out[c] + release;
+      chosen = left;
+    }
+    for (std::int64_t a = first(c); a < last(c); ++a) {
+      if (a == now || !fits(manager_of(a), a)) continue;
+      const double change = cost(c, a) + band_change(a, +1) + release;
+      if (change < best) {
+        best = change;
+        chosen = a;
+      }
+    }
+    if (chosen == now) return false;
+    move(c, chosen);
+    return true;
+  }
+
+  // c moves to a manager it prefers (by true cost) by trading places with one of that
+  // manager's customers (swap), or by pushing one of them elsewhere or out (ejection).
+  bool try_exchange(std::size_t c) {
+    const std::int64_t now = arc_[c];
+    const double here = cost(c, now);
+    const std::size_t home = now == left ? m_ : manager_of(now);
+    for (std::int64_t a = first(c); a < last(c); ++a) {
+      if (a == now || cost(c, a) >= here) continue;
+      const std::size_t j = manager_of(a);
+      for (const index_t other : members_[j]) {
+        const auto k = static_cast<std::size_t>(other);
+        const std::int64_t theirs = arc_[k];
+        const double gain_c = cost(c, a) - here;
+        // Minutes left on j once k leaves and c arrives.
+        if (time_[j] - work(theirs) + work(a) > budget_[j] * (1 + 1e-12)) continue;
+        // k goes to c's place (swap), to another manager with room, or out.
+        double best = -tolerance;
+        std::int64_t chosen = -2;
+        const double leave_change = p_.leave_out[k] - cost(k, theirs);
+        if (gain_c + leave_change + (now == left ? 0 : band_change(now, -1)) < best) {
+          best = gain_c + leave_change + (now == left ? 0 : band_change(now, -1));
+          chosen = left;
+        }
+        for (std::int64_t b = first(k); b < last(k); ++b) {
+          if (b == theirs) continue;
+          const std::size_t target = manager_of(b);
+          double change = gain_c + cost(k, b) - cost(k, theirs);
+          if (target == home) {  // a swap: loads stay, c's minutes are freed
+            if (time_[home] - work(now) + work(b) > budget_[home] * (1 + 1e-12)) continue;
+          } else {
+            if (!fits(target, b)) continue;
+            change += band_change(b, +1) + (now == left ? 0 : band_change(now, -1));
+          }
+          if (change < best) {
+            best = change;
+            chosen = b;
+          }
+        }
+        if (chosen == -2) continue;
+        leave(k);
+        move(c, a);
+        join(k, chosen);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  bool out_of_time() const { return seconds() >= o_.time_limit; }
+
+  // Shifts until none improves, then exchanges, and again, while either helps.
+  void improve() {
+    bool changed = true;
+    while (changed && !out_of_time()) {
+      changed = false;
+      for (std::size_t c = 0; c < n_; ++c) changed = try_shift(c) || changed;
+      if (changed) continue;
+      for (std::size_t c = 0; c < n_; ++c) {
+        changed = try_exchange(c) || changed;
+        if ((c & 255) == 0 && out_of_time()) return;
+      }
+    }
+  }
+
+  [[nodiscard]] double objective() const {
+    double total = 0;
+    for (std::size_t c = 0; c < n_; ++c) total += cost(c, arc_[c]);
+    for (std::size_t j = 0; j < m_; ++j) total += band(j, load_[j]);
+    return total;
+  }
+
+  void remember_best() {
+    const double value = objective();
+    if (best_arc_.empty() || value < best_objective_ - tolerance) {
+      best_objective_ = value;
+      best_arc_ = arc_;
+    }
+  }
+
+  void restore(const std::vector<std::int64_t>& arcs) {
+    std::fill(load_.begin(), load_.end(), 0);
+    std::fill(time_.begin(), time_.end(), 0.0);
+    for (auto& list : members_) list.clear();
+    for (std::size_t c = 0; c < n_; ++c) join(c, arcs[c]);
+  }
+
+  // Iterated local search from the best solution: a few random moves that fit, local
+  // search, keep when not worse. Only for problems small enough that a full pass is cheap.
+  void perturb_and_improve(std::int64_t iteration) {
+    if (n_ == 0 || n_ * static_cast<std::size_t>(std::max<std::int64_t>(1, p_.offsets.back() / std::max<std::int64_t>(1, p_.customers))) > 200'000) return;
+    restore(best_arc_);
+    random_stream random(o_.seed, 0x6c61677261ull);
+    for (std::int64_t round = 0; round < o_.iterations && !stop(iteration + round); ++round) {
+      const std::size_t kicks = 2 + random.below(4);
+      for (std::size_t k = 0; k < kicks; ++k) {
+        const std::size_t c = random.below(n_);
+        if (last(c) == first(c)) continue;
+        const std::int64_t a = first(c) + static_cast<std::int64_t>(random.below(static_cast<std::uint64_t>(last(c) - first(c))));
+        if (a != arc_[c] && fits(manager_of(a), a)) move(c, a);
+      }
+      improve();
+      const double value = objective();
+      if (value <= best_objective_ + tolerance) {
+        if (value < best_objective_ - tolerance) best_objective_ = value;
+        best_arc_ = arc_;
+      } else {
+        restore(best_arc_);
+      }
+    }
+  }
+
+  const assignment_problem& p_;
+  const assignment_options& o_;
+  std::size_t n_, m_;
+  bool timed_;
+  clock_type::time_point start_;
+  std::vector<std::int64_t> capacity_;
+  std::vector<double> budget_;
+  // The dual side.
+  std::vector<double> load_price_, time_price_;
+  std::vector<std::int64_t> choice_;
+  std::vector<double> option_cost_;
+  std::vector<std::int64_t> count_, target_load_;
+  std::vector<double> minutes_;
+  double bound_ = -infinite;
+  // The primal side.
+  std::vector<std::int64_t> arc_;
+  std::vector<std::int64_t> load_;
+  std::vector<double> time_;
+  std::vector<std::size_t> position_;
+  std::vector<std::vector<index_t>> members_;
+  std::vector<std::int64_t> best_arc_;
+  double best_objective_ = infinite;
+};
+
+}  // namespace
+
+solver_output solve_lagrangian(const assignment_problem& problem, const assignment_options& options) {
+  return lagrangian_solver(problem, options).run();
+}
+
+}  // namespace cartera::detail
