@@ -9,6 +9,7 @@ void register_value(py::module_& m);
 void register_stages(py::module_& m);
 void register_segmentation(py::module_& m);
 void register_synthetic(py::module_& m);
+void register_assignment(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "cartera's C++ core. Use the cartera package, not this module.";
@@ -19,4 +20,5 @@ PYBIND11_MODULE(_core, m) {
   register_stages(m);
   register_segmentation(m);
   register_synthetic(m);
+  register_assignment(m);
 }

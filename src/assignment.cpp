@@ -171,8 +171,10 @@ solver_output solve_within_move_budget(const assignment_problem& q, std::int64_t
       best = std::move(trial);
       found = true;
     } else if (!found) {
-      throw invalid_input({"assignment_problem", "move_budget", -1, std::to_string(budget)},
-                          "cannot be met: " + std::to_string(moves) + " customers must move to respect capacities and budgets");
+      // Capacities force more moves than the budget: at this price the solution moves as
+      // few customers as it can, and result.moves says how many.
+      best = std::move(trial);
+      break;
     } else {
       low = price;
     }

@@ -93,9 +93,11 @@ class lagrangian_solver {
 
   [[nodiscard]] double gap() const { return (best_objective_ - bound_) / std::max(1.0, std::abs(best_objective_)); }
 
+  // Once the caller says stop, the solver stops for good.
   bool stop(std::int64_t iteration) {
-    if (gap() <= o_.gap_limit || seconds() >= o_.time_limit) return true;
-    return o_.progress && !o_.progress({iteration, seconds(), best_objective_, bound_});
+    if (stopped_ || gap() <= o_.gap_limit || seconds() >= o_.time_limit) return true;
+    stopped_ = o_.progress && !o_.progress({iteration, seconds(), best_objective_, bound_});
+    return stopped_;
   }
 
   [[nodiscard]] std::int64_t first(std::size_t c) const { return p_.offsets[c]; }
@@ -406,6 +408,7 @@ class lagrangian_solver {
   std::size_t n_, m_;
   bool timed_;
   clock_type::time_point start_;
+  bool stopped_ = false;
   std::vector<std::int64_t> capacity_;
   std::vector<double> budget_;
   // The dual side.

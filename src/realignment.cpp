@@ -76,15 +76,7 @@ void validate(const realignment_customers& c, const realignment_managers& m, con
   for (std::size_t j = 0; j < m.capacity.size(); ++j) {
     if (m.capacity[j] < 0) fail("managers", "capacity", static_cast<std::int64_t>(j), std::to_string(m.capacity[j]), "must be >= 0");
   }
-  check_policy_number("distance_weight", policy.distance_weight);
-  check_policy_number("fit_weight", policy.fit_weight);
-  check_policy_number("leave_out_weight", policy.leave_out_weight);
-  check_policy_number("move_share", policy.move_share, 1);
-  check_policy_number("band_tolerance", policy.band_tolerance);
-  check_policy_number("band_penalty", policy.band_penalty);
-  for (const double price : policy.continuity) check_policy_number("continuity", price);
-  if (policy.max_candidates < 0) fail("realignment_policy", "max_candidates", -1, std::to_string(policy.max_candidates), "must be >= 0");
-  if (policy.move_budget < -1) fail("realignment_policy", "move_budget", -1, std::to_string(policy.move_budget), "must be >= 0, or -1 for no limit");
+  policy.validate();
   for (std::size_t f = 0; f < forbidden.size(); ++f) {
     if (forbidden[f].first < 0 || forbidden[f].first >= n) fail("forbidden", "customer", static_cast<std::int64_t>(f), std::to_string(forbidden[f].first), "no such customer");
     if (forbidden[f].second < 0 || forbidden[f].second >= k) fail("forbidden", "manager", static_cast<std::int64_t>(f), std::to_string(forbidden[f].second), "no such manager");
@@ -108,6 +100,18 @@ struct candidate {
 };
 
 }  // namespace
+
+void realignment_policy::validate() const {
+  check_policy_number("distance_weight", distance_weight);
+  check_policy_number("fit_weight", fit_weight);
+  check_policy_number("leave_out_weight", leave_out_weight);
+  check_policy_number("move_share", move_share, 1);
+  check_policy_number("band_tolerance", band_tolerance);
+  check_policy_number("band_penalty", band_penalty);
+  for (const double price : continuity) check_policy_number("continuity", price);
+  if (max_candidates < 0) fail("realignment_policy", "max_candidates", -1, std::to_string(max_candidates), "must be >= 0");
+  if (move_budget < -1) fail("realignment_policy", "move_budget", -1, std::to_string(move_budget), "must be >= 0, or -1 for no limit");
+}
 
 assignment_problem build_realignment(const realignment_customers& customers, const realignment_managers& managers,
                                      const realignment_policy& policy, const std::vector<std::pair<index_t, index_t>>& forbidden,

@@ -61,7 +61,8 @@ struct assignment_problem {
   std::vector<index_t> current;
   /// Most customers that may leave a current manager who is still among their candidates
   /// (-1: no limit). Customers whose current manager is not a candidate must move anyway
-  /// and do not count against it.
+  /// and do not count against it. When capacities or pins force more moves than this, the
+  /// solution moving the fewest is returned (result.moves says how many).
   std::int64_t move_budget = -1;
 
   /// Throws invalid_input naming the array, the position and the value of a problem,

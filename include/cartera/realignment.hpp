@@ -67,6 +67,9 @@ struct realignment_policy {
   /// share of it; band_penalty per customer outside (0: no band).
   double band_tolerance = 0.1;
   double band_penalty = 0;
+
+  /// Throws invalid_input naming the field out of range.
+  void validate() const;
 };
 
 /// Builds the problem. `forbidden` pairs (customer, manager) are never candidates.

@@ -1,9 +1,10 @@
 """cartera: customer portfolio management.
 
 Build a :class:`Book` from pandas DataFrames (or :func:`synthetic_book`), then compute
-each customer's :func:`value` and place them on the relationship ladder with
-:func:`stages` as of a date. Every result is a DataFrame indexed by the
-customer's id, with one row for every customer of the book.
+each customer's :func:`value`, place them on the relationship ladder with :func:`stages`,
+segment them (:func:`segment`, :func:`alerts`) and give each the right manager with
+:func:`assign`. Every result is a DataFrame indexed by the customer's id, with one row for
+every customer.
 """
 
 from __future__ import annotations
@@ -13,6 +14,20 @@ from .book import TABLES, Book
 from .synthetic import synthetic_behaviours, synthetic_book
 from . import datasets, plot
 from .alerts import ALERTS, AlertPolicy, alerts
+from .assignment import (
+    CHANGES,
+    REASONS,
+    Assignment,
+    AssignmentPolicy,
+    AssignmentProblem,
+    Preview,
+    Solution,
+    assign,
+    assignment_solvers,
+    preview,
+    read_orlibrary_gap,
+    route,
+)
 from .segmentation import KMeans, RFM, Rules, TierScorer, Variable, abc, pareto_curve, segment, subsegments
 from .stages import (
     CRITERIA,
@@ -32,6 +47,18 @@ from .value import ValuePolicy, repeat_summary, value
 __all__ = [
     "ALERTS",
     "AlertPolicy",
+    "Assignment",
+    "AssignmentPolicy",
+    "AssignmentProblem",
+    "CHANGES",
+    "Preview",
+    "REASONS",
+    "Solution",
+    "assign",
+    "assignment_solvers",
+    "preview",
+    "read_orlibrary_gap",
+    "route",
     "Book",
     "CRITERIA",
     "STAGES",

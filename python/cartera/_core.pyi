@@ -166,3 +166,39 @@ class AlertPolicy:
 def compute_alerts(
     book: Book, as_of: int, value_policy: ValuePolicy, policy: AlertPolicy, valuable: Any = None, threads: int = 0
 ) -> dict[str, Any]: ...
+
+class AssignmentPolicy:
+    same_region: bool
+    max_candidates: int
+    distance_weight: float
+    fit_weight: float
+    continuity: dict[str, float]
+    leave_out_weight: float
+    lock_manual: bool
+    move_budget: int
+    move_share: float
+    band_tolerance: float
+    band_penalty: float
+    def __init__(self, **fields: Any) -> None: ...
+    def validate(self) -> None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    @staticmethod
+    def from_dict(fields: dict[str, Any]) -> AssignmentPolicy: ...
+
+def solve_assignment(
+    problem: dict[str, Any],
+    solver: str = "auto",
+    cost_scale: float = 1000.0,
+    time_limit: float = 60.0,
+    gap_limit: float = 1e-4,
+    iterations: int = 1000,
+    seed: int = 0,
+    progress: Any = None,
+) -> dict[str, Any]: ...
+def assignment_solvers() -> list[str]: ...
+def build_realignment(
+    customers: dict[str, Any], managers: dict[str, Any], policy: AssignmentPolicy, forbidden_customer: Any = None, forbidden_manager: Any = None
+) -> dict[str, Any]: ...
+def route(problem: dict[str, Any], load: Any, time: Any = None) -> dict[str, Any]: ...
+def preview_assignment(current: Any, proposed: Any, value: Any, managers: int) -> dict[str, Any]: ...
+def read_orlibrary_gap(path: str) -> dict[str, Any]: ...

@@ -1,0 +1,641 @@
+"""Which manager serves which customer: realignment of the whole book, routing of arrivals,
+and a preview of what a proposed assignment would change.
+
+:func:`assign` takes a customers DataFrame and a managers DataFrame (indexed by their ids)
+and returns an :class:`Assignment` with a row for every customer: their manager, or why
+they have none. :class:`AssignmentProblem` is the same problem as arrays, for people who
+tune and benchmark solvers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from os import PathLike
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _convert, _core
+from .segmentation import Rules
+from .stages import STAGES
+
+__all__ = [
+    "CHANGES",
+    "REASONS",
+    "Assignment",
+    "AssignmentPolicy",
+    "AssignmentProblem",
+    "Preview",
+    "Solution",
+    "assign",
+    "assignment_solvers",
+    "preview",
+    "read_orlibrary_gap",
+    "route",
+]
+
+#: Why a customer has no manager ("assigned" when they have one).
+REASONS: tuple[str, ...] = ("assigned", "no_candidate", "capacity_exhausted", "not_worth_it")
+#: What a proposed assignment does to a customer.
+CHANGES: tuple[str, ...] = ("kept", "moved", "newly_assigned", "left_out", "still_unassigned")
+
+#: Who may serve whom and what each pair costs (see docs/assignment.md):
+#: ``AssignmentPolicy(max_candidates=20, continuity={"confiar": 300}, move_share=0.2)``.
+AssignmentPolicy = _core.AssignmentPolicy
+
+Progress = Callable[[dict[str, float]], Any]
+
+
+def assignment_solvers() -> list[str]:
+    """The solver names :meth:`AssignmentProblem.solve` and :func:`assign` accept, besides "auto"."""
+    return list(_core.assignment_solvers())
+
+
+def _optional(values: Any, dtype: Any) -> np.ndarray | None:
+    return None if values is None else np.ascontiguousarray(values, dtype=dtype)
+
+
+@dataclass
+class AssignmentProblem:
+    """A realignment problem as arrays: candidates per customer in CSR form.
+
+    Customer ``c``'s candidate pairs are ``offsets[c]:offsets[c + 1]`` of ``manager``,
+    ``cost`` and (with time budgets) ``workload``. ``leave_out`` prices a customer without
+    a manager; ``capacity`` and ``time_budget`` limit each manager; ``band_low``,
+    ``band_high`` and ``band_penalty`` price loads outside a band; ``pinned`` and ``current``
+    hold a manager per customer or -1; ``move_budget`` caps voluntary moves (-1: none).
+    """
+
+    offsets: np.ndarray
+    manager: np.ndarray
+    cost: np.ndarray
+    leave_out: np.ndarray
+    capacity: np.ndarray
+    workload: np.ndarray | None = None
+    time_budget: np.ndarray | None = None
+    band_low: np.ndarray | None = None
+    band_high: np.ndarray | None = None
+    band_penalty: float = 0.0
+    pinned: np.ndarray | None = None
+    current: np.ndarray | None = None
+    move_budget: int = -1
+
+    def __post_init__(self) -> None:
+        self.offsets = np.ascontiguousarray(self.offsets, dtype=np.int64)
+        self.manager = np.ascontiguousarray(self.manager, dtype=np.int32)
+        self.cost = np.ascontiguousarray(self.cost, dtype=np.float64)
+        self.leave_out = np.ascontiguousarray(self.leave_out, dtype=np.float64)
+        self.capacity = np.ascontiguousarray(self.capacity, dtype=np.int64)
+        self.workload = _optional(self.workload, np.float64)
+        self.time_budget = _optional(self.time_budget, np.float64)
+        self.band_low = _optional(self.band_low, np.int64)
+        self.band_high = _optional(self.band_high, np.int64)
+        self.pinned = _optional(self.pinned, np.int32)
+        self.current = _optional(self.current, np.int32)
+
+    @property
+    def customers(self) -> int:
+        return len(self.leave_out)
+
+    @property
+    def managers(self) -> int:
+        return len(self.capacity)
+
+    @property
+    def arcs(self) -> int:
+        return len(self.manager)
+
+    @classmethod
+    def from_pairs(
+        cls,
+        customer: Iterable[int],
+        manager: Iterable[int],
+        cost: Iterable[float],
+        *,
+        leave_out: Iterable[float],
+        capacity: Iterable[int],
+        workload: Iterable[float] | None = None,
+        **limits: Any,
+    ) -> AssignmentProblem:
+        """A problem from a sparse table of pairs (customer and manager positions, cost);
+        ``leave_out`` has one entry per customer and ``capacity`` one per manager."""
+        customer = np.asarray(customer, dtype=np.int64)
+        prices = np.asarray(leave_out, dtype=np.float64)
+        bad = (customer < 0) | (customer >= len(prices))
+        if bad.any():
+            row = _convert.first_row(bad)
+            raise _convert.invalid("candidates", "customer", row, customer[row], "no such customer")
+        order = np.argsort(customer, kind="stable")
+        offsets = np.zeros(len(prices) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(customer, minlength=len(prices)), out=offsets[1:])
+        return cls(
+            offsets=offsets,
+            manager=np.asarray(manager)[order],
+            cost=np.asarray(cost, dtype=np.float64)[order],
+            workload=None if workload is None else np.asarray(workload, dtype=np.float64)[order],
+            leave_out=prices,
+            capacity=capacity,  # type: ignore[arg-type]
+            **limits,
+        )
+
+    @classmethod
+    def from_dense(cls, cost: Any, *, leave_out: Iterable[float], capacity: Iterable[int], **limits: Any) -> AssignmentProblem:
+        """A problem from a customers × managers cost matrix; NaN marks pairs that are not
+        candidates. For small problems."""
+        matrix = np.asarray(cost, dtype=np.float64)
+        if matrix.ndim != 2:
+            raise TypeError(f"cost: expected a customers × managers matrix, got {matrix.ndim} dimensions")
+        customer, manager = np.nonzero(~np.isnan(matrix))
+        return cls.from_pairs(customer, manager, matrix[customer, manager], leave_out=leave_out, capacity=capacity, **limits)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The arrays as the compiled core takes them."""
+        return {
+            "customers": self.customers,
+            "managers": self.managers,
+            "offsets": self.offsets,
+            "manager": self.manager,
+            "cost": self.cost,
+            "workload": self.workload,
+            "leave_out": self.leave_out,
+            "capacity": self.capacity,
+            "time_budget": self.time_budget,
+            "band_low": self.band_low,
+            "band_high": self.band_high,
+            "band_penalty": float(self.band_penalty),
+            "pinned": self.pinned,
+            "current": self.current,
+            "move_budget": int(self.move_budget),
+        }
+
+    @classmethod
+    def _from_core(cls, raw: Mapping[str, Any]) -> AssignmentProblem:
+        return cls(**{k: v for k, v in raw.items() if k not in ("customers", "managers")})
+
+    def solve(
+        self,
+        solver: str = "auto",
+        *,
+        time_limit: float = 60.0,
+        gap_limit: float = 1e-4,
+        iterations: int = 1000,
+        seed: int = 0,
+        cost_scale: float = 1000.0,
+        progress: Progress | None = None,
+    ) -> Solution:
+        """Solves the problem (the GIL is released meanwhile).
+
+        ``solver``: "flow" (exact, capacity only; costs rounded to 1/cost_scale),
+        "lagrangian" (time budgets and bands: bound, heuristic, gap), "boost" (reference),
+        or "auto". ``progress`` is called now and then with a dict (iteration, seconds,
+        objective, bound); returning False stops the solver with its best so far.
+        """
+        raw = _core.solve_assignment(self.to_dict(), solver, cost_scale, time_limit, gap_limit, iterations, seed, progress)
+        return Solution(
+            manager=raw["manager"],
+            reason=pd.Categorical.from_codes(raw["reason"], categories=list(REASONS)),
+            load=raw["load"],
+            time=raw["time"],
+            objective=raw["objective"],
+            bound=raw["bound"],
+            gap=raw["gap"],
+            moves=raw["moves"],
+            solver=raw["solver"],
+            seconds=raw["seconds"],
+            iterations=raw["iterations"],
+            searches=raw["searches"],
+        )
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What a solver found: a manager position per customer (-1: none) and why not."""
+
+    manager: np.ndarray
+    reason: pd.Categorical
+    load: np.ndarray
+    time: np.ndarray
+    objective: float
+    bound: float
+    gap: float
+    moves: int
+    solver: str
+    seconds: float
+    iterations: int
+    searches: int
+
+
+def read_orlibrary_gap(path: str | PathLike[str]) -> AssignmentProblem:
+    """A published generalized assignment instance (OR-Library format) as a problem:
+    agents are managers with a time budget, items customers that must all be placed."""
+    return AssignmentProblem._from_core(_core.read_orlibrary_gap(str(path)))
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a proposed assignment changes: ``counts`` per kind of change, ``customers``
+    (current, proposed, change) and ``managers`` (loads and values before and after)."""
+
+    counts: pd.Series
+    customers: pd.DataFrame
+    managers: pd.DataFrame
+    value_unassigned_before: float
+    value_unassigned_after: float
+
+    def concerned(self, change: str = "moved") -> pd.Index:
+        """The customers with one kind of change."""
+        if change not in CHANGES:
+            raise ValueError(_convert.located("preview", "change", None, change, f"expected one of {', '.join(CHANGES)}"))
+        return self.customers.index[self.customers["change"] == change]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A realignment: ``assignments`` has a row per customer (manager, reason, cost,
+    current, change); ``managers`` a row per manager (load, capacity, time, value)."""
+
+    assignments: pd.DataFrame
+    managers: pd.DataFrame
+    objective: float
+    bound: float
+    gap: float
+    moves: int
+    solver: str
+    seconds: float
+    iterations: int
+    problem: AssignmentProblem = field(repr=False)
+    solution: Solution = field(repr=False)
+
+    def preview(self) -> Preview:
+        """The change from the current assignment to this one."""
+        return preview(self.assignments["current"], self.assignments["manager"], self.assignments["value"], managers=self.managers.index)
+
+
+class _Codes:
+    """Labels → small integer codes shared by customers and managers (-1 for missing)."""
+
+    def __init__(self, labels: list[Any]) -> None:
+        self.labels = labels
+        self._index = pd.Index(labels)
+
+    @classmethod
+    def of(cls, *series: pd.Series | None, ordered: pd.Series | None = None) -> _Codes:
+        if ordered is not None and isinstance(ordered.dtype, pd.CategoricalDtype) and ordered.dtype.ordered:
+            return cls(list(ordered.dtype.categories))
+        values: set[Any] = set()
+        for s in series:
+            if s is not None:
+                values.update(v for v in s.dropna().unique())
+        return cls(sorted(values, key=str))
+
+    def encode(self, series: pd.Series) -> np.ndarray:
+        codes = self._index.get_indexer(series.to_numpy(dtype=object)).astype(np.int32)
+        codes[series.isna().to_numpy()] = -1
+        return codes
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series | None:
+    return frame[name] if name in frame.columns else None
+
+
+def _reals(frame: pd.DataFrame, table: str, name: str) -> np.ndarray | None:
+    values = _column(frame, name)
+    if values is None:
+        return None
+    if values.dtype.kind not in "biuf":
+        raise _core.TypeMismatchError(_convert.located(table, name, None, str(values.dtype), "expected numbers"))
+    if values.isna().any():
+        row = _convert.first_row(values.isna().to_numpy())
+        raise _convert.invalid(table, name, row, values.iloc[row], "must not be missing")
+    return values.to_numpy(dtype=np.float64)
+
+
+def _manager_positions(values: pd.Series | None, managers: pd.Index, table: str, column: str) -> np.ndarray | None:
+    if values is None:
+        return None
+    positions = managers.get_indexer(values).astype(np.int32)
+    unknown = (positions < 0) & values.notna().to_numpy()
+    if unknown.any():
+        row = _convert.first_row(unknown)
+        error = _core.UnknownIdError(_convert.located(table, column, row, values.iloc[row], "no such manager"))
+        raise error
+    return positions
+
+
+def _skills(values: pd.Series | None, segments: _Codes) -> np.ndarray | None:
+    if values is None:
+        return None
+    masks = np.zeros(len(values), dtype=np.uint64)
+    for row, skill_set in enumerate(values):
+        if skill_set is None or (isinstance(skill_set, float) and np.isnan(skill_set)):
+            masks[row] = np.uint64(2**64 - 1)  # no list: may serve any segment
+            continue
+        items = [skill_set] if isinstance(skill_set, str) else list(skill_set)
+        for item in items:
+            code = segments._index.get_indexer([item])[0]
+            if code < 0:
+                raise _convert.invalid("managers", "skills", row, item, f"no such segment; the segments are {segments.labels}")
+            masks[row] |= np.uint64(1) << np.uint64(code)
+    return masks
+
+
+def _inputs(customers: pd.DataFrame, managers: pd.DataFrame) -> tuple[dict[str, Any], dict[str, Any]]:
+    if "value" not in customers.columns:
+        raise _convert.invalid("customers", "value", None, None, "is required (the price of leaving a customer without a manager)")
+    segments = _Codes.of(
+        _column(customers, "segment"),
+        _column(managers, "level"),
+        pd.Series([s for skills in managers["skills"].dropna() for s in ([skills] if isinstance(skills, str) else skills)])
+        if "skills" in managers.columns
+        else None,
+        ordered=_column(customers, "segment"),
+    )
+    if len(segments.labels) > 64:
+        raise _convert.invalid("customers", "segment", None, len(segments.labels), "at most 64 segments can be told apart")
+    regions = _Codes.of(_column(customers, "region"), _column(managers, "region"))
+    stage_values = _column(customers, "stage")
+    stage_codes = None
+    if stage_values is not None:
+        stage_codes = pd.Index(list(STAGES)).get_indexer(stage_values.astype(object))
+        bad = (stage_codes < 0) & stage_values.notna().to_numpy()
+        if bad.any():
+            row = _convert.first_row(bad)
+            raise _convert.invalid("customers", "stage", row, stage_values.iloc[row], f"no such stage; the stages are {', '.join(STAGES)}")
+        stage_codes = np.where(stage_codes < 0, 0, stage_codes).astype(np.uint8)
+    manual = _column(customers, "manual")
+    c = {
+        "value": _reals(customers, "customers", "value"),
+        "segment": None if "segment" not in customers.columns else segments.encode(customers["segment"]),
+        "region": None if "region" not in customers.columns else regions.encode(customers["region"]),
+        "current": _manager_positions(_column(customers, "manager"), managers.index, "customers", "manager"),
+        "current_stage": stage_codes,
+        "manual": None if manual is None else manual.fillna(False).to_numpy(dtype=np.uint8),
+        "workload": _reals(customers, "customers", "workload"),
+        "x": _reals(customers, "customers", "x"),
+        "y": _reals(customers, "customers", "y"),
+    }
+    capacity = _column(managers, "capacity")
+    m = {
+        "capacity": np.full(len(managers), 100, dtype=np.int64) if capacity is None else capacity.to_numpy(dtype=np.int64),
+        "time_budget": _reals(managers, "managers", "time_budget"),
+        "region": None if "region" not in managers.columns else regions.encode(managers["region"]),
+        "skills": _skills(_column(managers, "skills"), segments),
+        "level": None if "level" not in managers.columns else segments.encode(managers["level"]),
+        "x": _reals(managers, "managers", "x"),
+        "y": _reals(managers, "managers", "y"),
+    }
+    return c, m
+
+
+def _pairs(frame: pd.DataFrame | None, customers: pd.DataFrame, managers: pd.DataFrame, table: str) -> tuple[np.ndarray, np.ndarray]:
+    if frame is None:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
+    for name in ("customer", "manager"):
+        if name not in frame.columns:
+            raise _convert.invalid(table, name, None, None, "is required")
+    who = customers.index.get_indexer(frame["customer"]).astype(np.int32)
+    if (who < 0).any():
+        row = _convert.first_row(who < 0)
+        raise _core.UnknownIdError(_convert.located(table, "customer", row, frame["customer"].iloc[row], "no such customer"))
+    whom = _manager_positions(frame["manager"], managers.index, table, "manager")
+    assert whom is not None
+    if (whom < 0).any():
+        row = _convert.first_row(whom < 0)
+        raise _convert.invalid(table, "manager", row, None, "must not be missing")
+    return who, whom
+
+
+def _given_candidates(
+    candidates: pd.DataFrame, customers: pd.DataFrame, managers: pd.DataFrame, c: dict[str, Any], m: dict[str, Any], policy: Any
+) -> AssignmentProblem:
+    """A problem from explicit pairs: their costs as given, the policy's prices and limits."""
+    who, whom = _pairs(candidates, customers, managers, "candidates")
+    cost = _reals(candidates, "candidates", "cost")
+    if cost is None:
+        raise _convert.invalid("candidates", "cost", None, None, "is required")
+    continuity = np.array([policy.continuity[s] for s in STAGES], dtype=np.float64)
+    current = c["current"]
+    stage = c["current_stage"] if c["current_stage"] is not None else np.zeros(len(customers), dtype=np.uint8)
+    leave_out = policy.leave_out_weight * c["value"]
+    if current is not None:
+        leave_out = leave_out + np.where(current >= 0, continuity[stage], 0.0)
+    workload = _reals(candidates, "candidates", "workload")
+    if workload is None and m["time_budget"] is not None:
+        workload = (c["workload"] if c["workload"] is not None else np.ones(len(customers)))[who]
+    limits: dict[str, Any] = {"time_budget": m["time_budget"], "current": current}
+    if current is not None:
+        with_manager = int((current >= 0).sum())
+        budget = int(np.floor(policy.move_share * with_manager)) if policy.move_share < 1 else -1
+        if policy.move_budget >= 0:
+            budget = policy.move_budget if budget < 0 else min(budget, policy.move_budget)
+        limits["move_budget"] = budget
+        if policy.lock_manual and c["manual"] is not None:
+            limits["pinned"] = np.where(c["manual"].astype(bool), current, -1)
+    if policy.band_penalty > 0 and len(managers):
+        capacity = m["capacity"].astype(np.float64)
+        share = min(1.0, len(customers) / capacity.sum()) if capacity.sum() > 0 else 0.0
+        low = np.floor(capacity * share * (1 - policy.band_tolerance)).astype(np.int64)
+        limits.update(
+            band_low=low,
+            band_high=np.maximum(low, np.ceil(capacity * share * (1 + policy.band_tolerance)).astype(np.int64)),
+            band_penalty=policy.band_penalty,
+        )
+    return AssignmentProblem.from_pairs(who, whom, cost, leave_out=leave_out, capacity=m["capacity"], workload=workload, **limits)
+
+
+def assign(
+    customers: pd.DataFrame,
+    managers: pd.DataFrame,
+    *,
+    policy: Any = None,
+    candidates: pd.DataFrame | None = None,
+    forbidden: pd.DataFrame | None = None,
+    solver: str = "auto",
+    time_limit: float = 60.0,
+    gap_limit: float = 1e-4,
+    iterations: int = 1000,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> Assignment:
+    """Realigns the book: the best manager for every customer, or none, with the reason.
+
+    ``customers`` (index: customer id): ``value`` (required: the price of leaving the
+    customer without a manager), and optionally ``segment`` (an ordered Categorical gives
+    the order the fit cost uses), ``region``, ``manager`` (current), ``stage`` (reached with
+    the current manager), ``manual`` (the current assignment was made by hand),
+    ``workload`` (minutes per period), ``x``/``y``.
+
+    ``managers`` (index: manager id): ``capacity`` (default 100), and optionally
+    ``time_budget`` (minutes per period), ``region``, ``skills`` (the segments they may
+    serve: a list, or one label), ``level`` (the segment they suit best), ``x``/``y``.
+
+    Candidates follow the ``policy`` (an :data:`AssignmentPolicy`), unless ``candidates``
+    (customer, manager, cost[, workload]) lists them. ``forbidden`` (customer, manager)
+    pairs never are. See docs/assignment.md.
+    """
+    policy = AssignmentPolicy() if policy is None else policy
+    if not isinstance(policy, AssignmentPolicy):
+        policy = AssignmentPolicy.from_dict(dict(policy))
+    if not customers.index.is_unique:
+        raise _convert.invalid("customers", "index", None, None, "ids must be unique")
+    if not managers.index.is_unique:
+        raise _convert.invalid("managers", "index", None, None, "ids must be unique")
+    c, m = _inputs(customers, managers)
+    if candidates is not None:
+        if forbidden is not None:
+            who, whom = _pairs(forbidden, customers, managers, "forbidden")
+            banned = pd.MultiIndex.from_arrays([who, whom])
+            given_who, given_whom = _pairs(candidates, customers, managers, "candidates")
+            candidates = candidates[~pd.MultiIndex.from_arrays([given_who, given_whom]).isin(banned)]
+        problem = _given_candidates(candidates, customers, managers, c, m, policy)
+    else:
+        who, whom = _pairs(forbidden, customers, managers, "forbidden")
+        problem = AssignmentProblem._from_core(_core.build_realignment(c, m, policy, who, whom))
+    solution = problem.solve(solver, time_limit=time_limit, gap_limit=gap_limit, iterations=iterations, seed=seed, progress=progress)
+    return _assignment(customers, managers, problem, solution)
+
+
+def _labels(positions: np.ndarray, managers: pd.Index) -> pd.Series:
+    labels = pd.Series(managers.take(np.maximum(positions, 0)), dtype=managers.dtype if len(managers) else object)
+    return labels.where(positions >= 0)
+
+
+def _assignment(customers: pd.DataFrame, managers: pd.DataFrame, problem: AssignmentProblem, solution: Solution) -> Assignment:
+    positions = solution.manager
+    # Each customer's cost: the pair's, or the price of being left out.
+    cost = problem.leave_out.copy()
+    arc_customer = np.repeat(np.arange(problem.customers), np.diff(problem.offsets))
+    chosen = problem.manager == positions[arc_customer]
+    cost[arc_customer[chosen]] = problem.cost[chosen]
+    current = problem.current if problem.current is not None else np.full(problem.customers, -1, dtype=np.int32)
+    change = _core.preview_assignment(current, positions, np.zeros(problem.customers), problem.managers)["change"]
+    manager_labels = _labels(positions, managers.index)
+    manager_labels.index = customers.index
+    current_labels = _labels(current, managers.index)
+    current_labels.index = customers.index
+    assignments = pd.DataFrame(
+        {
+            "manager": manager_labels,
+            "reason": pd.Series(solution.reason, index=customers.index),
+            "cost": cost,
+            "value": customers["value"].to_numpy(dtype=np.float64),
+            "current": current_labels,
+            "change": pd.Categorical.from_codes(change, categories=list(CHANGES)),
+        },
+        index=customers.index,
+    )
+    value = np.bincount(positions[positions >= 0], weights=assignments["value"].to_numpy()[positions >= 0], minlength=problem.managers)
+    per_manager = pd.DataFrame(
+        {"load": solution.load, "capacity": problem.capacity, "time": solution.time, "value": value}, index=managers.index
+    )
+    if problem.time_budget is not None:
+        per_manager["time_budget"] = problem.time_budget
+    return Assignment(
+        assignments=assignments,
+        managers=per_manager,
+        objective=solution.objective,
+        bound=solution.bound,
+        gap=solution.gap,
+        moves=solution.moves,
+        solver=solution.solver,
+        seconds=solution.seconds,
+        iterations=solution.iterations,
+        problem=problem,
+        solution=solution,
+    )
+
+
+def route(
+    arrivals: pd.DataFrame,
+    managers: pd.DataFrame,
+    *,
+    load: pd.Series | None = None,
+    time: pd.Series | None = None,
+    rules: Rules | None = None,
+    pools: str = "pools",
+    policy: Any = None,
+) -> pd.DataFrame:
+    """Places arriving customers now, one after another in order, without re-solving the
+    book: each goes to its cheapest eligible manager with room.
+
+    Eligibility is the policy's (region, skills) and, with ``rules``, the rule language's:
+    the first rule that holds gives the arrival a pool label, and only managers whose
+    ``pools`` column (a list of labels, or one) holds it are eligible. ``load`` and ``time``
+    (per manager id) are the books before the arrivals (default: empty). Returns
+    ``manager`` and ``reason`` per arrival ("no_candidate", "capacity_exhausted").
+    """
+    policy = AssignmentPolicy() if policy is None else policy
+    if not isinstance(policy, AssignmentPolicy):
+        policy = AssignmentPolicy.from_dict(dict(policy))
+    arrivals = arrivals.drop(columns=[c for c in ("manager", "manual") if c in arrivals.columns])
+    if "value" not in arrivals.columns:
+        arrivals = arrivals.assign(value=0.0)
+    c, m = _inputs(arrivals, managers)
+    problem = AssignmentProblem._from_core(_core.build_realignment(c, m, policy, None, None))
+    if rules is not None:
+        if pools not in managers.columns:
+            raise _convert.invalid("managers", pools, None, None, "is required to route by rules (the pool labels each manager serves)")
+        label = rules.predict(arrivals)["label"].astype(str).to_numpy()
+        serves = [set([p] if isinstance(p, str) else p) for p in managers[pools]]
+        arc_customer = np.repeat(np.arange(problem.customers), np.diff(problem.offsets))
+        keep = np.fromiter((label[c] in serves[j] for c, j in zip(arc_customer, problem.manager)), dtype=bool, count=problem.arcs)
+        problem = AssignmentProblem.from_pairs(
+            arc_customer[keep],
+            problem.manager[keep],
+            problem.cost[keep],
+            leave_out=problem.leave_out,
+            capacity=problem.capacity,
+            workload=None if problem.workload is None else problem.workload[keep],
+            time_budget=problem.time_budget,
+        )
+    before = np.zeros(len(managers), dtype=np.int64) if load is None else load.reindex(managers.index, fill_value=0).to_numpy(dtype=np.int64)
+    minutes = None if time is None else time.reindex(managers.index, fill_value=0).to_numpy(dtype=np.float64)
+    raw = _core.route(problem.to_dict(), before, minutes)
+    manager_labels = _labels(raw["manager"], managers.index)
+    manager_labels.index = arrivals.index
+    return pd.DataFrame(
+        {"manager": manager_labels, "reason": pd.Categorical.from_codes(raw["reason"], categories=list(REASONS))}, index=arrivals.index
+    )
+
+
+def preview(current: pd.Series, proposed: pd.Series, value: pd.Series | None = None, *, managers: pd.Index | None = None) -> Preview:
+    """Compares a proposed manager per customer with the current one (missing: none).
+
+    ``current`` and ``proposed`` are indexed by customer id (the proposed one decides which
+    customers count; a customer missing from ``current`` has no manager now); ``value``
+    weighs the per-manager value figures (default 0).
+    """
+    if not proposed.index.is_unique:
+        raise _convert.invalid("preview", "proposed", None, None, "customer ids must be unique")
+    current = current.reindex(proposed.index)
+    if managers is None:
+        managers = pd.Index(pd.unique(pd.concat([current.dropna(), proposed.dropna()])))
+    before = _manager_positions(current, managers, "preview", "current")
+    after = _manager_positions(proposed, managers, "preview", "proposed")
+    assert before is not None and after is not None
+    worth = np.zeros(len(proposed)) if value is None else value.reindex(proposed.index, fill_value=0).to_numpy(dtype=np.float64)
+    raw = _core.preview_assignment(before, after, worth, len(managers))
+    customers = pd.DataFrame(
+        {"current": current, "proposed": proposed, "change": pd.Categorical.from_codes(raw["change"], categories=list(CHANGES))},
+        index=proposed.index,
+    )
+    per_manager = pd.DataFrame(
+        {
+            "load_before": raw["load_before"],
+            "load_after": raw["load_after"],
+            "load_change": raw["load_after"] - raw["load_before"],
+            "value_before": raw["value_before"],
+            "value_after": raw["value_after"],
+            "value_change": raw["value_after"] - raw["value_before"],
+        },
+        index=managers,
+    )
+    return Preview(
+        counts=pd.Series(raw["counts"], index=list(CHANGES), name="customers"),
+        customers=customers,
+        managers=per_manager,
+        value_unassigned_before=raw["value_unassigned_before"],
+        value_unassigned_after=raw["value_unassigned_after"],
+    )

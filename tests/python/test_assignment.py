@@ -1,0 +1,270 @@
+from __future__ import annotations
+
+import csv
+import itertools
+import pickle
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cartera
+
+TIERS = pd.CategoricalDtype(["Genérico", "Medio", "Premium"], ordered=True)
+
+
+def small_book() -> tuple[pd.DataFrame, pd.DataFrame]:
+    customers = pd.DataFrame(
+        {
+            "value": [100.0, 200.0, 50.0, 10.0],
+            "segment": pd.Series(["Genérico", "Premium", "Premium", "Medio"], dtype=TIERS).to_numpy(),
+            "region": ["N", "N", "S", "S"],
+            "manager": ["ana", "ana", None, "luis"],
+            "stage": ["confiar", "intimar", None, "contactar"],
+        },
+        index=pd.Index(["c1", "c2", "c3", "c4"], name="customer"),
+    )
+    customers["segment"] = customers["segment"].astype(TIERS)
+    managers = pd.DataFrame(
+        {
+            "capacity": [1, 2, 2],
+            "region": ["N", "N", "S"],
+            "skills": [["Genérico", "Medio", "Premium"], ["Premium"], ["Medio", "Premium"]],
+            "level": ["Genérico", "Premium", "Medio"],
+        },
+        index=pd.Index(["ana", "bea", "luis"], name="manager"),
+    )
+    return customers, managers
+
+
+def test_assign_by_hand():
+    customers, managers = small_book()
+    result = cartera.assign(customers, managers)
+    # Ana has room for one: c1 (confiar, 150 to move) stays, c2 (intimar, 60) goes to Bea.
+    assert result.assignments["manager"].tolist() == ["ana", "bea", "luis", "luis"]
+    assert result.assignments["change"].tolist() == ["kept", "moved", "newly_assigned", "kept"]
+    assert result.assignments["cost"].tolist() == [0.0, 60.0, 1.0, 0.0]
+    assert result.objective == pytest.approx(61.0)
+    assert result.bound == pytest.approx(61.0) and result.gap == 0 and result.solver == "flow"
+    assert result.moves == 1
+    assert result.managers["load"].tolist() == [1, 1, 2]
+    assert result.managers.loc["luis", "value"] == 60.0
+    preview = result.preview()
+    assert preview.counts.to_dict() == {"kept": 2, "moved": 1, "newly_assigned": 1, "left_out": 0, "still_unassigned": 0}
+    assert preview.concerned("moved").tolist() == ["c2"]
+    assert preview.managers.loc["ana", "load_change"] == -1
+
+
+def test_every_customer_appears_once_with_a_reason():
+    customers, managers = small_book()
+    customers.loc["c5"] = {"value": 5.0, "segment": "Genérico", "region": "S", "manager": None, "stage": None}
+    customers.loc["c6"] = {"value": 0.0, "segment": "Premium", "region": "N", "manager": None, "stage": None}
+    result = cartera.assign(customers, managers)
+    assert result.assignments.index.equals(customers.index)
+    reasons = result.assignments["reason"]
+    assert reasons["c5"] == "no_candidate"  # only Luis is in S, and he does not serve Genérico
+    assert reasons["c6"] == "not_worth_it"  # worth 0: any pair costs more than leaving it out
+    assert result.assignments["manager"].isna().tolist() == [False, False, False, False, True, True]
+
+
+def brute_force(cost: np.ndarray, leave_out: np.ndarray, capacity: np.ndarray) -> float:
+    best = np.inf
+    customers, managers = cost.shape
+    for choice in itertools.product(range(-1, managers), repeat=customers):
+        load = np.bincount([m for m in choice if m >= 0], minlength=managers)
+        if (load > capacity).any():
+            continue
+        total = sum(leave_out[c] if m < 0 else cost[c, m] for c, m in enumerate(choice))
+        if not np.isnan(total):
+            best = min(best, total)
+    return best
+
+
+def test_the_array_api_agrees_with_a_brute_force_for_every_solver():
+    random = np.random.default_rng(1)
+    for _ in range(30):
+        cost = np.round(random.uniform(0, 10, size=(5, 3)), 1)
+        cost[random.random(cost.shape) < 0.3] = np.nan
+        leave_out = np.round(random.uniform(0, 15, size=5), 1)
+        capacity = random.integers(0, 3, size=3)
+        problem = cartera.AssignmentProblem.from_dense(cost, leave_out=leave_out, capacity=capacity)
+        best = brute_force(cost, leave_out, capacity)
+        for solver in ("flow", "boost"):
+            assert problem.solve(solver).objective == pytest.approx(best)
+        heuristic = problem.solve("lagrangian")
+        assert heuristic.bound <= best + 1e-9 <= heuristic.objective + 2e-9
+
+
+def test_explicit_candidates_and_forbidden_pairs():
+    customers, managers = small_book()
+    candidates = pd.DataFrame(
+        {"customer": ["c1", "c1", "c2", "c3", "c4"], "manager": ["ana", "bea", "bea", "luis", "luis"], "cost": [0, 1, 0, 0, 0]}
+    )
+    result = cartera.assign(customers, managers, candidates=candidates)
+    assert result.assignments["manager"].tolist() == ["ana", "bea", "luis", "luis"]
+    # c2 has only Bea, and Ana was forbidden for c1: c1 goes to Bea too.
+    forbidden = pd.DataFrame({"customer": ["c1"], "manager": ["ana"]})
+    result = cartera.assign(customers, managers, candidates=candidates, forbidden=forbidden)
+    assert result.assignments.loc["c1", "manager"] == "bea"
+    assert result.assignments.loc["c1", "cost"] == 1.0
+    # With the policy's candidates, forbidding Bea leaves c2 with Ana or nobody.
+    result = cartera.assign(customers, managers, forbidden=pd.DataFrame({"customer": ["c2"], "manager": ["bea"]}))
+    assert result.assignments.loc["c2", "manager"] != "bea"
+
+
+def test_policy_limits_moves_locks_and_band():
+    customers, managers = small_book()
+    customers["manual"] = [False, True, False, False]
+    result = cartera.assign(customers, managers, policy={"lock_manual": True})
+    # c2 is locked with Ana, who has room for one: c1 (Genérico, which Bea does not serve)
+    # has nowhere else to go.
+    assert result.assignments.loc["c2", "manager"] == "ana"
+    assert result.assignments.loc["c1", "reason"] == "capacity_exhausted"
+    # Without continuity prices, c2 (Premium) would rather have Bea (level Premium) than Ana
+    # (level Genérico); a budget of no moves keeps it where it is.
+    customers["manual"] = False
+    managers.loc["ana", "capacity"] = 2
+    free = cartera.AssignmentPolicy(continuity=dict.fromkeys(cartera.STAGES, 0.0))
+    assert cartera.assign(customers, managers, policy=free).assignments.loc["c2", "manager"] == "bea"
+    free.move_budget = 0
+    stay = cartera.assign(customers, managers, policy=free)
+    assert stay.moves == 0
+    assert stay.assignments.loc["c2", "manager"] == "ana"
+    # When capacity forces moves beyond the budget, the fewest possible are made.
+    managers.loc["ana", "capacity"] = 1
+    forced = cartera.assign(customers, managers, policy=free)
+    assert forced.moves == 1
+
+
+def test_a_time_budget_makes_it_a_generalized_assignment():
+    customers, managers = small_book()
+    customers["workload"] = [30.0, 50.0, 20.0, 20.0]
+    managers["time_budget"] = [60.0, 40.0, 30.0]
+    result = cartera.assign(customers, managers)
+    assert result.solver == "lagrangian"
+    assert (result.managers["time"] <= result.managers["time_budget"] + 1e-9).all()
+    assert result.bound <= result.objective + 1e-9
+    assert result.assignments.loc["c2", "manager"] != "bea"  # 50 minutes do not fit in Bea's 40
+
+
+def test_bad_input_is_named():
+    customers, managers = small_book()
+    with pytest.raises(cartera.UnknownIdError, match=r"customers.manager row 1 \(value 'eva'\): no such manager"):
+        cartera.assign(customers.assign(manager=["ana", "eva", None, None]), managers)
+    with pytest.raises(ValueError, match=r"customers.stage row 0 \(value 'amigos'\): no such stage"):
+        cartera.assign(customers.assign(stage=["amigos", None, None, None]), managers)
+    with pytest.raises(ValueError, match=r"customers.value row 2 \(value -1\): must be finite and >= 0"):
+        cartera.assign(customers.assign(value=[1.0, 2.0, -1.0, 3.0]), managers)
+    with pytest.raises(ValueError, match=r"customers.value row 3 \(value nan\): must not be missing"):
+        cartera.assign(customers.assign(value=[1.0, 2.0, 3.0, np.nan]), managers)
+    with pytest.raises(ValueError, match=r"managers.skills row 1 \(value 'VIP'\): no such segment"):
+        cartera.assign(customers, managers.assign(skills=[["Medio"], ["VIP"], ["Medio"]]))
+    with pytest.raises(ValueError, match=r"assignment_policy.speed \(value 3\): unknown field"):
+        cartera.assign(customers, managers, policy={"speed": 3})
+    candidates = pd.DataFrame({"customer": ["c1"], "manager": ["ana"], "cost": [np.nan]})
+    with pytest.raises(ValueError, match=r"candidates.cost row 0 \(value nan\): must not be missing"):
+        cartera.assign(customers, managers, candidates=candidates)
+    problem = cartera.AssignmentProblem.from_dense([[1.0, 2.0], [1.0, 2.0]], leave_out=[5, 5], capacity=[1, 1], pinned=[0, 0])
+    with pytest.raises(ValueError, match=r"assignment_problem.pinned row 1 \(value 0\): pins more customers on manager 0 than its capacity \(1\)"):
+        problem.solve()
+    with pytest.raises(ValueError, match=r"assignment_options.solver \(value simplex\): no such solver"):
+        cartera.AssignmentProblem.from_dense([[1.0]], leave_out=[5], capacity=[1]).solve("simplex")
+
+
+def test_progress_is_reported_and_can_stop_the_solver():
+    problem = cartera.read_orlibrary_gap(gap_path("chu1997/d10100"))
+    seen: list[dict[str, float]] = []
+
+    def progress(at: dict[str, float]) -> bool:
+        seen.append(at)
+        return len(seen) < 5
+
+    solution = problem.solve("lagrangian", progress=progress)
+    assert len(seen) == 5
+    assert set(seen[0]) == {"iteration", "seconds", "objective", "bound"}
+    assert solution.bound <= solution.objective
+
+
+def test_solving_releases_the_gil():
+    problem = cartera.read_orlibrary_gap(gap_path("chu1997/d20200"))
+    ticks = 0
+    done = threading.Event()
+
+    def solve() -> None:
+        problem.solve("lagrangian", time_limit=0.5, iterations=10**6, gap_limit=0)
+        done.set()
+
+    worker = threading.Thread(target=solve)
+    worker.start()
+    while not done.is_set():
+        ticks += 1
+        done.wait(0.01)
+    worker.join()
+    assert ticks > 10  # the main thread ran while the solver worked
+
+
+def test_results_are_deterministic_for_a_seed():
+    problem = cartera.read_orlibrary_gap(gap_path("chu1997/c10100"))
+    first = problem.solve(time_limit=60, iterations=150, seed=4)
+    second = problem.solve(time_limit=60, iterations=150, seed=4)
+    assert np.array_equal(first.manager, second.manager)
+    assert first.objective == second.objective
+
+
+def gap_path(name: str):
+    from pathlib import Path
+    import os
+
+    root = Path(os.environ.get("CARTERA_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
+    return root / "gap" / name
+
+
+def test_published_instances_come_within_half_a_percent_of_the_best_known(shared_data):
+    with open(shared_data / "gap" / "best_known.csv") as f:
+        best = {row["Path"]: float(row["Best known solution value"]) for row in csv.DictReader(f)}
+    names = ["cattrysse1994/gap8-2", "chu1997/a10200", "chu1997/b10100", "chu1997/c05100", "yagiura2004/c10400"]
+    gaps = []
+    for name in names:
+        solution = cartera.read_orlibrary_gap(shared_data / "gap" / name).solve(time_limit=1.0)
+        assert (solution.manager >= 0).all()
+        assert solution.bound <= best[name] + 1e-9 <= solution.objective + 2e-9
+        gaps.append(solution.objective / best[name] - 1)
+    assert np.mean(gaps) <= 0.005
+
+
+def test_route_places_arrivals_by_rules_and_room():
+    customers, managers = small_book()
+    managers["pools"] = [["general"], ["vip"], ["general", "vip"]]
+    arrivals = pd.DataFrame(
+        {"segment": ["Premium", "Premium", "Medio", "Genérico"], "region": ["N", "N", "S", "S"], "balance": [9e6, 1e3, 5e3, 1.0]},
+        index=["n1", "n2", "n3", "n4"],
+    )
+    arrivals["segment"] = arrivals["segment"].astype(TIERS)
+    rules = cartera.Rules([("vip", "balance > 1000000")], default="general")
+    load = pd.Series({"ana": 1, "bea": 1, "luis": 1})
+    routed = cartera.route(arrivals, managers, load=load, rules=rules)
+    # n1 is vip: Bea (region N, vip pool, room for one more). n2 is general in N: only Ana,
+    # who is full. n3: Luis. n4: nobody in S serves Genérico.
+    assert routed["manager"].tolist()[:1] == ["bea"]
+    assert routed.loc["n2", "reason"] == "capacity_exhausted"
+    assert routed.loc["n3", "manager"] == "luis"
+    assert routed.loc["n4", "reason"] == "no_candidate"
+
+
+def test_preview_compares_any_two_assignments():
+    current = pd.Series({"a": "m1", "b": "m1", "c": None, "d": "m2"})
+    proposed = pd.Series({"a": "m1", "b": "m2", "c": "m2", "d": None})
+    value = pd.Series({"a": 1.0, "b": 2.0, "c": 4.0, "d": 8.0})
+    p = cartera.preview(current, proposed, value)
+    assert p.counts.to_dict() == {"kept": 1, "moved": 1, "newly_assigned": 1, "left_out": 1, "still_unassigned": 0}
+    assert p.managers.loc["m2", "value_after"] == 6.0
+    assert p.value_unassigned_before == 4.0 and p.value_unassigned_after == 8.0
+
+
+def test_the_policy_pickles_and_compares():
+    policy = cartera.AssignmentPolicy(max_candidates=5, continuity={"confiar": 300.0})
+    assert policy.continuity["confiar"] == 300.0 and policy.continuity["intimar"] == 60.0
+    assert pickle.loads(pickle.dumps(policy)) == policy
+    policy.move_share = 0.2
+    assert policy.to_dict()["move_share"] == 0.2
