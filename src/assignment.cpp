@@ -38,14 +38,14 @@ void check_non_negative(const char* column, const std::vector<double>& values, b
 
 std::map<std::string, assignment_solver>& registry() {
   static std::map<std::string, assignment_solver> solvers = {
-      {"flow", detail::solve_flow}, {"lagrangian", detail::solve_lagrangian}, {"boost", detail::solve_boost}};
+      {"auction", detail::solve_auction}, {"flow", detail::solve_flow}, {"lagrangian", detail::solve_lagrangian}, {"boost", detail::solve_boost}};
   return solvers;
 }
 std::mutex registry_mutex;
 
 assignment_solver find_solver(const std::string& name, const assignment_problem& p) {
   const std::string chosen = name == "auto" ? (p.capacity_only() ? "flow" : "lagrangian") : name;
-  if ((chosen == "flow" || chosen == "boost") && !p.capacity_only()) {
+  if ((chosen == "auction" || chosen == "flow" || chosen == "boost") && !p.capacity_only()) {
     throw invalid_input({"assignment_options", "solver", -1, chosen},
                         "solves the capacity-only problem; with time budgets or a load band use \"lagrangian\"");
   }

@@ -16,6 +16,7 @@ std::int64_t scaled(double value, double scale);
 /// no_index for left out); costs rounded to 1 / scale when scale > 0.
 assignment_result finish(const assignment_problem& problem, std::vector<index_t> manager_of, double scale);
 
+solver_output solve_auction(const assignment_problem& problem, const assignment_options& options);
 solver_output solve_flow(const assignment_problem& problem, const assignment_options& options);
 solver_output solve_boost(const assignment_problem& problem, const assignment_options& options);
 solver_output solve_lagrangian(const assignment_problem& problem, const assignment_options& options);

@@ -132,30 +132,6 @@ assignment_problem random_problem(std::mt19937& random, index_t customers, index
   return p;
 }
 
-TEST(assignment_test, flow_matches_a_brute_force_on_tiny_instances) {
-  std::mt19937 random(7);
-  for (int trial = 0; trial < 300; ++trial) {
-    const assignment_problem p = random_problem(random, 1 + static_cast<index_t>(random() % 6), 1 + static_cast<index_t>(random() % 3), 2);
-    const assignment_result r = solve_assignment(p);
-    ASSERT_EQ(r.solver, "flow");
-    ASSERT_NEAR(r.objective, brute_force(p), 1e-6) << "trial " << trial;
-    for (std::size_t m = 0; m < r.load.size(); ++m) ASSERT_LE(r.load[m], p.capacity[m]);
-  }
-}
-
-TEST(assignment_test, flow_matches_boost_graph_min_cost_flow) {
-  std::mt19937 random(11);
-  for (int trial = 0; trial < 40; ++trial) {
-    const assignment_problem p = random_problem(random, 200 + static_cast<index_t>(random() % 200), 20, 5);
-    const assignment_result ours = solve_assignment(p);
-    const assignment_result reference = solve_assignment(p, {.solver = "boost"});
-    ASSERT_NEAR(ours.objective, reference.objective, 1e-6) << "trial " << trial;
-    std::int64_t placed = 0;
-    for (const index_t m : ours.manager) placed += m != no_index;
-    ASSERT_GT(placed, 0);
-  }
-}
-
 // What every solution must satisfy, whoever found it.
 void expect_feasible(const assignment_problem& p, const assignment_result& r) {
   ASSERT_EQ(r.manager.size(), static_cast<std::size_t>(p.customers));
@@ -182,6 +158,34 @@ void expect_feasible(const assignment_problem& p, const assignment_result& r) {
   }
   ASSERT_LE(r.bound, r.objective + 1e-9);
   ASSERT_NEAR(r.gap, (r.objective - r.bound) / std::max(1.0, std::abs(r.objective)), 1e-12);
+}
+
+TEST(assignment_test, exact_solvers_match_a_brute_force_on_tiny_instances) {
+  std::mt19937 random(7);
+  for (int trial = 0; trial < 300; ++trial) {
+    const assignment_problem p = random_problem(random, 1 + static_cast<index_t>(random() % 6), 1 + static_cast<index_t>(random() % 3), 2);
+    const double best = brute_force(p);
+    for (const char* solver : {"flow", "auction"}) {
+      const assignment_result r = solve_assignment(p, {.solver = solver});
+      ASSERT_NEAR(r.objective, best, 1e-6) << solver << ", trial " << trial;
+      expect_feasible(p, r);
+    }
+  }
+}
+
+TEST(assignment_test, exact_solvers_match_boost_graph_min_cost_flow) {
+  std::mt19937 random(11);
+  for (int trial = 0; trial < 40; ++trial) {
+    const assignment_problem p = random_problem(random, 200 + static_cast<index_t>(random() % 200), 20, 5);
+    const assignment_result ours = solve_assignment(p);
+    const assignment_result reference = solve_assignment(p, {.solver = "boost"});
+    const assignment_result auction = solve_assignment(p, {.solver = "auction"});
+    ASSERT_NEAR(ours.objective, reference.objective, 1e-6) << "trial " << trial;
+    ASSERT_NEAR(auction.objective, reference.objective, 1e-6) << "trial " << trial;
+    std::int64_t placed = 0;
+    for (const index_t m : ours.manager) placed += m != no_index;
+    ASSERT_GT(placed, 0);
+  }
 }
 
 TEST(assignment_test, lagrangian_bound_and_solution_bracket_the_optimum_with_time_budgets) {
@@ -337,7 +341,7 @@ TEST(assignment_test, solvers_are_found_by_name) {
     return solver_output{.manager = std::vector<index_t>(static_cast<std::size_t>(p.customers), no_index), .bound = 0, .iterations = 1};
   });
   const auto names = assignment_solvers();
-  EXPECT_EQ(names, (std::vector<std::string>{"boost", "flow", "lagrangian", "nobody"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"auction", "boost", "flow", "lagrangian", "nobody"}));
   const auto p = dense({{1, 2}}, {3}, {1, 1});
   const assignment_result r = solve_assignment(p, {.solver = "nobody"});
   EXPECT_EQ(r.solver, "nobody");
