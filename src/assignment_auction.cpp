@@ -30,67 +30,61 @@ constexpr std::int64_t left_out = -2;
 class auction_solver {
  public:
   auction_solver(const assignment_problem& p, double scale) : p_(p), n_(static_cast<std::size_t>(p.customers)), m_(static_cast<std::size_t>(p.managers)) {
+    // Each arc's manager and integer benefit side by side: a bid reads one stream.
     const auto unit = static_cast<cost_t>(n_) + 1;
-    benefit_.resize(p.cost.size());
-    for (std::size_t a = 0; a < p.cost.size(); ++a) benefit_[a] = -scaled(p.cost[a], scale) * unit;
+    arcs_.resize(p.cost.size());
+    for (std::size_t a = 0; a < p.cost.size(); ++a) arcs_[a] = {-scaled(p.cost[a], scale) * unit, p.manager[a]};
     leave_.resize(n_);
     for (std::size_t c = 0; c < n_; ++c) leave_[c] = -scaled(p.leave_out[c], scale) * unit;
-    // Slots: no manager needs more than the customers who have it as a candidate.
+    // Slots: no manager needs more than the customers who have it as a candidate. A
+    // manager's slots form a min-heap by price in place; free slots (price 0) come first.
     std::vector<std::int64_t> degree(m_, 0);
     for (const index_t j : p.manager) ++degree[static_cast<std::size_t>(j)];
     slot_begin_.assign(m_ + 1, 0);
     for (std::size_t j = 0; j < m_; ++j) slot_begin_[j + 1] = slot_begin_[j] + std::min(p.capacity[j], degree[j]);
-    const auto slots = static_cast<std::size_t>(slot_begin_[m_]);
-    price_.assign(slots, 0);
-    holder_.assign(slots, no_index);
-    heap_.resize(slots);
-    heap_position_.resize(slots);
-    for (std::size_t s = 0; s < slots; ++s) heap_[s] = heap_position_[s] = static_cast<std::int64_t>(s);
-    // A manager without slots is never worth bidding for.
+    slots_.assign(static_cast<std::size_t>(slot_begin_[m_]), {0, no_index});
     entry_price_.assign(m_, 0);
     for (std::size_t j = 0; j < m_; ++j) {
-      if (slot_begin_[j + 1] == slot_begin_[j]) entry_price_[j] = -minus_infinity;
+      if (slot_begin_[j + 1] == slot_begin_[j]) entry_price_[j] = -minus_infinity;  // never worth a bid
     }
-    slot_of_.assign(n_, unplaced);
-    arc_of_.assign(n_, -1);
+    arc_of_.assign(n_, unplaced);
   }
 
   std::vector<index_t> solve(std::int64_t& bids) {
     bid(bids);
     std::vector<index_t> manager(n_, no_index);
     for (std::size_t c = 0; c < n_; ++c) {
-      if (slot_of_[c] >= 0) manager[c] = p_.manager[static_cast<std::size_t>(arc_of_[c])];
+      if (arc_of_[c] >= 0) manager[c] = arcs_[static_cast<std::size_t>(arc_of_[c])].manager;
     }
     return manager;
   }
 
  private:
-  [[nodiscard]] cost_t arc_value(std::int64_t a) const {
-    return benefit_[static_cast<std::size_t>(a)] - entry_price_[static_cast<std::size_t>(p_.manager[static_cast<std::size_t>(a)])];
-  }
-  // Min-heap of a manager's slots by price; at equal prices free slots come first, so a
-  // bidder fills room before pushing anyone out.
-  [[nodiscard]] bool before(std::int64_t a, std::int64_t b) const {
-    const auto x = static_cast<std::size_t>(a), y = static_cast<std::size_t>(b);
-    return price_[x] != price_[y] ? price_[x] < price_[y] : (holder_[x] == no_index && holder_[y] != no_index);
-  }
-  void sift_down(std::size_t j, std::int64_t slot) {
-    const std::int64_t base = slot_begin_[j], size = slot_begin_[j + 1] - base;
-    std::int64_t at = heap_position_[static_cast<std::size_t>(slot)] - base;
+  struct arc {
+    cost_t benefit;
+    index_t manager;
+  };
+  struct slot {
+    cost_t price;
+    index_t holder;
+  };
+
+  // The cheapest slot of manager j took a new price: restore the heap below it.
+  void sift_down(std::size_t j) {
+    slot* heap = slots_.data() + slot_begin_[j];
+    const std::int64_t size = slot_begin_[j + 1] - slot_begin_[j];
+    const slot moving = heap[0];
+    std::int64_t at = 0;
     for (;;) {
       std::int64_t child = 2 * at + 1;
       if (child >= size) break;
-      if (child + 1 < size && before(heap_[static_cast<std::size_t>(base + child + 1)], heap_[static_cast<std::size_t>(base + child)])) ++child;
-      const std::int64_t below = heap_[static_cast<std::size_t>(base + child)];
-      if (!before(below, slot)) break;
-      place_in_heap(base + at, below);
+      if (child + 1 < size && heap[child + 1].price < heap[child].price) ++child;
+      if (heap[child].price >= moving.price) break;
+      heap[at] = heap[child];
       at = child;
     }
-    place_in_heap(base + at, slot);
-  }
-  void place_in_heap(std::int64_t position, std::int64_t slot) {
-    heap_[static_cast<std::size_t>(position)] = slot;
-    heap_position_[static_cast<std::size_t>(slot)] = position;
+    heap[at] = moving;
+    entry_price_[j] = heap[0].price;
   }
 
   // Waiting customers bid until none waits (ε = 1 in units where n·ε < one cost unit).
@@ -108,7 +102,8 @@ class auction_solver {
       cost_t best = leave_[c], second = minus_infinity;
       std::int64_t chosen = -1;
       for (std::int64_t a = p_.offsets[c]; a < p_.offsets[c + 1]; ++a) {
-        const cost_t v = arc_value(a);
+        const arc& option = arcs_[static_cast<std::size_t>(a)];
+        const cost_t v = option.benefit - entry_price_[static_cast<std::size_t>(option.manager)];
         if (v > best) {
           second = best;
           best = v;
@@ -118,35 +113,31 @@ class auction_solver {
         }
       }
       if (chosen < 0) {
-        slot_of_[c] = left_out;
+        arc_of_[c] = left_out;
         continue;
       }
-      const auto j = static_cast<std::size_t>(p_.manager[static_cast<std::size_t>(chosen)]);
-      const std::int64_t slot = heap_[static_cast<std::size_t>(slot_begin_[j])];
-      const index_t pushed = holder_[static_cast<std::size_t>(slot)];
-      if (pushed != no_index) {
-        slot_of_[static_cast<std::size_t>(pushed)] = unplaced;
-        waiting[(head + count) % n_] = pushed;
+      const auto j = static_cast<std::size_t>(arcs_[static_cast<std::size_t>(chosen)].manager);
+      slot& cheapest = slots_[static_cast<std::size_t>(slot_begin_[j])];
+      if (cheapest.holder != no_index) {
+        arc_of_[static_cast<std::size_t>(cheapest.holder)] = unplaced;
+        waiting[(head + count) % n_] = cheapest.holder;
         ++count;
       }
-      price_[static_cast<std::size_t>(slot)] += best - second + epsilon;
-      holder_[static_cast<std::size_t>(slot)] = static_cast<index_t>(c);
-      slot_of_[c] = slot;
+      cheapest.price += best - second + epsilon;
+      cheapest.holder = static_cast<index_t>(c);
       arc_of_[c] = chosen;
-      sift_down(j, slot);
-      entry_price_[j] = price_[static_cast<std::size_t>(heap_[static_cast<std::size_t>(slot_begin_[j])])];
+      sift_down(j);
     }
   }
 
   const assignment_problem& p_;
   std::size_t n_, m_;
-  std::vector<cost_t> benefit_, leave_;
+  std::vector<arc> arcs_;
+  std::vector<cost_t> leave_;
   std::vector<std::int64_t> slot_begin_;
-  std::vector<cost_t> price_;
+  std::vector<slot> slots_;
   std::vector<cost_t> entry_price_;  // per manager: its cheapest slot (kept apart: it stays in cache)
-  std::vector<index_t> holder_;
-  std::vector<std::int64_t> heap_, heap_position_;
-  std::vector<std::int64_t> slot_of_, arc_of_;
+  std::vector<std::int64_t> arc_of_;  // per customer: its arc, unplaced or left_out
 };
 
 }  // namespace
