@@ -1,14 +1,13 @@
-// The capacity-only assignment on random sparse instances: customers × managers with
-// `candidates` random candidates each, capacities summing to 90 % of the customers, leave
-// out prices above most pair costs. Our solver and the Boost.Graph reference, side by side.
+// The assignment solvers on random sparse instances (assignment_instances.hpp): the exact
+// capacity-only solvers side by side with the Boost.Graph reference where it finishes, and
+// the Lagrangian solver on the same books with time budgets.
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
 #include <map>
 #include <memory>
-#include <cmath>
 #include <random>
 
+#include "assignment_instances.hpp"
 #include "cartera/assignment.hpp"
 
 namespace {
@@ -19,62 +18,69 @@ const assignment_problem& instance(std::int64_t customers, int candidates) {
   static std::map<std::pair<std::int64_t, int>, std::unique_ptr<assignment_problem>> made;
   auto& slot = made[{customers, candidates}];
   if (!slot) {
-    std::mt19937_64 random(42);
-    std::uniform_real_distribution<double> cost(0, 100);
+    const auto& book = benchmarks::random_book(customers, candidates);
     slot = std::make_unique<assignment_problem>();
-    auto& p = *slot;
-    p.customers = static_cast<index_t>(customers);
-    p.managers = static_cast<index_t>(customers / 100);
-    for (index_t c = 0; c < p.customers; ++c) {
-      const auto first = p.manager.size();
-      while (p.manager.size() - first < static_cast<std::size_t>(candidates)) {
-        const auto m = static_cast<index_t>(random() % static_cast<std::uint64_t>(p.managers));
-        if (std::find(p.manager.begin() + static_cast<std::ptrdiff_t>(first), p.manager.end(), m) != p.manager.end()) continue;
-        p.manager.push_back(m);
-        p.cost.push_back(std::round(cost(random) * 100) / 100);
-      }
-      p.offsets.push_back(static_cast<std::int64_t>(p.manager.size()));
-      p.leave_out.push_back(60 + cost(random));
-    }
-    p.capacity.assign(static_cast<std::size_t>(p.managers), 90);
+    slot->customers = book.customers;
+    slot->managers = book.managers;
+    slot->offsets = book.offsets;
+    slot->manager = book.manager;
+    slot->cost = book.cost;
+    slot->leave_out = book.leave_out;
+    slot->capacity = book.capacity;
   }
   return *slot;
 }
 
-void capacity_flow(benchmark::State& state) {
-  const assignment_problem& p = instance(state.range(0), static_cast<int>(state.range(1)));
+// The same books with workloads (10 to 60 minutes, by customer), capacity 100 and time
+// budgets that fit about 80 % of the customers' minutes.
+const assignment_problem& timed_instance(std::int64_t customers, int candidates) {
+  static std::map<std::pair<std::int64_t, int>, std::unique_ptr<assignment_problem>> made;
+  auto& slot = made[{customers, candidates}];
+  if (!slot) {
+    slot = std::make_unique<assignment_problem>(instance(customers, candidates));
+    auto& p = *slot;
+    std::mt19937_64 random(7);
+    double total = 0;
+    for (index_t c = 0; c < p.customers; ++c) {
+      const double minutes = static_cast<double>(10 + random() % 51);
+      total += minutes;
+      for (auto a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) p.workload.push_back(minutes);
+    }
+    p.capacity.assign(static_cast<std::size_t>(p.managers), 100);
+    p.time_budget.assign(static_cast<std::size_t>(p.managers), std::round(0.8 * total / static_cast<double>(p.managers)));
+  }
+  return *slot;
+}
+
+void run(benchmark::State& state, const assignment_problem& p, const assignment_options& options) {
   assignment_result r;
   for (auto _ : state) {
-    r = solve_assignment(p, {.solver = "flow"});
+    r = solve_assignment(p, options);
     benchmark::DoNotOptimize(r.manager.data());
   }
   state.counters["objective"] = r.objective;
-  state.counters["searches"] = static_cast<double>(r.searches);
+  state.counters["gap_percent"] = 100 * r.gap;
+  state.counters["iterations"] = static_cast<double>(r.iterations);
+  state.counters["searches_or_bids"] = static_cast<double>(r.searches);
 }
 
 void capacity_auction(benchmark::State& state) {
-  const assignment_problem& p = instance(state.range(0), static_cast<int>(state.range(1)));
-  assignment_result r;
-  for (auto _ : state) {
-    r = solve_assignment(p, {.solver = "auction"});
-    benchmark::DoNotOptimize(r.manager.data());
-  }
-  state.counters["objective"] = r.objective;
-  state.counters["bids"] = static_cast<double>(r.searches);
+  run(state, instance(state.range(0), static_cast<int>(state.range(1))), {.solver = "auction"});
 }
-
+void capacity_flow(benchmark::State& state) {
+  run(state, instance(state.range(0), static_cast<int>(state.range(1))), {.solver = "flow"});
+}
 void capacity_boost_reference(benchmark::State& state) {
-  const assignment_problem& p = instance(state.range(0), static_cast<int>(state.range(1)));
-  assignment_result r;
-  for (auto _ : state) {
-    r = solve_assignment(p, {.solver = "boost"});
-    benchmark::DoNotOptimize(r.manager.data());
-  }
-  state.counters["objective"] = r.objective;
+  run(state, instance(state.range(0), static_cast<int>(state.range(1))), {.solver = "boost"});
+}
+// Time budgets: stop at 1 % of the bound or 60 s.
+void time_budget_lagrangian(benchmark::State& state) {
+  run(state, timed_instance(state.range(0), static_cast<int>(state.range(1))), {.solver = "lagrangian", .time_limit = 60, .gap_limit = 0.01});
 }
 
 }  // namespace
 
-BENCHMARK(capacity_auction)->Args({3'000, 20})->Args({10'000, 20})->Args({100'000, 20})->Args({1'000'000, 20})->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(capacity_flow)->Args({3'000, 20})->Args({10'000, 20})->Args({100'000, 20})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(capacity_auction)->Args({3'000, 20})->Args({10'000, 20})->Args({100'000, 20})->Args({1'000'000, 20})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(capacity_flow)->Args({3'000, 20})->Args({10'000, 20})->Args({100'000, 20})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 BENCHMARK(capacity_boost_reference)->Args({3'000, 20})->Args({10'000, 20})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(time_budget_lagrangian)->Args({100'000, 20})->Args({1'000'000, 20})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
