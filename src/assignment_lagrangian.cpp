@@ -12,8 +12,10 @@
 // difference between their best and second best adjusted option) at the cheapest
 // adjusted option that fits; then local search on the true costs: shift one customer,
 // swap two, or eject one to make room for another (Yagiura, Ibaraki & Glover 2004 use
-// the same moves inside ejection chains). Small problems then get an iterated local
-// search: a few random moves, local search, keep if not worse.
+// the same moves inside ejection chains). Small problems (≤ 200 k arcs) do all of it every
+// time and end with an iterated local search (a few random moves, local search, keep if
+// not worse); large ones shift only while the bound climbs, for half the time limit, and
+// spend the other half on exchanges from the best solution.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -45,6 +47,7 @@ class lagrangian_solver {
     // dual's manager terms finite when capacities are "unlimited".
     std::vector<std::int64_t> reach(m_, 0);
     for (const index_t j : p.manager) ++reach[static_cast<std::size_t>(j)];
+    small_ = p.manager.size() <= 200'000;
     capacity_.resize(m_);
     budget_.assign(m_, infinite);
     for (std::size_t j = 0; j < m_; ++j) {
@@ -61,7 +64,9 @@ class lagrangian_solver {
     double theta = 1.0;
     std::int64_t stalled = 0;
     std::int64_t iteration = 0;
-    for (; iteration < o_.iterations && !stop(iteration); ++iteration) {
+    // Large problems keep half the time for polishing the best solution with exchanges.
+    const double climb_until = small_ ? o_.time_limit : o_.time_limit / 2;
+    for (; iteration < o_.iterations && !stop(iteration) && seconds() < climb_until; ++iteration) {
       const double value = evaluate();
       if (value > bound_ + tolerance * std::max(1.0, std::abs(value))) {
         bound_ = value;
@@ -71,13 +76,16 @@ class lagrangian_solver {
         stalled = 0;
         if (theta < 1e-5) break;
       }
-      if (iteration % 25 == 0 || stalled == 0) {
+      // A solution every 25 steps, and on small problems whenever the bound improves (large
+      // ones get their exchanges at the end, in polish()).
+      if (iteration % 25 == 0 || (small_ && stalled == 0)) {
         place(/*adjusted=*/true);
         improve();
         remember_best();
       }
       if (!step(theta, value)) break;  // the relaxation's choice is feasible: optimal
     }
+    polish(iteration);
     perturb_and_improve(iteration);
     out.manager.assign(n_, no_index);
     for (std::size_t c = 0; c < n_; ++c) {
@@ -342,13 +350,33 @@ class lagrangian_solver {
 
   bool out_of_time() const { return seconds() >= o_.time_limit; }
 
-  // Shifts until none improves, then exchanges, and again, while either helps.
+  // Large problems: exchanges on the best solution only, in the time left.
+  void polish(std::int64_t iteration) {
+    if (small_ || stop(iteration)) return;
+    restore(best_arc_);
+    bool changed = true;
+    while (changed && !out_of_time()) {
+      changed = false;
+      for (std::size_t c = 0; c < n_; ++c) {
+        changed = try_shift(c) || changed;
+        changed = try_exchange(c) || changed;
+        if ((c & 255) == 0 && out_of_time()) break;
+      }
+      remember_best();
+    }
+  }
+
+  // Shifts until none improves, then (on small problems, where a pass of exchanges is
+  // affordable) exchanges, and again, while either helps.
   void improve() {
     bool changed = true;
     while (changed && !out_of_time()) {
       changed = false;
-      for (std::size_t c = 0; c < n_; ++c) changed = try_shift(c) || changed;
-      if (changed) continue;
+      for (std::size_t c = 0; c < n_; ++c) {
+        changed = try_shift(c) || changed;
+        if ((c & 4095) == 0 && out_of_time()) return;
+      }
+      if (changed || !small_) continue;
       for (std::size_t c = 0; c < n_; ++c) {
         changed = try_exchange(c) || changed;
         if ((c & 255) == 0 && out_of_time()) return;
@@ -379,9 +407,9 @@ class lagrangian_solver {
   }
 
   // Iterated local search from the best solution: a few random moves that fit, local
-  // search, keep when not worse. Only for problems small enough that a full pass is cheap.
+  // search, keep when not worse. Only for small problems, where a full pass is cheap.
   void perturb_and_improve(std::int64_t iteration) {
-    if (n_ == 0 || n_ * static_cast<std::size_t>(std::max<std::int64_t>(1, p_.offsets.back() / std::max<std::int64_t>(1, p_.customers))) > 200'000) return;
+    if (n_ == 0 || !small_) return;
     restore(best_arc_);
     random_stream random(o_.seed, 0x6c61677261ull);
     for (std::int64_t round = 0; round < o_.iterations && !stop(iteration + round); ++round) {
@@ -407,6 +435,7 @@ class lagrangian_solver {
   const assignment_options& o_;
   std::size_t n_, m_;
   bool timed_;
+  bool small_ = true;  // few enough arcs for exchanges and iterated local search
   clock_type::time_point start_;
   bool stopped_ = false;
   std::vector<std::int64_t> capacity_;

@@ -13,4 +13,13 @@ int main() {
   for (index_t c = 0; c < customer_book.customer_count(); ++c)
     std::cout << customer_book.customers().id[c] << ": " << value.frequency[c] << " purchases, "
               << value.monetary[c] << " in the last year, " << value.recency[c] << " days since the last\n";
+
+  // One manager with room for one customer: who is worth it?
+  realignment_customers who;
+  who.value = {value.monetary[0], value.monetary[1]};
+  realignment_managers managers;
+  managers.capacity = {1};
+  const assignment_result plan = solve_assignment(build_realignment(who, managers));
+  for (index_t c = 0; c < customer_book.customer_count(); ++c)
+    std::cout << customer_book.customers().id[c] << (plan.manager[static_cast<std::size_t>(c)] == no_index ? ": no manager\n" : ": manager 0\n");
 }

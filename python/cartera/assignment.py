@@ -458,6 +458,7 @@ def assign(
     iterations: int = 1000,
     seed: int = 0,
     progress: Progress | None = None,
+    workload_by_segment: Mapping[Any, float] | None = None,
 ) -> Assignment:
     """Realigns the book: the best manager for every customer, or none, with the reason.
 
@@ -473,8 +474,17 @@ def assign(
 
     Candidates follow the ``policy`` (an :data:`AssignmentPolicy`), unless ``candidates``
     (customer, manager, cost[, workload]) lists them. ``forbidden`` (customer, manager)
-    pairs never are. See docs/assignment.md.
+    pairs never are. ``workload_by_segment`` (minutes per period by segment label) fills
+    the workload of customers without a ``workload`` column. See docs/assignment.md.
     """
+    if workload_by_segment is not None and "workload" not in customers.columns:
+        if "segment" not in customers.columns:
+            raise _convert.invalid("customers", "segment", None, None, "is required to use workload_by_segment")
+        minutes = customers["segment"].astype(object).map(dict(workload_by_segment))
+        if minutes.isna().any():
+            row = _convert.first_row(minutes.isna().to_numpy())
+            raise _convert.invalid("customers", "segment", row, customers["segment"].iloc[row], "has no entry in workload_by_segment")
+        customers = customers.assign(workload=minutes.astype(np.float64))
     policy = AssignmentPolicy() if policy is None else policy
     if not isinstance(policy, AssignmentPolicy):
         policy = AssignmentPolicy.from_dict(dict(policy))

@@ -146,6 +146,14 @@ def test_a_time_budget_makes_it_a_generalized_assignment():
     assert (result.managers["time"] <= result.managers["time_budget"] + 1e-9).all()
     assert result.bound <= result.objective + 1e-9
     assert result.assignments.loc["c2", "manager"] != "bea"  # 50 minutes do not fit in Bea's 40
+    by_tier = cartera.assign(
+        customers.drop(columns="workload"), managers, workload_by_segment={"Genérico": 30, "Medio": 20, "Premium": 50}
+    )
+    explicit = cartera.assign(customers.assign(workload=[30.0, 50.0, 50.0, 20.0]), managers)
+    assert by_tier.assignments["manager"].equals(explicit.assignments["manager"])
+    assert by_tier.objective == pytest.approx(explicit.objective)
+    with pytest.raises(ValueError, match=r"customers.segment row 3 \(value 'Medio'\): has no entry in workload_by_segment"):
+        cartera.assign(customers.drop(columns="workload"), managers, workload_by_segment={"Genérico": 30, "Premium": 50})
 
 
 def test_bad_input_is_named():

@@ -27,6 +27,12 @@ def test_the_python_example_runs_and_prints_every_customer():
     # The ladder: no interactions in this book, so everyone stands below it, with the reason.
     assert [line.split()[0] for line in lines[6:9]] == ["ana", "luis", "eva"]
     assert all(line.endswith("sin_contacto; to reach contactar: contacts 0 of 1") for line in lines[6:9])
+    # One manager, room for two: the least valuable customer is left out, and says why.
+    assert [line.split() for line in lines[-3:]] == [
+        ["ana", "marta", "assigned"],
+        ["luis", "NaN", "capacity_exhausted"],
+        ["eva", "marta", "assigned"],
+    ]
 
 
 def test_the_cpp_example_is_the_embed_example():
