@@ -43,8 +43,10 @@ std::map<std::string, assignment_solver>& registry() {
 }
 std::mutex registry_mutex;
 
+std::string automatic(const assignment_problem& p) { return p.capacity_only() ? "auction" : "lagrangian"; }
+
 assignment_solver find_solver(const std::string& name, const assignment_problem& p) {
-  const std::string chosen = name == "auto" ? (p.capacity_only() ? "flow" : "lagrangian") : name;
+  const std::string chosen = name == "auto" ? automatic(p) : name;
   if ((chosen == "auction" || chosen == "flow" || chosen == "boost") && !p.capacity_only()) {
     throw invalid_input({"assignment_options", "solver", -1, chosen},
                         "solves the capacity-only problem; with time budgets or a load band use \"lagrangian\"");
@@ -298,7 +300,7 @@ assignment_result solve_assignment(const assignment_problem& problem, const assi
   if (!(options.time_limit >= 0)) throw invalid_input({"assignment_options", "time_limit", -1, detail::format_number(options.time_limit)}, "must be >= 0");
   if (!(options.gap_limit >= 0)) throw invalid_input({"assignment_options", "gap_limit", -1, detail::format_number(options.gap_limit)}, "must be >= 0");
   const assignment_solver solve = find_solver(options.solver, problem);
-  const std::string name = options.solver == "auto" ? (problem.capacity_only() ? "flow" : "lagrangian") : options.solver;
+  const std::string name = options.solver == "auto" ? automatic(problem) : options.solver;
 
   free_part part = without_pins(problem);
   solver_output out;
@@ -337,25 +339,35 @@ namespace detail {
 
 std::int64_t scaled(double value, double scale) { return std::llround(value * scale); }
 
+solver_output exact_output(const assignment_problem& problem, std::vector<index_t> manager_of, std::int64_t searches, double scale) {
+  const double objective = finish(problem, manager_of, scale).objective;
+  return {.manager = std::move(manager_of), .bound = objective, .iterations = 0, .searches = searches, .rounded = true};
+}
+
 assignment_result finish(const assignment_problem& p, std::vector<index_t> manager_of, double scale) {
-  const auto cost_of = [scale](double value) { return scale > 0 ? static_cast<double>(scaled(value, scale)) / scale : value; };
+  // Rounded costs add up exactly as integers (units of 1 / scale), divided once at the end.
+  double objective = 0;
+  std::int64_t rounded = 0;
+  const auto add = [&](double value) {
+    if (scale > 0) rounded += scaled(value, scale);
+    else objective += value;
+  };
   assignment_result r;
   r.manager = std::move(manager_of);
   r.load.assign(static_cast<std::size_t>(p.managers), 0);
   r.time.assign(static_cast<std::size_t>(p.managers), 0);
   r.reason.assign(static_cast<std::size_t>(p.customers), unassigned_reason::assigned);
-  double objective = 0;
   for (index_t c = 0; c < p.customers; ++c) {
     const index_t m = r.manager[static_cast<std::size_t>(c)];
     if (!p.current.empty() && p.current[static_cast<std::size_t>(c)] != no_index) r.moves += p.current[static_cast<std::size_t>(c)] != m;
     if (m == no_index) {
-      objective += cost_of(p.leave_out[static_cast<std::size_t>(c)]);
+      add(p.leave_out[static_cast<std::size_t>(c)]);
       continue;
     }
     const auto arc = static_cast<std::size_t>(arc_to(p, c, m));
     ++r.load[static_cast<std::size_t>(m)];
     if (!p.workload.empty()) r.time[static_cast<std::size_t>(m)] += p.workload[arc];
-    objective += cost_of(p.cost[arc]);
+    add(p.cost[arc]);
   }
   for (index_t j = 0; j < p.managers; ++j) objective += band_penalty(p.band, j, r.load[static_cast<std::size_t>(j)]);
   for (index_t c = 0; c < p.customers; ++c) {
@@ -371,7 +383,7 @@ assignment_result finish(const assignment_problem& p, std::vector<index_t> manag
                                            : room         ? unassigned_reason::not_worth_it
                                                           : unassigned_reason::capacity_exhausted;
   }
-  r.objective = objective;
+  r.objective = scale > 0 ? objective + static_cast<double>(rounded) / scale : objective;
   return r;
 }
 

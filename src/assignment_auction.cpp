@@ -143,12 +143,9 @@ class auction_solver {
 }  // namespace
 
 solver_output solve_auction(const assignment_problem& problem, const assignment_options& options) {
-  solver_output out;
-  auction_solver solver(problem, options.cost_scale);
-  out.manager = solver.solve(out.searches);
-  out.bound = finish(problem, out.manager, options.cost_scale).objective;
-  out.rounded = true;
-  return out;
+  std::int64_t bids = 0;
+  auto manager = auction_solver(problem, options.cost_scale).solve(bids);
+  return exact_output(problem, std::move(manager), bids, options.cost_scale);
 }
 
 }  // namespace cartera::detail

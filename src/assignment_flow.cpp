@@ -226,13 +226,9 @@ class flow_solver {
 namespace detail {
 
 solver_output solve_flow(const assignment_problem& problem, const assignment_options& options) {
-  solver_output out;
-  flow_solver solver(problem, options.cost_scale);
-  out.manager = solver.solve(out.searches);
-  // Optimal for the rounded costs: the potentials prove it, so the bound is the objective.
-  out.bound = finish(problem, out.manager, options.cost_scale).objective;
-  out.rounded = true;
-  return out;
+  std::int64_t searches = 0;
+  auto manager = flow_solver(problem, options.cost_scale).solve(searches);
+  return exact_output(problem, std::move(manager), searches, options.cost_scale);  // the potentials prove it
 }
 
 }  // namespace detail

@@ -59,9 +59,7 @@ solver_output solve_boost(const assignment_problem& p, const assignment_options&
       if (residual[arcs[k]] == 0) manager_of[c] = p.manager[static_cast<std::size_t>(a)];
     }
   }
-  // Optimal for the rounded costs: the bound is the objective.
-  const double objective = finish(p, manager_of, options.cost_scale).objective;
-  return {.manager = std::move(manager_of), .bound = objective, .rounded = true};
+  return exact_output(p, std::move(manager_of), 0, options.cost_scale);
 }
 
 }  // namespace detail

@@ -11,18 +11,20 @@
 /// left out and the band penalties.
 ///
 /// Solvers are chosen by name (`assignment_options::solver`):
-/// - `"flow"`: exact for the capacity-only problem (no time budgets, no band), a
-///   minimum-cost flow by successive shortest paths written for the bipartite shape.
-///   Costs are rounded to multiples of 1 / cost_scale and the arithmetic is exact in 64-bit
-///   integers: the solution is optimal for the rounded costs, and objective and bound are
-///   reported in them.
+/// - `"auction"`: exact for the capacity-only problem (no time budgets, no band), a forward
+///   auction with similar objects (a manager of capacity k is k identical slots). Costs are
+///   rounded to multiples of 1 / cost_scale and the arithmetic is exact in 64-bit integers:
+///   the solution is optimal for the rounded costs, and objective and bound are reported
+///   in them.
+/// - `"flow"`: the same problem and guarantee, by successive shortest paths written for the
+///   bipartite shape; fast on small books, slow on large contested ones.
 /// - `"lagrangian"`: any problem (a generalized assignment problem when workloads differ).
 ///   Subgradient optimisation of the Lagrangian dual of the manager constraints gives the
 ///   lower bound; a greedy with regret on the dual-adjusted costs, then local search (shift,
 ///   swap, ejection), gives the solution. Stops on the gap, the time or iteration limit.
 /// - `"boost"`: the capacity-only problem as a general minimum-cost flow solved by
 ///   Boost.Graph's successive shortest paths: slow, for cross-checking.
-/// - `"auto"` (default): `"flow"` when it applies, else `"lagrangian"`.
+/// - `"auto"` (default): `"auction"` when it applies, else `"lagrangian"`.
 /// More solvers can be registered with register_assignment_solver().
 
 #include <cstdint>
@@ -68,7 +70,7 @@ struct assignment_problem {
   /// Throws invalid_input naming the array, the position and the value of a problem,
   /// including pins that exceed a manager's capacity or time budget.
   void validate() const;
-  /// True when neither time budgets nor a load band apply: the exact "flow" solver's case.
+  /// True when neither time budgets nor a load band apply: the exact solvers' case.
   [[nodiscard]] bool capacity_only() const;
 };
 
@@ -89,8 +91,8 @@ struct assignment_progress {
 };
 
 struct assignment_options {
-  std::string solver = "auto";  ///< "auto", "flow", "lagrangian", "boost" or a registered name
-  /// "flow" and "boost" round costs to multiples of 1 / cost_scale (3 decimals by default).
+  std::string solver = "auto";  ///< "auto", "auction", "flow", "lagrangian", "boost" or a registered name
+  /// The exact solvers round costs to multiples of 1 / cost_scale (3 decimals by default).
   double cost_scale = 1000.0;
   double time_limit = 60.0;      ///< seconds; iterative solvers stop there with their best
   double gap_limit = 1e-4;       ///< iterative solvers stop once (objective - bound) / objective is below
@@ -112,7 +114,7 @@ struct assignment_result {
   std::string solver;                     ///< the solver that ran
   double seconds = 0;                     ///< wall time
   std::int64_t iterations = 0;            ///< solver iterations (Lagrangian steps, move-budget rounds)
-  std::int64_t searches = 0;              ///< "flow": shortest-path searches beyond one arc
+  std::int64_t searches = 0;              ///< "flow": shortest-path searches beyond one arc; "auction": bids
 };
 
 /// Solves a realignment problem with the solver named in `options`.

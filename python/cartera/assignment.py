@@ -187,7 +187,7 @@ class AssignmentProblem:
     ) -> Solution:
         """Solves the problem (the GIL is released meanwhile).
 
-        ``solver``: "flow" (exact, capacity only; costs rounded to 1/cost_scale),
+        ``solver``: "auction" or "flow" (exact, capacity only; costs rounded to 1/cost_scale),
         "lagrangian" (time budgets and bands: bound, heuristic, gap), "boost" (reference),
         or "auto". ``progress`` is called now and then with a dict (iteration, seconds,
         objective, bound); returning False stops the solver with its best so far.
@@ -254,19 +254,22 @@ class Preview:
 @dataclass(frozen=True)
 class Assignment:
     """A realignment: ``assignments`` has a row per customer (manager, reason, cost,
-    current, change); ``managers`` a row per manager (load, capacity, time, value)."""
+    current, change); ``managers`` a row per manager (load, capacity, time, value); the
+    figures of the solve (objective, bound, gap, moves, solver, seconds, iterations) come
+    from ``solution``."""
 
     assignments: pd.DataFrame
     managers: pd.DataFrame
-    objective: float
-    bound: float
-    gap: float
-    moves: int
-    solver: str
-    seconds: float
-    iterations: int
     problem: AssignmentProblem = field(repr=False)
     solution: Solution = field(repr=False)
+
+    objective = property(lambda self: self.solution.objective, doc="Pair costs + leave-out prices + band penalties.")
+    bound = property(lambda self: self.solution.bound, doc="A proven lower bound of the optimum.")
+    gap = property(lambda self: self.solution.gap, doc="(objective - bound) / objective.")
+    moves = property(lambda self: self.solution.moves, doc="Customers whose manager changes.")
+    solver = property(lambda self: self.solution.solver, doc="The solver that ran.")
+    seconds = property(lambda self: self.solution.seconds, doc="Wall time of the solve.")
+    iterations = property(lambda self: self.solution.iterations, doc="Solver iterations.")
 
     def preview(self) -> Preview:
         """The change from the current assignment to this one."""
@@ -542,19 +545,7 @@ def _assignment(customers: pd.DataFrame, managers: pd.DataFrame, problem: Assign
     )
     if problem.time_budget is not None:
         per_manager["time_budget"] = problem.time_budget
-    return Assignment(
-        assignments=assignments,
-        managers=per_manager,
-        objective=solution.objective,
-        bound=solution.bound,
-        gap=solution.gap,
-        moves=solution.moves,
-        solver=solution.solver,
-        seconds=solution.seconds,
-        iterations=solution.iterations,
-        problem=problem,
-        solution=solution,
-    )
+    return Assignment(assignments=assignments, managers=per_manager, problem=problem, solution=solution)
 
 
 def route(

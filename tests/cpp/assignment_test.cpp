@@ -281,7 +281,7 @@ TEST(assignment_test, pins_hold_and_are_checked) {
     const double best = brute_force(q);
     ASSERT_LE(s.bound, best + 1e-6) << "trial " << trial;
     ASSERT_GE(s.objective, best - 1e-6) << "trial " << trial;
-    if (s.solver == "flow") ASSERT_NEAR(s.objective, best, 1e-6) << "trial " << trial;
+    if (s.solver == "auction") ASSERT_NEAR(s.objective, best, 1e-6) << "trial " << trial;
   }
 }
 

@@ -46,7 +46,7 @@ def test_assign_by_hand():
     assert result.assignments["change"].tolist() == ["kept", "moved", "newly_assigned", "kept"]
     assert result.assignments["cost"].tolist() == [0.0, 60.0, 1.0, 0.0]
     assert result.objective == pytest.approx(61.0)
-    assert result.bound == pytest.approx(61.0) and result.gap == 0 and result.solver == "flow"
+    assert result.bound == pytest.approx(61.0) and result.gap == 0 and result.solver == "auction"
     assert result.moves == 1
     assert result.managers["load"].tolist() == [1, 1, 2]
     assert result.managers.loc["luis", "value"] == 60.0
@@ -90,7 +90,7 @@ def test_the_array_api_agrees_with_a_brute_force_for_every_solver():
         capacity = random.integers(0, 3, size=3)
         problem = cartera.AssignmentProblem.from_dense(cost, leave_out=leave_out, capacity=capacity)
         best = brute_force(cost, leave_out, capacity)
-        for solver in ("flow", "boost"):
+        for solver in ("auction", "flow", "boost"):
             assert problem.solve(solver).objective == pytest.approx(best)
         heuristic = problem.solve("lagrangian")
         assert heuristic.bound <= best + 1e-9 <= heuristic.objective + 2e-9
