@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import __version__
 from .alerts import alerts
+from .assignment import Assignment, assign
 from .book import Book
 from .segmentation import segment
 from .stages import STAGES, ladder, stages
@@ -32,6 +33,7 @@ def _demo(args: argparse.Namespace) -> int:
     segments = segment(book)
     to_act = alerts(book, valuable=segments["tier"] == "Premium")
     segmented = time.perf_counter()
+    plan = _realign(book, segments)
     rows = book.rows()
     print(f"cartera {__version__} demo: a synthetic bank (seed {args.seed})")
     print(
@@ -49,7 +51,29 @@ def _demo(args: argparse.Namespace) -> int:
     _print_ladder_summary(book, ladder_stages)
     print()
     _print_segments(segments, to_act)
+    print()
+    _print_realignment(plan)
     return 0
+
+
+def _realign(book: Book, segments: pd.DataFrame) -> Assignment:
+    """Every customer to the best manager of their region, worth keeping by the year's
+    revenue, moving at most a fifth of those who have one."""
+    customers = book.table("customers")[["region", "manager"]].assign(
+        value=segments["monetary"], segment=segments["tier"], stage=segments["stage"]
+    )
+    managers = book.table("managers")[["region", "capacity"]]
+    return assign(customers, managers, policy={"move_share": 0.2})
+
+
+def _print_realignment(plan: Assignment) -> None:
+    print(f"Realignment ({plan.solver}, {plan.seconds:.2f} s, optimal: gap {plan.gap:.2%}):")
+    changes = plan.assignments["change"].value_counts(sort=False)
+    print("  " + ", ".join(f"{change.replace('_', ' ')} {count:,}" for change, count in changes.items()))
+    reasons = plan.assignments["reason"].value_counts(sort=False).drop("assigned")
+    print("  without a manager: " + ", ".join(f"{reason.replace('_', ' ')} {count:,}" for reason, count in reasons.items()))
+    load = plan.managers["load"] / plan.managers["capacity"].where(plan.managers["capacity"] > 0)
+    print(f"  managers' load: median {load.median():.0%} of capacity, {int((load >= 1).sum()):,} full")
 
 
 def _print_segments(segments: pd.DataFrame, to_act: pd.DataFrame) -> None:

@@ -18,6 +18,8 @@ def test_demo_prints_a_value_summary(capsys):
     assert "to reach" in out
     assert "Premium" in out
     assert "first to call:" in out
+    assert "Realignment (auction" in out
+    assert "without a manager:" in out
 
 
 def test_bad_arguments_exit_non_zero_with_a_message(capsys):
