@@ -9,11 +9,12 @@
 // never taken keeps price 0, so when nobody waits ε-complementary slackness holds for the
 // transportation problem: every customer's option is within ε of its best, and managers
 // with room cost nothing. Costs are integers multiplied by n + 1 and ε = 1, so the n·ε
-// slack is below one cost unit: the assignment is optimal for the integer costs.
+// slack is below one cost unit: the assignment is optimal for the integer costs. Ties
+// make price wars of ε steps; past a budget of bids the "flow" solver takes over.
 //
 // (ε-scaling would cut the bidding further, but between phases managers left with room at
 // a positive price need a reverse auction, and in trials its price wars cost more than
-// they saved; see docs/assignment.md.)
+// they saved; see docs/benchmarks.md.)
 #include <algorithm>
 #include <limits>
 
@@ -26,6 +27,10 @@ using cost_t = std::int64_t;
 constexpr cost_t minus_infinity = std::numeric_limits<cost_t>::min() / 4;
 constexpr std::int64_t unplaced = -1;
 constexpr std::int64_t left_out = -2;
+// Customers who value two managers exactly alike (ties are common in real books: same
+// region, same fit, no continuity) raise prices by ε at a time; past this many bids per
+// customer such a price war is handed to the successive-shortest-path solver.
+constexpr std::int64_t bids_per_customer_budget = 200;
 
 class auction_solver {
  public:
@@ -50,8 +55,9 @@ class auction_solver {
     arc_of_.assign(n_, unplaced);
   }
 
+  // Empty when the bidding ran over its budget.
   std::vector<index_t> solve(std::int64_t& bids) {
-    bid(bids);
+    if (!bid(bids)) return {};
     std::vector<index_t> manager(n_, no_index);
     for (std::size_t c = 0; c < n_; ++c) {
       if (arc_of_[c] >= 0) manager[c] = arcs_[static_cast<std::size_t>(arc_of_[c])].manager;
@@ -89,8 +95,9 @@ class auction_solver {
 
   // Waiting customers bid until none waits (ε = 1 in units where n·ε < one cost unit).
   // Each customer waits at most once at a time, so a ring of n places holds the queue.
-  void bid(std::int64_t& bids) {
+  bool bid(std::int64_t& bids) {
     constexpr cost_t epsilon = 1;
+    const std::int64_t budget = bids_per_customer_budget * static_cast<std::int64_t>(n_) + 1'000'000;
     std::vector<index_t> waiting(n_);
     for (std::size_t c = 0; c < n_; ++c) waiting[c] = static_cast<index_t>(c);
     std::size_t head = 0, count = n_;
@@ -98,7 +105,7 @@ class auction_solver {
       const auto c = static_cast<std::size_t>(waiting[head]);
       head = head + 1 == n_ ? 0 : head + 1;
       --count;
-      ++bids;
+      if (++bids > budget) return false;
       cost_t best = leave_[c], second = minus_infinity;
       std::int64_t chosen = -1;
       for (std::int64_t a = p_.offsets[c]; a < p_.offsets[c + 1]; ++a) {
@@ -128,6 +135,7 @@ class auction_solver {
       arc_of_[c] = chosen;
       sift_down(j);
     }
+    return true;
   }
 
   const assignment_problem& p_;
@@ -145,6 +153,7 @@ class auction_solver {
 solver_output solve_auction(const assignment_problem& problem, const assignment_options& options) {
   std::int64_t bids = 0;
   auto manager = auction_solver(problem, options.cost_scale).solve(bids);
+  if (manager.empty() && problem.customers > 0) return solve_flow(problem, options);
   return exact_output(problem, std::move(manager), bids, options.cost_scale);
 }
 

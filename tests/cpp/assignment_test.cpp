@@ -188,6 +188,27 @@ TEST(assignment_test, exact_solvers_match_boost_graph_min_cost_flow) {
   }
 }
 
+TEST(assignment_test, the_auction_survives_ties) {
+  // 3,000 customers, three managers of capacity 500 they all value alike, leave-out prices
+  // far above the pair costs: a price war of ε steps, settled by the fallback.
+  assignment_problem p;
+  p.customers = 3000;
+  p.managers = 3;
+  for (index_t c = 0; c < p.customers; ++c) {
+    for (index_t m = 0; m < 3; ++m) {
+      p.manager.push_back(m);
+      p.cost.push_back(1);
+    }
+    p.offsets.push_back(static_cast<std::int64_t>(p.manager.size()));
+    p.leave_out.push_back(100000 + c % 7);
+  }
+  p.capacity = {500, 500, 500};
+  const assignment_result auction = solve_assignment(p, {.solver = "auction"});
+  const assignment_result flow = solve_assignment(p, {.solver = "flow"});
+  EXPECT_DOUBLE_EQ(auction.objective, flow.objective);
+  expect_feasible(p, auction);
+}
+
 TEST(assignment_test, lagrangian_bound_and_solution_bracket_the_optimum_with_time_budgets) {
   std::mt19937 random(3);
   int optimal = 0;
