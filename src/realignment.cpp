@@ -73,6 +73,9 @@ void validate(const realignment_customers& c, const realignment_managers& m, con
   check_reals("managers", "time_budget", m.time_budget, true);
   check_reals("managers", "x", m.x, false, true);
   check_reals("managers", "y", m.y, false, true);
+  for (std::size_t j = 0; j < m.level.size(); ++j) {
+    if (m.level[j] < -1 || m.level[j] > 63) fail("managers", "level", static_cast<std::int64_t>(j), std::to_string(m.level[j]), "must be -1 or a code in 0..63");
+  }
   for (std::size_t j = 0; j < m.capacity.size(); ++j) {
     if (m.capacity[j] < 0) fail("managers", "capacity", static_cast<std::int64_t>(j), std::to_string(m.capacity[j]), "must be >= 0");
   }
@@ -145,7 +148,7 @@ assignment_problem build_realignment(const realignment_customers& customers, con
     const auto j = static_cast<std::size_t>(manager);
     double cost = 0;
     if (distances) cost += policy.distance_weight * std::hypot(customers.x[c] - managers.x[j], customers.y[c] - managers.y[j]);
-    if (!managers.level.empty() && segment_of(c) >= 0) cost += policy.fit_weight * std::abs(segment_of(c) - managers.level[j]);
+    if (!managers.level.empty() && segment_of(c) >= 0 && managers.level[j] >= 0) cost += policy.fit_weight * std::abs(segment_of(c) - managers.level[j]);
     if (manager != current_of(c)) cost += policy.continuity[customers.current_stage.empty() ? 0 : static_cast<std::size_t>(customers.current_stage[c])];
     return cost;
   };

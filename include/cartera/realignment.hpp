@@ -46,7 +46,7 @@ struct realignment_managers {
   std::vector<double> time_budget;        ///< minutes per period (may be +inf). Empty: none
   std::vector<std::int32_t> region;       ///< region code; -1: none. Empty: all in one region
   std::vector<std::uint64_t> skills;      ///< bit s set: may serve segment s (segments 0..63). Empty: any
-  std::vector<std::int32_t> level;        ///< the segment the manager is best suited to. Empty: no fit cost
+  std::vector<std::int32_t> level;        ///< the segment the manager suits best; -1: none. Empty: no fit cost
   std::vector<double> x, y;               ///< coordinates. Empty: no distances
   [[nodiscard]] index_t size() const { return static_cast<index_t>(capacity.size()); }
 };

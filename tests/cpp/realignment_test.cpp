@@ -44,6 +44,10 @@ TEST(realignment_test, candidates_follow_region_skills_and_costs) {
   EXPECT_TRUE(p.pinned.empty());
   const assignment_result r = solve_assignment(p);
   EXPECT_EQ(r.manager, (std::vector<index_t>{0, 0, 2}));
+  // A manager without a level costs no fit.
+  realignment_managers m = three_managers();
+  m.level[0] = -1;
+  EXPECT_EQ(candidates_of(build_realignment(c, m), 1), (std::vector<std::pair<index_t, double>>{{0, 0}, {1, 60}}));
 }
 
 TEST(realignment_test, the_cheapest_are_kept_and_the_current_manager_always) {
