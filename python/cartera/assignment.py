@@ -344,6 +344,15 @@ def _skills(values: pd.Series | None, segments: _Codes) -> np.ndarray | None:
     return masks
 
 
+def _levels(values: pd.Series, segments: _Codes) -> np.ndarray:
+    codes = segments.encode(values)
+    unknown = (codes < 0) & values.notna().to_numpy()
+    if unknown.any():
+        row = _convert.first_row(unknown)
+        raise _convert.invalid("managers", "level", row, values.iloc[row], f"no such segment; the segments are {segments.labels}")
+    return codes
+
+
 def _inputs(customers: pd.DataFrame, managers: pd.DataFrame) -> tuple[dict[str, Any], dict[str, Any]]:
     if "value" not in customers.columns:
         raise _convert.invalid("customers", "value", None, None, "is required (the price of leaving a customer without a manager)")
@@ -385,7 +394,7 @@ def _inputs(customers: pd.DataFrame, managers: pd.DataFrame) -> tuple[dict[str, 
         "time_budget": _reals(managers, "managers", "time_budget"),
         "region": None if "region" not in managers.columns else regions.encode(managers["region"]),
         "skills": _skills(_column(managers, "skills"), segments),
-        "level": None if "level" not in managers.columns else segments.encode(managers["level"]),
+        "level": None if "level" not in managers.columns else _levels(managers["level"], segments),
         "x": _reals(managers, "managers", "x"),
         "y": _reals(managers, "managers", "y"),
     }

@@ -168,6 +168,8 @@ def test_bad_input_is_named():
         cartera.assign(customers.assign(value=[1.0, 2.0, 3.0, np.nan]), managers)
     with pytest.raises(ValueError, match=r"managers.skills row 1 \(value 'VIP'\): no such segment"):
         cartera.assign(customers, managers.assign(skills=[["Medio"], ["VIP"], ["Medio"]]))
+    with pytest.raises(ValueError, match=r"managers.level row 2 \(value 'Oro'\): no such segment"):
+        cartera.assign(customers, managers.assign(level=["Genérico", None, "Oro"]))
     with pytest.raises(ValueError, match=r"assignment_policy.speed \(value 3\): unknown field"):
         cartera.assign(customers, managers, policy={"speed": 3})
     candidates = pd.DataFrame({"customer": ["c1"], "manager": ["ana"], "cost": [np.nan]})
