@@ -81,7 +81,7 @@ py::dict policy_dict(const realignment_policy& p) {
   for (int s = 0; s < stage_count; ++s) continuity[py::str(std::string(stage_name(static_cast<stage>(s))))] = p.continuity[static_cast<std::size_t>(s)];
   return py::dict(py::arg("same_region") = p.same_region, py::arg("max_candidates") = p.max_candidates,
                   py::arg("distance_weight") = p.distance_weight, py::arg("fit_weight") = p.fit_weight,
-                  py::arg("continuity") = continuity, py::arg("leave_out_weight") = p.leave_out_weight,
+                  py::arg("continuity") = continuity, py::arg("leave_out_weight") = p.leave_out_weight, py::arg("leave_out_floor") = p.leave_out_floor,
                   py::arg("lock_manual") = p.lock_manual, py::arg("move_budget") = p.move_budget, py::arg("move_share") = p.move_share,
                   py::arg("band_tolerance") = p.band_tolerance, py::arg("band_penalty") = p.band_penalty);
 }
@@ -95,6 +95,7 @@ realignment_policy policy_from(const py::dict& fields) {
     else if (name == "distance_weight") p.distance_weight = value.cast<double>();
     else if (name == "fit_weight") p.fit_weight = value.cast<double>();
     else if (name == "leave_out_weight") p.leave_out_weight = value.cast<double>();
+    else if (name == "leave_out_floor") p.leave_out_floor = value.cast<double>();
     else if (name == "lock_manual") p.lock_manual = value.cast<bool>();
     else if (name == "move_budget") p.move_budget = value.cast<std::int64_t>();
     else if (name == "move_share") p.move_share = value.cast<double>();
@@ -113,7 +114,7 @@ realignment_policy policy_from(const py::dict& fields) {
     } else {
       throw invalid_input({"assignment_policy", name, -1, py::repr(value).cast<std::string>()},
                           "unknown field; the fields are same_region, max_candidates, distance_weight, fit_weight, continuity, "
-                          "leave_out_weight, lock_manual, move_budget, move_share, band_tolerance, band_penalty");
+                          "leave_out_weight, leave_out_floor, lock_manual, move_budget, move_share, band_tolerance, band_penalty");
     }
   }
   p.validate();
@@ -143,6 +144,7 @@ void register_assignment(py::module_& m) {
           },
           "Price of moving a customer away from their manager, by the stage reached with them.")
       .def_readwrite("leave_out_weight", &realignment_policy::leave_out_weight, "Leave-out price per unit of value.")
+      .def_readwrite("leave_out_floor", &realignment_policy::leave_out_floor, "The least leave-out price, whatever the value.")
       .def_readwrite("lock_manual", &realignment_policy::lock_manual, "Manual current assignments are pinned.")
       .def_readwrite("move_budget", &realignment_policy::move_budget, "Most voluntary moves (-1: no limit).")
       .def_readwrite("move_share", &realignment_policy::move_share, "Most voluntary moves, as a share of customers with a manager.")

@@ -108,6 +108,7 @@ void realignment_policy::validate() const {
   check_policy_number("distance_weight", distance_weight);
   check_policy_number("fit_weight", fit_weight);
   check_policy_number("leave_out_weight", leave_out_weight);
+  check_policy_number("leave_out_floor", leave_out_floor);
   check_policy_number("move_share", move_share, 1);
   check_policy_number("band_tolerance", band_tolerance);
   check_policy_number("band_penalty", band_penalty);
@@ -205,7 +206,7 @@ assignment_problem build_realignment(const realignment_customers& customers, con
     p.offsets.push_back(static_cast<std::int64_t>(p.manager.size()));
     const index_t now = current_of(c);
     const double continuity = now == no_index ? 0 : policy.continuity[customers.current_stage.empty() ? 0 : static_cast<std::size_t>(customers.current_stage[c])];
-    p.leave_out.push_back(policy.leave_out_weight * customers.value[c] + continuity);
+    p.leave_out.push_back(std::max(policy.leave_out_floor, policy.leave_out_weight * customers.value[c]) + continuity);
   }
   p.capacity = managers.capacity;
   if (timed) p.time_budget = managers.time_budget;

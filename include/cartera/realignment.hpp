@@ -11,8 +11,8 @@
 ///     distance_weight × distance + fit_weight × |segment − manager level|
 ///       + continuity[stage reached] when the manager is not the current one,
 ///
-/// and leaving a customer out costs leave_out_weight × value (plus the continuity price when
-/// they have a manager now): the solver gives a personal manager to those worth one.
+/// and leaving a customer out costs max(leave_out_floor, leave_out_weight × value) (plus the
+/// continuity price when they have a manager now): the solver gives a personal manager to those worth one.
 /// Every weight is policy data.
 
 #include <array>
@@ -60,6 +60,7 @@ struct realignment_policy {
   /// with them (sin_contacto … confiar): trust built is what a move destroys.
   std::array<double, stage_count> continuity = {0, 5, 20, 60, 150};
   double leave_out_weight = 1.0;     ///< leave-out price per unit of value
+  double leave_out_floor = 0;        ///< the least leave-out price, whatever the value
   bool lock_manual = true;           ///< manual current assignments are pinned
   std::int64_t move_budget = -1;     ///< most voluntary moves (-1: no limit)
   double move_share = 1.0;           ///< most voluntary moves as a share of customers with a manager

@@ -174,6 +174,7 @@ class AssignmentPolicy:
     fit_weight: float
     continuity: dict[str, float]
     leave_out_weight: float
+    leave_out_floor: float
     lock_manual: bool
     move_budget: int
     move_share: float

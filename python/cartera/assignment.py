@@ -430,7 +430,7 @@ def _given_candidates(
     continuity = np.array([policy.continuity[s] for s in STAGES], dtype=np.float64)
     current = c["current"]
     stage = c["current_stage"] if c["current_stage"] is not None else np.zeros(len(customers), dtype=np.uint8)
-    leave_out = policy.leave_out_weight * c["value"]
+    leave_out = np.maximum(policy.leave_out_floor, policy.leave_out_weight * c["value"])
     if current is not None:
         leave_out = leave_out + np.where(current >= 0, continuity[stage], 0.0)
     workload = _reals(candidates, "candidates", "workload")

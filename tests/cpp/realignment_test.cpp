@@ -39,6 +39,9 @@ TEST(realignment_test, candidates_follow_region_skills_and_costs) {
   // Customer 2 (region 1): m2 only, fit 1, no continuity price since it is the current one.
   EXPECT_EQ(candidates_of(p, 2), (std::vector<std::pair<index_t, double>>{{2, 1}}));
   EXPECT_EQ(p.leave_out, (std::vector<double>{100, 200 + 60, 50 + 150}));
+  realignment_policy floor;
+  floor.leave_out_floor = 120;
+  EXPECT_EQ(build_realignment(c, three_managers(), floor).leave_out, (std::vector<double>{120, 200 + 60, 120 + 150}));
   EXPECT_EQ(p.current, c.current);
   EXPECT_EQ(p.move_budget, -1);
   EXPECT_TRUE(p.pinned.empty());

@@ -65,6 +65,8 @@ def test_every_customer_appears_once_with_a_reason():
     reasons = result.assignments["reason"]
     assert reasons["c5"] == "no_candidate"  # only Luis is in S, and he does not serve Genérico
     assert reasons["c6"] == "not_worth_it"  # worth 0: any pair costs more than leaving it out
+    floored = cartera.assign(customers, managers, policy={"leave_out_floor": 5.0})
+    assert floored.assignments.loc["c6", "manager"] == "bea"  # a floor of 5 is above its pair cost with Bea (0)
     assert result.assignments["manager"].isna().tolist() == [False, False, False, False, True, True]
 
 
