@@ -184,7 +184,7 @@ void register_assignment(py::module_& m) {
   m.def(
       "build_realignment",
       [](const py::dict& c, const py::dict& mg, const realignment_policy& policy, const py::object& forbidden_customer,
-         const py::object& forbidden_manager) {
+         const py::object& forbidden_manager, const py::object& given) {
         realignment_customers customers;
         customers.value = vector_of<double>(c["value"]);
         customers.segment = vector_of<std::int32_t>(c["segment"]);
@@ -203,18 +203,24 @@ void register_assignment(py::module_& m) {
         managers.level = vector_of<std::int32_t>(mg["level"]);
         managers.x = vector_of<double>(mg["x"]);
         managers.y = vector_of<double>(mg["y"]);
-        std::vector<std::pair<index_t, index_t>> forbidden;
-        const auto fc = vector_of<index_t>(forbidden_customer), fm = vector_of<index_t>(forbidden_manager);
-        for (std::size_t k = 0; k < fc.size(); ++k) forbidden.emplace_back(fc[k], fm[k]);
         assignment_problem p;
-        {
+        if (!given.is_none()) {
+          const auto pairs = given.cast<py::dict>();
+          const given_candidates chosen{vector_of<index_t>(pairs["customer"]), vector_of<index_t>(pairs["manager"]),
+                                        vector_of<double>(pairs["cost"]), vector_of<double>(pairs["workload"])};
+          py::gil_scoped_release release;
+          p = build_realignment_from_candidates(customers, managers, policy, chosen);
+        } else {
+          std::vector<std::pair<index_t, index_t>> forbidden;
+          const auto fc = vector_of<index_t>(forbidden_customer), fm = vector_of<index_t>(forbidden_manager);
+          for (std::size_t k = 0; k < fc.size(); ++k) forbidden.emplace_back(fc[k], fm[k]);
           py::gil_scoped_release release;
           p = build_realignment(customers, managers, policy, forbidden);
         }
         return problem_dict(p);
       },
       py::arg("customers"), py::arg("managers"), py::arg("policy"), py::arg("forbidden_customer") = py::none(),
-      py::arg("forbidden_manager") = py::none());
+      py::arg("forbidden_manager") = py::none(), py::arg("given") = py::none());
 
   m.def(
       "route",

@@ -309,18 +309,19 @@ class lagrangian_solver {
     for (std::int64_t a = first(c); a < last(c); ++a) {
       if (a == now || cost(c, a) >= here) continue;
       const std::size_t j = manager_of(a);
+      const double gain_c = cost(c, a) - here;
+      const double home_change = now == left ? 0 : band_change(now, -1);  // c leaves home
       for (const index_t other : members_[j]) {
         const auto k = static_cast<std::size_t>(other);
         const std::int64_t theirs = arc_[k];
-        const double gain_c = cost(c, a) - here;
         // Minutes left on j once k leaves and c arrives.
         if (time_[j] - work(theirs) + work(a) > budget_[j] * (1 + 1e-12)) continue;
         // k goes to c's place (swap), to another manager with room, or out.
         double best = -tolerance;
         std::int64_t chosen = -2;
-        const double leave_change = p_.leave_out[k] - cost(k, theirs);
-        if (gain_c + leave_change + (now == left ? 0 : band_change(now, -1)) < best) {
-          best = gain_c + leave_change + (now == left ? 0 : band_change(now, -1));
+        const double out_change = gain_c + p_.leave_out[k] - cost(k, theirs) + home_change;
+        if (out_change < best) {
+          best = out_change;
           chosen = left;
         }
         for (std::int64_t b = first(k); b < last(k); ++b) {
@@ -331,7 +332,7 @@ class lagrangian_solver {
             if (time_[home] - work(now) + work(b) > budget_[home] * (1 + 1e-12)) continue;
           } else {
             if (!fits(target, b)) continue;
-            change += band_change(b, +1) + (now == left ? 0 : band_change(now, -1));
+            change += band_change(b, +1) + home_change;
           }
           if (change < best) {
             best = change;

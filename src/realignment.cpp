@@ -102,6 +102,47 @@ struct candidate {
   bool operator<(const candidate& other) const { return cost != other.cost ? cost < other.cost : tie < other.tie; }
 };
 
+// What the policy sets whoever chose the candidates: leave-out prices, capacities and time
+// budgets, current managers, the move budget, locks and the band.
+void set_policy_limits(assignment_problem& p, const realignment_customers& customers, const realignment_managers& managers,
+                       const realignment_policy& policy) {
+  const auto n = static_cast<std::size_t>(customers.size());
+  const auto current_of = [&](std::size_t c) { return customers.current.empty() ? no_index : customers.current[c]; };
+  p.leave_out.resize(n);
+  for (std::size_t c = 0; c < n; ++c) {
+    const double continuity =
+        current_of(c) == no_index ? 0 : policy.continuity[customers.current_stage.empty() ? 0 : static_cast<std::size_t>(customers.current_stage[c])];
+    p.leave_out[c] = std::max(policy.leave_out_floor, policy.leave_out_weight * customers.value[c]) + continuity;
+  }
+  p.capacity = managers.capacity;
+  if (!managers.time_budget.empty()) p.time_budget = managers.time_budget;
+  if (!customers.current.empty()) {
+    p.current = customers.current;
+    std::int64_t with_manager = 0;
+    for (const index_t now : customers.current) with_manager += now != no_index;
+    std::int64_t budget = policy.move_share < 1 ? static_cast<std::int64_t>(std::floor(policy.move_share * static_cast<double>(with_manager))) : -1;
+    if (policy.move_budget >= 0) budget = budget < 0 ? policy.move_budget : std::min(budget, policy.move_budget);
+    p.move_budget = budget;
+  }
+  if (policy.lock_manual && !customers.manual.empty()) {
+    p.pinned.assign(n, no_index);
+    for (std::size_t c = 0; c < n; ++c) {
+      if (customers.manual[c] != 0) p.pinned[c] = current_of(c);
+    }
+  }
+  if (policy.band_penalty > 0 && !managers.capacity.empty()) {
+    double total = 0;
+    for (const auto cap : managers.capacity) total += static_cast<double>(cap);
+    const double share = total > 0 ? std::min(1.0, static_cast<double>(n) / total) : 0;
+    p.band.penalty = policy.band_penalty;
+    for (const auto cap : managers.capacity) {
+      const double target = static_cast<double>(cap) * share;
+      p.band.low.push_back(static_cast<std::int64_t>(std::floor(target * (1 - policy.band_tolerance))));
+      p.band.high.push_back(std::max(p.band.low.back(), static_cast<std::int64_t>(std::ceil(target * (1 + policy.band_tolerance)))));
+    }
+  }
+}
+
 }  // namespace
 
 void realignment_policy::validate() const {
@@ -204,37 +245,43 @@ assignment_problem build_realignment(const realignment_customers& customers, con
       if (timed) p.workload.push_back(customers.workload.empty() ? 1.0 : customers.workload[c]);
     }
     p.offsets.push_back(static_cast<std::int64_t>(p.manager.size()));
-    const index_t now = current_of(c);
-    const double continuity = now == no_index ? 0 : policy.continuity[customers.current_stage.empty() ? 0 : static_cast<std::size_t>(customers.current_stage[c])];
-    p.leave_out.push_back(std::max(policy.leave_out_floor, policy.leave_out_weight * customers.value[c]) + continuity);
   }
-  p.capacity = managers.capacity;
-  if (timed) p.time_budget = managers.time_budget;
-  if (!customers.current.empty()) {
-    p.current = customers.current;
-    std::int64_t with_manager = 0;
-    for (const index_t now : customers.current) with_manager += now != no_index;
-    std::int64_t budget = policy.move_share < 1 ? static_cast<std::int64_t>(std::floor(policy.move_share * static_cast<double>(with_manager))) : -1;
-    if (policy.move_budget >= 0) budget = budget < 0 ? policy.move_budget : std::min(budget, policy.move_budget);
-    p.move_budget = budget;
+  set_policy_limits(p, customers, managers, policy);
+  return p;
+}
+
+assignment_problem build_realignment_from_candidates(const realignment_customers& customers, const realignment_managers& managers,
+                                                    const realignment_policy& policy, const given_candidates& given) {
+  validate(customers, managers, policy, {});
+  const index_t n = customers.size(), k = managers.size();
+  const std::size_t pairs = given.customer.size();
+  if (given.manager.size() != pairs || given.cost.size() != pairs || (!given.workload.empty() && given.workload.size() != pairs)) {
+    fail("candidates", "manager", -1, std::to_string(given.manager.size()) + " entries", "customer, manager, cost (and workload) must have one entry per pair");
   }
-  if (policy.lock_manual && !customers.manual.empty()) {
-    p.pinned.assign(static_cast<std::size_t>(n), no_index);
-    for (std::size_t c = 0; c < static_cast<std::size_t>(n); ++c) {
-      if (locked(c)) p.pinned[c] = current_of(c);
-    }
+  for (std::size_t a = 0; a < pairs; ++a) {
+    if (given.customer[a] < 0 || given.customer[a] >= n) fail("candidates", "customer", static_cast<std::int64_t>(a), std::to_string(given.customer[a]), "no such customer");
+    if (given.manager[a] < 0 || given.manager[a] >= k) fail("candidates", "manager", static_cast<std::int64_t>(a), std::to_string(given.manager[a]), "no such manager");
   }
-  if (policy.band_penalty > 0 && k > 0) {
-    double total = 0;
-    for (const auto cap : managers.capacity) total += static_cast<double>(cap);
-    const double share = total > 0 ? std::min(1.0, static_cast<double>(n) / total) : 0;
-    p.band.penalty = policy.band_penalty;
-    for (const auto cap : managers.capacity) {
-      const double target = static_cast<double>(cap) * share;
-      p.band.low.push_back(static_cast<std::int64_t>(std::floor(target * (1 - policy.band_tolerance))));
-      p.band.high.push_back(std::max(p.band.low.back(), static_cast<std::int64_t>(std::ceil(target * (1 + policy.band_tolerance)))));
-    }
+  // Pairs grouped by customer, in their given order.
+  assignment_problem p;
+  p.customers = n;
+  p.managers = k;
+  p.offsets.assign(static_cast<std::size_t>(n) + 1, 0);
+  for (const index_t c : given.customer) ++p.offsets[static_cast<std::size_t>(c) + 1];
+  for (std::size_t c = 0; c < static_cast<std::size_t>(n); ++c) p.offsets[c + 1] += p.offsets[c];
+  std::vector<std::int64_t> fill(p.offsets.begin(), p.offsets.end() - 1);
+  const bool timed = !managers.time_budget.empty();
+  p.manager.resize(pairs);
+  p.cost.resize(pairs);
+  if (timed) p.workload.resize(pairs);
+  for (std::size_t a = 0; a < pairs; ++a) {
+    const auto c = static_cast<std::size_t>(given.customer[a]);
+    const auto at = static_cast<std::size_t>(fill[c]++);
+    p.manager[at] = given.manager[a];
+    p.cost[at] = given.cost[a];
+    if (timed) p.workload[at] = !given.workload.empty() ? given.workload[a] : customers.workload.empty() ? 1.0 : customers.workload[c];
   }
+  set_policy_limits(p, customers, managers, policy);
   return p;
 }
 

@@ -73,6 +73,14 @@ struct realignment_policy {
   void validate() const;
 };
 
+/// Candidate pairs chosen by the caller, with their costs (used as they are).
+struct given_candidates {
+  std::vector<index_t> customer;
+  std::vector<index_t> manager;
+  std::vector<double> cost;
+  std::vector<double> workload;  ///< per pair; empty: the customer's workload (or 1)
+};
+
 /// Builds the problem. `forbidden` pairs (customer, manager) are never candidates.
 /// Throws invalid_input naming the table ("customers", "managers", "forbidden"), the
 /// column, the row and the value of a problem.
@@ -80,5 +88,12 @@ struct realignment_policy {
                                                    const realignment_policy& policy = {},
                                                    const std::vector<std::pair<index_t, index_t>>& forbidden = {},
                                                    const execution& run = {});
+
+/// build_realignment with the candidates given instead of built: the policy still prices leaving out
+/// and sets the locks, the move budget and the band. Throws invalid_input naming the
+/// "candidates" column, row and value of a pair out of range.
+[[nodiscard]] assignment_problem build_realignment_from_candidates(const realignment_customers& customers,
+                                                                   const realignment_managers& managers,
+                                                                   const realignment_policy& policy, const given_candidates& given);
 
 }  // namespace cartera

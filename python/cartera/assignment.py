@@ -427,34 +427,8 @@ def _given_candidates(
     cost = _reals(candidates, "candidates", "cost")
     if cost is None:
         raise _convert.invalid("candidates", "cost", None, None, "is required")
-    continuity = np.array([policy.continuity[s] for s in STAGES], dtype=np.float64)
-    current = c["current"]
-    stage = c["current_stage"] if c["current_stage"] is not None else np.zeros(len(customers), dtype=np.uint8)
-    leave_out = np.maximum(policy.leave_out_floor, policy.leave_out_weight * c["value"])
-    if current is not None:
-        leave_out = leave_out + np.where(current >= 0, continuity[stage], 0.0)
-    workload = _reals(candidates, "candidates", "workload")
-    if workload is None and m["time_budget"] is not None:
-        workload = (c["workload"] if c["workload"] is not None else np.ones(len(customers)))[who]
-    limits: dict[str, Any] = {"time_budget": m["time_budget"], "current": current}
-    if current is not None:
-        with_manager = int((current >= 0).sum())
-        budget = int(np.floor(policy.move_share * with_manager)) if policy.move_share < 1 else -1
-        if policy.move_budget >= 0:
-            budget = policy.move_budget if budget < 0 else min(budget, policy.move_budget)
-        limits["move_budget"] = budget
-        if policy.lock_manual and c["manual"] is not None:
-            limits["pinned"] = np.where(c["manual"].astype(bool), current, -1)
-    if policy.band_penalty > 0 and len(managers):
-        capacity = m["capacity"].astype(np.float64)
-        share = min(1.0, len(customers) / capacity.sum()) if capacity.sum() > 0 else 0.0
-        low = np.floor(capacity * share * (1 - policy.band_tolerance)).astype(np.int64)
-        limits.update(
-            band_low=low,
-            band_high=np.maximum(low, np.ceil(capacity * share * (1 + policy.band_tolerance)).astype(np.int64)),
-            band_penalty=policy.band_penalty,
-        )
-    return AssignmentProblem.from_pairs(who, whom, cost, leave_out=leave_out, capacity=m["capacity"], workload=workload, **limits)
+    given = {"customer": who, "manager": whom, "cost": cost, "workload": _reals(candidates, "candidates", "workload")}
+    return AssignmentProblem._from_core(_core.build_realignment(c, m, policy, None, None, given))
 
 
 def assign(

@@ -94,6 +94,24 @@ TEST(realignment_test, forbidden_pairs_locks_budgets_and_bands) {
                    "forbidden.manager (value 0): is the locked manual manager of customer 0");
 }
 
+TEST(realignment_test, given_candidates_keep_their_costs_and_get_the_policy_limits) {
+  realignment_customers c;
+  c.value = {10, 20};
+  c.current = {1, no_index};
+  c.current_stage = {stage::confiar, stage::sin_contacto};
+  c.manual = {1, 0};
+  realignment_managers m;
+  m.capacity = {1, 1};
+  const given_candidates pairs{.customer = {1, 0, 0}, .manager = {0, 1, 0}, .cost = {3, 7, 2}, .workload = {}};
+  const assignment_problem p = build_realignment_from_candidates(c, m, {}, pairs);
+  EXPECT_EQ(candidates_of(p, 0), (std::vector<std::pair<index_t, double>>{{1, 7}, {0, 2}}));
+  EXPECT_EQ(candidates_of(p, 1), (std::vector<std::pair<index_t, double>>{{0, 3}}));
+  EXPECT_EQ(p.leave_out, (std::vector<double>{10 + 150, 20}));
+  EXPECT_EQ(p.pinned, (std::vector<index_t>{1, no_index}));
+  const given_candidates stray{.customer = {0, 5}, .manager = {0, 0}, .cost = {1, 1}, .workload = {}};
+  EXPECT_THROW_MSG((void)build_realignment_from_candidates(c, m, {}, stray), invalid_input, "candidates.customer row 1 (value 5): no such customer");
+}
+
 TEST(realignment_test, bad_input_is_named) {
   realignment_customers c;
   c.value = {1, -2};
