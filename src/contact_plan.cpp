@@ -1,0 +1,535 @@
+#include "cartera/contact_plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+
+namespace cartera {
+namespace {
+
+constexpr double golden = 0.6180339887498949;
+
+// A uniform number in [0, 1) fixed for each customer: spreads first contacts over the
+// interval and channels over the mix, the same on every run.
+double customer_fraction(index_t c) {
+  std::uint64_t x = static_cast<std::uint64_t>(c) + 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  x ^= x >> 31;
+  return static_cast<double>(x >> 11) * 0x1.0p-53;
+}
+
+int weekday(day_t d) { return static_cast<int>(((d % 7) + 7 + 3) % 7); }  // 1970-01-01 was a Thursday; Monday = 0
+
+// Each distinct text once.
+class text_codes {
+ public:
+  explicit text_codes(categorical& out) : out_(out) {}
+  index_t operator()(const std::string& text) {
+    const auto [it, added] = codes_.try_emplace(text, static_cast<index_t>(out_.categories.size()));
+    if (added) out_.categories.push_back(text);
+    return it->second;
+  }
+
+ private:
+  categorical& out_;
+  std::unordered_map<std::string, index_t> codes_;
+};
+
+struct want {
+  index_t customer;
+  day_t due;
+  contact_purpose purpose;
+  std::int32_t occurrence;  // cadence: 0 for the customer's first in the horizon
+  double priority;          // alert priority
+  index_t tier;
+  index_t channel;
+  double minutes;
+  std::string reason;
+};
+
+template <typename T>
+void check_size(std::span<const T> values, std::size_t expected, const char* column, const char* of) {
+  if (values.size() != expected) {
+    throw invalid_input({"contact_inputs", column, -1, std::to_string(values.size()) + " rows"},
+                        std::string("must have one row per ") + of + " (" + std::to_string(expected) + ")");
+  }
+}
+
+// Whether one more contact on day `d` keeps every window of `period` days that holds it at
+// or under `cap` contacts, given the customer's other contact days (sorted). A window's
+// count only rises when its end reaches a contact, so the windows to check are the first
+// one holding d and those ending on a contact at or after d.
+bool cap_allows(const std::vector<day_t>& days, day_t d, int period, int cap) {
+  if (cap <= 0) return false;
+  const auto count_from = [&](day_t first) {
+    const auto lo = std::lower_bound(days.begin(), days.end(), first);
+    const auto hi = std::lower_bound(days.begin(), days.end(), first + period);
+    return static_cast<int>(hi - lo);
+  };
+  if (count_from(d - period + 1) + 1 > cap) return false;
+  for (auto it = std::lower_bound(days.begin(), days.end(), d); it != days.end() && *it < d + period; ++it) {
+    if (count_from(*it - period + 1) + 1 > cap) return false;
+  }
+  return true;
+}
+
+// The channel of a contact: the customer's preferred one when the tier × stage mix uses
+// it; else, for the n-th cadence contact, the mix sampled along a golden-ratio sequence
+// (so over many contacts the mix is met); for alerts and follow-ups the mix's main channel;
+// with an empty mix the preferred channel, or the quickest one.
+index_t choose_channel(const contact_policy& policy, const cadence_rule& rule, index_t preferred, index_t customer,
+                       int sequence, bool cadence) {
+  if (preferred != no_index && rule.mix[static_cast<std::size_t>(preferred)] > 0) return preferred;
+  const double total = std::accumulate(rule.mix.begin(), rule.mix.end(), 0.0);
+  if (total <= 0) {
+    if (preferred != no_index) return preferred;
+    return static_cast<index_t>(std::min_element(policy.minutes.begin(), policy.minutes.end()) - policy.minutes.begin());
+  }
+  if (!cadence) return static_cast<index_t>(std::max_element(rule.mix.begin(), rule.mix.end()) - rule.mix.begin());
+  double u = customer_fraction(customer) + sequence * golden;
+  u = (u - std::floor(u)) * total;
+  for (std::size_t ch = 0; ch < rule.mix.size(); ++ch) {
+    if (u < rule.mix[ch]) return static_cast<index_t>(ch);
+    u -= rule.mix[ch];
+  }
+  return static_cast<index_t>(std::max_element(rule.mix.begin(), rule.mix.end()) - rule.mix.begin());
+}
+
+std::string number(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", x);
+  return text;
+}
+
+// What the plan reads of a customer's history before the horizon.
+struct history {
+  Eigen::Index last = -1;            // last interaction (row)
+  day_t last_proactive = no_day;
+  std::int32_t proactive_count = 0;  // all proactive contacts before the horizon
+};
+
+history read_history(const book& b, index_t c, day_t start) {
+  const auto& in = b.interactions();
+  const auto offsets = b.interaction_offsets();
+  history h;
+  const bool have_flag = in.proactive.size() > 0;
+  for (auto row = offsets[static_cast<std::size_t>(c)]; row < offsets[static_cast<std::size_t>(c) + 1]; ++row) {
+    const auto r = static_cast<Eigen::Index>(row);
+    if (in.day[r] >= start) break;
+    h.last = r;
+    if (!have_flag || in.proactive[r] != 0) {
+      h.last_proactive = in.day[r];
+      ++h.proactive_count;
+    }
+  }
+  return h;
+}
+
+}  // namespace
+
+std::string_view purpose_name(contact_purpose p) {
+  switch (p) {
+    case contact_purpose::alert: return "alert";
+    case contact_purpose::follow_up: return "follow_up";
+    case contact_purpose::cadence: break;
+  }
+  return "cadence";
+}
+
+std::string_view unmet_name(unmet_reason r) { return r == unmet_reason::time_budget ? "time_budget" : "contact_cap"; }
+
+std::string_view status_name(customer_plan_status s) {
+  static constexpr std::string_view names[] = {"planned", "partly", "not_planned", "nothing_due", "no_manager", "unreachable"};
+  return names[static_cast<std::size_t>(s)];
+}
+
+std::vector<index_t> preferred_channels(const book& b, day_t as_of, const contact_policy& policy) {
+  policy.validate();
+  const auto& in = b.interactions();
+  const auto offsets = b.interaction_offsets();
+  // The book's channel codes → policy channels.
+  std::vector<index_t> to_policy(in.channel.categories.size(), no_index);
+  for (std::size_t k = 0; k < to_policy.size(); ++k) to_policy[k] = policy.channel_of(in.channel.categories[k]);
+  const bool have_channel = in.channel.codes.size() > 0;
+  const bool have_two_way = in.two_way.size() > 0;
+  std::vector<index_t> preferred(static_cast<std::size_t>(b.customer_count()), no_index);
+  std::vector<std::int32_t> count(policy.channels.size());
+  std::vector<day_t> latest(policy.channels.size());
+  for (index_t c = 0; c < b.customer_count(); ++c) {
+    if (!have_channel) break;
+    std::fill(count.begin(), count.end(), 0);
+    std::fill(latest.begin(), latest.end(), no_day);
+    for (auto row = offsets[static_cast<std::size_t>(c)]; row < offsets[static_cast<std::size_t>(c) + 1]; ++row) {
+      const auto r = static_cast<Eigen::Index>(row);
+      if (in.day[r] >= as_of) break;
+      if (in.day[r] < as_of - policy.preference_days || (have_two_way && in.two_way[r] == 0)) continue;
+      const index_t code = in.channel.codes[r];
+      const index_t ch = code == no_index ? no_index : to_policy[static_cast<std::size_t>(code)];
+      if (ch == no_index) continue;
+      ++count[static_cast<std::size_t>(ch)];
+      latest[static_cast<std::size_t>(ch)] = in.day[r];
+    }
+    index_t best = no_index;
+    for (std::size_t ch = 0; ch < count.size(); ++ch) {
+      if (count[ch] == 0) continue;
+      if (best == no_index || std::tie(count[ch], latest[ch]) > std::tie(count[static_cast<std::size_t>(best)], latest[static_cast<std::size_t>(best)])) {
+        best = static_cast<index_t>(ch);
+      }
+    }
+    preferred[static_cast<std::size_t>(c)] = best;
+  }
+  return preferred;
+}
+
+contact_plan plan_contacts(const book& b, const contact_inputs& inputs, day_t start, int days, const contact_policy& policy) {
+  policy.validate();
+  const index_t n = b.customer_count();
+  const auto count = static_cast<std::size_t>(n);
+  const auto managers = static_cast<index_t>(inputs.time_budget.size());
+  if (days < 1) throw invalid_input({"contact_plan", "days", -1, std::to_string(days)}, "must be >= 1");
+  if (start < first_valid_day || start > last_valid_day) {
+    throw invalid_input({"contact_plan", "start", -1, std::to_string(start)}, "must be a day between 1900-01-01 and 2199-12-31");
+  }
+  check_size(inputs.manager, count, "manager", "customer");
+  check_size(inputs.tier, count, "tier", "customer");
+  check_size(inputs.stages, count, "stage", "customer");
+  if (!inputs.preferred_channel.empty()) check_size(inputs.preferred_channel, count, "preferred_channel", "customer");
+  if (!inputs.max_contacts.empty()) check_size(inputs.max_contacts, count, "max_contacts", "customer");
+  for (index_t m = 0; m < managers; ++m) {
+    const double budget = inputs.time_budget[static_cast<std::size_t>(m)];
+    if (!(budget >= 0) || !std::isfinite(budget)) {
+      throw invalid_input({"managers", "time_budget", m, number(budget)}, "minutes per period must be finite and >= 0");
+    }
+  }
+  const auto tiers = static_cast<index_t>(policy.tiers.size());
+  const auto channels = static_cast<index_t>(policy.channels.size());
+  for (std::size_t c = 0; c < count; ++c) {
+    const auto row = static_cast<std::int64_t>(c);
+    if (inputs.manager[c] < no_index || inputs.manager[c] >= managers) {
+      throw unknown_id({"customers", "manager", row, std::to_string(inputs.manager[c])}, "no such manager");
+    }
+    if (inputs.tier[c] < 0 || inputs.tier[c] >= tiers) {
+      throw invalid_input({"customers", "tier", row, std::to_string(inputs.tier[c])}, "no such tier in the contact policy");
+    }
+    if (static_cast<int>(inputs.stages[c]) >= stage_count) {
+      throw invalid_input({"customers", "stage", row, std::to_string(static_cast<int>(inputs.stages[c]))}, "no such stage");
+    }
+    if (!inputs.preferred_channel.empty() && (inputs.preferred_channel[c] < no_index || inputs.preferred_channel[c] >= channels)) {
+      throw invalid_input({"customers", "preferred_channel", row, std::to_string(inputs.preferred_channel[c])},
+                          "no such channel in the contact policy");
+    }
+    if (!inputs.max_contacts.empty() && inputs.max_contacts[c] < -1) {
+      throw invalid_input({"customers", "max_contacts", row, std::to_string(inputs.max_contacts[c])}, "must be >= 0 (-1: the policy's)");
+    }
+  }
+  std::vector<index_t> learned;
+  std::span<const index_t> preferred = inputs.preferred_channel;
+  if (preferred.empty()) {
+    learned = preferred_channels(b, start, policy);
+    preferred = learned;
+  }
+
+  // Alerts by customer: the kinds in the order given (most urgent first) and the highest priority.
+  std::vector<double> alert_priority(count, -1.0);
+  std::vector<alert_kind> alert_first(count, alert_kind::below_zero);
+  std::vector<std::string> alert_text(count);
+  if (inputs.alerts) {
+    const alert_table& a = *inputs.alerts;
+    if (a.kind.size() != a.customer.size() || a.priority.size() != a.customer.size() || a.urgent.size() != a.customer.size()) {
+      throw invalid_input({"alerts", "customer", -1, std::to_string(a.customer.size()) + " rows"},
+                          "every column of the alert table needs one row per alert");
+    }
+    std::vector<std::size_t> order(a.customer.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return a.priority[x] > a.priority[y]; });
+    for (const std::size_t k : order) {
+      const index_t c = a.customer[k];
+      if (c < 0 || c >= n) throw unknown_id({"alerts", "customer", static_cast<std::int64_t>(k), std::to_string(c)}, "no such customer");
+      const auto u = static_cast<std::size_t>(c);
+      if (alert_priority[u] < 0) {
+        alert_priority[u] = a.priority[k];
+        alert_first[u] = a.kind[k];
+      } else {
+        alert_text[u] += ", ";
+      }
+      alert_text[u] += std::string(alert_name(a.kind[k])) + (a.urgent[k] ? " (urgent)" : "");
+    }
+  }
+  // Campaign days by customer.
+  std::vector<std::int64_t> campaign_offsets(count + 1, 0);
+  std::vector<day_t> campaign_days;
+  if (inputs.campaigns) {
+    const campaign_table& t = *inputs.campaigns;
+    if (t.day.size() != t.customer.size()) {
+      throw invalid_input({"campaigns", "day", -1, std::to_string(t.day.size()) + " rows"},
+                          "must have one row per campaign contact (" + std::to_string(t.customer.size()) + ")");
+    }
+    for (Eigen::Index r = 0; r < t.customer.size(); ++r) {
+      if (t.customer[r] < 0 || t.customer[r] >= n) throw unknown_id({"campaigns", "customer", r, std::to_string(t.customer[r])}, "no such customer");
+      if (t.day[r] < first_valid_day || t.day[r] > last_valid_day) {
+        throw invalid_input({"campaigns", "day", r, std::to_string(t.day[r])}, "must be a day between 1900-01-01 and 2199-12-31");
+      }
+      ++campaign_offsets[static_cast<std::size_t>(t.customer[r]) + 1];
+    }
+    std::partial_sum(campaign_offsets.begin(), campaign_offsets.end(), campaign_offsets.begin());
+    campaign_days.resize(static_cast<std::size_t>(t.customer.size()));
+    std::vector<std::int64_t> next(campaign_offsets.begin(), campaign_offsets.end() - 1);
+    for (Eigen::Index r = 0; r < t.customer.size(); ++r) {
+      campaign_days[static_cast<std::size_t>(next[static_cast<std::size_t>(t.customer[r])]++)] = t.day[r];
+    }
+    for (std::size_t c = 0; c < count; ++c) {
+      std::sort(campaign_days.begin() + campaign_offsets[c], campaign_days.begin() + campaign_offsets[c + 1]);
+    }
+  }
+
+  const auto& in = b.interactions();
+  const auto& people = b.customers();
+  const int period = policy.period_days;
+  const day_t end = start + days;
+  std::vector<day_t> working;
+  for (day_t d = start; d < end; ++d) {
+    if (policy.working_days[static_cast<std::size_t>(weekday(d))]) working.push_back(d);
+  }
+  const double longest_contact = *std::max_element(policy.minutes.begin(), policy.minutes.end());
+
+  contact_plan plan;
+  plan.start = start;
+  plan.days = days;
+  auto& cp = plan.customers;
+  cp.status.assign(count, customer_plan_status::nothing_due);
+  cp.wanted.assign(count, 0);
+  cp.planned.assign(count, 0);
+  cp.minutes.assign(count, 0.0);
+  cp.channel.assign(count, no_index);
+  auto& mp = plan.managers;
+  mp.portfolio.assign(static_cast<std::size_t>(managers), 0);
+  mp.reached.assign(static_cast<std::size_t>(managers), 0);
+  mp.budget.resize(static_cast<std::size_t>(managers));
+  mp.planned.assign(static_cast<std::size_t>(managers), 0.0);
+  mp.demand.assign(static_cast<std::size_t>(managers), 0.0);
+
+  // Portfolios as contiguous runs of customers.
+  std::vector<std::int64_t> first(static_cast<std::size_t>(managers) + 1, 0);
+  for (std::size_t c = 0; c < count; ++c) {
+    const index_t m = inputs.manager[c];
+    if (m == no_index) {
+      cp.status[c] = customer_plan_status::no_manager;
+    } else {
+      ++first[static_cast<std::size_t>(m) + 1];
+    }
+  }
+  std::partial_sum(first.begin(), first.end(), first.begin());
+  std::vector<index_t> members(static_cast<std::size_t>(first.back()));
+  std::vector<std::size_t> local(count, 0);  // each customer's row within their portfolio
+  {
+    std::vector<std::int64_t> next(first.begin(), first.end() - 1);
+    for (std::size_t c = 0; c < count; ++c) {
+      const index_t m = inputs.manager[c];
+      if (m == no_index) continue;
+      const auto mu = static_cast<std::size_t>(m);
+      local[c] = static_cast<std::size_t>(next[mu] - first[mu]);
+      members[static_cast<std::size_t>(next[mu]++)] = static_cast<index_t>(c);
+    }
+  }
+
+  text_codes reason_code(plan.contacts.reason);
+  text_codes note_code(plan.contacts.last_note);
+  std::vector<std::int32_t> reason_rows, note_rows;
+  std::vector<want> wants;
+  std::vector<history> histories;
+  std::vector<std::vector<day_t>> contact_days;  // per portfolio member: days that count toward the cap
+  std::vector<double> day_used(working.size());
+
+  for (index_t m = 0; m < managers; ++m) {
+    const auto mu = static_cast<std::size_t>(m);
+    const double budget = inputs.time_budget[mu] * days / period;
+    mp.budget[mu] = budget;
+    const std::span<const index_t> portfolio(members.data() + first[mu], static_cast<std::size_t>(first[mu + 1] - first[mu]));
+    mp.portfolio[mu] = static_cast<std::int64_t>(portfolio.size());
+    wants.clear();
+    histories.resize(portfolio.size());
+    contact_days.resize(portfolio.size());
+    for (std::size_t k = 0; k < portfolio.size(); ++k) {
+      const index_t c = portfolio[k];
+      const auto cu = static_cast<std::size_t>(c);
+      contact_days[k].clear();
+      if (people.reachable.size() > 0 && people.reachable[c] == 0) {
+        cp.status[cu] = customer_plan_status::unreachable;
+        continue;
+      }
+      const history h = histories[k] = read_history(b, c, start);
+      // Proactive contacts of the last period and campaign contacts count toward the cap.
+      const auto offsets = b.interaction_offsets();
+      for (auto row = offsets[cu]; row < offsets[cu + 1]; ++row) {
+        const auto r = static_cast<Eigen::Index>(row);
+        if (in.day[r] >= start) break;
+        if (in.day[r] > start - period && (in.proactive.size() == 0 || in.proactive[r] != 0)) contact_days[k].push_back(in.day[r]);
+      }
+      for (auto row = campaign_offsets[cu]; row < campaign_offsets[cu + 1]; ++row) {
+        contact_days[k].push_back(campaign_days[static_cast<std::size_t>(row)]);
+      }
+      std::sort(contact_days[k].begin(), contact_days[k].end());
+
+      const index_t tier = inputs.tier[cu];
+      const stage s = inputs.stages[cu];
+      const cadence_rule& rule = policy.rule(tier, s);
+      const index_t pref = preferred[cu];
+      bool answered = false;  // an alert or follow-up contact opens the horizon
+      if (alert_priority[cu] >= 0) {
+        const index_t ch = choose_channel(policy, rule, pref, c, h.proactive_count, false);
+        wants.push_back({c, start, contact_purpose::alert, 0, alert_priority[cu], tier, ch,
+                         policy.minutes[static_cast<std::size_t>(ch)], alert_text[cu]});
+        answered = true;
+      }
+      if (!answered && h.last >= 0 && in.proactive.size() > 0 && in.proactive[h.last] == 0 &&
+          (in.two_way.size() == 0 || in.two_way[h.last] != 0) && in.day[h.last] >= start - policy.follow_up_days) {
+        const index_t ch = choose_channel(policy, rule, pref, c, h.proactive_count, false);
+        const std::string what = in.channel.codes.size() > 0 && in.channel.codes[h.last] != no_index
+                                     ? in.channel.categories[static_cast<std::size_t>(in.channel.codes[h.last])]
+                                     : "contact";
+        wants.push_back({c, start, contact_purpose::follow_up, 0, 0.0, tier, ch, policy.minutes[static_cast<std::size_t>(ch)],
+                         "follow-up of the " + what + " of " + format_day(in.day[h.last])});
+        answered = true;
+      }
+      if (rule.contacts > 0) {
+        const double interval = period / rule.contacts;
+        double due = h.last_proactive == no_day ? -1.0 : h.last_proactive + interval;
+        if (answered) {
+          due = start + interval;
+        } else if (due < start) {
+          due = start + std::floor(customer_fraction(c) * std::min(interval, static_cast<double>(days)));
+        }
+        const std::string reason = "cadence: " + policy.tiers[static_cast<std::size_t>(tier)] + " × " +
+                                   std::string(stage_name(s)) + ", " + number(rule.contacts) + " per " +
+                                   std::to_string(period) + " days";
+        std::int32_t k_occurrence = 0;
+        for (; due < end; due += interval, ++k_occurrence) {
+          const index_t ch = choose_channel(policy, rule, pref, c, h.proactive_count + k_occurrence, true);
+          wants.push_back({c, static_cast<day_t>(std::floor(due)), contact_purpose::cadence, k_occurrence, 0.0, tier, ch,
+                           policy.minutes[static_cast<std::size_t>(ch)], reason});
+        }
+      }
+    }
+    std::sort(wants.begin(), wants.end(), [](const want& x, const want& y) {
+      return std::tuple(static_cast<int>(x.purpose), -x.priority, x.occurrence, -x.tier, x.due, x.customer) <
+             std::tuple(static_cast<int>(y.purpose), -y.priority, y.occurrence, -y.tier, y.due, y.customer);
+    });
+    std::fill(day_used.begin(), day_used.end(), 0.0);
+    const double day_cap = working.empty() ? 0.0 : budget / static_cast<double>(working.size()) + longest_contact;
+    double used = 0.0;
+    for (const want& w : wants) {
+      const auto cu = static_cast<std::size_t>(w.customer);
+      std::vector<day_t>& taken = contact_days[local[cu]];
+      ++cp.wanted[cu];
+      mp.demand[mu] += w.minutes;
+      if (cp.channel[cu] == no_index) cp.channel[cu] = w.channel;
+      const int cap = inputs.max_contacts.empty() || inputs.max_contacts[cu] < 0 ? policy.max_contacts : inputs.max_contacts[cu];
+      std::ptrdiff_t chosen = -1;
+      bool capped = false;
+      if (used + w.minutes <= budget + 1e-9) {
+        // Working days by distance from the due day (the earlier first on a tie).
+        const auto at = std::lower_bound(working.begin(), working.end(), w.due) - working.begin();
+        std::ptrdiff_t before = at - 1, after = at;
+        const auto size = static_cast<std::ptrdiff_t>(working.size());
+        while (chosen < 0 && (before >= 0 || after < size)) {
+          std::ptrdiff_t d;
+          if (after >= size || (before >= 0 && w.due - working[static_cast<std::size_t>(before)] <= working[static_cast<std::size_t>(after)] - w.due)) {
+            d = before--;
+          } else {
+            d = after++;
+          }
+          const auto du = static_cast<std::size_t>(d);
+          if (day_used[du] + w.minutes > day_cap + 1e-9) continue;
+          if (std::binary_search(taken.begin(), taken.end(), working[du]) || !cap_allows(taken, working[du], period, cap)) {
+            capped = true;
+            continue;
+          }
+          chosen = d;
+        }
+      }
+      if (chosen < 0) {
+        auto& u = plan.unmet;
+        u.manager.push_back(m);
+        u.customer.push_back(w.customer);
+        u.due.push_back(w.due);
+        u.channel.push_back(w.channel);
+        u.minutes.push_back(w.minutes);
+        u.purpose.push_back(w.purpose);
+        u.reason.push_back(capped ? unmet_reason::contact_cap : unmet_reason::time_budget);
+        continue;
+      }
+      const auto du = static_cast<std::size_t>(chosen);
+      const day_t day = working[du];
+      day_used[du] += w.minutes;
+      used += w.minutes;
+      taken.insert(std::upper_bound(taken.begin(), taken.end(), day), day);
+      if (cp.planned[cu]++ == 0) ++mp.reached[mu];
+      cp.minutes[cu] += w.minutes;
+
+      const history& h = histories[local[cu]];
+      auto& out = plan.contacts;
+      out.manager.push_back(m);
+      out.customer.push_back(w.customer);
+      out.day.push_back(day);
+      out.channel.push_back(w.channel);
+      out.minutes.push_back(w.minutes);
+      out.purpose.push_back(w.purpose);
+      out.nature.push_back(policy.rule(w.tier, inputs.stages[cu]).nature);
+      out.alert.push_back(w.purpose == contact_purpose::alert ? alert_first[cu] : alert_kind::below_zero);
+      out.priority.push_back(w.priority);
+      reason_rows.push_back(reason_code(w.reason));
+      out.last_day.push_back(h.last >= 0 ? in.day[h.last] : no_day);
+      out.last_channel.push_back(h.last >= 0 && in.channel.codes.size() > 0 ? in.channel.codes[h.last] : no_index);
+      std::string note;
+      if (h.last >= 0) {
+        if (in.proactive.size() > 0) note = in.proactive[h.last] ? "proactive" : "customer-initiated";
+        if (in.two_way.size() > 0) note += std::string(note.empty() ? "" : ", ") + (in.two_way[h.last] ? "two-way" : "one-way");
+        if (in.relational.size() > 0) note += std::string(note.empty() ? "" : ", ") + (in.relational[h.last] ? "relational" : "transactional");
+        if (note.empty()) note = "contact";
+      }
+      note_rows.push_back(note_code(note));
+    }
+    mp.planned[mu] = used;
+    for (const index_t c : portfolio) {
+      const auto cu = static_cast<std::size_t>(c);
+      if (cp.status[cu] == customer_plan_status::unreachable || cp.wanted[cu] == 0) continue;
+      cp.status[cu] = cp.planned[cu] == cp.wanted[cu] ? customer_plan_status::planned
+                      : cp.planned[cu] == 0          ? customer_plan_status::not_planned
+                                                     : customer_plan_status::partly;
+    }
+  }
+
+  // Rows by manager, day, then customer.
+  auto& out = plan.contacts;
+  std::vector<std::size_t> order(out.customer.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    return std::tuple(out.manager[x], out.day[x], out.customer[x], x) < std::tuple(out.manager[y], out.day[y], out.customer[y], y);
+  });
+  const auto permute = [&](auto& column) {
+    auto copy = column;
+    for (std::size_t k = 0; k < order.size(); ++k) column[k] = copy[order[k]];
+  };
+  permute(out.manager);
+  permute(out.customer);
+  permute(out.day);
+  permute(out.channel);
+  permute(out.minutes);
+  permute(out.purpose);
+  permute(out.nature);
+  permute(out.alert);
+  permute(out.priority);
+  permute(reason_rows);
+  permute(out.last_day);
+  permute(out.last_channel);
+  permute(note_rows);
+  out.reason.codes = Eigen::Map<const int_column>(reason_rows.data(), static_cast<Eigen::Index>(reason_rows.size()));
+  out.last_note.codes = Eigen::Map<const int_column>(note_rows.data(), static_cast<Eigen::Index>(note_rows.size()));
+  return plan;
+}
+
+}  // namespace cartera
