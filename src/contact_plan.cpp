@@ -1,7 +1,9 @@
 #include "cartera/contact_plan.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 #include <string>
 #include <tuple>
@@ -48,7 +50,7 @@ struct want {
   index_t tier;
   index_t channel;
   double minutes;
-  std::string reason;
+  index_t reason;           // code into the plan's reason texts
 };
 
 template <typename T>
@@ -103,30 +105,6 @@ std::string number(double x) {
   char text[32];
   std::snprintf(text, sizeof text, "%g", x);
   return text;
-}
-
-// What the plan reads of a customer's history before the horizon.
-struct history {
-  Eigen::Index last = -1;            // last interaction (row)
-  day_t last_proactive = no_day;
-  std::int32_t proactive_count = 0;  // all proactive contacts before the horizon
-};
-
-history read_history(const book& b, index_t c, day_t start) {
-  const auto& in = b.interactions();
-  const auto offsets = b.interaction_offsets();
-  history h;
-  const bool have_flag = in.proactive.size() > 0;
-  for (auto row = offsets[static_cast<std::size_t>(c)]; row < offsets[static_cast<std::size_t>(c) + 1]; ++row) {
-    const auto r = static_cast<Eigen::Index>(row);
-    if (in.day[r] >= start) break;
-    h.last = r;
-    if (!have_flag || in.proactive[r] != 0) {
-      h.last_proactive = in.day[r];
-      ++h.proactive_count;
-    }
-  }
-  return h;
 }
 
 }  // namespace
@@ -185,10 +163,11 @@ std::vector<index_t> preferred_channels(const book& b, day_t as_of, const contac
   return preferred;
 }
 
-contact_plan plan_contacts(const book& b, const contact_inputs& inputs, day_t start, int days, const contact_policy& policy) {
-  policy.validate();
-  const index_t n = b.customer_count();
-  const auto count = static_cast<std::size_t>(n);
+namespace {
+
+// Throws invalid_input naming the input, row and value of the first problem.
+void check_inputs(const book& b, const contact_inputs& inputs, day_t start, int days, const contact_policy& policy) {
+  const auto count = static_cast<std::size_t>(b.customer_count());
   const auto managers = static_cast<index_t>(inputs.time_budget.size());
   if (days < 1) throw invalid_input({"contact_plan", "days", -1, std::to_string(days)}, "must be >= 1");
   if (start < first_valid_day || start > last_valid_day) {
@@ -226,42 +205,18 @@ contact_plan plan_contacts(const book& b, const contact_inputs& inputs, day_t st
       throw invalid_input({"customers", "max_contacts", row, std::to_string(inputs.max_contacts[c])}, "must be >= 0 (-1: the policy's)");
     }
   }
-  std::vector<index_t> learned;
-  std::span<const index_t> preferred = inputs.preferred_channel;
-  if (preferred.empty()) {
-    learned = preferred_channels(b, start, policy);
-    preferred = learned;
-  }
-
-  // Alerts by customer: the kinds in the order given (most urgent first) and the highest priority.
-  std::vector<double> alert_priority(count, -1.0);
-  std::vector<alert_kind> alert_first(count, alert_kind::below_zero);
-  std::vector<std::string> alert_text(count);
   if (inputs.alerts) {
     const alert_table& a = *inputs.alerts;
     if (a.kind.size() != a.customer.size() || a.priority.size() != a.customer.size() || a.urgent.size() != a.customer.size()) {
       throw invalid_input({"alerts", "customer", -1, std::to_string(a.customer.size()) + " rows"},
                           "every column of the alert table needs one row per alert");
     }
-    std::vector<std::size_t> order(a.customer.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return a.priority[x] > a.priority[y]; });
-    for (const std::size_t k : order) {
-      const index_t c = a.customer[k];
-      if (c < 0 || c >= n) throw unknown_id({"alerts", "customer", static_cast<std::int64_t>(k), std::to_string(c)}, "no such customer");
-      const auto u = static_cast<std::size_t>(c);
-      if (alert_priority[u] < 0) {
-        alert_priority[u] = a.priority[k];
-        alert_first[u] = a.kind[k];
-      } else {
-        alert_text[u] += ", ";
+    for (std::size_t k = 0; k < a.customer.size(); ++k) {
+      if (a.customer[k] < 0 || a.customer[k] >= b.customer_count()) {
+        throw unknown_id({"alerts", "customer", static_cast<std::int64_t>(k), std::to_string(a.customer[k])}, "no such customer");
       }
-      alert_text[u] += std::string(alert_name(a.kind[k])) + (a.urgent[k] ? " (urgent)" : "");
     }
   }
-  // Campaign days by customer.
-  std::vector<std::int64_t> campaign_offsets(count + 1, 0);
-  std::vector<day_t> campaign_days;
   if (inputs.campaigns) {
     const campaign_table& t = *inputs.campaigns;
     if (t.day.size() != t.customer.size()) {
@@ -269,29 +224,217 @@ contact_plan plan_contacts(const book& b, const contact_inputs& inputs, day_t st
                           "must have one row per campaign contact (" + std::to_string(t.customer.size()) + ")");
     }
     for (Eigen::Index r = 0; r < t.customer.size(); ++r) {
-      if (t.customer[r] < 0 || t.customer[r] >= n) throw unknown_id({"campaigns", "customer", r, std::to_string(t.customer[r])}, "no such customer");
+      if (t.customer[r] < 0 || t.customer[r] >= b.customer_count()) {
+        throw unknown_id({"campaigns", "customer", r, std::to_string(t.customer[r])}, "no such customer");
+      }
       if (t.day[r] < first_valid_day || t.day[r] > last_valid_day) {
         throw invalid_input({"campaigns", "day", r, std::to_string(t.day[r])}, "must be a day between 1900-01-01 and 2199-12-31");
       }
-      ++campaign_offsets[static_cast<std::size_t>(t.customer[r]) + 1];
     }
+  }
+}
+
+// The texts of reasons and notes, each coded once.
+class plan_texts {
+ public:
+  plan_texts(contact_plan& plan, const contact_inputs& inputs, const contact_policy& policy, const interaction_table& in)
+      : reasons_(plan.contacts.reason), notes_(plan.contacts.last_note), inputs_(inputs), policy_(policy), in_(in),
+        cadence_(policy.tiers.size() * stage_count, no_index) {
+    notes_by_flags_.fill(no_index);
+  }
+
+  index_t reason(const std::string& text) { return reasons_(text); }
+
+  // "valuable_complainer (urgent), declining": a customer's alert rows, most urgent first.
+  index_t alerts(std::span<const std::size_t> rows) {
+    std::string text;
+    for (const std::size_t row : rows) {
+      text += std::string(text.empty() ? "" : ", ") + std::string(alert_name(inputs_.alerts->kind[row])) +
+              (inputs_.alerts->urgent[row] ? " (urgent)" : "");
+    }
+    return reasons_(text);
+  }
+
+  index_t cadence(index_t tier, stage s) {
+    index_t& code = cadence_[static_cast<std::size_t>(tier) * stage_count + static_cast<std::size_t>(s)];
+    if (code == no_index) {
+      code = reasons_("cadence: " + policy_.tiers[static_cast<std::size_t>(tier)] + " × " + std::string(stage_name(s)) + ", " +
+                      number(policy_.rule(tier, s).contacts) + " per " + std::to_string(policy_.period_days) + " days");
+    }
+    return code;
+  }
+
+  // The last interaction in words ("customer-initiated, two-way, relational") from the flags
+  // the book has; "" when there is none.
+  index_t note(Eigen::Index last) {
+    if (last < 0) return notes_("");
+    int key = 1;
+    std::string text;
+    const auto flag = [&](const flag_column& column, const char* yes, const char* no, int weight) {
+      if (column.size() == 0) return;
+      key += weight * (column[last] ? 1 : 2);
+      text += std::string(text.empty() ? "" : ", ") + (column[last] ? yes : no);
+    };
+    flag(in_.proactive, "proactive", "customer-initiated", 1);
+    flag(in_.two_way, "two-way", "one-way", 3);
+    flag(in_.relational, "relational", "transactional", 9);
+    index_t& code = notes_by_flags_[static_cast<std::size_t>(key)];
+    if (code == no_index) code = notes_(text.empty() ? "contact" : text);
+    return code;
+  }
+
+ private:
+  text_codes reasons_;
+  text_codes notes_;
+  const contact_inputs& inputs_;
+  const contact_policy& policy_;
+  const interaction_table& in_;
+  std::vector<index_t> cadence_;
+  std::array<index_t, 28> notes_by_flags_;
+};
+
+// Pass one, in customer order (the book's layout, so memory is read in sequence): every
+// customer's wants, the days that count toward their cap, and their last interaction.
+struct gathered {
+  std::vector<want> wants;
+  std::vector<std::int64_t> cap_offsets;  // customer c's cap days: cap_days[cap_offsets[c], cap_offsets[c + 1])
+  std::vector<day_t> cap_days;
+  std::vector<Eigen::Index> last;         // last interaction row before the horizon, -1 for none
+  std::vector<alert_kind> first_alert;
+};
+
+gathered gather(const book& b, const contact_inputs& inputs, day_t start, int days, const contact_policy& policy,
+                std::span<const index_t> preferred, plan_texts& texts, customer_plan& cp) {
+  const auto count = static_cast<std::size_t>(b.customer_count());
+  const auto& in = b.interactions();
+  const auto offsets = b.interaction_offsets();
+  const int period = policy.period_days;
+  const day_t end = start + days;
+  gathered g;
+  g.cap_offsets.assign(count + 1, 0);
+  g.last.assign(count, -1);
+  g.first_alert.assign(count, alert_kind::below_zero);
+
+  // Alerts by customer, most urgent first.
+  std::vector<std::size_t> alert_rows;
+  std::vector<std::int64_t> alert_offsets(count + 1, 0);
+  if (inputs.alerts) {
+    const alert_table& a = *inputs.alerts;
+    for (const index_t c : a.customer) ++alert_offsets[static_cast<std::size_t>(c) + 1];
+    std::partial_sum(alert_offsets.begin(), alert_offsets.end(), alert_offsets.begin());
+    alert_rows.resize(a.customer.size());
+    std::vector<std::int64_t> next(alert_offsets.begin(), alert_offsets.end() - 1);
+    for (std::size_t k = 0; k < a.customer.size(); ++k) alert_rows[static_cast<std::size_t>(next[static_cast<std::size_t>(a.customer[k])]++)] = k;
+    for (std::size_t c = 0; c < count; ++c) {
+      std::stable_sort(alert_rows.begin() + alert_offsets[c], alert_rows.begin() + alert_offsets[c + 1],
+                       [&](std::size_t x, std::size_t y) { return a.priority[x] > a.priority[y]; });
+    }
+  }
+  // Campaign contacts by customer.
+  std::vector<std::int64_t> campaign_offsets(count + 1, 0);
+  std::vector<day_t> campaign_days;
+  if (inputs.campaigns) {
+    const campaign_table& t = *inputs.campaigns;
+    for (Eigen::Index r = 0; r < t.customer.size(); ++r) ++campaign_offsets[static_cast<std::size_t>(t.customer[r]) + 1];
     std::partial_sum(campaign_offsets.begin(), campaign_offsets.end(), campaign_offsets.begin());
     campaign_days.resize(static_cast<std::size_t>(t.customer.size()));
     std::vector<std::int64_t> next(campaign_offsets.begin(), campaign_offsets.end() - 1);
     for (Eigen::Index r = 0; r < t.customer.size(); ++r) {
       campaign_days[static_cast<std::size_t>(next[static_cast<std::size_t>(t.customer[r])]++)] = t.day[r];
     }
-    for (std::size_t c = 0; c < count; ++c) {
-      std::sort(campaign_days.begin() + campaign_offsets[c], campaign_days.begin() + campaign_offsets[c + 1]);
-    }
   }
 
-  const auto& in = b.interactions();
   const auto& people = b.customers();
+  const bool have_proactive = in.proactive.size() > 0;
+  for (std::size_t cu = 0; cu < count; ++cu) {
+    const auto c = static_cast<index_t>(cu);
+    g.cap_offsets[cu + 1] = g.cap_offsets[cu];
+    if (inputs.manager[cu] == no_index) {
+      cp.status[cu] = customer_plan_status::no_manager;
+      continue;
+    }
+    if (people.reachable.size() > 0 && people.reachable[c] == 0) {
+      cp.status[cu] = customer_plan_status::unreachable;
+      continue;
+    }
+    // History before the horizon: the last interaction, the last proactive one, how many,
+    // and the proactive contacts of the last period, which count toward the cap.
+    day_t last_proactive = no_day;
+    std::int32_t proactive_count = 0;
+    const auto cap_first = g.cap_days.size();
+    for (auto row = offsets[cu]; row < offsets[cu + 1]; ++row) {
+      const auto r = static_cast<Eigen::Index>(row);
+      if (in.day[r] >= start) break;
+      g.last[cu] = r;
+      if (have_proactive && in.proactive[r] == 0) continue;
+      last_proactive = in.day[r];
+      ++proactive_count;
+      if (in.day[r] > start - period) g.cap_days.push_back(in.day[r]);
+    }
+    for (auto row = campaign_offsets[cu]; row < campaign_offsets[cu + 1]; ++row) {
+      g.cap_days.push_back(campaign_days[static_cast<std::size_t>(row)]);
+    }
+    std::sort(g.cap_days.begin() + static_cast<std::ptrdiff_t>(cap_first), g.cap_days.end());
+    g.cap_offsets[cu + 1] = static_cast<std::int64_t>(g.cap_days.size());
+
+    const index_t tier = inputs.tier[cu];
+    const stage s = inputs.stages[cu];
+    const cadence_rule& rule = policy.rule(tier, s);
+    const index_t pref = preferred[cu];
+    const auto minutes = [&](index_t channel) { return policy.minutes[static_cast<std::size_t>(channel)]; };
+    const Eigen::Index last = g.last[cu];
+    bool answered = false;  // an alert or follow-up contact opens the horizon
+    if (alert_offsets[cu + 1] > alert_offsets[cu]) {
+      const std::span<const std::size_t> rows(alert_rows.data() + alert_offsets[cu],
+                                              static_cast<std::size_t>(alert_offsets[cu + 1] - alert_offsets[cu]));
+      g.first_alert[cu] = inputs.alerts->kind[rows.front()];
+      const index_t ch = choose_channel(policy, rule, pref, c, proactive_count, false);
+      g.wants.push_back({c, start, contact_purpose::alert, 0, inputs.alerts->priority[rows.front()], tier, ch, minutes(ch), texts.alerts(rows)});
+      answered = true;
+    } else if (last >= 0 && have_proactive && in.proactive[last] == 0 && (in.two_way.size() == 0 || in.two_way[last] != 0) &&
+               in.day[last] >= start - policy.follow_up_days) {
+      const index_t ch = choose_channel(policy, rule, pref, c, proactive_count, false);
+      const index_t code = in.channel.codes[last];
+      const std::string what = code == no_index ? "contact" : in.channel.categories[static_cast<std::size_t>(code)];
+      g.wants.push_back({c, start, contact_purpose::follow_up, 0, 0.0, tier, ch, minutes(ch),
+                         texts.reason("follow-up of the " + what + " of " + format_day(in.day[last]))});
+      answered = true;
+    }
+    if (rule.contacts > 0) {
+      const double interval = period / rule.contacts;
+      double due = last_proactive == no_day ? -1.0 : last_proactive + interval;
+      if (answered) {
+        due = start + interval;
+      } else if (due < start) {
+        due = start + std::floor(customer_fraction(c) * std::min(interval, static_cast<double>(days)));
+      }
+      for (std::int32_t k = 0; due < end; due += interval, ++k) {
+        const index_t ch = choose_channel(policy, rule, pref, c, proactive_count + k, true);
+        g.wants.push_back({c, static_cast<day_t>(std::floor(due)), contact_purpose::cadence, k, 0.0, tier, ch, minutes(ch),
+                           texts.cadence(tier, s)});
+      }
+    }
+  }
+  return g;
+}
+
+}  // namespace
+
+contact_plan plan_contacts(const book& b, const contact_inputs& inputs, day_t start, int days, const contact_policy& policy) {
+  policy.validate();
+  check_inputs(b, inputs, start, days, policy);
+  const auto count = static_cast<std::size_t>(b.customer_count());
+  const auto managers = static_cast<index_t>(inputs.time_budget.size());
+  std::vector<index_t> learned;
+  std::span<const index_t> preferred = inputs.preferred_channel;
+  if (preferred.empty()) {
+    learned = preferred_channels(b, start, policy);
+    preferred = learned;
+  }
+  const auto& in = b.interactions();
   const int period = policy.period_days;
-  const day_t end = start + days;
   std::vector<day_t> working;
-  for (day_t d = start; d < end; ++d) {
+  for (day_t d = start; d < start + days; ++d) {
     if (policy.working_days[static_cast<std::size_t>(weekday(d))]) working.push_back(d);
   }
   const double longest_contact = *std::max_element(policy.minutes.begin(), policy.minutes.end());
@@ -311,140 +454,80 @@ contact_plan plan_contacts(const book& b, const contact_inputs& inputs, day_t st
   mp.budget.resize(static_cast<std::size_t>(managers));
   mp.planned.assign(static_cast<std::size_t>(managers), 0.0);
   mp.demand.assign(static_cast<std::size_t>(managers), 0.0);
-
-  // Portfolios as contiguous runs of customers.
-  std::vector<std::int64_t> first(static_cast<std::size_t>(managers) + 1, 0);
-  for (std::size_t c = 0; c < count; ++c) {
-    const index_t m = inputs.manager[c];
-    if (m == no_index) {
-      cp.status[c] = customer_plan_status::no_manager;
-    } else {
-      ++first[static_cast<std::size_t>(m) + 1];
-    }
+  for (const index_t m : inputs.manager) {
+    if (m != no_index) ++mp.portfolio[static_cast<std::size_t>(m)];
   }
+
+  plan_texts texts(plan, inputs, policy, in);
+  gathered g = gather(b, inputs, start, days, policy, preferred, texts, cp);
+
+  // Wants by manager (a stable counting sort: customer order within each manager).
+  std::vector<std::int64_t> first(static_cast<std::size_t>(managers) + 1, 0);
+  for (const want& w : g.wants) ++first[static_cast<std::size_t>(inputs.manager[static_cast<std::size_t>(w.customer)]) + 1];
   std::partial_sum(first.begin(), first.end(), first.begin());
-  std::vector<index_t> members(static_cast<std::size_t>(first.back()));
-  std::vector<std::size_t> local(count, 0);  // each customer's row within their portfolio
+  std::vector<want> wants(g.wants.size());
   {
     std::vector<std::int64_t> next(first.begin(), first.end() - 1);
-    for (std::size_t c = 0; c < count; ++c) {
-      const index_t m = inputs.manager[c];
-      if (m == no_index) continue;
-      const auto mu = static_cast<std::size_t>(m);
-      local[c] = static_cast<std::size_t>(next[mu] - first[mu]);
-      members[static_cast<std::size_t>(next[mu]++)] = static_cast<index_t>(c);
-    }
+    for (const want& w : g.wants) wants[static_cast<std::size_t>(next[static_cast<std::size_t>(inputs.manager[static_cast<std::size_t>(w.customer)])]++)] = w;
+    g.wants.clear();
+    g.wants.shrink_to_fit();
   }
 
-  text_codes reason_code(plan.contacts.reason);
-  text_codes note_code(plan.contacts.last_note);
-  std::vector<std::int32_t> reason_rows, note_rows;
-  std::vector<want> wants;
-  std::vector<history> histories;
-  std::vector<std::vector<day_t>> contact_days;  // per portfolio member: days that count toward the cap
+  // Pass two, manager by manager: wants in priority order, each on the working day nearest
+  // its due day that has room and that the customer's cap allows.
   std::vector<double> day_used(working.size());
-
+  std::vector<std::int32_t> slot(count, -1);  // the customer's row in `taken` while their manager is planned
+  std::vector<std::vector<day_t>> taken;      // days that count toward the cap, planned ones included
+  struct row {
+    day_t day;
+    std::size_t want;
+  };
+  std::vector<row> rows;
+  auto& out = plan.contacts;
+  std::vector<index_t> reason_rows, note_rows;
   for (index_t m = 0; m < managers; ++m) {
     const auto mu = static_cast<std::size_t>(m);
     const double budget = inputs.time_budget[mu] * days / period;
     mp.budget[mu] = budget;
-    const std::span<const index_t> portfolio(members.data() + first[mu], static_cast<std::size_t>(first[mu + 1] - first[mu]));
-    mp.portfolio[mu] = static_cast<std::int64_t>(portfolio.size());
-    wants.clear();
-    histories.resize(portfolio.size());
-    contact_days.resize(portfolio.size());
-    for (std::size_t k = 0; k < portfolio.size(); ++k) {
-      const index_t c = portfolio[k];
-      const auto cu = static_cast<std::size_t>(c);
-      contact_days[k].clear();
-      if (people.reachable.size() > 0 && people.reachable[c] == 0) {
-        cp.status[cu] = customer_plan_status::unreachable;
-        continue;
-      }
-      const history h = histories[k] = read_history(b, c, start);
-      // Proactive contacts of the last period and campaign contacts count toward the cap.
-      const auto offsets = b.interaction_offsets();
-      for (auto row = offsets[cu]; row < offsets[cu + 1]; ++row) {
-        const auto r = static_cast<Eigen::Index>(row);
-        if (in.day[r] >= start) break;
-        if (in.day[r] > start - period && (in.proactive.size() == 0 || in.proactive[r] != 0)) contact_days[k].push_back(in.day[r]);
-      }
-      for (auto row = campaign_offsets[cu]; row < campaign_offsets[cu + 1]; ++row) {
-        contact_days[k].push_back(campaign_days[static_cast<std::size_t>(row)]);
-      }
-      std::sort(contact_days[k].begin(), contact_days[k].end());
-
-      const index_t tier = inputs.tier[cu];
-      const stage s = inputs.stages[cu];
-      const cadence_rule& rule = policy.rule(tier, s);
-      const index_t pref = preferred[cu];
-      bool answered = false;  // an alert or follow-up contact opens the horizon
-      if (alert_priority[cu] >= 0) {
-        const index_t ch = choose_channel(policy, rule, pref, c, h.proactive_count, false);
-        wants.push_back({c, start, contact_purpose::alert, 0, alert_priority[cu], tier, ch,
-                         policy.minutes[static_cast<std::size_t>(ch)], alert_text[cu]});
-        answered = true;
-      }
-      if (!answered && h.last >= 0 && in.proactive.size() > 0 && in.proactive[h.last] == 0 &&
-          (in.two_way.size() == 0 || in.two_way[h.last] != 0) && in.day[h.last] >= start - policy.follow_up_days) {
-        const index_t ch = choose_channel(policy, rule, pref, c, h.proactive_count, false);
-        const std::string what = in.channel.codes.size() > 0 && in.channel.codes[h.last] != no_index
-                                     ? in.channel.categories[static_cast<std::size_t>(in.channel.codes[h.last])]
-                                     : "contact";
-        wants.push_back({c, start, contact_purpose::follow_up, 0, 0.0, tier, ch, policy.minutes[static_cast<std::size_t>(ch)],
-                         "follow-up of the " + what + " of " + format_day(in.day[h.last])});
-        answered = true;
-      }
-      if (rule.contacts > 0) {
-        const double interval = period / rule.contacts;
-        double due = h.last_proactive == no_day ? -1.0 : h.last_proactive + interval;
-        if (answered) {
-          due = start + interval;
-        } else if (due < start) {
-          due = start + std::floor(customer_fraction(c) * std::min(interval, static_cast<double>(days)));
-        }
-        const std::string reason = "cadence: " + policy.tiers[static_cast<std::size_t>(tier)] + " × " +
-                                   std::string(stage_name(s)) + ", " + number(rule.contacts) + " per " +
-                                   std::to_string(period) + " days";
-        std::int32_t k_occurrence = 0;
-        for (; due < end; due += interval, ++k_occurrence) {
-          const index_t ch = choose_channel(policy, rule, pref, c, h.proactive_count + k_occurrence, true);
-          wants.push_back({c, static_cast<day_t>(std::floor(due)), contact_purpose::cadence, k_occurrence, 0.0, tier, ch,
-                           policy.minutes[static_cast<std::size_t>(ch)], reason});
-        }
-      }
-    }
-    std::sort(wants.begin(), wants.end(), [](const want& x, const want& y) {
+    const auto begin = wants.begin() + first[mu], end = wants.begin() + first[mu + 1];
+    std::sort(begin, end, [](const want& x, const want& y) {
       return std::tuple(static_cast<int>(x.purpose), -x.priority, x.occurrence, -x.tier, x.due, x.customer) <
              std::tuple(static_cast<int>(y.purpose), -y.priority, y.occurrence, -y.tier, y.due, y.customer);
     });
+    std::size_t customers_here = 0;
+    for (auto w = begin; w != end; ++w) {
+      const auto cu = static_cast<std::size_t>(w->customer);
+      if (slot[cu] >= 0) continue;
+      if (taken.size() <= customers_here) taken.emplace_back();
+      taken[customers_here].assign(g.cap_days.begin() + g.cap_offsets[cu], g.cap_days.begin() + g.cap_offsets[cu + 1]);
+      slot[cu] = static_cast<std::int32_t>(customers_here++);
+    }
     std::fill(day_used.begin(), day_used.end(), 0.0);
     const double day_cap = working.empty() ? 0.0 : budget / static_cast<double>(working.size()) + longest_contact;
     double used = 0.0;
-    for (const want& w : wants) {
-      const auto cu = static_cast<std::size_t>(w.customer);
-      std::vector<day_t>& taken = contact_days[local[cu]];
+    rows.clear();
+    for (auto w = begin; w != end; ++w) {
+      const auto cu = static_cast<std::size_t>(w->customer);
+      std::vector<day_t>& days_taken = taken[static_cast<std::size_t>(slot[cu])];
       ++cp.wanted[cu];
-      mp.demand[mu] += w.minutes;
-      if (cp.channel[cu] == no_index) cp.channel[cu] = w.channel;
+      mp.demand[mu] += w->minutes;
+      if (cp.channel[cu] == no_index) cp.channel[cu] = w->channel;
       const int cap = inputs.max_contacts.empty() || inputs.max_contacts[cu] < 0 ? policy.max_contacts : inputs.max_contacts[cu];
       std::ptrdiff_t chosen = -1;
       bool capped = false;
-      if (used + w.minutes <= budget + 1e-9) {
+      if (used + w->minutes <= budget + 1e-9) {
         // Working days by distance from the due day (the earlier first on a tie).
-        const auto at = std::lower_bound(working.begin(), working.end(), w.due) - working.begin();
-        std::ptrdiff_t before = at - 1, after = at;
         const auto size = static_cast<std::ptrdiff_t>(working.size());
+        std::ptrdiff_t after = std::lower_bound(working.begin(), working.end(), w->due) - working.begin();
+        std::ptrdiff_t before = after - 1;
         while (chosen < 0 && (before >= 0 || after < size)) {
-          std::ptrdiff_t d;
-          if (after >= size || (before >= 0 && w.due - working[static_cast<std::size_t>(before)] <= working[static_cast<std::size_t>(after)] - w.due)) {
-            d = before--;
-          } else {
-            d = after++;
-          }
+          const bool take_before = after >= size || (before >= 0 && w->due - working[static_cast<std::size_t>(before)] <=
+                                                                         working[static_cast<std::size_t>(after)] - w->due);
+          const std::ptrdiff_t d = take_before ? before-- : after++;
           const auto du = static_cast<std::size_t>(d);
-          if (day_used[du] + w.minutes > day_cap + 1e-9) continue;
-          if (std::binary_search(taken.begin(), taken.end(), working[du]) || !cap_allows(taken, working[du], period, cap)) {
+          if (day_used[du] + w->minutes > day_cap + 1e-9) continue;
+          if (std::binary_search(days_taken.begin(), days_taken.end(), working[du]) ||
+              !cap_allows(days_taken, working[du], period, cap)) {
             capped = true;
             continue;
           }
@@ -454,79 +537,53 @@ contact_plan plan_contacts(const book& b, const contact_inputs& inputs, day_t st
       if (chosen < 0) {
         auto& u = plan.unmet;
         u.manager.push_back(m);
-        u.customer.push_back(w.customer);
-        u.due.push_back(w.due);
-        u.channel.push_back(w.channel);
-        u.minutes.push_back(w.minutes);
-        u.purpose.push_back(w.purpose);
+        u.customer.push_back(w->customer);
+        u.due.push_back(w->due);
+        u.channel.push_back(w->channel);
+        u.minutes.push_back(w->minutes);
+        u.purpose.push_back(w->purpose);
         u.reason.push_back(capped ? unmet_reason::contact_cap : unmet_reason::time_budget);
         continue;
       }
       const auto du = static_cast<std::size_t>(chosen);
-      const day_t day = working[du];
-      day_used[du] += w.minutes;
-      used += w.minutes;
-      taken.insert(std::upper_bound(taken.begin(), taken.end(), day), day);
+      day_used[du] += w->minutes;
+      used += w->minutes;
+      days_taken.insert(std::upper_bound(days_taken.begin(), days_taken.end(), working[du]), working[du]);
       if (cp.planned[cu]++ == 0) ++mp.reached[mu];
-      cp.minutes[cu] += w.minutes;
-
-      const history& h = histories[local[cu]];
-      auto& out = plan.contacts;
+      cp.minutes[cu] += w->minutes;
+      rows.push_back({working[du], static_cast<std::size_t>(w - wants.begin())});
+    }
+    mp.planned[mu] = used;
+    // The manager's contacts by day, then customer.
+    std::sort(rows.begin(), rows.end(), [&](const row& x, const row& y) {
+      return std::tuple(x.day, wants[x.want].customer, x.want) < std::tuple(y.day, wants[y.want].customer, y.want);
+    });
+    for (const row& r : rows) {
+      const want& w = wants[r.want];
+      const auto cu = static_cast<std::size_t>(w.customer);
+      const Eigen::Index last = g.last[cu];
       out.manager.push_back(m);
       out.customer.push_back(w.customer);
-      out.day.push_back(day);
+      out.day.push_back(r.day);
       out.channel.push_back(w.channel);
       out.minutes.push_back(w.minutes);
       out.purpose.push_back(w.purpose);
       out.nature.push_back(policy.rule(w.tier, inputs.stages[cu]).nature);
-      out.alert.push_back(w.purpose == contact_purpose::alert ? alert_first[cu] : alert_kind::below_zero);
+      out.alert.push_back(w.purpose == contact_purpose::alert ? g.first_alert[cu] : alert_kind::below_zero);
       out.priority.push_back(w.priority);
-      reason_rows.push_back(reason_code(w.reason));
-      out.last_day.push_back(h.last >= 0 ? in.day[h.last] : no_day);
-      out.last_channel.push_back(h.last >= 0 && in.channel.codes.size() > 0 ? in.channel.codes[h.last] : no_index);
-      std::string note;
-      if (h.last >= 0) {
-        if (in.proactive.size() > 0) note = in.proactive[h.last] ? "proactive" : "customer-initiated";
-        if (in.two_way.size() > 0) note += std::string(note.empty() ? "" : ", ") + (in.two_way[h.last] ? "two-way" : "one-way");
-        if (in.relational.size() > 0) note += std::string(note.empty() ? "" : ", ") + (in.relational[h.last] ? "relational" : "transactional");
-        if (note.empty()) note = "contact";
-      }
-      note_rows.push_back(note_code(note));
+      reason_rows.push_back(w.reason);
+      out.last_day.push_back(last >= 0 ? in.day[last] : no_day);
+      out.last_channel.push_back(last >= 0 ? in.channel.codes[last] : no_index);
+      note_rows.push_back(texts.note(last));
     }
-    mp.planned[mu] = used;
-    for (const index_t c : portfolio) {
-      const auto cu = static_cast<std::size_t>(c);
-      if (cp.status[cu] == customer_plan_status::unreachable || cp.wanted[cu] == 0) continue;
+    for (auto w = begin; w != end; ++w) {
+      const auto cu = static_cast<std::size_t>(w->customer);
+      slot[cu] = -1;
       cp.status[cu] = cp.planned[cu] == cp.wanted[cu] ? customer_plan_status::planned
                       : cp.planned[cu] == 0          ? customer_plan_status::not_planned
                                                      : customer_plan_status::partly;
     }
   }
-
-  // Rows by manager, day, then customer.
-  auto& out = plan.contacts;
-  std::vector<std::size_t> order(out.customer.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-    return std::tuple(out.manager[x], out.day[x], out.customer[x], x) < std::tuple(out.manager[y], out.day[y], out.customer[y], y);
-  });
-  const auto permute = [&](auto& column) {
-    auto copy = column;
-    for (std::size_t k = 0; k < order.size(); ++k) column[k] = copy[order[k]];
-  };
-  permute(out.manager);
-  permute(out.customer);
-  permute(out.day);
-  permute(out.channel);
-  permute(out.minutes);
-  permute(out.purpose);
-  permute(out.nature);
-  permute(out.alert);
-  permute(out.priority);
-  permute(reason_rows);
-  permute(out.last_day);
-  permute(out.last_channel);
-  permute(note_rows);
   out.reason.codes = Eigen::Map<const int_column>(reason_rows.data(), static_cast<Eigen::Index>(reason_rows.size()));
   out.last_note.codes = Eigen::Map<const int_column>(note_rows.data(), static_cast<Eigen::Index>(note_rows.size()));
   return plan;

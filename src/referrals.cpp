@@ -50,17 +50,19 @@ class converged {
   bool first_ = true;
 };
 
-// Each customer's acquisition referral: the earliest one that closes no cycle.
+// Each customer's acquisition referral: the earliest one that closes no cycle. The book
+// holds referrals by referrer, then day, then input order; a stable counting sort by day
+// makes that (day, referrer, input order) in linear time.
 std::vector<index_t> acquisition_forest(const referral_table& referrals, index_t customers) {
-  std::vector<std::size_t> order(static_cast<std::size_t>(referrals.referrer.size()));
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const auto key = [&](std::size_t r) {
-      const auto row = static_cast<Eigen::Index>(r);
-      return std::tuple(referrals.day[row], referrals.referrer[row], referrals.referred[row]);
-    };
-    return key(a) < key(b);
-  });
+  const auto rows = static_cast<std::size_t>(referrals.referrer.size());
+  std::vector<std::size_t> order(rows);
+  if (rows > 0) {
+    const day_t first = referrals.day.minCoeff();
+    std::vector<std::size_t> next(static_cast<std::size_t>(referrals.day.maxCoeff() - first) + 2, 0);
+    for (std::size_t r = 0; r < rows; ++r) ++next[static_cast<std::size_t>(referrals.day[static_cast<Eigen::Index>(r)] - first) + 1];
+    std::partial_sum(next.begin(), next.end(), next.begin());
+    for (std::size_t r = 0; r < rows; ++r) order[next[static_cast<std::size_t>(referrals.day[static_cast<Eigen::Index>(r)] - first)]++] = r;
+  }
   std::vector<index_t> parent(static_cast<std::size_t>(customers), no_index);
   // Iterator property maps, not raw pointers: ADL must find boost::get past the CSR graph's
   // detail::get.

@@ -20,7 +20,7 @@ namespace cartera {
 
 struct referral_policy {
   double damping = 0.85;       ///< PageRank damping factor, in (0, 1)
-  double tolerance = 1e-9;     ///< PageRank stops when no score moves more than this
+  double tolerance = 1e-6;     ///< PageRank stops when no score moves more than this (scores are about 0.15 to the tens)
   int max_iterations = 200;    ///< and after at most this many iterations
   double decay = 0.5;          ///< referral value: a customer brought at n steps counts decay^(n-1)
 

@@ -64,9 +64,15 @@ TEST(referrals_test, acquisition_chains_reach_and_value_by_hand) {
   EXPECT_DOUBLE_EQ(analyse_referrals(b).referral_value[0], 2.75);
 }
 
+referral_policy exact() {
+  referral_policy p;
+  p.tolerance = 1e-12;
+  return p;
+}
+
 TEST(referrals_test, influence_is_boosts_pagerank_fixed_point) {
   const book b = chain();
-  const referral_network net = analyse_referrals(b);
+  const referral_network net = analyse_referrals(b, {}, exact());
   const auto expected = brute_force_influence(b, 0.85);
   for (std::size_t c = 0; c < expected.size(); ++c) EXPECT_NEAR(net.influence[c], expected[c], 1e-8) << c;
   EXPECT_DOUBLE_EQ(net.influence[5], 0.15);  // referred nobody
@@ -95,7 +101,7 @@ TEST(referrals_test, random_networks_keep_the_forest_consistent) {
       day[k] = static_cast<std::int32_t>(random() % 20);
     }
     const book b = with_referrals(ids, from, to, day);
-    const referral_network net = analyse_referrals(b);
+    const referral_network net = analyse_referrals(b, {}, exact());
     std::vector<std::int32_t> reach(static_cast<std::size_t>(n), 0);
     for (int c = 0; c < n; ++c) {
       // Climbing to the origin ends (no cycle) after `generation` steps.
