@@ -10,6 +10,8 @@ void register_stages(py::module_& m);
 void register_segmentation(py::module_& m);
 void register_synthetic(py::module_& m);
 void register_assignment(py::module_& m);
+void register_planning(py::module_& m);
+void register_network(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "cartera's C++ core. Use the cartera package, not this module.";
@@ -21,4 +23,6 @@ PYBIND11_MODULE(_core, m) {
   register_segmentation(m);
   register_synthetic(m);
   register_assignment(m);
+  register_planning(m);
+  register_network(m);
 }

@@ -2,8 +2,10 @@
 
 Build a :class:`Book` from pandas DataFrames (or :func:`synthetic_book`), then compute
 each customer's :func:`value`, place them on the relationship ladder with :func:`stages`,
-segment them (:func:`segment`, :func:`alerts`) and give each the right manager with
-:func:`assign`. Every result is a DataFrame indexed by the customer's id, with one row for
+segment them (:func:`segment`, :func:`alerts`), give each the right manager with
+:func:`assign`, plan each manager's contacts with :func:`plan_contacts` and size the team
+with :func:`team_size`; :func:`relationship_structure` and :func:`referrals` tell who
+customers are with us and who they bring. Every result is a DataFrame indexed by the customer's id, with one row for
 every customer.
 """
 
@@ -28,6 +30,8 @@ from .assignment import (
     read_orlibrary_gap,
     route,
 )
+from .network import STRUCTURES, ReferralPolicy, Referrals, Structures, referrals, relationship_structure
+from .planning import PURPOSES, STATUSES, ContactPlan, ContactPolicy, TeamSize, plan_contacts, team_size
 from .segmentation import KMeans, RFM, Rules, TierScorer, Variable, abc, pareto_curve, segment, subsegments
 from .stages import (
     CRITERIA,
@@ -60,6 +64,19 @@ __all__ = [
     "read_orlibrary_gap",
     "route",
     "Book",
+    "ContactPlan",
+    "ContactPolicy",
+    "PURPOSES",
+    "ReferralPolicy",
+    "Referrals",
+    "STATUSES",
+    "STRUCTURES",
+    "Structures",
+    "TeamSize",
+    "plan_contacts",
+    "referrals",
+    "relationship_structure",
+    "team_size",
     "CRITERIA",
     "STAGES",
     "StageHistory",

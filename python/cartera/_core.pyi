@@ -208,3 +208,58 @@ def build_realignment(
 def route(problem: dict[str, Any], load: Any, time: Any = None) -> dict[str, Any]: ...
 def preview_assignment(current: Any, proposed: Any, value: Any, managers: int) -> dict[str, Any]: ...
 def read_orlibrary_gap(path: str) -> dict[str, Any]: ...
+
+CONTACT_PURPOSES: list[str]
+PLAN_STATUSES: list[str]
+
+class ContactPolicy:
+    def __init__(self, **fields: Any) -> None: ...
+    def validate(self) -> None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    @staticmethod
+    def from_dict(fields: dict[str, Any]) -> ContactPolicy: ...
+    def workload(self, tier: str, stage: str) -> float: ...
+
+def plan_contacts(
+    book: Book,
+    manager: Any,
+    tier: Any,
+    stage: Any,
+    time_budget: Any,
+    preferred: Any,
+    max_contacts: Any,
+    alerts: dict[str, Any] | None,
+    campaigns: tuple[Any, Any] | None,
+    start: int,
+    days: int,
+    policy: ContactPolicy,
+) -> dict[str, Any]: ...
+def preferred_channels(book: Book, as_of: int, policy: ContactPolicy) -> npt.NDArray[np.int32]: ...
+def size_team(tier: Any, stage: Any, policy: ContactPolicy, budget: float, capacity: int, team: int) -> dict[str, Any]: ...
+
+STRUCTURES: list[str]
+
+class ReferralPolicy:
+    damping: float
+    tolerance: float
+    max_iterations: int
+    decay: float
+    def __init__(self, **fields: Any) -> None: ...
+    def validate(self) -> None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    @staticmethod
+    def from_dict(fields: dict[str, Any]) -> ReferralPolicy: ...
+
+def analyse_referrals(
+    book: Book, value: Any, policy: ReferralPolicy, manager: Any, managers: int, satisfied: Any, per_portfolio: int
+) -> dict[str, Any]: ...
+def classify_structures(
+    columns: dict[str, Any],
+    rows: int,
+    providers: str,
+    peer: str,
+    many_providers: float,
+    rules: list[tuple[str, str]],
+    manager: Any,
+    managers: int,
+) -> dict[str, Any]: ...

@@ -1,0 +1,274 @@
+// The contact plan, its cadence policy and team sizing, returning NumPy arrays.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <cstring>
+
+#include "cartera/contact_plan.hpp"
+#include "cartera/team_sizing.hpp"
+#include "numpy_columns.hpp"
+#include "policy_binding.hpp"
+
+namespace py = pybind11;
+using namespace cartera;
+using namespace cartera::python;
+
+namespace {
+
+constexpr const char* weekdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+[[noreturn]] void bad_field(const std::string& field, const std::string& value, const std::string& rule) {
+  throw invalid_input({"contact_policy", field, -1, value}, rule);
+}
+
+py::dict policy_dict(const contact_policy& p) {
+  py::dict minutes;
+  for (std::size_t ch = 0; ch < p.channels.size(); ++ch) minutes[py::str(p.channels[ch])] = p.minutes[ch];
+  py::dict cadence;
+  for (std::size_t t = 0; t < p.tiers.size(); ++t) {
+    py::dict by_stage;
+    for (int s = 0; s < stage_count; ++s) {
+      const cadence_rule& r = p.rule(static_cast<index_t>(t), static_cast<stage>(s));
+      py::dict mix;
+      for (std::size_t ch = 0; ch < r.mix.size(); ++ch) {
+        if (r.mix[ch] > 0) mix[py::str(p.channels[ch])] = r.mix[ch];
+      }
+      by_stage[py::str(std::string(stage_name(static_cast<stage>(s))))] =
+          py::dict(py::arg("contacts") = r.contacts, py::arg("nature") = std::string(nature_name(r.nature)), py::arg("mix") = mix);
+    }
+    cadence[py::str(p.tiers[t])] = by_stage;
+  }
+  py::list working;
+  for (int d = 0; d < 7; ++d) {
+    if (p.working_days[static_cast<std::size_t>(d)]) working.append(weekdays[d]);
+  }
+  return py::dict(py::arg("minutes") = minutes, py::arg("tiers") = p.tiers, py::arg("cadence") = cadence,
+                  py::arg("period_days") = p.period_days, py::arg("max_contacts") = p.max_contacts,
+                  py::arg("follow_up_days") = p.follow_up_days, py::arg("preference_days") = p.preference_days,
+                  py::arg("working_days") = working);
+}
+
+void apply_cadence(contact_policy& p, const py::dict& cadence) {
+  for (const auto& [tier_key, stages] : cadence) {
+    const auto tier = py::str(tier_key).cast<std::string>();
+    const auto t = std::find(p.tiers.begin(), p.tiers.end(), tier) - p.tiers.begin();
+    if (static_cast<std::size_t>(t) == p.tiers.size()) bad_field("cadence", "'" + tier + "'", "no such tier");
+    for (const auto& [stage_key, fields] : stages.cast<py::dict>()) {
+      const auto stage_text = py::str(stage_key).cast<std::string>();
+      int s = 0;
+      while (s < stage_count && stage_name(static_cast<stage>(s)) != stage_text) ++s;
+      if (s == stage_count) bad_field("cadence[" + tier + "]", "'" + stage_text + "'", "no such stage");
+      cadence_rule& r = p.cadence[static_cast<std::size_t>(t) * stage_count + static_cast<std::size_t>(s)];
+      const std::string where = "cadence[" + tier + ", " + stage_text + "]";
+      for (const auto& [field_key, value] : fields.cast<py::dict>()) {
+        const auto field = py::str(field_key).cast<std::string>();
+        if (field == "contacts") {
+          r.contacts = value.cast<double>();
+        } else if (field == "nature") {
+          const auto nature = value.cast<std::string>();
+          if (nature != "relational" && nature != "transactional") bad_field(where + ".nature", "'" + nature + "'", "expected 'relational' or 'transactional'");
+          r.nature = nature == "relational" ? contact_nature::relational : contact_nature::transactional;
+        } else if (field == "mix") {
+          std::fill(r.mix.begin(), r.mix.end(), 0.0);
+          for (const auto& [channel_key, share] : value.cast<py::dict>()) {
+            const auto channel = py::str(channel_key).cast<std::string>();
+            const index_t ch = p.channel_of(channel);
+            if (ch == no_index) bad_field(where + ".mix", "'" + channel + "'", "no such channel; the channels are the keys of minutes");
+            r.mix[static_cast<std::size_t>(ch)] = share.cast<double>();
+          }
+        } else {
+          bad_field(where, "'" + field + "'", "unknown field; the fields are contacts, nature, mix");
+        }
+      }
+    }
+  }
+}
+
+contact_policy policy_from(const py::dict& fields) {
+  contact_policy p;
+  const py::dict known = policy_dict(p);
+  for (const auto& [key, value] : fields) {
+    const auto name = py::str(key).cast<std::string>();
+    if (!known.contains(name)) {
+      bad_field(name, {}, "unknown field; the fields are minutes, tiers, cadence, period_days, max_contacts, follow_up_days, "
+                          "preference_days, working_days");
+    }
+  }
+  if (fields.contains("minutes")) {
+    p.channels.clear();
+    p.minutes.clear();
+    for (const auto& [channel, minutes] : fields["minutes"].cast<py::dict>()) {
+      p.channels.push_back(py::str(channel).cast<std::string>());
+      p.minutes.push_back(minutes.cast<double>());
+    }
+  }
+  if (fields.contains("tiers")) p.tiers = fields["tiers"].cast<std::vector<std::string>>();
+  // The cadence as explicit rules: the defaults where they apply, otherwise none.
+  const bool defaults_fit = p.tiers.size() == 3 && p.channels == contact_policy{}.channels;
+  p.cadence = defaults_fit ? contact_policy::default_cadence()
+                           : std::vector<cadence_rule>(p.tiers.size() * stage_count,
+                                                       {0.0, contact_nature::transactional, std::vector<double>(p.channels.size(), 0.0)});
+  if (fields.contains("cadence")) apply_cadence(p, fields["cadence"].cast<py::dict>());
+  if (fields.contains("period_days")) p.period_days = fields["period_days"].cast<int>();
+  if (fields.contains("max_contacts")) p.max_contacts = fields["max_contacts"].cast<int>();
+  if (fields.contains("follow_up_days")) p.follow_up_days = fields["follow_up_days"].cast<int>();
+  if (fields.contains("preference_days")) p.preference_days = fields["preference_days"].cast<int>();
+  if (fields.contains("working_days")) {
+    p.working_days.fill(false);
+    for (const auto& day : fields["working_days"].cast<py::list>()) {
+      const auto name = day.cast<std::string>();
+      const auto d = std::find_if(std::begin(weekdays), std::end(weekdays), [&](const char* w) { return name == w; }) - std::begin(weekdays);
+      if (d == 7) bad_field("working_days", "'" + name + "'", "expected mon, tue, wed, thu, fri, sat or sun");
+      p.working_days[static_cast<std::size_t>(d)] = true;
+    }
+  }
+  p.validate();
+  return p;
+}
+
+template <typename Enum>
+py::array_t<std::uint8_t> codes_of(const std::vector<Enum>& values) {
+  py::array_t<std::uint8_t> out(static_cast<py::ssize_t>(values.size()));
+  std::memcpy(out.mutable_data(), values.data(), values.size());
+  return out;
+}
+
+template <typename T>
+py::array_t<T> array_of(const std::vector<T>& values) {
+  return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
+}
+
+py::tuple categorical_out(categorical&& c) { return py::make_tuple(std::move(c.categories), to_numpy(std::move(c.codes))); }
+
+std::vector<stage> stages_from(const int_column& codes) {
+  std::vector<stage> out(static_cast<std::size_t>(codes.size()));
+  for (Eigen::Index i = 0; i < codes.size(); ++i) {
+    if (codes[i] < 0 || codes[i] >= stage_count) throw invalid_input({"customers", "stage", i, std::to_string(codes[i])}, "no such stage");
+    out[static_cast<std::size_t>(i)] = static_cast<stage>(codes[i]);
+  }
+  return out;
+}
+
+template <typename T>
+std::span<const T> span_of(const Eigen::Array<T, Eigen::Dynamic, 1>& c) {
+  return {c.data(), static_cast<std::size_t>(c.size())};
+}
+
+}  // namespace
+
+void register_planning(py::module_& m) {
+  py::class_<contact_policy> policy(m, "ContactPolicy",
+                                    "Cadences per tier × stage and minutes per contact by channel. Build with keywords:\n"
+                                    "ContactPolicy(max_contacts=3, cadence={'Premium': {'intimar': {'contacts': 3}}}).");
+  define_policy(policy, "ContactPolicy", &policy_dict, &policy_from);
+  policy.def(
+      "workload",
+      [](const contact_policy& p, const std::string& tier, const std::string& stage_text) {
+        const auto t = std::find(p.tiers.begin(), p.tiers.end(), tier) - p.tiers.begin();
+        if (static_cast<std::size_t>(t) == p.tiers.size()) bad_field("tiers", "'" + tier + "'", "no such tier");
+        int s = 0;
+        while (s < stage_count && stage_name(static_cast<stage>(s)) != stage_text) ++s;
+        if (s == stage_count) bad_field("stage", "'" + stage_text + "'", "no such stage");
+        return p.workload(static_cast<index_t>(t), static_cast<stage>(s));
+      },
+      py::arg("tier"), py::arg("stage"), "Expected minutes per period a customer of this tier and stage takes.");
+
+  m.def(
+      "plan_contacts",
+      [](const book& b, const py::handle& manager, const py::handle& tier, const py::handle& stage_codes,
+         const py::handle& time_budget, const py::object& preferred, const py::object& max_contacts, const py::object& alerts,
+         const py::object& campaigns, day_t start, int days, const contact_policy& p) {
+        const int_column managers = to_int_column(manager, "customers", "manager");
+        const int_column tiers = to_int_column(tier, "customers", "tier");
+        const std::vector<stage> stages = stages_from(to_int_column(stage_codes, "customers", "stage"));
+        const real_column budget = to_real_column(time_budget, "managers", "time_budget");
+        const int_column pref = preferred.is_none() ? int_column() : to_int_column(preferred, "customers", "preferred_channel");
+        const int_column caps = max_contacts.is_none() ? int_column() : to_int_column(max_contacts, "customers", "max_contacts");
+        alert_table alert_rows;
+        if (!alerts.is_none()) {
+          const auto a = alerts.cast<py::dict>();
+          const int_column who = to_int_column(a["customer"], "alerts", "customer");
+          const int_column kind = to_int_column(a["kind"], "alerts", "kind");
+          const real_column priority = to_real_column(a["priority"], "alerts", "priority");
+          const flag_column urgent = to_flag_column(a["urgent"], "alerts", "urgent");
+          for (Eigen::Index k = 0; k < who.size(); ++k) {
+            if (kind[k] < 0 || kind[k] >= alert_kind_count) throw invalid_input({"alerts", "alert", k, std::to_string(kind[k])}, "no such alert");
+            alert_rows.customer.push_back(who[k]);
+            alert_rows.kind.push_back(static_cast<alert_kind>(kind[k]));
+            alert_rows.priority.push_back(priority[k]);
+            alert_rows.urgent.push_back(urgent[k]);
+            alert_rows.reason.emplace_back();
+          }
+        }
+        campaign_table campaign_rows;
+        if (!campaigns.is_none()) {
+          const auto c = campaigns.cast<py::tuple>();
+          campaign_rows.customer = to_int_column(c[0], "campaigns", "customer");
+          campaign_rows.day = to_int_column(c[1], "campaigns", "day");
+        }
+        contact_inputs in{span_of(managers), span_of(tiers), stages, span_of(budget), span_of(pref), span_of(caps)};
+        if (!alerts.is_none()) in.alerts = &alert_rows;
+        if (!campaigns.is_none()) in.campaigns = &campaign_rows;
+        contact_plan plan;
+        {
+          py::gil_scoped_release release;
+          plan = plan_contacts(b, in, start, days, p);
+        }
+        auto& c = plan.contacts;
+        std::vector<std::uint8_t> alert_codes(c.alert.size());
+        for (std::size_t k = 0; k < alert_codes.size(); ++k) {
+          alert_codes[k] = c.purpose[k] == contact_purpose::alert ? static_cast<std::uint8_t>(c.alert[k]) : 255;
+        }
+        py::dict contacts(py::arg("manager") = array_of(c.manager), py::arg("customer") = array_of(c.customer),
+                          py::arg("day") = array_of(c.day), py::arg("channel") = array_of(c.channel),
+                          py::arg("minutes") = array_of(c.minutes), py::arg("purpose") = codes_of(c.purpose),
+                          py::arg("nature") = codes_of(c.nature), py::arg("alert") = array_of(alert_codes),
+                          py::arg("priority") = array_of(c.priority), py::arg("reason") = categorical_out(std::move(c.reason)),
+                          py::arg("last_day") = array_of(c.last_day), py::arg("last_channel") = array_of(c.last_channel),
+                          py::arg("last_note") = categorical_out(std::move(c.last_note)));
+        const auto& u = plan.unmet;
+        py::dict unmet(py::arg("manager") = array_of(u.manager), py::arg("customer") = array_of(u.customer),
+                       py::arg("due") = array_of(u.due), py::arg("channel") = array_of(u.channel),
+                       py::arg("minutes") = array_of(u.minutes), py::arg("purpose") = codes_of(u.purpose),
+                       py::arg("reason") = codes_of(u.reason));
+        const auto& cp = plan.customers;
+        py::dict customers(py::arg("status") = codes_of(cp.status), py::arg("wanted") = array_of(cp.wanted),
+                           py::arg("planned") = array_of(cp.planned), py::arg("minutes") = array_of(cp.minutes),
+                           py::arg("channel") = array_of(cp.channel));
+        const auto& mp = plan.managers;
+        py::dict per_manager(py::arg("portfolio") = array_of(mp.portfolio), py::arg("reached") = array_of(mp.reached),
+                             py::arg("budget") = array_of(mp.budget), py::arg("planned") = array_of(mp.planned),
+                             py::arg("demand") = array_of(mp.demand));
+        return py::dict(py::arg("contacts") = contacts, py::arg("unmet") = unmet, py::arg("customers") = customers,
+                        py::arg("managers") = per_manager);
+      },
+      py::arg("book"), py::arg("manager"), py::arg("tier"), py::arg("stage"), py::arg("time_budget"), py::arg("preferred"),
+      py::arg("max_contacts"), py::arg("alerts"), py::arg("campaigns"), py::arg("start"), py::arg("days"), py::arg("policy"));
+
+  m.def(
+      "preferred_channels",
+      [](const book& b, day_t as_of, const contact_policy& p) { return array_of(preferred_channels(b, as_of, p)); },
+      py::arg("book"), py::arg("as_of"), py::arg("policy"));
+
+  m.def(
+      "size_team",
+      [](const py::handle& tier, const py::handle& stage_codes, const contact_policy& p, double budget, std::int64_t capacity,
+         std::int64_t team) {
+        const int_column tiers = to_int_column(tier, "customers", "tier");
+        const std::vector<stage> stages = stages_from(to_int_column(stage_codes, "customers", "stage"));
+        const team_sizing t = size_team(span_of(tiers), stages, p, budget, capacity, team);
+        return py::dict(py::arg("customers") = array_of(t.customers), py::arg("minutes_per_customer") = array_of(t.minutes_per_customer),
+                        py::arg("minutes") = array_of(t.minutes), py::arg("largest_portfolio") = array_of(t.largest_portfolio),
+                        py::arg("coverage") = array_of(t.coverage), py::arg("total_minutes") = t.total_minutes,
+                        py::arg("managers_by_time") = t.managers_by_time, py::arg("managers_by_capacity") = t.managers_by_capacity,
+                        py::arg("managers_needed") = t.managers_needed, py::arg("team") = t.team,
+                        py::arg("customer_coverage") = t.customer_coverage, py::arg("minute_coverage") = t.minute_coverage);
+      },
+      py::arg("tier"), py::arg("stage"), py::arg("policy"), py::arg("budget"), py::arg("capacity"), py::arg("team"));
+
+  std::vector<std::string> purposes = {"alert", "follow_up", "cadence"};
+  m.attr("CONTACT_PURPOSES") = purposes;
+  std::vector<std::string> statuses;
+  for (int s = 0; s < 6; ++s) statuses.emplace_back(status_name(static_cast<customer_plan_status>(s)));
+  m.attr("PLAN_STATUSES") = statuses;
+}

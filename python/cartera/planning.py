@@ -1,0 +1,366 @@
+"""The contact plan: each manager's limited time turned into proactive contacts with the
+right customers, on the right day and channel, without saturating anyone; and team sizing,
+where "more than 100 customers gives no value" becomes a number to check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _convert, _core
+from .alerts import ALERTS
+from .book import Book
+from .stages import STAGES
+
+__all__ = ["ContactPlan", "ContactPolicy", "PURPOSES", "STATUSES", "TeamSize", "plan_contacts", "team_size"]
+
+#: Cadences per tier × stage (contacts per period, nature, channel mix), minutes per
+#: contact by channel, the contact cap and working days; see docs/contact-plan.md.
+ContactPolicy = _core.ContactPolicy
+
+#: Why a contact is planned, in the order the plan serves them.
+PURPOSES: tuple[str, ...] = tuple(_core.CONTACT_PURPOSES)
+#: What the plan did for a customer.
+STATUSES: tuple[str, ...] = tuple(_core.PLAN_STATUSES)
+_UNMET: tuple[str, ...] = ("time_budget", "contact_cap")
+_NATURES: tuple[str, ...] = ("transactional", "relational")
+
+
+def _policy(policy: Any) -> Any:
+    if policy is None:
+        return ContactPolicy()
+    return policy if isinstance(policy, ContactPolicy) else ContactPolicy.from_dict(dict(policy))
+
+
+def _per_customer(values: Any, column: str, customers: pd.Index) -> pd.Series:
+    """A Series (or a frame's column) aligned on the book's customers; every one needed."""
+    if isinstance(values, pd.DataFrame):
+        if column not in values.columns:
+            raise _convert.invalid(column, column, None, None, f"the frame has no {column!r} column")
+        values = values[column]
+    if not isinstance(values, pd.Series):
+        raise _core.TypeMismatchError(_convert.located("customers", column, None, type(values).__name__, "expected a Series indexed by customer"))
+    aligned = values.reindex(customers)
+    if aligned.isna().any():
+        row = _convert.first_row(aligned.isna().to_numpy())
+        raise _convert.invalid("customers", column, row, customers[row], "no value for this customer; give one per customer in the book")
+    return aligned
+
+
+def _labels(values: pd.Series, labels: list[str] | tuple[str, ...], column: str) -> np.ndarray:
+    codes = pd.Index(list(labels)).get_indexer(values.astype(object))
+    if (codes < 0).any():
+        row = _convert.first_row(codes < 0)
+        raise _convert.invalid("customers", column, row, values.iloc[row], f"no such {column}; the {column}s are {', '.join(map(str, labels))}")
+    return codes.astype(np.int32)
+
+
+def _managers_of(manager: Any, customers: pd.Index) -> pd.Series:
+    if hasattr(manager, "assignments"):
+        manager = manager.assignments["manager"]
+    if not isinstance(manager, pd.Series):
+        raise _core.TypeMismatchError(_convert.located("customers", "manager", None, type(manager).__name__, "expected a Series or an Assignment"))
+    return manager.reindex(customers)
+
+
+def _budgets(time_budget: Any, book: Book, manager: pd.Series) -> pd.Series:
+    if time_budget is None:
+        managers = book.table("managers")
+        if "time_budget" not in managers.columns:
+            raise _convert.invalid("managers", "time_budget", None, None, "is required: give time_budget= or a managers table with it")
+        return managers["time_budget"]
+    if isinstance(time_budget, pd.DataFrame):
+        if "time_budget" not in time_budget.columns:
+            raise _convert.invalid("managers", "time_budget", None, None, "is required")
+        return time_budget["time_budget"]
+    if isinstance(time_budget, pd.Series):
+        return time_budget
+    ids = pd.Index(sorted(manager.dropna().unique(), key=str))
+    return pd.Series(float(time_budget), index=ids)
+
+
+@dataclass
+class ContactPlan:
+    """A contact plan for ``days`` days from ``start``.
+
+    ``contacts``: one row per planned contact (manager, customer, day, channel, minutes,
+    purpose, nature, alert, priority, reason, and the last interaction before the horizon:
+    last_day, last_channel, last_note). ``unmet``: every wanted contact that did not fit,
+    with its reason (time_budget, contact_cap). ``customers``: every customer of the book
+    with their status. ``managers``: portfolio, customers reached, coverage, minutes of
+    budget, planned and demanded.
+    """
+
+    contacts: pd.DataFrame
+    unmet: pd.DataFrame
+    customers: pd.DataFrame
+    managers: pd.DataFrame
+    start: pd.Timestamp
+    days: int
+
+    def coverage(self, by: tuple[str, ...] | list[str] = ("tier", "stage")) -> pd.DataFrame:
+        """Share of each portfolio reached proactively, by manager and the ``by`` columns of
+        ``customers`` (customers, reached, share)."""
+        managed = self.customers[self.customers["manager"].notna()]
+        keys = ["manager", *by]
+        table = (
+            managed.assign(reached=managed["planned"] > 0)
+            .groupby(keys, observed=True)["reached"]
+            .agg(customers="size", reached="sum")
+        )
+        table["share"] = table["reached"] / table["customers"]
+        return table
+
+    def __repr__(self) -> str:
+        return (
+            f"ContactPlan({len(self.contacts)} contacts for {int((self.managers['portfolio'] > 0).sum())} managers "
+            f"from {self.start.date()} for {self.days} days, {len(self.unmet)} unmet)"
+        )
+
+
+def plan_contacts(
+    book: Book,
+    manager: Any,
+    time_budget: Any = None,
+    *,
+    tier: pd.Series | pd.DataFrame,
+    stage: pd.Series | pd.DataFrame,
+    alerts: pd.DataFrame | None = None,
+    campaigns: pd.DataFrame | None = None,
+    preferred_channel: pd.Series | None = None,
+    max_contacts: pd.Series | None = None,
+    start: Any = None,
+    days: int = 28,
+    policy: Any = None,
+) -> ContactPlan:
+    """Plans each manager's proactive contacts for ``days`` days from ``start`` (default: the
+    day after the book's last event).
+
+    Parameters
+    ----------
+    manager : Series or Assignment
+        Manager id per customer id (missing: no manager), or the result of :func:`assign`.
+    time_budget : Series, DataFrame, number or None
+        Minutes per period (``policy.period_days``) per manager id; None reads the book's
+        managers table.
+    tier, stage : Series (or the frames of :func:`segment` and :func:`stages`)
+        Each customer's tier (a ``policy.tiers`` label) and stage.
+    alerts : DataFrame, optional
+        The frame of :func:`alerts`: an alert contact first, most urgent first.
+    campaigns : DataFrame, optional
+        ``customer`` and ``day`` of central campaign contacts; they count toward the cap.
+    preferred_channel : Series, optional
+        A channel of the policy per customer; by default learned from the book (the channel
+        of most two-way contacts in ``policy.preference_days``).
+    max_contacts : Series, optional
+        The customer's most contacts in any ``policy.period_days`` (default the policy's).
+    """
+    policy = _policy(policy)
+    fields = policy.to_dict()
+    channels = list(fields["minutes"])
+    customers = book.customer_ids
+    managers_of = _managers_of(manager, customers)
+    budgets = _budgets(time_budget, book, managers_of)
+    if not budgets.index.is_unique:
+        raise _convert.invalid("managers", "index", None, None, "manager ids must be unique")
+    if budgets.isna().any():
+        row = _convert.first_row(budgets.isna().to_numpy())
+        raise _convert.invalid("managers", "time_budget", row, budgets.index[row], "must not be missing")
+    positions = budgets.index.get_indexer(managers_of)
+    unknown = (positions < 0) & managers_of.notna().to_numpy()
+    if unknown.any():
+        row = _convert.first_row(unknown)
+        raise _core.UnknownIdError(_convert.located("customers", "manager", row, managers_of.iloc[row], "no such manager among the time budgets"))
+    tiers = _per_customer(tier, "tier", customers)
+    stage_values = _per_customer(stage, "stage", customers)
+    tier_codes = _labels(tiers, fields["tiers"], "tier")
+    stage_codes = _labels(stage_values, STAGES, "stage")
+    preferred = None
+    if preferred_channel is not None:
+        chosen = preferred_channel.reindex(customers)
+        preferred = pd.Index(channels).get_indexer(chosen.astype(object))
+        bad = (preferred < 0) & chosen.notna().to_numpy()
+        if bad.any():
+            row = _convert.first_row(bad)
+            raise _convert.invalid("customers", "preferred_channel", row, chosen.iloc[row], f"no such channel; the channels are {', '.join(channels)}")
+        preferred = preferred.astype(np.int32)
+    caps = None
+    if max_contacts is not None:
+        caps = max_contacts.reindex(customers).fillna(-1).to_numpy(dtype=np.int32)
+    alert_arrays = None
+    if alerts is not None:
+        alert_arrays = {
+            "customer": _convert.references(alerts["customer"], customers, "alerts", "customer", "customers", optional=False),
+            "kind": pd.Index(list(ALERTS)).get_indexer(alerts["alert"].astype(object)).astype(np.int32),
+            "priority": alerts["priority"].to_numpy(dtype=np.float64),
+            "urgent": alerts["urgent"].to_numpy(dtype=bool).astype(np.uint8),
+        }
+    campaign_arrays = None
+    if campaigns is not None:
+        for name in ("customer", "day"):
+            if name not in campaigns.columns:
+                raise _convert.invalid("campaigns", name, None, None, "is required")
+        campaign_arrays = (
+            _convert.references(campaigns["customer"], customers, "campaigns", "customer", "customers", optional=False),
+            _convert.days(campaigns["day"], "campaigns", "day"),
+        )
+    if start is None:
+        if book._core.last_day is None:
+            raise _core.InvalidInputError("start: the book has no events; give the first day of the plan")
+        first = int(book._core.last_day) + 1
+    else:
+        first = _convert.day_number(start, "start")
+    raw = _core.plan_contacts(
+        book._core,
+        positions.astype(np.int32),
+        tier_codes,
+        stage_codes,
+        budgets.to_numpy(dtype=np.float64),
+        preferred,
+        caps,
+        alert_arrays,
+        campaign_arrays,
+        first,
+        int(days),
+        policy,
+    )
+    return _plan(raw, book, budgets.index, channels, tiers, stage_values, managers_of, first, int(days))
+
+
+def _plan(
+    raw: dict[str, Any],
+    book: Book,
+    managers: pd.Index,
+    channels: list[str],
+    tiers: pd.Series,
+    stages: pd.Series,
+    managers_of: pd.Series,
+    first: int,
+    days: int,
+) -> ContactPlan:
+    customers = book.customer_ids
+    channel_type = pd.CategoricalDtype(channels)
+    c = raw["contacts"]
+    book_channels = list(book._core.table("interactions")["channel"][0]) if book.rows()["interactions"] else []
+    last_channel = c["last_channel"]
+    alert = np.where(c["alert"] == 255, -1, c["alert"]).astype(np.int8)
+    contacts = pd.DataFrame(
+        {
+            "manager": managers.take(c["manager"]),
+            "customer": customers.take(c["customer"]),
+            "day": _convert.dates(c["day"]),
+            "channel": pd.Categorical.from_codes(c["channel"], dtype=channel_type),
+            "minutes": c["minutes"],
+            "purpose": pd.Categorical.from_codes(c["purpose"], categories=list(PURPOSES)),
+            "nature": pd.Categorical.from_codes(c["nature"], categories=list(_NATURES)),
+            "alert": pd.Categorical.from_codes(alert, categories=list(ALERTS), ordered=True),
+            "priority": c["priority"],
+            "reason": pd.Categorical.from_codes(c["reason"][1], categories=c["reason"][0]),
+            "last_day": _convert.dates(c["last_day"]),
+            "last_channel": pd.Categorical.from_codes(last_channel, categories=book_channels),
+            "last_note": pd.Categorical.from_codes(c["last_note"][1], categories=c["last_note"][0]),
+        }
+    )
+    u = raw["unmet"]
+    unmet = pd.DataFrame(
+        {
+            "manager": managers.take(u["manager"]),
+            "customer": customers.take(u["customer"]),
+            "due": _convert.dates(u["due"]),
+            "channel": pd.Categorical.from_codes(u["channel"], dtype=channel_type),
+            "minutes": u["minutes"],
+            "purpose": pd.Categorical.from_codes(u["purpose"], categories=list(PURPOSES)),
+            "reason": pd.Categorical.from_codes(u["reason"], categories=list(_UNMET)),
+        }
+    )
+    p = raw["customers"]
+    per_customer = pd.DataFrame(
+        {
+            "manager": managers_of,
+            "tier": tiers,
+            "stage": pd.Categorical(stages.astype(object), categories=list(STAGES), ordered=True),
+            "status": pd.Categorical.from_codes(p["status"], categories=list(STATUSES)),
+            "wanted": p["wanted"],
+            "planned": p["planned"],
+            "minutes": p["minutes"],
+            "channel": pd.Categorical.from_codes(p["channel"], dtype=channel_type),
+        },
+        index=customers,
+    )
+    m = raw["managers"]
+    per_manager = pd.DataFrame(
+        {
+            "portfolio": m["portfolio"],
+            "reached": m["reached"],
+            "coverage": np.divide(m["reached"], m["portfolio"], out=np.zeros(len(m["portfolio"])), where=m["portfolio"] > 0),
+            "budget": m["budget"],
+            "planned": m["planned"],
+            "demand": m["demand"],
+            "unmet": m["demand"] - m["planned"],
+        },
+        index=managers,
+    )
+    return ContactPlan(contacts, unmet, per_customer, per_manager, pd.Timestamp(_convert.dates(np.array([first]))[0]), days)
+
+
+@dataclass
+class TeamSize:
+    """How many managers a policy needs. ``tiers``: customers, minutes per customer and in
+    all, the largest portfolio each tier allows, and the share of the tier the ``team``
+    serves in full; the totals as attributes."""
+
+    tiers: pd.DataFrame
+    total_minutes: float
+    managers_by_time: int
+    managers_by_capacity: int
+    managers_needed: int
+    team: int
+    customer_coverage: float
+    minute_coverage: float
+
+    def __repr__(self) -> str:
+        return (
+            f"TeamSize(managers_needed={self.managers_needed} (time {self.managers_by_time}, capacity "
+            f"{self.managers_by_capacity}); team {self.team} covers {self.customer_coverage:.1%} of customers)"
+        )
+
+
+def team_size(
+    tier: pd.Series | pd.DataFrame,
+    stage: pd.Series | pd.DataFrame,
+    *,
+    budget: float,
+    capacity: int = 100,
+    team: int = 0,
+    policy: Any = None,
+) -> TeamSize:
+    """Managers needed for full coverage of these customers under the policy, each with
+    ``budget`` minutes per period and room for ``capacity`` customers; with ``team`` (0: the
+    team needed), the coverage that team reaches serving higher tiers and stages first."""
+    policy = _policy(policy)
+    labels = policy.to_dict()["tiers"]
+    tiers = tier["tier"] if isinstance(tier, pd.DataFrame) else tier
+    stages = stage["stage"] if isinstance(stage, pd.DataFrame) else stage
+    stages = stages.reindex(tiers.index)
+    if stages.isna().any():
+        row = _convert.first_row(stages.isna().to_numpy())
+        raise _convert.invalid("customers", "stage", row, tiers.index[row], "no stage for this customer")
+    raw = _core.size_team(_labels(tiers, labels, "tier"), _labels(stages, STAGES, "stage"), policy, float(budget), int(capacity), int(team))
+    table = pd.DataFrame(
+        {k: raw[k] for k in ("customers", "minutes_per_customer", "minutes", "largest_portfolio", "coverage")},
+        index=pd.Index(labels, name="tier"),
+    )
+    return TeamSize(
+        table,
+        raw["total_minutes"],
+        raw["managers_by_time"],
+        raw["managers_by_capacity"],
+        raw["managers_needed"],
+        raw["team"],
+        raw["customer_coverage"],
+        raw["minute_coverage"],
+    )
