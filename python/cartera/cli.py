@@ -14,6 +14,8 @@ from . import __version__
 from .alerts import alerts
 from .assignment import Assignment, assign
 from .book import Book
+from .network import referrals
+from .planning import ContactPlan, plan_contacts, team_size
 from .segmentation import segment
 from .stages import STAGES, ladder, stages
 from .synthetic import synthetic_book
@@ -34,6 +36,9 @@ def _demo(args: argparse.Namespace) -> int:
     to_act = alerts(book, valuable=segments["tier"] == "Premium")
     segmented = time.perf_counter()
     plan = _realign(book, segments)
+    realigned = time.perf_counter()
+    contacts = plan_contacts(book, plan, tier=segments, stage=ladder_stages, alerts=to_act)
+    planned = time.perf_counter()
     rows = book.rows()
     print(f"cartera {__version__} demo: a synthetic bank (seed {args.seed})")
     print(
@@ -53,6 +58,12 @@ def _demo(args: argparse.Namespace) -> int:
     _print_segments(segments, to_act)
     print()
     _print_realignment(plan)
+    print()
+    _print_contact_plan(contacts, planned - realigned)
+    print()
+    _print_team(segments, ladder_stages, book)
+    print()
+    _print_referrals(book, plan)
     return 0
 
 
@@ -74,6 +85,37 @@ def _print_realignment(plan: Assignment) -> None:
     print("  without a manager: " + ", ".join(f"{reason.replace('_', ' ')} {count:,}" for reason, count in reasons.items()))
     load = plan.managers["load"] / plan.managers["capacity"].where(plan.managers["capacity"] > 0)
     print(f"  managers' load: median {load.median():.0%} of capacity, {int((load >= 1).sum()):,} full")
+
+
+def _print_contact_plan(contacts: ContactPlan, seconds: float) -> None:
+    print(f"Contact plan, {contacts.days} days from {contacts.start.date()} ({seconds:.2f} s):")
+    purposes = contacts.contacts["purpose"].value_counts(sort=False)
+    print(f"  {len(contacts.contacts):,} contacts: " + ", ".join(f"{p.replace('_', ' ')} {n:,}" for p, n in purposes.items()))
+    managed = contacts.managers[contacts.managers["portfolio"] > 0]
+    if len(managed):
+        used = managed["planned"].sum() / managed["budget"].sum() if managed["budget"].sum() > 0 else 0.0
+        print(f"  portfolios reached proactively: median {managed['coverage'].median():.0%}; {used:.0%} of the managers' time used")
+    unmet = contacts.unmet["reason"].value_counts(sort=False)
+    print("  did not fit: " + ", ".join(f"{r.replace('_', ' ')} {n:,}" for r, n in unmet.items()))
+    channels = contacts.contacts["channel"].value_counts(sort=False)
+    print("  by channel: " + ", ".join(f"{c} {n:,}" for c, n in channels.items()))
+
+
+def _print_team(segments: pd.DataFrame, customer_stages: pd.DataFrame, book: Book) -> None:
+    size = team_size(segments, customer_stages, budget=4800, team=len(book.manager_ids))
+    print(f"Team sizing (80 hours a period each, 100 customers at most): {size.managers_needed:,} managers needed "
+          f"({size.managers_by_time:,} by time, {size.managers_by_capacity:,} by capacity); "
+          f"the {size.team:,} there are serve {size.customer_coverage:.0%} of customers in full")
+    for tier, row in size.tiers.iloc[::-1].iterrows():
+        print(f"  {tier:<10} {row['minutes_per_customer']:6.1f} minutes a customer; at most {int(row['largest_portfolio']):>3} per portfolio")
+
+
+def _print_referrals(book: Book, plan: Assignment) -> None:
+    network = referrals(book, manager=plan)
+    brought = int(network.customers["referred_by"].notna().sum())
+    longest = int(network.customers["generation"].max()) if len(network.customers) else 0
+    print(f"Referrals: {brought:,} customers brought by others, chains up to {longest} steps; "
+          f"{len(network.show_room):,} show-room customers across the portfolios")
 
 
 def _print_segments(segments: pd.DataFrame, to_act: pd.DataFrame) -> None:

@@ -28,11 +28,16 @@ def test_the_python_example_runs_and_prints_every_customer():
     assert [line.split()[0] for line in lines[6:9]] == ["ana", "luis", "eva"]
     assert all(line.endswith("sin_contacto; to reach contactar: contacts 0 of 1") for line in lines[6:9])
     # One manager, room for two: the least valuable customer is left out, and says why.
-    assert [line.split() for line in lines[-3:]] == [
+    assert [line.split() for line in lines[-6:-3]] == [
         ["ana", "marta", "assigned"],
         ["luis", "NaN", "capacity_exhausted"],
         ["eva", "marta", "assigned"],
     ]
+    # Marta's week: a call to each of her customers, on a working day of the week.
+    assert lines[-3].split() == ["customer", "day", "channel", "purpose"]
+    week = [line.split() for line in lines[-2:]]
+    assert [(who, channel, purpose) for who, _, channel, purpose in week] == [("ana", "call", "cadence"), ("eva", "call", "cadence")]
+    assert all("2024-07-01" <= day <= "2024-07-05" for _, day, _, _ in week)
 
 
 def test_the_cpp_example_is_the_embed_example():
