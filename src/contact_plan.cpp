@@ -268,19 +268,19 @@ class plan_texts {
   // the book has; "" when there is none.
   index_t note(Eigen::Index last) {
     if (last < 0) return notes_("");
-    int key = 1;
-    std::string text;
-    const auto flag = [&](const flag_column& column, const char* yes, const char* no, int weight) {
-      if (column.size() == 0) return;
-      key += weight * (column[last] ? 1 : 2);
-      text += std::string(text.empty() ? "" : ", ") + (column[last] ? yes : no);
-    };
-    flag(in_.proactive, "proactive", "customer-initiated", 1);
-    flag(in_.two_way, "two-way", "one-way", 3);
-    flag(in_.relational, "relational", "transactional", 9);
+    // Each flag the book has: absent 0, set 1, clear 2, as one base-3 digit.
+    const auto digit = [&](const flag_column& column) { return column.size() == 0 ? 0 : column[last] ? 1 : 2; };
+    const int key = digit(in_.proactive) + 3 * digit(in_.two_way) + 9 * digit(in_.relational);
     index_t& code = notes_by_flags_[static_cast<std::size_t>(key)];
-    if (code == no_index) code = notes_(text.empty() ? "contact" : text);
-    return code;
+    if (code != no_index) return code;
+    std::string text;
+    const auto word = [&](const flag_column& column, const char* yes, const char* no) {
+      if (column.size() > 0) text += std::string(text.empty() ? "" : ", ") + (column[last] ? yes : no);
+    };
+    word(in_.proactive, "proactive", "customer-initiated");
+    word(in_.two_way, "two-way", "one-way");
+    word(in_.relational, "relational", "transactional");
+    return code = notes_(text.empty() ? "contact" : text);
   }
 
  private:
@@ -290,7 +290,7 @@ class plan_texts {
   const contact_policy& policy_;
   const interaction_table& in_;
   std::vector<index_t> cadence_;
-  std::array<index_t, 28> notes_by_flags_;
+  std::array<index_t, 27> notes_by_flags_;
 };
 
 // Pass one, in customer order (the book's layout, so memory is read in sequence): every
