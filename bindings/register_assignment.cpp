@@ -50,6 +50,11 @@ assignment_problem problem_from(const py::dict& d) {
   p.band.low = vector_of<std::int64_t>(d["band_low"]);
   p.band.high = vector_of<std::int64_t>(d["band_high"]);
   p.band.penalty = d["band_penalty"].cast<double>();
+  p.value_balance.value = vector_of<double>(d["value"]);
+  p.value_balance.low = vector_of<double>(d["value_low"]);
+  p.value_balance.high = vector_of<double>(d["value_high"]);
+  p.value_balance.penalty = d["value_penalty"].cast<double>();
+  p.fixed_cost = vector_of<double>(d["fixed_cost"]);
   p.pinned = vector_of<index_t>(d["pinned"]);
   p.current = vector_of<index_t>(d["current"]);
   p.move_budget = d["move_budget"].cast<std::int64_t>();
@@ -66,7 +71,10 @@ py::dict problem_dict(const assignment_problem& p) {
                   py::arg("workload") = optional(p.workload), py::arg("leave_out") = array_of(p.leave_out),
                   py::arg("capacity") = array_of(p.capacity), py::arg("time_budget") = optional(p.time_budget),
                   py::arg("band_low") = optional(p.band.low), py::arg("band_high") = optional(p.band.high),
-                  py::arg("band_penalty") = p.band.penalty, py::arg("pinned") = optional(p.pinned),
+                  py::arg("band_penalty") = p.band.penalty, py::arg("value") = optional(p.value_balance.value),
+                  py::arg("value_low") = optional(p.value_balance.low), py::arg("value_high") = optional(p.value_balance.high),
+                  py::arg("value_penalty") = p.value_balance.penalty, py::arg("fixed_cost") = optional(p.fixed_cost),
+                  py::arg("pinned") = optional(p.pinned),
                   py::arg("current") = optional(p.current), py::arg("move_budget") = p.move_budget);
 }
 
@@ -83,7 +91,8 @@ py::dict policy_dict(const realignment_policy& p) {
                   py::arg("distance_weight") = p.distance_weight, py::arg("fit_weight") = p.fit_weight,
                   py::arg("continuity") = continuity, py::arg("leave_out_weight") = p.leave_out_weight, py::arg("leave_out_floor") = p.leave_out_floor,
                   py::arg("lock_manual") = p.lock_manual, py::arg("move_budget") = p.move_budget, py::arg("move_share") = p.move_share,
-                  py::arg("band_tolerance") = p.band_tolerance, py::arg("band_penalty") = p.band_penalty);
+                  py::arg("band_tolerance") = p.band_tolerance, py::arg("band_penalty") = p.band_penalty,
+                  py::arg("value_band_tolerance") = p.value_band_tolerance, py::arg("value_band_penalty") = p.value_band_penalty);
 }
 
 realignment_policy policy_from(const py::dict& fields) {
@@ -101,6 +110,8 @@ realignment_policy policy_from(const py::dict& fields) {
     else if (name == "move_share") p.move_share = value.cast<double>();
     else if (name == "band_tolerance") p.band_tolerance = value.cast<double>();
     else if (name == "band_penalty") p.band_penalty = value.cast<double>();
+    else if (name == "value_band_tolerance") p.value_band_tolerance = value.cast<double>();
+    else if (name == "value_band_penalty") p.value_band_penalty = value.cast<double>();
     else if (name == "continuity") {
       for (const auto& [stage_key, price] : value.cast<py::dict>()) {
         const auto text = py::str(stage_key).cast<std::string>();
@@ -114,7 +125,8 @@ realignment_policy policy_from(const py::dict& fields) {
     } else {
       throw invalid_input({"assignment_policy", name, -1, py::repr(value).cast<std::string>()},
                           "unknown field; the fields are same_region, max_candidates, distance_weight, fit_weight, continuity, "
-                          "leave_out_weight, leave_out_floor, lock_manual, move_budget, move_share, band_tolerance, band_penalty");
+                          "leave_out_weight, leave_out_floor, lock_manual, move_budget, move_share, band_tolerance, band_penalty, "
+                          "value_band_tolerance, value_band_penalty");
     }
   }
   p.validate();
@@ -149,7 +161,11 @@ void register_assignment(py::module_& m) {
       .def_readwrite("move_budget", &realignment_policy::move_budget, "Most voluntary moves (-1: no limit).")
       .def_readwrite("move_share", &realignment_policy::move_share, "Most voluntary moves, as a share of customers with a manager.")
       .def_readwrite("band_tolerance", &realignment_policy::band_tolerance, "Half-width of the load band, as a share of the target.")
-      .def_readwrite("band_penalty", &realignment_policy::band_penalty, "Price per customer outside the band (0: no band).");
+      .def_readwrite("band_penalty", &realignment_policy::band_penalty, "Price per customer outside the band (0: no band).")
+      .def_readwrite("value_band_tolerance", &realignment_policy::value_band_tolerance,
+                     "Half-width of the value band, as a share of each manager's value target.")
+      .def_readwrite("value_band_penalty", &realignment_policy::value_band_penalty,
+                     "Price per unit of value outside the value band (0: no value balance).");
 
   m.def(
       "solve_assignment",
@@ -172,7 +188,8 @@ void register_assignment(py::module_& m) {
           r = solve_assignment(p, options);
         }
         return py::dict(py::arg("manager") = array_of(r.manager), py::arg("reason") = array_of(reason_codes(r.reason)),
-                        py::arg("load") = array_of(r.load), py::arg("time") = array_of(r.time), py::arg("objective") = r.objective,
+                        py::arg("load") = array_of(r.load), py::arg("time") = array_of(r.time),
+                        py::arg("value") = r.value.empty() ? py::object(py::none()) : py::object(array_of(r.value)), py::arg("objective") = r.objective,
                         py::arg("bound") = r.bound, py::arg("gap") = r.gap, py::arg("moves") = r.moves, py::arg("solver") = r.solver,
                         py::arg("seconds") = r.seconds, py::arg("iterations") = r.iterations, py::arg("searches") = r.searches);
       },
@@ -198,6 +215,7 @@ void register_assignment(py::module_& m) {
         realignment_managers managers;
         managers.capacity = vector_of<std::int64_t>(mg["capacity"]);
         managers.time_budget = vector_of<double>(mg["time_budget"]);
+        managers.fixed_cost = vector_of<double>(mg["fixed_cost"]);
         managers.region = vector_of<std::int32_t>(mg["region"]);
         managers.skills = vector_of<std::uint64_t>(mg["skills"]);
         managers.level = vector_of<std::int32_t>(mg["level"]);

@@ -49,7 +49,7 @@ assignment_solver find_solver(const std::string& name, const assignment_problem&
   const std::string chosen = name == "auto" ? automatic(p) : name;
   if ((chosen == "auction" || chosen == "flow" || chosen == "boost") && !p.capacity_only()) {
     throw invalid_input({"assignment_options", "solver", -1, chosen},
-                        "solves the capacity-only problem; with time budgets or a load band use \"lagrangian\"");
+                        "solves the capacity-only problem; with time budgets, bands or fixed costs use \"lagrangian\"");
   }
   const std::lock_guard lock(registry_mutex);
   const auto found = registry().find(chosen);
@@ -83,7 +83,12 @@ free_part without_pins(const assignment_problem& p) {
   q.capacity = p.capacity;
   q.time_budget = p.time_budget;
   q.band = p.band;
+  q.value_balance.low = p.value_balance.low;
+  q.value_balance.high = p.value_balance.high;
+  q.value_balance.penalty = p.value_balance.penalty;
+  q.fixed_cost = p.fixed_cost;
   const bool timed = !p.workload.empty();
+  const bool valued = !p.value_balance.value.empty();
   for (index_t c = 0; c < p.customers; ++c) {
     const index_t pin = p.pinned.empty() ? no_index : p.pinned[static_cast<std::size_t>(c)];
     if (pin != no_index) {
@@ -94,6 +99,12 @@ free_part without_pins(const assignment_problem& p) {
         q.band.low[m] = std::max<std::int64_t>(0, q.band.low[m] - 1);
         q.band.high[m] = std::max<std::int64_t>(0, q.band.high[m] - 1);
       }
+      if (valued && !q.value_balance.low.empty()) {
+        const double v = p.value_balance.value[static_cast<std::size_t>(c)];
+        q.value_balance.low[m] = std::max(0.0, q.value_balance.low[m] - v);
+        q.value_balance.high[m] = std::max(0.0, q.value_balance.high[m] - v);
+      }
+      if (!q.fixed_cost.empty()) q.fixed_cost[m] = 0;  // open already
       continue;
     }
     part.original.push_back(c);
@@ -104,6 +115,7 @@ free_part without_pins(const assignment_problem& p) {
     }
     q.offsets.push_back(static_cast<std::int64_t>(q.manager.size()));
     q.leave_out.push_back(p.leave_out[static_cast<std::size_t>(c)]);
+    if (valued) q.value_balance.value.push_back(p.value_balance.value[static_cast<std::size_t>(c)]);
     if (!p.current.empty()) q.current.push_back(p.current[static_cast<std::size_t>(c)]);
   }
   q.customers = static_cast<index_t>(part.original.size());
@@ -210,6 +222,24 @@ void assignment_problem::validate() const {
   check_size("band.low", band.low.size(), m, "manager", true);
   check_size("band.high", band.high.size(), m, "manager", band.low.empty());
   if (band.low.empty() && !band.high.empty()) fail("band.low", -1, "0 entries", "must be given with band.high");
+  check_size("value_balance.value", value_balance.value.size(), n, "customer", true);
+  check_size("value_balance.low", value_balance.low.size(), m, "manager", true);
+  check_size("value_balance.high", value_balance.high.size(), m, "manager", value_balance.low.empty());
+  if (value_balance.low.empty() != value_balance.high.empty()) fail("value_balance.low", -1, "0 entries", "must be given with value_balance.high");
+  if (!value_balance.low.empty() && value_balance.value.empty()) fail("value_balance.value", -1, "0 entries", "must be given with value_balance.low");
+  check_size("fixed_cost", fixed_cost.size(), m, "manager", true);
+  check_non_negative("value_balance.value", value_balance.value, false);
+  check_non_negative("value_balance.low", value_balance.low, false);
+  check_non_negative("value_balance.high", value_balance.high, true);
+  check_non_negative("fixed_cost", fixed_cost, false);
+  if (!std::isfinite(value_balance.penalty) || value_balance.penalty < 0) {
+    fail("value_balance.penalty", -1, detail::format_number(value_balance.penalty), "must be finite and >= 0");
+  }
+  for (std::size_t j = 0; j < value_balance.low.size(); ++j) {
+    if (value_balance.high[j] < value_balance.low[j]) {
+      fail("value_balance.high", static_cast<std::int64_t>(j), detail::format_number(value_balance.high[j]), "must be >= value_balance.low");
+    }
+  }
   check_non_negative("cost", cost, false);
   check_non_negative("workload", workload, false);
   check_non_negative("leave_out", leave_out, false);
@@ -264,6 +294,10 @@ void assignment_problem::validate() const {
 
 bool assignment_problem::capacity_only() const {
   if (!band.low.empty() && band.penalty > 0) return false;
+  if (!value_balance.low.empty() && value_balance.penalty > 0) return false;
+  for (const double f : fixed_cost) {
+    if (f > 0) return false;
+  }
   if (workload.empty()) return true;
   for (std::size_t j = 0; j < time_budget.size(); ++j) {
     if (!std::isinf(time_budget[j])) return false;
@@ -276,6 +310,12 @@ double band_penalty(const load_band& band, index_t manager, std::int64_t load) {
   const auto m = static_cast<std::size_t>(manager);
   const std::int64_t outside = std::max<std::int64_t>(0, band.low[m] - load) + std::max<std::int64_t>(0, load - band.high[m]);
   return band.penalty * static_cast<double>(outside);
+}
+
+double value_penalty(const value_band& band, index_t manager, double value) {
+  if (band.low.empty() || band.penalty == 0) return 0;
+  const auto m = static_cast<std::size_t>(manager);
+  return band.penalty * (std::max(0.0, band.low[m] - value) + std::max(0.0, value - band.high[m]));
 }
 
 void register_assignment_solver(const std::string& name, assignment_solver solver) {
@@ -356,6 +396,8 @@ assignment_result finish(const assignment_problem& p, std::vector<index_t> manag
   r.manager = std::move(manager_of);
   r.load.assign(static_cast<std::size_t>(p.managers), 0);
   r.time.assign(static_cast<std::size_t>(p.managers), 0);
+  const bool valued = !p.value_balance.value.empty();
+  if (valued) r.value.assign(static_cast<std::size_t>(p.managers), 0);
   r.reason.assign(static_cast<std::size_t>(p.customers), unassigned_reason::assigned);
   for (index_t c = 0; c < p.customers; ++c) {
     const index_t m = r.manager[static_cast<std::size_t>(c)];
@@ -367,9 +409,15 @@ assignment_result finish(const assignment_problem& p, std::vector<index_t> manag
     const auto arc = static_cast<std::size_t>(arc_to(p, c, m));
     ++r.load[static_cast<std::size_t>(m)];
     if (!p.workload.empty()) r.time[static_cast<std::size_t>(m)] += p.workload[arc];
+    if (valued) r.value[static_cast<std::size_t>(m)] += p.value_balance.value[static_cast<std::size_t>(c)];
     add(p.cost[arc]);
   }
-  for (index_t j = 0; j < p.managers; ++j) objective += band_penalty(p.band, j, r.load[static_cast<std::size_t>(j)]);
+  for (index_t j = 0; j < p.managers; ++j) {
+    const auto k = static_cast<std::size_t>(j);
+    objective += band_penalty(p.band, j, r.load[k]);
+    if (valued) objective += value_penalty(p.value_balance, j, r.value[k]);
+    if (!p.fixed_cost.empty() && r.load[k] > 0) objective += p.fixed_cost[k];
+  }
   for (index_t c = 0; c < p.customers; ++c) {
     if (r.manager[static_cast<std::size_t>(c)] != no_index) continue;
     const auto first = p.offsets[static_cast<std::size_t>(c)], last = p.offsets[static_cast<std::size_t>(c) + 1];

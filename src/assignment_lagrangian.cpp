@@ -1,12 +1,13 @@
 // The "lagrangian" solver: any realignment problem, including time budgets (a generalized
-// assignment problem) and load bands.
+// assignment problem), load and value bands and fixed costs.
 //
 // Bound. Relaxing every manager constraint with multipliers (a free price per customer
 // carried, λ, and a price per minute, μ >= 0) leaves one choice per customer: its cheapest
 // option at the adjusted costs c + λ + μ·w, or being left out. With the band penalty's
 // own minimum per manager, this is the Lagrangian dual; its maximum equals the linear
 // relaxation's optimum, since the customers' choices are integral. Subgradient steps
-// (Polyak's rule against the best solution) climb it; every value is a valid bound.
+// (Polyak's rule against the best solution) climb it; every value is a valid bound. Fixed
+// costs and value-band penalties are >= 0 and left out of it, so it stays valid.
 //
 // Solution. At the current multipliers, customers are placed in order of regret (the
 // difference between their best and second best adjusted option) at the cheapest
@@ -39,9 +40,10 @@ class lagrangian_solver {
  public:
   lagrangian_solver(const assignment_problem& p, const assignment_options& o)
       : p_(p), o_(o), n_(static_cast<std::size_t>(p.customers)), m_(static_cast<std::size_t>(p.managers)),
-        timed_(!p.workload.empty()), start_(clock_type::now()),
+        timed_(!p.workload.empty()), valued_(!p.value_balance.low.empty() && p.value_balance.penalty > 0),
+        start_(clock_type::now()),
         load_price_(m_, 0), time_price_(m_, 0), choice_(n_, left), option_cost_(n_, 0),
-        count_(m_, 0), minutes_(m_, 0), arc_(n_, left), load_(m_, 0), time_(m_, 0),
+        count_(m_, 0), minutes_(m_, 0), arc_(n_, left), load_(m_, 0), time_(m_, 0), value_(m_, 0),
         position_(n_, 0), members_(m_) {
     // A manager can carry no more customers than have it as a candidate: this keeps the
     // dual's manager terms finite when capacities are "unlimited".
@@ -120,6 +122,7 @@ class lagrangian_solver {
     return p_.cost[static_cast<std::size_t>(arc)] + load_price_[j] + time_price_[j] * work(arc);
   }
   [[nodiscard]] double band(std::size_t j, std::int64_t load) const { return band_penalty(p_.band, static_cast<index_t>(j), load); }
+  [[nodiscard]] double worth(std::size_t c) const { return valued_ ? p_.value_balance.value[c] : 0; }
 
   // The manager's part of the dual: min over its load L in [0, capacity] of band(L) - λ·L,
   // reached at 0, the band's ends or the capacity. Returns the minimum and sets `at`.
@@ -207,6 +210,7 @@ class lagrangian_solver {
     const std::size_t j = manager_of(arc);
     ++load_[j];
     time_[j] += work(arc);
+    value_[j] += worth(c);
     position_[c] = members_[j].size();
     members_[j].push_back(static_cast<index_t>(c));
   }
@@ -218,6 +222,7 @@ class lagrangian_solver {
     const std::size_t j = manager_of(arc);
     --load_[j];
     time_[j] -= work(arc);
+    value_[j] -= worth(c);
     auto& list = members_[j];
     const std::size_t at = position_[c];
     list[at] = list.back();
@@ -235,6 +240,7 @@ class lagrangian_solver {
   void place(bool use_prices) {
     std::fill(load_.begin(), load_.end(), 0);
     std::fill(time_.begin(), time_.end(), 0.0);
+    std::fill(value_.begin(), value_.end(), 0.0);
     for (auto& list : members_) list.clear();
     std::fill(arc_.begin(), arc_.end(), left);
     const auto value = [&](std::size_t c, std::int64_t a) { return a == left ? p_.leave_out[c] : use_prices ? adjusted(a) : cost(c, a); };
@@ -270,17 +276,30 @@ class lagrangian_solver {
     }
   }
 
-  // The change in band penalties when manager j gains (+1) or loses (-1) a customer.
-  [[nodiscard]] double band_change(std::int64_t arc, int delta) const {
+  // The change in manager j's own terms (load band, value band, fixed cost) when its load
+  // changes by `load` customers and its value by `value`.
+  [[nodiscard]] double manager_delta(std::size_t j, std::int64_t load, double value) const {
+    double change = band(j, load_[j] + load) - band(j, load_[j]);
+    if (valued_) {
+      const auto k = static_cast<index_t>(j);
+      change += value_penalty(p_.value_balance, k, value_[j] + value) - value_penalty(p_.value_balance, k, value_[j]);
+    }
+    if (!p_.fixed_cost.empty()) {
+      change += p_.fixed_cost[j] * (static_cast<double>(load_[j] + load > 0) - static_cast<double>(load_[j] > 0));
+    }
+    return change;
+  }
+
+  // The same when customer c joins (+1) or leaves (-1) the manager of `arc`.
+  [[nodiscard]] double arc_delta(std::size_t c, std::int64_t arc, int direction) const {
     if (arc == left) return 0;
-    const std::size_t j = manager_of(arc);
-    return band(j, load_[j] + delta) - band(j, load_[j]);
+    return manager_delta(manager_of(arc), direction, direction * worth(c));
   }
 
   // The best shift of customer c: another candidate that fits, or leaving out.
   bool try_shift(std::size_t c) {
     const std::int64_t now = arc_[c];
-    const double release = band_change(now, -1) - cost(c, now);  // c leaving where it is
+    const double release = arc_delta(c, now, -1) - cost(c, now);  // c leaving where it is
     double best = -tolerance;
     std::int64_t chosen = now;
     if (now != left && p_.leave_out[c] + release < best) {
@@ -289,7 +308,7 @@ class lagrangian_solver {
     }
     for (std::int64_t a = first(c); a < last(c); ++a) {
       if (a == now || !fits(manager_of(a), a)) continue;
-      const double change = cost(c, a) + band_change(a, +1) + release;
+      const double change = cost(c, a) + arc_delta(c, a, +1) + release;
       if (change < best) {
         best = change;
         chosen = a;
@@ -310,16 +329,17 @@ class lagrangian_solver {
       if (a == now || cost(c, a) >= here) continue;
       const std::size_t j = manager_of(a);
       const double gain_c = cost(c, a) - here;
-      const double home_change = now == left ? 0 : band_change(now, -1);  // c leaves home
+      const double home_change = arc_delta(c, now, -1);  // c leaves home
       for (const index_t other : members_[j]) {
         const auto k = static_cast<std::size_t>(other);
         const std::int64_t theirs = arc_[k];
         // Minutes left on j once k leaves and c arrives.
         if (time_[j] - work(theirs) + work(a) > budget_[j] * (1 + 1e-12)) continue;
+        const double j_change = manager_delta(j, 0, worth(c) - worth(k));  // k leaves j, c arrives
         // k goes to c's place (swap), to another manager with room, or out.
         double best = -tolerance;
         std::int64_t chosen = -2;
-        const double out_change = gain_c + p_.leave_out[k] - cost(k, theirs) + home_change;
+        const double out_change = gain_c + p_.leave_out[k] - cost(k, theirs) + home_change + j_change;
         if (out_change < best) {
           best = out_change;
           chosen = left;
@@ -327,12 +347,13 @@ class lagrangian_solver {
         for (std::int64_t b = first(k); b < last(k); ++b) {
           if (b == theirs) continue;
           const std::size_t target = manager_of(b);
-          double change = gain_c + cost(k, b) - cost(k, theirs);
+          double change = gain_c + cost(k, b) - cost(k, theirs) + j_change;
           if (target == home) {  // a swap: loads stay, c's minutes are freed
             if (time_[home] - work(now) + work(b) > budget_[home] * (1 + 1e-12)) continue;
+            change += manager_delta(home, 0, worth(k) - worth(c));
           } else {
             if (!fits(target, b)) continue;
-            change += band_change(b, +1) + home_change;
+            change += manager_delta(target, +1, worth(k)) + home_change;
           }
           if (change < best) {
             best = change;
@@ -388,7 +409,11 @@ class lagrangian_solver {
   [[nodiscard]] double objective() const {
     double total = 0;
     for (std::size_t c = 0; c < n_; ++c) total += cost(c, arc_[c]);
-    for (std::size_t j = 0; j < m_; ++j) total += band(j, load_[j]);
+    for (std::size_t j = 0; j < m_; ++j) {
+      total += band(j, load_[j]);
+      if (valued_) total += value_penalty(p_.value_balance, static_cast<index_t>(j), value_[j]);
+      if (!p_.fixed_cost.empty() && load_[j] > 0) total += p_.fixed_cost[j];
+    }
     return total;
   }
 
@@ -403,6 +428,7 @@ class lagrangian_solver {
   void restore(const std::vector<std::int64_t>& arcs) {
     std::fill(load_.begin(), load_.end(), 0);
     std::fill(time_.begin(), time_.end(), 0.0);
+    std::fill(value_.begin(), value_.end(), 0.0);
     for (auto& list : members_) list.clear();
     for (std::size_t c = 0; c < n_; ++c) join(c, arcs[c]);
   }
@@ -436,6 +462,7 @@ class lagrangian_solver {
   const assignment_options& o_;
   std::size_t n_, m_;
   bool timed_;
+  bool valued_;  // a value band with a penalty
   bool small_ = true;  // few enough arcs for exchanges and iterated local search
   clock_type::time_point start_;
   bool stopped_ = false;
@@ -452,6 +479,7 @@ class lagrangian_solver {
   std::vector<std::int64_t> arc_;
   std::vector<std::int64_t> load_;
   std::vector<double> time_;
+  std::vector<double> value_;
   std::vector<std::size_t> position_;
   std::vector<std::vector<index_t>> members_;
   std::vector<std::int64_t> best_arc_;

@@ -70,7 +70,9 @@ void validate(const realignment_customers& c, const realignment_managers& m, con
   check_size("managers", "skills", m.skills, k);
   check_size("managers", "level", m.level, k);
   if (m.x.size() != m.y.size()) fail("managers", "y", -1, std::to_string(m.y.size()) + " entries", "must be given with x");
+  check_size("managers", "fixed_cost", m.fixed_cost, k);
   check_reals("managers", "time_budget", m.time_budget, true);
+  check_reals("managers", "fixed_cost", m.fixed_cost, false);
   check_reals("managers", "x", m.x, false, true);
   check_reals("managers", "y", m.y, false, true);
   for (std::size_t j = 0; j < m.level.size(); ++j) {
@@ -103,7 +105,7 @@ struct candidate {
 };
 
 // What the policy sets whoever chose the candidates: leave-out prices, capacities and time
-// budgets, current managers, the move budget, locks and the band.
+// budgets, fixed costs, current managers, the move budget, locks and the bands.
 void set_policy_limits(assignment_problem& p, const realignment_customers& customers, const realignment_managers& managers,
                        const realignment_policy& policy) {
   const auto n = static_cast<std::size_t>(customers.size());
@@ -116,6 +118,7 @@ void set_policy_limits(assignment_problem& p, const realignment_customers& custo
   }
   p.capacity = managers.capacity;
   if (!managers.time_budget.empty()) p.time_budget = managers.time_budget;
+  p.fixed_cost = managers.fixed_cost;
   if (!customers.current.empty()) {
     p.current = customers.current;
     std::int64_t with_manager = 0;
@@ -141,6 +144,17 @@ void set_policy_limits(assignment_problem& p, const realignment_customers& custo
       p.band.high.push_back(std::max(p.band.low.back(), static_cast<std::int64_t>(std::ceil(target * (1 + policy.band_tolerance)))));
     }
   }
+  if (policy.value_band_penalty > 0 && !managers.capacity.empty()) {
+    double capacity = 0, value = 0;
+    for (const auto cap : managers.capacity) capacity += static_cast<double>(cap);
+    for (const double v : customers.value) value += v;
+    p.value_balance = {.value = customers.value, .low = {}, .high = {}, .penalty = policy.value_band_penalty};
+    for (const auto cap : managers.capacity) {
+      const double target = capacity > 0 ? value * static_cast<double>(cap) / capacity : 0;
+      p.value_balance.low.push_back(target * (1 - std::min(1.0, policy.value_band_tolerance)));
+      p.value_balance.high.push_back(target * (1 + policy.value_band_tolerance));
+    }
+  }
 }
 
 }  // namespace
@@ -153,6 +167,8 @@ void realignment_policy::validate() const {
   check_policy_number("move_share", move_share, 1);
   check_policy_number("band_tolerance", band_tolerance);
   check_policy_number("band_penalty", band_penalty);
+  check_policy_number("value_band_tolerance", value_band_tolerance);
+  check_policy_number("value_band_penalty", value_band_penalty);
   for (const double price : continuity) check_policy_number("continuity", price);
   if (max_candidates < 0) fail("realignment_policy", "max_candidates", -1, std::to_string(max_candidates), "must be >= 0");
   if (move_budget < -1) fail("realignment_policy", "move_budget", -1, std::to_string(move_budget), "must be >= 0, or -1 for no limit");

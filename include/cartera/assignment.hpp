@@ -5,13 +5,15 @@
 /// Every customer has a sparse list of candidate managers with a pair cost (and, when
 /// managers have time budgets, the minutes per period the pair takes), and a price for being
 /// left without a personal manager (their value: the solver decides who is worth one when
-/// capacity is short). Managers have a customer capacity, optionally a time budget and a
-/// soft load band. Customers may be pinned to a manager, and a budget may limit how many
-/// change manager. The solution minimises the pair costs used, the prices of the customers
-/// left out and the band penalties.
+/// capacity is short). Managers have a customer capacity, optionally a time budget, a fixed
+/// cost paid when they serve anyone, and soft targets on their load and on the value they
+/// serve. Customers may be pinned to a manager, and a budget may limit how many change
+/// manager. The solution minimises the pair costs used, the prices of the customers left
+/// out, the fixed costs of the managers used and the soft targets' penalties.
 ///
 /// Solvers are chosen by name (`assignment_options::solver`):
-/// - `"auction"`: exact for the capacity-only problem (no time budgets, no band), a forward
+/// - `"auction"`: exact for the capacity-only problem (no time budgets, bands or fixed
+///   costs), a forward
 ///   auction with similar objects (a manager of capacity k is k identical slots). Costs are
 ///   rounded to multiples of 1 / cost_scale and the arithmetic is exact in 64-bit integers:
 ///   the solution is optimal for the rounded costs, and objective and bound are reported
@@ -22,6 +24,8 @@
 ///   Subgradient optimisation of the Lagrangian dual of the manager constraints gives the
 ///   lower bound; a greedy with regret on the dual-adjusted costs, then local search (shift,
 ///   swap, ejection), gives the solution. Stops on the gap, the time or iteration limit.
+///   Fixed costs and the value band (penalties >= 0) are left out of the bound: it stays
+///   valid, and is looser when they weigh.
 /// - `"boost"`: the capacity-only problem as a general minimum-cost flow solved by
 ///   Boost.Graph's successive shortest paths: slow, for cross-checking.
 /// - `"auto"` (default): `"auction"` when it applies, else `"lagrangian"`.
@@ -44,6 +48,16 @@ struct load_band {
   double penalty = 0;              ///< per customer outside the band, finite and >= 0
 };
 
+/// A soft target on the value each manager serves (the sum of their customers' `value`):
+/// every unit of value below `low` or above `high` costs `penalty`. Empty vectors mean no
+/// target.
+struct value_band {
+  std::vector<double> value;  ///< per customer, finite and >= 0
+  std::vector<double> low;    ///< per manager, finite and >= 0
+  std::vector<double> high;   ///< per manager, >= low (may be +inf)
+  double penalty = 0;         ///< per unit of value outside the band, finite and >= 0
+};
+
 /// The realignment problem, candidates stored per customer (CSR).
 struct assignment_problem {
   index_t customers = 0;
@@ -57,6 +71,10 @@ struct assignment_problem {
   std::vector<std::int64_t> capacity;  ///< per manager: most customers, >= 0
   std::vector<double> time_budget;     ///< per manager: most minutes per period (may be +inf); empty: none
   load_band band;                      ///< soft load targets
+  value_band value_balance;            ///< soft targets on the value each manager serves
+  /// Per manager: paid once when they serve at least one customer (a portfolio opened),
+  /// finite and >= 0. Empty: none.
+  std::vector<double> fixed_cost;
   /// Per customer: the manager it must keep (one of its candidates), or no_index. Empty: no pins.
   std::vector<index_t> pinned;
   /// Per customer: the manager serving it now, or no_index. Empty: nobody has one.
@@ -70,7 +88,7 @@ struct assignment_problem {
   /// Throws invalid_input naming the array, the position and the value of a problem,
   /// including pins that exceed a manager's capacity or time budget.
   void validate() const;
-  /// True when neither time budgets nor a load band apply: the exact solvers' case.
+  /// True when no time budget, band or fixed cost applies: the exact solvers' case.
   [[nodiscard]] bool capacity_only() const;
 };
 
@@ -107,7 +125,9 @@ struct assignment_result {
   std::vector<unassigned_reason> reason;  ///< per customer
   std::vector<std::int64_t> load;         ///< customers per manager
   std::vector<double> time;               ///< minutes per manager (0 without workloads)
-  double objective = 0;                   ///< pair costs + prices of those left out + band penalties
+  std::vector<double> value;              ///< value served per manager (with value_balance.value; else empty)
+  /// pair costs + prices of those left out + fixed costs of the managers used + penalties
+  double objective = 0;
   double bound = 0;                       ///< a proven lower bound of the optimal objective
   double gap = 0;                         ///< (objective - bound) / max(1, |objective|)
   std::int64_t moves = 0;                 ///< customers whose manager differs from `current`
@@ -139,5 +159,7 @@ void register_assignment_solver(const std::string& name, assignment_solver solve
 
 /// The band penalty of one manager carrying `load` customers.
 [[nodiscard]] double band_penalty(const load_band& band, index_t manager, std::int64_t load);
+/// The value band's penalty of one manager serving `value`.
+[[nodiscard]] double value_penalty(const value_band& band, index_t manager, double value);
 
 }  // namespace cartera

@@ -44,6 +44,7 @@ struct realignment_customers {
 struct realignment_managers {
   std::vector<std::int64_t> capacity;     ///< most customers (>= 0)
   std::vector<double> time_budget;        ///< minutes per period (may be +inf). Empty: none
+  std::vector<double> fixed_cost;         ///< paid once when the manager serves anyone (>= 0). Empty: none
   std::vector<std::int32_t> region;       ///< region code; -1: none. Empty: all in one region
   std::vector<std::uint64_t> skills;      ///< bit s set: may serve segment s (segments 0..63). Empty: any
   std::vector<std::int32_t> level;        ///< the segment the manager suits best; -1: none. Empty: no fit cost
@@ -68,6 +69,11 @@ struct realignment_policy {
   /// share of it; band_penalty per customer outside (0: no band).
   double band_tolerance = 0.1;
   double band_penalty = 0;
+  /// Soft value balance: each manager's value target is its capacity's share of the
+  /// customers' total value, ± this share of it; value_band_penalty per unit of value
+  /// outside (0: no balance).
+  double value_band_tolerance = 0.2;
+  double value_band_penalty = 0;
 
   /// Throws invalid_input naming the field out of range.
   void validate() const;
@@ -90,7 +96,7 @@ struct given_candidates {
                                                    const execution& run = {});
 
 /// build_realignment with the candidates given instead of built: the policy still prices leaving out
-/// and sets the locks, the move budget and the band. Throws invalid_input naming the
+/// and sets the locks, the move budget, the bands and the fixed costs. Throws invalid_input naming the
 /// "candidates" column, row and value of a pair out of range.
 [[nodiscard]] assignment_problem build_realignment_from_candidates(const realignment_customers& customers,
                                                                    const realignment_managers& managers,

@@ -78,6 +78,11 @@ class AssignmentProblem:
     band_low: np.ndarray | None = None
     band_high: np.ndarray | None = None
     band_penalty: float = 0.0
+    value: np.ndarray | None = None
+    value_low: np.ndarray | None = None
+    value_high: np.ndarray | None = None
+    value_penalty: float = 0.0
+    fixed_cost: np.ndarray | None = None
     pinned: np.ndarray | None = None
     current: np.ndarray | None = None
     move_budget: int = -1
@@ -92,6 +97,10 @@ class AssignmentProblem:
         self.time_budget = _optional(self.time_budget, np.float64)
         self.band_low = _optional(self.band_low, np.int64)
         self.band_high = _optional(self.band_high, np.int64)
+        self.value = _optional(self.value, np.float64)
+        self.value_low = _optional(self.value_low, np.float64)
+        self.value_high = _optional(self.value_high, np.float64)
+        self.fixed_cost = _optional(self.fixed_cost, np.float64)
         self.pinned = _optional(self.pinned, np.int32)
         self.current = _optional(self.current, np.int32)
 
@@ -165,6 +174,11 @@ class AssignmentProblem:
             "band_low": self.band_low,
             "band_high": self.band_high,
             "band_penalty": float(self.band_penalty),
+            "value": self.value,
+            "value_low": self.value_low,
+            "value_high": self.value_high,
+            "value_penalty": float(self.value_penalty),
+            "fixed_cost": self.fixed_cost,
             "pinned": self.pinned,
             "current": self.current,
             "move_budget": int(self.move_budget),
@@ -188,7 +202,7 @@ class AssignmentProblem:
         """Solves the problem (the GIL is released meanwhile).
 
         ``solver``: "auction" or "flow" (exact, capacity only; costs rounded to 1/cost_scale),
-        "lagrangian" (time budgets and bands: bound, heuristic, gap), "boost" (reference),
+        "lagrangian" (time budgets, bands, fixed costs: bound, heuristic, gap), "boost" (reference),
         or "auto". ``progress`` is called now and then with a dict (iteration, seconds,
         objective, bound); returning False stops the solver with its best so far.
         """
@@ -198,6 +212,7 @@ class AssignmentProblem:
             reason=pd.Categorical.from_codes(raw["reason"], categories=list(REASONS)),
             load=raw["load"],
             time=raw["time"],
+            value=raw["value"],
             objective=raw["objective"],
             bound=raw["bound"],
             gap=raw["gap"],
@@ -217,6 +232,7 @@ class Solution:
     reason: pd.Categorical
     load: np.ndarray
     time: np.ndarray
+    value: np.ndarray | None  # served per manager, with a value band
     objective: float
     bound: float
     gap: float
@@ -263,7 +279,7 @@ class Assignment:
     problem: AssignmentProblem = field(repr=False)
     solution: Solution = field(repr=False)
 
-    objective = property(lambda self: self.solution.objective, doc="Pair costs + leave-out prices + band penalties.")
+    objective = property(lambda self: self.solution.objective, doc="Pair costs + leave-out prices + fixed costs + band penalties.")
     bound = property(lambda self: self.solution.bound, doc="A proven lower bound of the optimum.")
     gap = property(lambda self: self.solution.gap, doc="(objective - bound) / objective.")
     moves = property(lambda self: self.solution.moves, doc="Customers whose manager changes.")
@@ -392,6 +408,7 @@ def _inputs(customers: pd.DataFrame, managers: pd.DataFrame) -> tuple[dict[str, 
     m = {
         "capacity": np.full(len(managers), 100, dtype=np.int64) if capacity is None else capacity.to_numpy(dtype=np.int64),
         "time_budget": _reals(managers, "managers", "time_budget"),
+        "fixed_cost": _reals(managers, "managers", "fixed_cost"),
         "region": None if "region" not in managers.columns else regions.encode(managers["region"]),
         "skills": _skills(_column(managers, "skills"), segments),
         "level": None if "level" not in managers.columns else _levels(managers["level"], segments),
@@ -455,8 +472,9 @@ def assign(
     ``workload`` (minutes per period), ``x``/``y``.
 
     ``managers`` (index: manager id): ``capacity`` (default 100), and optionally
-    ``time_budget`` (minutes per period), ``region``, ``skills`` (the segments they may
-    serve: a list, or one label), ``level`` (the segment they suit best), ``x``/``y``.
+    ``time_budget`` (minutes per period), ``fixed_cost`` (paid once when the manager serves
+    anyone), ``region``, ``skills`` (the segments they may serve: a list, or one label),
+    ``level`` (the segment they suit best), ``x``/``y``.
 
     Candidates follow the ``policy`` (an :data:`AssignmentPolicy`), unless ``candidates``
     (customer, manager, cost[, workload]) lists them. ``forbidden`` (customer, manager)

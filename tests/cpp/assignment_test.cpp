@@ -77,11 +77,14 @@ double brute_force(const assignment_problem& p) {
   double best = std::numeric_limits<double>::infinity();
   const auto n = static_cast<std::size_t>(p.customers), m = static_cast<std::size_t>(p.managers);
   std::vector<std::int64_t> load(m, 0);
-  std::vector<double> time(m, 0);
+  std::vector<double> time(m, 0), value(m, 0);
   std::function<void(std::size_t, double, std::int64_t)> visit = [&](std::size_t c, double total, std::int64_t moves) {
     if (p.move_budget >= 0 && moves > p.move_budget) return;
     if (c == n) {
-      for (std::size_t j = 0; j < m; ++j) total += band_penalty(p.band, static_cast<index_t>(j), load[j]);
+      for (std::size_t j = 0; j < m; ++j) {
+        total += band_penalty(p.band, static_cast<index_t>(j), load[j]) + value_penalty(p.value_balance, static_cast<index_t>(j), value[j]);
+        if (!p.fixed_cost.empty() && load[j] > 0) total += p.fixed_cost[j];
+      }
       best = std::min(best, total);
       return;
     }
@@ -96,11 +99,14 @@ double brute_force(const assignment_problem& p) {
       if (pin != no_index && p.manager[k] != pin) continue;
       const double w = p.workload.empty() ? 0 : p.workload[k];
       if (load[j] == p.capacity[j] || (!p.time_budget.empty() && time[j] + w > p.time_budget[j] + 1e-9)) continue;
+      const double v = p.value_balance.value.empty() ? 0 : p.value_balance.value[c];
       ++load[j];
       time[j] += w;
+      value[j] += v;
       visit(c + 1, total + p.cost[k], moves + (now_candidate && p.manager[k] != now && pin == no_index));
       --load[j];
       time[j] -= w;
+      value[j] -= v;
     }
   };
   visit(0, 0, 0);
@@ -253,7 +259,7 @@ TEST(assignment_test, a_load_band_is_priced_not_enforced) {
   EXPECT_EQ(r.load, (std::vector<std::int64_t>{4, 0}));
   EXPECT_DOUBLE_EQ(r.objective, 4 + 4 * 0.5);
   EXPECT_THROW_MSG((void)solve_assignment(p, {.solver = "flow"}), invalid_input,
-                   "assignment_options.solver (value flow): solves the capacity-only problem; with time budgets or a load band use \"lagrangian\"");
+                   "assignment_options.solver (value flow): solves the capacity-only problem; with time budgets, bands or fixed costs use \"lagrangian\"");
   std::mt19937 random(9);
   for (int trial = 0; trial < 100; ++trial) {
     auto q = random_problem(random, 1 + static_cast<index_t>(random() % 6), 1 + static_cast<index_t>(random() % 3), 2);
@@ -264,6 +270,62 @@ TEST(assignment_test, a_load_band_is_priced_not_enforced) {
     expect_feasible(q, s);
     ASSERT_LE(s.bound, brute_force(q) + 1e-6) << "trial " << trial;
   }
+}
+
+TEST(assignment_test, fixed_costs_and_a_value_band_are_priced) {
+  // Two managers, four customers a little cheaper with m0. Opening m1 costs 3.
+  auto p = dense({{1, 2}, {1, 2}, {1, 2}, {1, 2}}, {50, 50, 50, 50}, {4, 4});
+  p.fixed_cost = {0, 3};
+  assignment_result r = solve_assignment(p);
+  EXPECT_EQ(r.solver, "lagrangian");
+  EXPECT_EQ(r.load, (std::vector<std::int64_t>{4, 0}));
+  EXPECT_DOUBLE_EQ(r.objective, 4);
+  // A value band of 20..30 each over values 10, 10, 10, 10: m0 alone serves 10 too much and
+  // m1 20 too little (30 units outside); splitting two and two costs 2 more in pairs and 3
+  // to open m1. At 0.1 a unit staying costs 3 < 5; at 0.5 it costs 15 > 5.
+  p.value_balance = {.value = {10, 10, 10, 10}, .low = {20, 20}, .high = {30, 30}, .penalty = 0.1};
+  r = solve_assignment(p);
+  EXPECT_EQ(r.load, (std::vector<std::int64_t>{4, 0}));
+  EXPECT_DOUBLE_EQ(r.objective, 4 + 0.1 * 30);
+  EXPECT_EQ(r.value, (std::vector<double>{40, 0}));
+  p.value_balance.penalty = 0.5;
+  r = solve_assignment(p);
+  EXPECT_EQ(r.load, (std::vector<std::int64_t>{2, 2}));
+  EXPECT_DOUBLE_EQ(r.objective, 2 + 4 + 3);
+  EXPECT_LE(r.bound, r.objective);
+  p.fixed_cost = {0, -1};
+  EXPECT_THROW_MSG((void)solve_assignment(p), invalid_input, "assignment_problem.fixed_cost row 1 (value -1): must be finite and >= 0");
+  p.fixed_cost = {0, 3};
+  p.value_balance.high = {30, 10};
+  EXPECT_THROW_MSG((void)solve_assignment(p), invalid_input, "assignment_problem.value_balance.high row 1 (value 10): must be >= value_balance.low");
+  std::mt19937 random(17);
+  int optimal = 0, trials = 0;
+  for (int trial = 0; trial < 150; ++trial) {
+    auto q = random_problem(random, 1 + static_cast<index_t>(random() % 6), 1 + static_cast<index_t>(random() % 3), 2, trial % 2 == 1);
+    q.fixed_cost.resize(static_cast<std::size_t>(q.managers));
+    for (double& f : q.fixed_cost) f = static_cast<double>(random() % 40);
+    q.value_balance.value.resize(static_cast<std::size_t>(q.customers));
+    for (double& v : q.value_balance.value) v = static_cast<double>(random() % 100);
+    q.value_balance.low.assign(static_cast<std::size_t>(q.managers), 50);
+    q.value_balance.high.assign(static_cast<std::size_t>(q.managers), 120);
+    q.value_balance.penalty = 0.2;
+    if (trial % 3 == 0) {
+      q.pinned.assign(static_cast<std::size_t>(q.customers), no_index);
+      const auto a = static_cast<std::size_t>(q.offsets[0]);
+      if (q.offsets[1] > q.offsets[0] && q.capacity[static_cast<std::size_t>(q.manager[a])] > 0 &&
+          (q.workload.empty() || q.workload[a] <= q.time_budget[static_cast<std::size_t>(q.manager[a])])) {
+        q.pinned[0] = q.manager[a];
+      }
+    }
+    const assignment_result s = solve_assignment(q);
+    expect_feasible(q, s);
+    const double best = brute_force(q);
+    ASSERT_LE(s.bound, best + 1e-6) << "trial " << trial;
+    ASSERT_GE(s.objective, best - 1e-6) << "trial " << trial;
+    optimal += s.objective <= best + 1e-6;
+    ++trials;
+  }
+  EXPECT_GE(optimal, trials * 9 / 10);
 }
 
 TEST(assignment_test, pins_hold_and_are_checked) {

@@ -94,6 +94,26 @@ TEST(realignment_test, forbidden_pairs_locks_budgets_and_bands) {
                    "forbidden.manager (value 0): is the locked manual manager of customer 0");
 }
 
+TEST(realignment_test, fixed_costs_and_the_value_band) {
+  realignment_customers c;
+  c.value = {30, 10, 20, 20};
+  realignment_managers m;
+  m.capacity = {3, 1};
+  m.fixed_cost = {0, 7.5};
+  realignment_policy policy;
+  policy.value_band_penalty = 0.25;
+  policy.value_band_tolerance = 0.5;
+  const assignment_problem p = build_realignment(c, m, policy);
+  EXPECT_EQ(p.fixed_cost, (std::vector<double>{0, 7.5}));
+  // Value 80 by capacity share: 60 and 20, ± 50 %.
+  EXPECT_EQ(p.value_balance.value, c.value);
+  EXPECT_EQ(p.value_balance.low, (std::vector<double>{30, 10}));
+  EXPECT_EQ(p.value_balance.high, (std::vector<double>{90, 30}));
+  EXPECT_DOUBLE_EQ(p.value_balance.penalty, 0.25);
+  m.fixed_cost = {0, -1};
+  EXPECT_THROW_MSG((void)build_realignment(c, m, policy), invalid_input, "managers.fixed_cost row 1 (value -1): must be finite and >= 0");
+}
+
 TEST(realignment_test, given_candidates_keep_their_costs_and_get_the_policy_limits) {
   realignment_customers c;
   c.value = {10, 20};

@@ -280,3 +280,32 @@ def test_the_policy_pickles_and_compares():
     assert pickle.loads(pickle.dumps(policy)) == policy
     policy.move_share = 0.2
     assert policy.to_dict()["move_share"] == 0.2
+
+
+def test_fixed_costs_and_a_value_balance():
+    # Four customers a little cheaper with m0; opening m1 costs 3; values 10 each.
+    problem = cartera.AssignmentProblem.from_dense(
+        [[1, 2]] * 4, leave_out=[50] * 4, capacity=[4, 4], fixed_cost=[0, 3], value=[10] * 4, value_low=[20, 20], value_high=[30, 30]
+    )
+    alone = problem.solve()
+    assert alone.solver == "lagrangian" and alone.load.tolist() == [4, 0] and alone.objective == pytest.approx(4)
+    problem.value_penalty = 0.5  # 30 units outside the band at 0.5 cost more than splitting (2 + 3)
+    split = problem.solve()
+    assert split.load.tolist() == [2, 2] and split.objective == pytest.approx(9) and split.value.tolist() == [20, 20]
+    assert split.bound <= split.objective
+    with pytest.raises(ValueError, match=r"fixed costs use \"lagrangian\""):
+        problem.solve("auction")
+    with pytest.raises(ValueError, match=r"assignment_problem.fixed_cost row 1 \(value -1\): must be finite and >= 0"):
+        cartera.AssignmentProblem.from_dense([[1, 2]], leave_out=[50], capacity=[1, 1], fixed_cost=[0, -1]).solve()
+
+
+def test_assign_reads_fixed_costs_and_balances_value():
+    customers = pd.DataFrame({"value": [100.0, 100.0, 10.0, 10.0]}, index=["a", "b", "c", "d"])
+    managers = pd.DataFrame({"capacity": [4, 4], "fixed_cost": [0.0, 0.0]}, index=["m0", "m1"])
+    # Without balance the tie-break may put the valuable two together; with it they split.
+    balanced = cartera.assign(customers, managers, policy={"value_band_penalty": 1.0, "value_band_tolerance": 0.01})
+    served = balanced.assignments.groupby("manager")["value"].sum()
+    assert served.tolist() == [110.0, 110.0]
+    closed = cartera.assign(customers, managers.assign(fixed_cost=[0.0, 1000.0]), policy={"leave_out_floor": 0.0})
+    assert set(closed.assignments["manager"]) == {"m0"}
+    assert cartera.AssignmentPolicy(value_band_penalty=2.0).to_dict()["value_band_penalty"] == 2.0
