@@ -379,6 +379,42 @@ namespace detail {
 
 std::int64_t scaled(double value, double scale) { return std::llround(value * scale); }
 
+bool stop_watch::stop(std::int64_t iteration) {
+  if (stopped_) return true;
+  stopped_ = seconds() >= options_.time_limit ||
+             (options_.progress && !options_.progress({iteration, seconds(), std::numeric_limits<double>::infinity(),
+                                                       -std::numeric_limits<double>::infinity()}));
+  return stopped_;
+}
+
+double stop_watch::seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+
+double price_bound(const assignment_problem& p, const std::vector<double>& price, double scale) {
+  std::vector<std::int64_t> room(static_cast<std::size_t>(p.managers), 0);
+  for (const index_t j : p.manager) ++room[static_cast<std::size_t>(j)];
+  double bound = 0;
+  for (std::size_t j = 0; j < room.size(); ++j) {
+    room[j] = std::min(room[j], p.capacity[j]);
+    if (room[j] > 0 && std::isfinite(price[j])) bound -= price[j] * static_cast<double>(room[j]);
+  }
+  const auto rounded = [&](double cost) { return static_cast<double>(scaled(cost, scale)) / scale; };
+  for (index_t c = 0; c < p.customers; ++c) {
+    double best = rounded(p.leave_out[static_cast<std::size_t>(c)]);
+    for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
+      const auto j = static_cast<std::size_t>(p.manager[static_cast<std::size_t>(a)]);
+      if (room[j] > 0 && std::isfinite(price[j])) best = std::min(best, rounded(p.cost[static_cast<std::size_t>(a)]) + price[j]);
+    }
+    bound += best;
+  }
+  return bound;
+}
+
+solver_output stopped_output(const assignment_problem& problem, std::vector<index_t> manager_of, std::int64_t searches,
+                             double scale, double bound) {
+  const double objective = finish(problem, manager_of, scale).objective;
+  return {.manager = std::move(manager_of), .bound = std::min(bound, objective), .iterations = 0, .searches = searches, .rounded = true};
+}
+
 solver_output exact_output(const assignment_problem& problem, std::vector<index_t> manager_of, std::int64_t searches, double scale) {
   const double objective = finish(problem, manager_of, scale).objective;
   return {.manager = std::move(manager_of), .bound = objective, .iterations = 0, .searches = searches, .rounded = true};

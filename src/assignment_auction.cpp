@@ -55,14 +55,25 @@ class auction_solver {
     arc_of_.assign(n_, unplaced);
   }
 
-  // Empty when the bidding ran over its budget.
-  std::vector<index_t> solve(std::int64_t& bids) {
-    if (!bid(bids)) return {};
+  // Empty when the bidding ran over its budget. Stopped early (time limit, progress), the
+  // customers still waiting are left out.
+  std::vector<index_t> solve(std::int64_t& bids, stop_watch& watch) {
+    if (!bid(bids, watch)) return {};
     std::vector<index_t> manager(n_, no_index);
     for (std::size_t c = 0; c < n_; ++c) {
       if (arc_of_[c] >= 0) manager[c] = arcs_[static_cast<std::size_t>(arc_of_[c])].manager;
     }
     return manager;
+  }
+
+  // The managers' prices in cost units (their cheapest slot; +inf for no slot at all).
+  [[nodiscard]] std::vector<double> prices(double scale) const {
+    const double unit = static_cast<double>(n_ + 1) * scale;
+    std::vector<double> out(m_);
+    for (std::size_t j = 0; j < m_; ++j) {
+      out[j] = slot_begin_[j + 1] == slot_begin_[j] ? std::numeric_limits<double>::infinity() : static_cast<double>(entry_price_[j]) / unit;
+    }
+    return out;
   }
 
  private:
@@ -95,7 +106,7 @@ class auction_solver {
 
   // Waiting customers bid until none waits (ε = 1 in units where n·ε < one cost unit).
   // Each customer waits at most once at a time, so a ring of n places holds the queue.
-  bool bid(std::int64_t& bids) {
+  bool bid(std::int64_t& bids, stop_watch& watch) {
     constexpr cost_t epsilon = 1;
     const std::int64_t budget = bids_per_customer_budget * static_cast<std::int64_t>(n_) + 1'000'000;
     std::vector<index_t> waiting(n_);
@@ -106,6 +117,7 @@ class auction_solver {
       head = head + 1 == n_ ? 0 : head + 1;
       --count;
       if (++bids > budget) return false;
+      if ((bids & 0xffff) == 0 && watch.stop(bids)) break;
       cost_t best = leave_[c], second = minus_infinity;
       std::int64_t chosen = -1;
       for (std::int64_t a = p_.offsets[c]; a < p_.offsets[c + 1]; ++a) {
@@ -152,8 +164,15 @@ class auction_solver {
 
 solver_output solve_auction(const assignment_problem& problem, const assignment_options& options) {
   std::int64_t bids = 0;
-  auto manager = auction_solver(problem, options.cost_scale).solve(bids);
-  if (manager.empty() && problem.customers > 0) return solve_flow(problem, options);
+  stop_watch watch(options);
+  auction_solver auction(problem, options.cost_scale);
+  auto manager = auction.solve(bids, watch);
+  if (manager.empty() && problem.customers > 0) {
+    assignment_options rest = options;
+    rest.time_limit = std::max(0.0, options.time_limit - watch.seconds());
+    return solve_flow(problem, rest);
+  }
+  if (watch.stopped()) return stopped_output(problem, std::move(manager), bids, options.cost_scale, price_bound(problem, auction.prices(options.cost_scale), options.cost_scale));
   return exact_output(problem, std::move(manager), bids, options.cost_scale);
 }
 

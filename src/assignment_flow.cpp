@@ -36,7 +36,8 @@ class flow_solver {
     for (const double c : p.leave_out) leave_cost_.push_back(detail::scaled(c, scale));
   }
 
-  std::vector<index_t> solve(std::int64_t& searches) {
+  // Stopped early (time limit, progress), the customers not yet entered are left out.
+  std::vector<index_t> solve(std::int64_t& searches, detail::stop_watch& watch) {
     // Customers with most to lose enter first: they claim the contested places, and those
     // who follow are more often placed, or left out, without a search.
     std::vector<cost_t> stake(static_cast<std::size_t>(n_));
@@ -50,7 +51,9 @@ class flow_solver {
     std::vector<index_t> order(static_cast<std::size_t>(n_));
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](index_t a, index_t b) { return stake[static_cast<std::size_t>(a)] > stake[static_cast<std::size_t>(b)]; });
+    std::int64_t entered = 0;
     for (const index_t c : order) {
+      if ((++entered & 0xfff) == 0 && watch.stop(entered)) break;
       if (!place_directly(c)) {
         ++searches;
         augment_from(c);
@@ -58,7 +61,7 @@ class flow_solver {
     }
     std::vector<index_t> result(assigned_);
     for (auto& m : result) {
-      if (m == left_out) m = no_index;
+      if (m == left_out) m = no_index;  // (no_index also for those never entered)
     }
     return result;
   }
@@ -227,7 +230,13 @@ namespace detail {
 
 solver_output solve_flow(const assignment_problem& problem, const assignment_options& options) {
   std::int64_t searches = 0;
-  auto manager = flow_solver(problem, options.cost_scale).solve(searches);
+  stop_watch watch(options);
+  auto manager = flow_solver(problem, options.cost_scale).solve(searches, watch);
+  if (watch.stopped()) {
+    // Prices 0: each customer's cheapest option alone, a valid (weak) bound.
+    const std::vector<double> free(static_cast<std::size_t>(problem.managers), 0.0);
+    return stopped_output(problem, std::move(manager), searches, options.cost_scale, price_bound(problem, free, options.cost_scale));
+  }
   return exact_output(problem, std::move(manager), searches, options.cost_scale);  // the potentials prove it
 }
 

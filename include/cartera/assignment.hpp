@@ -112,11 +112,15 @@ struct assignment_options {
   std::string solver = "auto";  ///< "auto", "auction", "flow", "lagrangian", "boost" or a registered name
   /// The exact solvers round costs to multiples of 1 / cost_scale (3 decimals by default).
   double cost_scale = 1000.0;
-  double time_limit = 60.0;      ///< seconds; iterative solvers stop there with their best
+  /// Seconds. The Lagrangian solver stops there with its best; "auction" and "flow" stop
+  /// with the customers not yet placed left out (feasible) and a bound from their prices
+  /// ("boost", the reference, always runs to the end).
+  double time_limit = 60.0;
   double gap_limit = 1e-4;       ///< iterative solvers stop once (objective - bound) / objective is below
   std::int64_t iterations = 1000;  ///< most Lagrangian iterations
   std::uint64_t seed = 0;        ///< for randomised steps; results are deterministic given it
-  /// Called now and then by iterative solvers; returning false stops them with their best.
+  /// Called now and then by the solvers; returning false stops them as the time limit
+  /// does. The exact solvers report an infinite objective until they finish.
   std::function<bool(const assignment_progress&)> progress;
 };
 

@@ -194,6 +194,30 @@ TEST(assignment_test, exact_solvers_match_boost_graph_min_cost_flow) {
   }
 }
 
+TEST(assignment_test, exact_solvers_stop_on_time_or_progress_with_a_feasible_answer_and_a_bound) {
+  std::mt19937 random(23);
+  const assignment_problem p = random_problem(random, 150'000, 1'000, 4);
+  const assignment_result optimum = solve_assignment(p, {.solver = "auction"});
+  for (const std::string solver : {"auction", "flow"}) {
+    int calls = 0;
+    assignment_options stop_at_once{.solver = solver};
+    stop_at_once.progress = [&](const assignment_progress& at) {
+      ++calls;
+      EXPECT_TRUE(std::isinf(at.objective));
+      return false;
+    };
+    const assignment_result stopped = solve_assignment(p, stop_at_once);
+    EXPECT_EQ(calls, 1) << solver;
+    expect_feasible(p, stopped);
+    EXPECT_GT(stopped.objective, optimum.objective) << solver;
+    EXPECT_LE(stopped.bound, optimum.objective + 1e-6) << solver;
+    EXPECT_GT(stopped.gap, 0) << solver;
+    const assignment_result out_of_time = solve_assignment(p, {.solver = solver, .time_limit = 0});
+    expect_feasible(p, out_of_time);
+    EXPECT_LE(out_of_time.bound, optimum.objective + 1e-6) << solver;
+  }
+}
+
 TEST(assignment_test, the_auction_survives_ties) {
   // 3,000 customers, three managers of capacity 500 they all value alike, leave-out prices
   // far above the pair costs: a price war of ε steps, settled by the fallback.
