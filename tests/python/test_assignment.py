@@ -198,6 +198,23 @@ def test_progress_is_reported_and_can_stop_the_solver():
     assert solution.bound <= solution.objective
 
 
+def test_exact_solvers_stop_too():
+    random = np.random.default_rng(4)
+    customers, managers = 150_000, 1_000
+    problem = cartera.AssignmentProblem.from_pairs(
+        np.repeat(np.arange(customers), 3),
+        random.integers(0, managers // 3, size=3 * customers) * 3 + np.tile([0, 1, 2], customers),  # distinct per customer
+        random.uniform(0, 100, size=3 * customers).round(1),
+        leave_out=np.full(customers, 80.0),
+        capacity=np.full(managers, 120),
+    )
+    full = problem.solve("auction")
+    for solver in ("auction", "flow"):
+        stopped = problem.solve(solver, progress=lambda at: False)
+        assert stopped.objective > full.objective and stopped.bound <= full.objective + 1e-6 and stopped.gap > 0
+        assert (np.bincount(stopped.manager[stopped.manager >= 0], minlength=managers) <= 120).all()
+
+
 def test_solving_releases_the_gil():
     problem = cartera.read_orlibrary_gap(gap_path("chu1997/d20200"))
     ticks = 0
