@@ -222,7 +222,7 @@ class lagrangian_solver {
     value_[j] += worth(c);
     position_[c] = members_[j].size();
     members_[j].push_back(static_cast<index_t>(c));
-    member_facts_[j].push_back({work(arc), p_.cost[static_cast<std::size_t>(arc)], p_.leave_out[c]});
+    member_facts_[j].push_back({work(arc), p_.cost[static_cast<std::size_t>(arc)], p_.leave_out[c], first(c), last(c)});
   }
 
   void leave(std::size_t c) {
@@ -391,10 +391,20 @@ class lagrangian_solver {
       const std::size_t j = manager_of(a);
       const double gain_c = cost(c, a) - here;
       const double home_change = arc_delta(c, now, -1);  // c leaves home
+      // The members whose leaving frees minutes enough for c (read beside the list: most
+      // fail here); their arc lists are fetched one ahead, as each is a cache miss.
       const auto& facts = member_facts_[j];
+      passing_.clear();
       for (std::size_t i = 0; i < facts.size(); ++i) {
-        // Minutes left on j once k leaves and c arrives (read beside the list: most fail here).
-        if (time_[j] - facts[i].work + work(a) > budget_[j] * (1 + 1e-12)) continue;
+        if (time_[j] - facts[i].work + work(a) <= budget_[j] * (1 + 1e-12)) passing_.push_back(i);
+      }
+      for (std::size_t n = 0; n < passing_.size(); ++n) {
+        if (n + 1 < passing_.size()) {
+          const auto ahead = static_cast<std::size_t>(facts[passing_[n + 1]].first);
+          __builtin_prefetch(p_.manager.data() + ahead);
+          __builtin_prefetch(p_.cost.data() + ahead);
+        }
+        const std::size_t i = passing_[n];
         const auto k = static_cast<std::size_t>(members_[j][i]);
         const double theirs_cost = facts[i].cost;
         const double j_change = manager_delta(j, 0, worth(c) - worth(k));  // k leaves j, c arrives
@@ -406,7 +416,7 @@ class lagrangian_solver {
           best = out_change;
           chosen = left;
         }
-        for (std::int64_t b = first(k); b < last(k); ++b) {
+        for (std::int64_t b = facts[i].first; b < facts[i].last; ++b) {
           const std::size_t target = manager_of(b);
           if (target == j) continue;  // k's own arc
           double change = gain_c + cost(k, b) - theirs_cost + j_change;
@@ -544,10 +554,12 @@ class lagrangian_solver {
   std::vector<std::size_t> position_;
   std::vector<std::vector<index_t>> members_;
   // Beside members_, what exchanges read of each member, so that scanning a manager's
-  // customers stays in one stream: minutes, pair cost and leave-out price.
+  // customers stays in one stream: minutes, pair cost, leave-out price and arcs.
   struct member_facts {
     double work, cost, leave;
+    std::int64_t first, last;  // the member's arcs
   };
+  std::vector<std::size_t> passing_;  // try_exchange's members that could make room
   std::vector<std::vector<member_facts>> member_facts_;
   std::vector<std::int64_t> best_arc_;
   double best_objective_ = infinite;
