@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -14,8 +15,9 @@ from . import __version__
 from .alerts import alerts
 from .assignment import Assignment, assign
 from .book import Book
-from .network import referrals
-from .planning import ContactPlan, plan_contacts, team_size
+from .network import Referrals, referrals
+from .planning import ContactPlan, TeamSize, plan_contacts, team_size
+from .report import Results, write_report
 from .segmentation import segment
 from .stages import STAGES, ladder, stages
 from .synthetic import synthetic_book
@@ -39,6 +41,20 @@ def _demo(args: argparse.Namespace) -> int:
     realigned = time.perf_counter()
     contacts = plan_contacts(book, plan, tier=segments, stage=ladder_stages, alerts=to_act)
     planned = time.perf_counter()
+    team = team_size(segments, ladder_stages, budget=4800, team=len(book.manager_ids))
+    network = referrals(book, manager=plan)
+    ladder_table = ladder(book, ladder_stages)
+    if args.report:
+        results = Results(
+            customers=len(book.customer_ids), managers=len(book.manager_ids), as_of=book.last_day, value=values,
+            stages=ladder_stages, ladder=ladder_table, segments=segments, alerts=to_act, assignment=plan, plan=contacts,
+            team=team, referrals=network,
+        )
+        write_report(args.report, results, title=f"cartera demo: a synthetic bank of {len(book.customer_ids):,} customers")
+    if args.quiet:
+        where = f"; report: {args.report}" if args.report else ""
+        print(f"cartera demo: {len(book.customer_ids):,} customers in {time.perf_counter() - started:.1f} s{where}")
+        return 0
     rows = book.rows()
     print(f"cartera {__version__} demo: a synthetic bank (seed {args.seed})")
     print(
@@ -53,7 +69,7 @@ def _demo(args: argparse.Namespace) -> int:
     print()
     _print_value_summary(values)
     print()
-    _print_ladder_summary(book, ladder_stages)
+    _print_ladder_summary(book, ladder_table, ladder_stages)
     print()
     _print_segments(segments, to_act)
     print()
@@ -61,9 +77,33 @@ def _demo(args: argparse.Namespace) -> int:
     print()
     _print_contact_plan(contacts, planned - realigned)
     print()
-    _print_team(segments, ladder_stages, book)
+    _print_team(team)
     print()
-    _print_referrals(book, plan)
+    _print_referrals(network)
+    if args.report:
+        print()
+        print(f"Report: {args.report}")
+    return 0
+
+
+def _config(args: argparse.Namespace) -> int:
+    """The documented defaults of every policy, as one JSON document."""
+    from .alerts import AlertPolicy
+    from .assignment import AssignmentPolicy
+    from .network import ReferralPolicy
+    from .planning import ContactPolicy
+    from .stages import StagePolicy
+    from .value import ValuePolicy
+
+    policies = {
+        "value": ValuePolicy(),
+        "stages": StagePolicy(),
+        "alerts": AlertPolicy(),
+        "assignment": AssignmentPolicy(),
+        "contact": ContactPolicy(),
+        "referrals": ReferralPolicy(),
+    }
+    print(json.dumps({name: policy.to_dict() for name, policy in policies.items()}, indent=2, ensure_ascii=False))
     return 0
 
 
@@ -101,8 +141,7 @@ def _print_contact_plan(contacts: ContactPlan, seconds: float) -> None:
     print("  by channel: " + ", ".join(f"{c} {n:,}" for c, n in channels.items()))
 
 
-def _print_team(segments: pd.DataFrame, customer_stages: pd.DataFrame, book: Book) -> None:
-    size = team_size(segments, customer_stages, budget=4800, team=len(book.manager_ids))
+def _print_team(size: TeamSize) -> None:
     print(f"Team sizing (80 hours a period each, 100 customers at most): {size.managers_needed:,} managers needed "
           f"({size.managers_by_time:,} by time, {size.managers_by_capacity:,} by capacity); "
           f"the {size.team:,} there are serve {size.customer_coverage:.0%} of customers in full")
@@ -110,8 +149,7 @@ def _print_team(segments: pd.DataFrame, customer_stages: pd.DataFrame, book: Boo
         print(f"  {tier:<10} {row['minutes_per_customer']:6.1f} minutes a customer; at most {int(row['largest_portfolio']):>3} per portfolio")
 
 
-def _print_referrals(book: Book, plan: Assignment) -> None:
-    network = referrals(book, manager=plan)
+def _print_referrals(network: Referrals) -> None:
     brought = int(network.customers["referred_by"].notna().sum())
     longest = int(network.customers["generation"].max()) if len(network.customers) else 0
     print(f"Referrals: {brought:,} customers brought by others, chains up to {longest} steps; "
@@ -140,8 +178,7 @@ def _print_segments(segments: pd.DataFrame, to_act: pd.DataFrame) -> None:
         print(f"  first to call: {first['customer']} ({first['alert']}): {first['reason']}")
 
 
-def _print_ladder_summary(book: Book, customer_stages: pd.DataFrame) -> None:
-    table = ladder(book, customer_stages)
+def _print_ladder_summary(book: Book, table: pd.DataFrame, customer_stages: pd.DataFrame) -> None:
     overall = table.loc["all"]
     print("The relationship ladder: how many customers stand at each stage?")
     for stage in STAGES:
@@ -187,7 +224,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--customers", type=int, default=100_000, help="customers in the synthetic book (default 100000)")
     demo.add_argument("--managers", type=int, default=1_000, help="managers in the synthetic book (default 1000)")
     demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.add_argument("--report", default="cartera-report.html", metavar="PATH",
+                      help="where to write the HTML report (default cartera-report.html; '' for none)")
+    demo.add_argument("-q", "--quiet", action="store_true", help="print one line instead of the summary")
     demo.set_defaults(run=_demo)
+    config = commands.add_parser("config", help="print the documented defaults of every policy (JSON)")
+    config.add_argument("--defaults", action="store_true", required=True, help="print the defaults")
+    config.set_defaults(run=_config)
     return parser
 
 

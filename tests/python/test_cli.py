@@ -8,9 +8,15 @@ import pytest
 from cartera.cli import main
 
 
-def test_demo_prints_a_value_summary(capsys):
-    assert main(["demo", "--customers", "2000", "--managers", "20"]) == 0
+def test_demo_prints_a_value_summary(capsys, tmp_path):
+    report = tmp_path / "report.html"
+    assert main(["demo", "--customers", "2000", "--managers", "20", "--report", str(report)]) == 0
     out = capsys.readouterr().out
+    assert report.stat().st_size > 10_000
+    assert f"Report: {report}" in out
+    assert "Contact plan, 28 days from" in out
+    assert "Team sizing" in out
+    assert "Referrals:" in out
     assert "2,000 customers, 20 managers" in out
     assert "the top 20 % of customers bring" in out
     assert "contribution" in out
@@ -20,6 +26,13 @@ def test_demo_prints_a_value_summary(capsys):
     assert "first to call:" in out
     assert "Realignment (auction" in out
     assert "without a manager:" in out
+
+
+def test_quiet_demo_prints_one_line(capsys, tmp_path):
+    assert main(["demo", "--customers", "1000", "--managers", "10", "--report", "", "-q"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("cartera demo: 1,000 customers in ")
+    assert not list(tmp_path.iterdir())
 
 
 def test_bad_arguments_exit_non_zero_with_a_message(capsys):
@@ -39,3 +52,17 @@ def test_core_errors_become_one_line_on_stderr(capsys):
 def test_python_dash_m_runs_the_command_line():
     done = subprocess.run([sys.executable, "-m", "cartera", "--version"], capture_output=True, text=True, check=True)
     assert done.stdout.startswith("cartera ")
+
+
+def test_config_defaults_are_every_policy_and_load_back(capsys):
+    import json
+
+    import cartera
+
+    assert main(["config", "--defaults"]) == 0
+    defaults = json.loads(capsys.readouterr().out)
+    assert list(defaults) == ["value", "stages", "alerts", "assignment", "contact", "referrals"]
+    assert cartera.ContactPolicy.from_dict(defaults["contact"]) == cartera.ContactPolicy()
+    assert cartera.StagePolicy.from_dict(defaults["stages"]) == cartera.StagePolicy()
+    assert cartera.AssignmentPolicy.from_dict(defaults["assignment"]) == cartera.AssignmentPolicy()
+    assert defaults["contact"]["cadence"]["Premium"]["intimar"]["contacts"] == 2.0

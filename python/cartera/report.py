@@ -1,0 +1,225 @@
+"""The HTML report of a run: one self-contained page (styles inline, figures embedded as
+PNG) with the ladder, tiers and ABC with the Pareto curve, the alerts to act on, the
+assignment, the contact plan's coverage, team sizing and referrals."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from os import PathLike
+from typing import Any
+
+import pandas as pd
+
+from . import __version__, plot
+from .assignment import Assignment
+from .network import Referrals
+from .planning import ContactPlan, TeamSize
+from .stages import STAGES
+
+__all__ = ["Results", "write_report"]
+
+_STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; color: #1b1b1b; margin: 0 auto; max-width: 70rem; padding: 1.5rem 2rem 4rem; }
+h1 { font-size: 1.7rem; margin-bottom: 0.2rem; } h2 { font-size: 1.25rem; margin-top: 2.4rem; border-bottom: 2px solid #08306b; padding-bottom: 0.2rem; }
+p.meta { color: #555; margin-top: 0; }
+.cards { display: flex; flex-wrap: wrap; gap: 0.8rem; margin: 1rem 0; }
+.card { background: #f1f5fb; border-radius: 6px; padding: 0.6rem 0.9rem; min-width: 9rem; }
+.card b { display: block; font-size: 1.35rem; color: #08306b; }
+table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.9rem; }
+th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #e3e3e3; text-align: right; }
+th { background: #f6f6f6; } td:first-child, th:first-child { text-align: left; }
+figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; }
+.row { display: flex; flex-wrap: wrap; gap: 2rem; align-items: flex-start; }
+"""
+
+
+@dataclass
+class Results:
+    """Everything a run computed; each part may be missing (None) and its section is left out."""
+
+    customers: int
+    managers: int
+    as_of: pd.Timestamp | None
+    value: pd.DataFrame | None = None
+    stages: pd.DataFrame | None = None
+    ladder: pd.DataFrame | None = None
+    segments: pd.DataFrame | None = None
+    alerts: pd.DataFrame | None = None
+    assignment: Assignment | None = None
+    plan: ContactPlan | None = None
+    team: TeamSize | None = None
+    referrals: Referrals | None = None
+
+
+def _figure(draw: Any) -> str:
+    """A matplotlib drawing as an <img> with the PNG inline."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, ax = plt.subplots(figsize=(7, 4.2))
+    draw(ax)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    plt.close(figure)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<figure><img alt="figure" src="data:image/png;base64,{data}"></figure>'
+
+
+def _table(frame: pd.DataFrame, *, index: bool = True, floats: str = "{:,.2f}") -> str:
+    return frame.to_html(index=index, border=0, float_format=lambda x: floats.format(x), na_rep="–", escape=True)
+
+
+def _cards(items: list[tuple[str, str]]) -> str:
+    return '<div class="cards">' + "".join(f"<div class='card'><b>{html.escape(v)}</b>{html.escape(k)}</div>" for k, v in items) + "</div>"
+
+
+def _ladder_section(r: Results) -> str:
+    assert r.ladder is not None
+    overall = r.ladder.loc["all"]
+    cards = [(stage, f"{int(overall[stage]):,}") for stage in STAGES]
+    real = r.ladder.iloc[: r.managers]
+    real = real[real["customers"] > 0]
+    if len(real):
+        cards.append(("median portfolio at intimar or confiar", f"{real['real_share'].median():.0%}"))
+    body = _cards(cards) + _figure(lambda ax: plot.ladder(r.ladder, ax=ax, top=12))
+    return "<h2 id='ladder'>The relationship ladder</h2>" + "<p>How many customers stand at each stage, overall and in the largest portfolios.</p>" + body
+
+
+def _segments_section(r: Results) -> str:
+    assert r.segments is not None
+    segments = r.segments
+    tiers = segments.groupby("tier", observed=False)["monetary"].agg(customers="size", revenue="sum")
+    tiers["share of revenue"] = tiers["revenue"] / max(tiers["revenue"].sum(), 1e-300)
+    abc = segments["abc"].value_counts().sort_index().rename("customers").to_frame() if "abc" in segments.columns else None
+    left = "<div><h3>Tiers</h3>" + _table(tiers.iloc[::-1]) + ("<h3>ABC</h3>" + _table(abc) if abc is not None else "") + "</div>"
+    right = "<div>" + _figure(lambda ax: plot.pareto(segments["monetary"], ax=ax)) + "</div>"
+    return "<h2 id='segments'>Tiers, ABC and the Pareto curve</h2><div class='row'>" + left + right + "</div>"
+
+
+def _alerts_section(r: Results) -> str:
+    assert r.alerts is not None
+    counts = r.alerts["alert"].value_counts(sort=False).rename("customers").to_frame()
+    first = r.alerts.head(15)[["customer", "alert", "urgent", "reason"]]
+    return (
+        "<h2 id='alerts'>Moments of truth: act now</h2>"
+        + _table(counts)
+        + "<h3>First on the list</h3>"
+        + _table(first, index=False)
+    )
+
+
+def _assignment_section(r: Results) -> str:
+    assert r.assignment is not None
+    a = r.assignment
+    changes = a.assignments["change"].value_counts(sort=False)
+    cards = [
+        ("solver", a.solver),
+        ("objective", f"{a.objective:,.0f}"),
+        ("gap to the bound", f"{a.gap:.2%}"),
+        ("moves", f"{a.moves:,}"),
+        ("seconds", f"{a.seconds:.2f}"),
+    ] + [(str(change).replace("_", " "), f"{count:,}") for change, count in changes.items()]
+    managers = a.managers
+
+    def draw(ax: Any) -> None:
+        load = managers["load"] / managers["capacity"].where(managers["capacity"] > 0)
+        ax.hist(load.dropna(), bins=20, color="#2171b5")
+        ax.set_xlabel("load as a share of capacity")
+        ax.set_ylabel("managers")
+        ax.set_title("Managers' load")
+
+    top = managers.sort_values("value", ascending=False).head(10)
+    return (
+        "<h2 id='assignment'>Assignment</h2>"
+        + _cards(cards)
+        + "<div class='row'><div>"
+        + _figure(draw)
+        + "</div><div><h3>Most valuable portfolios</h3>"
+        + _table(top)
+        + "</div></div>"
+    )
+
+
+def _plan_section(r: Results) -> str:
+    assert r.plan is not None
+    p = r.plan
+    managed = p.managers[p.managers["portfolio"] > 0]
+    used = managed["planned"].sum() / managed["budget"].sum() if len(managed) and managed["budget"].sum() > 0 else 0.0
+    cards = [
+        ("contacts planned", f"{len(p.contacts):,}"),
+        ("median coverage", f"{managed['coverage'].median():.0%}" if len(managed) else "–"),
+        ("time used", f"{used:.0%}"),
+        ("contacts that did not fit", f"{len(p.unmet):,}"),
+    ]
+    coverage = p.coverage(by=["tier"]).groupby(level="tier", observed=True)[["customers", "reached"]].sum()
+    coverage["share"] = coverage["reached"] / coverage["customers"]
+    purposes = p.contacts["purpose"].value_counts(sort=False).rename("contacts").to_frame()
+    channels = p.contacts["channel"].value_counts(sort=False).rename("contacts").to_frame()
+    return (
+        f"<h2 id='plan'>Contact plan: {p.days} days from {p.start.date()}</h2>"
+        + _cards(cards)
+        + "<div class='row'><div><h3>Coverage by tier</h3>"
+        + _table(coverage)
+        + "</div><div><h3>Why</h3>"
+        + _table(purposes)
+        + "</div><div><h3>How</h3>"
+        + _table(channels)
+        + "</div></div>"
+    )
+
+
+def _team_section(r: Results) -> str:
+    assert r.team is not None
+    t = r.team
+    cards = [
+        ("managers needed", f"{t.managers_needed:,}"),
+        ("by time", f"{t.managers_by_time:,}"),
+        ("by capacity", f"{t.managers_by_capacity:,}"),
+        (f"customers the {t.team:,} serve in full", f"{t.customer_coverage:.0%}"),
+    ]
+    return "<h2 id='team'>Team sizing</h2>" + _cards(cards) + _table(t.tiers.iloc[::-1])
+
+
+def _referrals_section(r: Results) -> str:
+    assert r.referrals is not None
+    c = r.referrals.customers
+    cards = [
+        ("customers brought by others", f"{int(c['referred_by'].notna().sum()):,}"),
+        ("longest chain", f"{int(c['generation'].max()) if len(c) else 0}"),
+        ("show-room customers", f"{len(r.referrals.show_room):,}"),
+    ]
+    top = c.sort_values("influence", ascending=False).head(10)[["referrals", "reach", "referral_value", "influence"]]
+    return "<h2 id='referrals'>Referrals</h2>" + _cards(cards) + "<h3>Most influential</h3>" + _table(top)
+
+
+def write_report(path: str | PathLike[str], results: Results, *, title: str = "cartera report") -> None:
+    """Writes the report of `results` as one self-contained HTML file."""
+    as_of = "–" if results.as_of is None else str(results.as_of.date())
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p class='meta'>{results.customers:,} customers, {results.managers:,} managers, as of {as_of}; "
+        f"cartera {__version__}, written {stamp}</p>",
+    ]
+    sections = [
+        (results.ladder, _ladder_section),
+        (results.segments, _segments_section),
+        (results.alerts, _alerts_section),
+        (results.assignment, _assignment_section),
+        (results.plan, _plan_section),
+        (results.team, _team_section),
+        (results.referrals, _referrals_section),
+    ]
+    parts += [section(results) for part, section in sections if part is not None]
+    parts.append("</body></html>")
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("\n".join(parts))
