@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from os import PathLike
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import __version__, plot
@@ -30,8 +31,8 @@ p.meta { color: #555; margin-top: 0; }
 .card { background: #f1f5fb; border-radius: 6px; padding: 0.6rem 0.9rem; min-width: 9rem; }
 .card b { display: block; font-size: 1.35rem; color: #08306b; }
 table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.9rem; }
-th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #e3e3e3; text-align: right; }
-th { background: #f6f6f6; } td:first-child, th:first-child { text-align: left; }
+th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #e3e3e3; text-align: left; }
+th { background: #f6f6f6; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; }
 .row { display: flex; flex-wrap: wrap; gap: 2rem; align-items: flex-start; }
 """
@@ -72,8 +73,30 @@ def _figure(draw: Any) -> str:
     return f'<figure><img alt="figure" src="data:image/png;base64,{data}"></figure>'
 
 
-def _table(frame: pd.DataFrame, *, index: bool = True, floats: str = "{:,.2f}") -> str:
-    return frame.to_html(index=index, border=0, float_format=lambda x: floats.format(x), na_rep="–", escape=True)
+def _cell(value: Any, column: str) -> tuple[str, bool]:
+    """A value as text, and whether it is a number (numbers align right)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–", True
+    if isinstance(value, (bool, np.bool_)):
+        return ("yes" if value else "no"), False
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}", True
+    if isinstance(value, (float, np.floating)):
+        return (f"{value:.1%}" if "share" in column or "coverage" in column else f"{value:,.2f}"), True
+    return html.escape(str(value)), False
+
+
+def _table(frame: pd.DataFrame, *, index: bool = True) -> str:
+    """A frame as an HTML table: numbers with thousands separators and aligned right, shares
+    as percentages, text escaped."""
+    columns = ([str(frame.index.name or "")] if index else []) + [str(c) for c in frame.columns]
+    rows = []
+    for label, row in zip(frame.index, frame.itertuples(index=False)):
+        cells = [_cell(label, "")] if index else []
+        cells += [_cell(v, str(c)) for v, c in zip(row, frame.columns)]
+        rows.append("<tr>" + "".join(f"<td class='{'num' if number else 'text'}'>{text}</td>" for text, number in cells) + "</tr>")
+    head = "<tr>" + "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in columns) + "</tr>"
+    return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def _cards(items: list[tuple[str, str]]) -> str:
@@ -136,6 +159,8 @@ def _assignment_section(r: Results) -> str:
         ax.set_title("Managers' load")
 
     top = managers.sort_values("value", ascending=False).head(10)
+    if "time" in top.columns and not managers["time"].any():
+        top = top.drop(columns="time")  # no time budgets
     return (
         "<h2 id='assignment'>Assignment</h2>"
         + _cards(cards)
