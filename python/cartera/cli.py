@@ -95,15 +95,15 @@ def _config(args: argparse.Namespace) -> int:
     from .stages import StagePolicy
     from .value import ValuePolicy
 
-    policies = {
-        "value": ValuePolicy(),
-        "stages": StagePolicy(),
-        "alerts": AlertPolicy(),
-        "assignment": AssignmentPolicy(),
-        "contact": ContactPolicy(),
-        "referrals": ReferralPolicy(),
+    defaults = {
+        "value": ValuePolicy().to_dict(),
+        "stages": StagePolicy().to_dict(),
+        "alerts": AlertPolicy().to_dict(),
+        "assignment": AssignmentPolicy().to_dict(),
+        "contact": ContactPolicy().to_dict(),
+        "referrals": ReferralPolicy().to_dict(),
     }
-    print(json.dumps({name: policy.to_dict() for name, policy in policies.items()}, indent=2, ensure_ascii=False))
+    print(json.dumps(defaults, indent=2, ensure_ascii=False))
     return 0
 
 
