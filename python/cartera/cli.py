@@ -5,23 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
+from pathlib import Path
 from collections.abc import Sequence
 
 import pandas as pd
 
 from . import __version__
-from .alerts import alerts
-from .assignment import Assignment, assign
+from .assignment import Assignment, AssignmentPolicy
 from .book import Book
-from .network import Referrals, referrals
-from .planning import ContactPlan, TeamSize, plan_contacts, team_size
+from .job import Config, read_config, read_tables, run_job
+from .network import Referrals
+from .planning import ContactPlan, TeamSize
 from .report import Results, write_report
-from .segmentation import segment
-from .stages import STAGES, ladder, stages
+from .stages import STAGES
 from .synthetic import synthetic_book
-from .value import value
 
 __all__ = ["main"]
 
@@ -30,26 +31,11 @@ def _demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     book = synthetic_book(args.customers, args.managers, seed=args.seed)
     built = time.perf_counter()
-    values = value(book)
-    valued = time.perf_counter()
-    ladder_stages = stages(book)
-    staged = time.perf_counter()
-    segments = segment(book)
-    to_act = alerts(book, valuable=segments["tier"] == "Premium")
-    segmented = time.perf_counter()
-    plan = _realign(book, segments)
-    realigned = time.perf_counter()
-    contacts = plan_contacts(book, plan, tier=segments, stage=ladder_stages, alerts=to_act)
-    planned = time.perf_counter()
-    team = team_size(segments, ladder_stages, budget=4800, team=len(book.manager_ids))
-    network = referrals(book, manager=plan)
-    ladder_table = ladder(book, ladder_stages)
+    config = Config()
+    config.assignment = AssignmentPolicy(move_share=0.2)
+    timings: dict[str, float] = {}
+    results = run_job(book, config, timings=timings)
     if args.report:
-        results = Results(
-            customers=len(book.customer_ids), managers=len(book.manager_ids), as_of=book.last_day, value=values,
-            stages=ladder_stages, ladder=ladder_table, segments=segments, alerts=to_act, assignment=plan, plan=contacts,
-            team=team, referrals=network,
-        )
         write_report(args.report, results, title=f"cartera demo: a synthetic bank of {len(book.customer_ids):,} customers")
     if args.quiet:
         where = f"; report: {args.report}" if args.report else ""
@@ -61,60 +47,99 @@ def _demo(args: argparse.Namespace) -> int:
         f"  book: {rows['customers']:,} customers, {rows['managers']:,} managers, {rows['transactions']:,} transactions, "
         f"{rows['interactions']:,} interactions, {rows['complaints']:,} complaints, {rows['referrals']:,} referrals"
     )
-    as_of = "-" if book.last_day is None else book.last_day.date()
-    print(
-        f"  as of {as_of}: generated in {built - started:.2f} s, value in {valued - built:.3f} s, "
-        f"stages in {staged - valued:.3f} s, segments and alerts in {segmented - staged:.3f} s"
-    )
-    print()
-    _print_value_summary(values)
-    print()
-    _print_ladder_summary(book, ladder_table, ladder_stages)
-    print()
-    _print_segments(segments, to_act)
-    print()
-    _print_realignment(plan)
-    print()
-    _print_contact_plan(contacts, planned - realigned)
-    print()
-    _print_team(team)
-    print()
-    _print_referrals(network)
+    _print_results(book, results, timings, generated=built - started)
     if args.report:
         print()
         print(f"Report: {args.report}")
     return 0
 
 
-def _config(args: argparse.Namespace) -> int:
-    """The documented defaults of every policy, as one JSON document."""
-    from .alerts import AlertPolicy
-    from .assignment import AssignmentPolicy
-    from .network import ReferralPolicy
-    from .planning import ContactPolicy
-    from .stages import StagePolicy
-    from .value import ValuePolicy
-
-    defaults = {
-        "value": ValuePolicy().to_dict(),
-        "stages": StagePolicy().to_dict(),
-        "alerts": AlertPolicy().to_dict(),
-        "assignment": AssignmentPolicy().to_dict(),
-        "contact": ContactPolicy().to_dict(),
-        "referrals": ReferralPolicy().to_dict(),
-    }
-    print(json.dumps(defaults, indent=2, ensure_ascii=False))
+def _run(args: argparse.Namespace) -> int:
+    """The main job on the user's tables; results are written only when every step worked."""
+    started = time.perf_counter()
+    out = Path(args.out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ValueError(f"out: {out} exists and is not an empty folder; results go to a new one")
+    config = read_config(args.config) if args.config else Config()
+    if args.as_of:
+        config.job["as_of"] = args.as_of
+    book = read_tables(args.data)
+    timings: dict[str, float] = {}
+    results = run_job(book, config, timings=timings)
+    # Everything is written to a folder beside the target, then renamed: a failure leaves
+    # no half-written results.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        _write_results(staging, results, config)
+        write_report(staging / "report.html", results, title=f"cartera run: {args.data}")
+        if out.exists():
+            out.rmdir()
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if args.quiet:
+        print(f"cartera run: {len(book.customer_ids):,} customers in {time.perf_counter() - started:.1f} s; results in {out}")
+        return 0
+    _print_results(book, results, timings, generated=None)
+    print()
+    print(f"Results and report: {out}")
     return 0
 
 
-def _realign(book: Book, segments: pd.DataFrame) -> Assignment:
-    """Every customer to the best manager of their region, worth keeping by the year's
-    revenue, moving at most a fifth of those who have one."""
-    customers = book.table("customers")[["region", "manager"]].assign(
-        value=segments["monetary"], segment=segments["tier"], stage=segments["stage"]
+def _write_results(folder: Path, results: Results, config: Config) -> None:
+    """One CSV per result table, and the configuration that produced them."""
+    assert results.assignment is not None and results.plan is not None and results.referrals is not None
+    tables = {
+        "value": results.value,
+        "stages": results.stages,
+        "segments": results.segments,
+        "alerts": results.alerts,
+        "assignment": results.assignment.assignments,
+        "managers": results.assignment.managers.join(results.plan.managers[["reached", "coverage", "budget", "planned", "demand"]]),
+        "contacts": results.plan.contacts,
+        "unmet": results.plan.unmet,
+        "plan_customers": results.plan.customers,
+        "referrals": results.referrals.customers,
+        "show_room": results.referrals.show_room,
+    }
+    for name, frame in tables.items():
+        if frame is not None:
+            frame.to_csv(folder / f"{name}.csv", index=name not in ("alerts", "contacts", "unmet", "show_room"))
+    (folder / "config.json").write_text(json.dumps(config.to_dict(), indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+
+
+def _print_results(book: Book, results: Results, timings: dict[str, float], *, generated: float | None) -> None:
+    assert results.value is not None and results.stages is not None and results.ladder is not None
+    assert results.segments is not None and results.alerts is not None and results.assignment is not None
+    assert results.plan is not None and results.team is not None and results.referrals is not None
+    as_of = "-" if results.as_of is None else results.as_of.date()
+    made = "" if generated is None else f"generated in {generated:.2f} s, "
+    print(
+        f"  as of {as_of}: {made}value in {timings['value']:.3f} s, stages in {timings['stages']:.3f} s, "
+        f"segments and alerts in {timings['segments']:.3f} s"
     )
-    managers = book.table("managers")[["region", "capacity"]]
-    return assign(customers, managers, policy={"move_share": 0.2})
+    print()
+    _print_value_summary(results.value)
+    print()
+    _print_ladder_summary(book, results.ladder, results.stages)
+    print()
+    _print_segments(results.segments, results.alerts)
+    print()
+    _print_realignment(results.assignment)
+    print()
+    _print_contact_plan(results.plan, timings["plan"])
+    print()
+    _print_team(results.team)
+    print()
+    _print_referrals(results.referrals)
+
+
+def _config(args: argparse.Namespace) -> int:
+    """The documented defaults of every policy (and of the job), as one JSON document."""
+    print(json.dumps(Config().to_dict(), indent=2, ensure_ascii=False))
+    return 0
 
 
 def _print_realignment(plan: Assignment) -> None:
@@ -228,6 +253,14 @@ def _parser() -> argparse.ArgumentParser:
                       help="where to write the HTML report (default cartera-report.html; '' for none)")
     demo.add_argument("-q", "--quiet", action="store_true", help="print one line instead of the summary")
     demo.set_defaults(run=_demo)
+    run = commands.add_parser("run", help="run the main job on your own tables and write results and report")
+    run.add_argument("--data", required=True, metavar="FOLDER",
+                     help="a folder with customers, managers, transactions, interactions, complaints, referrals (.csv or .parquet)")
+    run.add_argument("--config", metavar="FILE", help="policies as TOML or JSON (see `cartera config --defaults`)")
+    run.add_argument("--out", default="cartera-results", metavar="FOLDER", help="a new folder for the results (default cartera-results)")
+    run.add_argument("--as-of", metavar="DATE", help="evaluate as of this day (default: the last event in the data)")
+    run.add_argument("-q", "--quiet", action="store_true", help="print one line instead of the summary")
+    run.set_defaults(run=_run)
     config = commands.add_parser("config", help="print the documented defaults of every policy (JSON)")
     config.add_argument("--defaults", action="store_true", required=True, help="print the defaults")
     config.set_defaults(run=_config)

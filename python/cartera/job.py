@@ -1,0 +1,177 @@
+"""The main job: value, stages, segments and alerts, assignment, contact plan, team sizing
+and referrals on one book, with every policy from one configuration. ``cartera demo`` and
+``cartera run`` share it; from Python, :func:`run_job` returns the results and
+:func:`read_config` reads a configuration file."""
+
+from __future__ import annotations
+
+import json
+import time
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import _convert, _core
+from .alerts import AlertPolicy, alerts
+from .assignment import AssignmentPolicy, assign
+from .book import Book, TABLES
+from .network import ReferralPolicy, referrals
+from .planning import ContactPolicy, plan_contacts, team_size
+from .report import Results
+from .segmentation import segment
+from .stages import STAGES, StagePolicy, ladder, stages
+from .value import ValuePolicy, value
+
+__all__ = ["Config", "read_config", "read_tables", "run_job", "SECTIONS"]
+
+#: The configuration's sections: one per policy, and ``job`` for the run itself.
+SECTIONS: tuple[str, ...] = ("job", "value", "stages", "alerts", "assignment", "contact", "referrals")
+
+_JOB_DEFAULTS: dict[str, Any] = {
+    "as_of": None,  # the book's last event day
+    "days": 28,  # contact plan horizon
+    "manager_minutes": 4800.0,  # per period, for managers without a time_budget
+    "solver": "auto",
+    "time_limit": 60.0,
+    # Assign under the managers' time budgets too, each customer taking the contact
+    # policy's minutes for their tier and stage (a generalized assignment: slower).
+    "time_budgets": False,
+}
+
+
+@dataclass
+class Config:
+    """Every policy of the job, with the documented defaults for what a file leaves out."""
+
+    job: dict[str, Any] = field(default_factory=lambda: dict(_JOB_DEFAULTS))
+    value: Any = field(default_factory=ValuePolicy)
+    stages: Any = field(default_factory=StagePolicy)
+    alerts: Any = field(default_factory=AlertPolicy)
+    assignment: Any = field(default_factory=AssignmentPolicy)
+    contact: Any = field(default_factory=ContactPolicy)
+    referrals: Any = field(default_factory=ReferralPolicy)
+
+    @classmethod
+    def from_dict(cls, fields: Mapping[str, Any]) -> Config:
+        unknown = [name for name in fields if name not in SECTIONS]
+        if unknown:
+            raise _convert.invalid("config", str(unknown[0]), None, None, f"unknown section; the sections are {', '.join(SECTIONS)}")
+        job = dict(_JOB_DEFAULTS)
+        for name, setting in dict(fields.get("job", {})).items():
+            if name not in job:
+                raise _convert.invalid("config", f"job.{name}", None, None, f"unknown field; the fields are {', '.join(job)}")
+            job[name] = setting
+        policies: dict[str, Any] = {
+            "value": ValuePolicy,
+            "stages": StagePolicy,
+            "alerts": AlertPolicy,
+            "assignment": AssignmentPolicy,
+            "contact": ContactPolicy,
+            "referrals": ReferralPolicy,
+        }
+        made = {name: kind.from_dict(dict(fields.get(name, {}))) for name, kind in policies.items()}
+        return cls(job=job, **made)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"job": dict(self.job)} | {name: getattr(self, name).to_dict() for name in SECTIONS[1:]}
+
+
+def read_config(path: str | PathLike[str]) -> Config:
+    """A configuration from a TOML or JSON file (by its extension); errors name the file."""
+    path = Path(path)
+    try:
+        text = path.read_bytes()
+    except OSError as error:
+        raise _convert.invalid("config", str(path), None, None, f"cannot be read: {error.strerror}") from None
+    try:
+        fields = tomllib.loads(text.decode("utf-8")) if path.suffix == ".toml" else json.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise _convert.invalid("config", str(path), None, None, f"is not valid {'TOML' if path.suffix == '.toml' else 'JSON'}: {error}") from None
+    if not isinstance(fields, dict):
+        raise _convert.invalid("config", str(path), None, None, "must hold an object of sections")
+    return Config.from_dict(fields)
+
+
+def read_tables(folder: str | PathLike[str]) -> Book:
+    """A book from a folder of tables, one file each: ``customers``, ``managers``,
+    ``transactions``, ``interactions``, ``complaints``, ``referrals`` as ``.csv`` or
+    ``.parquet`` (missing tables are empty; at least one must be there)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise _convert.invalid("data", str(folder), None, None, "is not a folder")
+    frames: dict[str, pd.DataFrame] = {}
+    for table in TABLES:
+        for suffix in (".csv", ".parquet"):
+            path = folder / f"{table}{suffix}"
+            if path.exists():
+                frames[table] = pd.read_csv(path) if suffix == ".csv" else pd.read_parquet(path)
+                break
+    if not frames:
+        raise _convert.invalid("data", str(folder), None, None, f"holds none of the tables ({', '.join(f'{t}.csv' for t in TABLES)})")
+    return Book(frames.get("customers"), **{t: frames[t] for t in TABLES if t != "customers" and t in frames})
+
+
+def _realign(book: Book, segments: pd.DataFrame, config: Config) -> Any:
+    """Every customer to the best eligible manager, worth keeping by the year's revenue."""
+    customer_table = book.table("customers")
+    customers = pd.DataFrame({"value": segments["monetary"], "segment": segments["tier"], "stage": segments["stage"]}, index=book.customer_ids)
+    for column in ("region", "manager"):
+        if column in customer_table.columns:
+            customers[column] = customer_table[column]
+    manager_table = book.table("managers")
+    managers = manager_table[[c for c in ("region", "capacity") if c in manager_table.columns]]
+    if "capacity" not in managers.columns:
+        managers = managers.assign(capacity=100)
+    if config.job["time_budgets"]:
+        minutes = float(config.job["manager_minutes"])
+        budgets = manager_table["time_budget"].fillna(minutes) if "time_budget" in manager_table.columns else minutes
+        managers = managers.assign(time_budget=budgets)
+        workload = {(t, s): config.contact.workload(t, s) for t in segments["tier"].cat.categories for s in STAGES}
+        customers["workload"] = [workload[(t, s)] for t, s in zip(segments["tier"], segments["stage"])]
+    return assign(customers, managers, policy=config.assignment, solver=config.job["solver"], time_limit=float(config.job["time_limit"]))
+
+
+def run_job(book: Book, config: Config | None = None, *, timings: dict[str, float] | None = None) -> Results:
+    """Runs every step on the book; ``timings`` (when given) receives seconds per step."""
+    config = config or Config()
+    as_of = config.job["as_of"]
+    clock = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        if timings is not None:
+            timings[step] = time.perf_counter() - clock
+        clock = time.perf_counter()
+
+    if len(book.manager_ids) == 0:
+        raise _core.InvalidInputError("managers: the book has no managers; give a managers table")
+    values = value(book, as_of, policy=config.value)
+    lap("value")
+    customer_stages = stages(book, as_of, policy=config.stages)
+    lap("stages")
+    segments = segment(book, as_of, value_policy=config.value)
+    to_act = alerts(book, as_of, policy=config.alerts, value_policy=config.value, valuable=segments["tier"] == segments["tier"].cat.categories[-1])
+    lap("segments")
+    assignment = _realign(book, segments, config)
+    lap("assignment")
+    budgets = book.table("managers").get("time_budget")
+    minutes = float(config.job["manager_minutes"])
+    budgets = pd.Series(minutes, index=book.manager_ids) if budgets is None else budgets.fillna(minutes)
+    start = None if as_of is None else pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    plan = plan_contacts(
+        book, assignment, budgets, tier=segments, stage=customer_stages, alerts=to_act, start=start, days=int(config.job["days"]), policy=config.contact
+    )
+    lap("plan")
+    team = team_size(segments, customer_stages, budget=float(budgets.median()), team=len(book.manager_ids), policy=config.contact)
+    network = referrals(book, manager=assignment, policy=config.referrals)
+    lap("referrals")
+    return Results(
+        customers=len(book.customer_ids), managers=len(book.manager_ids), as_of=book.last_day if as_of is None else pd.Timestamp(as_of),
+        value=values, stages=customer_stages, ladder=ladder(book, customer_stages), segments=segments, alerts=to_act,
+        assignment=assignment, plan=plan, team=team, referrals=network,
+    )

@@ -1,0 +1,86 @@
+"""`cartera run` end to end: the user's tables in a folder, results and report out."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import cartera
+from cartera.cli import main
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    """A small bank written as the files a user would have."""
+    folder = tmp_path_factory.mktemp("data")
+    book = cartera.synthetic_book(1500, 15, seed=9)
+    for table in cartera.TABLES:
+        frame = book.table(table)
+        if table in ("customers", "managers"):
+            frame = frame.rename_axis("id").reset_index()
+        frame.to_csv(folder / f"{table}.csv", index=False)
+    return folder
+
+
+def test_run_writes_every_result_and_the_report(data, tmp_path, capsys):
+    out = tmp_path / "results"
+    assert main(["run", "--data", str(data), "--out", str(out), "-q"]) == 0
+    assert capsys.readouterr().out.startswith("cartera run: 1,500 customers in ")
+    written = {path.name for path in out.iterdir()}
+    assert {"value.csv", "stages.csv", "segments.csv", "alerts.csv", "assignment.csv", "managers.csv", "contacts.csv",
+            "unmet.csv", "plan_customers.csv", "referrals.csv", "show_room.csv", "report.html", "config.json"} <= written
+    assignment = pd.read_csv(out / "assignment.csv", index_col=0)
+    assert len(assignment) == 1500 and assignment["reason"].notna().all()
+    assert json.loads((out / "config.json").read_text())["job"]["days"] == 28
+
+
+def test_a_config_file_sets_the_policies(data, tmp_path):
+    config = tmp_path / "policy.toml"
+    config.write_text('[job]\ndays = 7\n\n[contact]\nmax_contacts = 1\n\n[assignment]\nmove_share = 0.1\n')
+    out = tmp_path / "results"
+    assert main(["run", "--data", str(data), "--out", str(out), "--config", str(config), "-q"]) == 0
+    contacts = pd.read_csv(out / "contacts.csv", parse_dates=["day"])
+    assert contacts["day"].max() - contacts["day"].min() <= pd.Timedelta(days=6)
+    assert contacts.groupby("customer").size().max() == 1
+    effective = json.loads((out / "config.json").read_text())
+    assert effective["contact"]["max_contacts"] == 1 and effective["assignment"]["move_share"] == 0.1
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        ("missing_column", "transactions.amount: missing required column; the frame has customer, day"),
+        ("unknown_customer", "transactions.customer row 0 (value 'nobody'): unknown id, not in customers"),
+        ("bad_config", "config."),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(data, tmp_path, capsys, broken, message):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for path in data.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    arguments = ["run", "--data", str(folder), "--out", str(tmp_path / "results")]
+    sales = pd.read_csv(folder / "transactions.csv")
+    if broken == "missing_column":
+        sales.drop(columns="amount").to_csv(folder / "transactions.csv", index=False)
+    elif broken == "unknown_customer":
+        sales.loc[0, "customer"] = "nobody"
+        sales.to_csv(folder / "transactions.csv", index=False)
+    else:
+        (tmp_path / "policy.toml").write_text("[contact]\nmax_contacts = = 2\n")
+        arguments += ["--config", str(tmp_path / "policy.toml")]
+    assert main(arguments) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("cartera: error: ") and message in err[0]
+    assert not (tmp_path / "results").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".results")] == []
+
+
+def test_results_never_overwrite_a_folder(data, tmp_path, capsys):
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "keep.txt").write_text("mine")
+    assert main(["run", "--data", str(data), "--out", str(tmp_path / "results")]) == 2
+    assert "exists and is not an empty folder" in capsys.readouterr().err
+    assert [p.name for p in (tmp_path / "results").iterdir()] == ["keep.txt"]
