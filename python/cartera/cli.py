@@ -9,6 +9,7 @@ import shutil
 import sys
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 from collections.abc import Sequence
 
@@ -17,11 +18,12 @@ import pandas as pd
 from . import __version__
 from .assignment import Assignment, AssignmentPolicy
 from .book import Book
-from .job import Config, read_config, read_tables, run_job
+from .job import Config, read_config, read_frames, read_tables, run_job
 from .network import Referrals
 from .planning import ContactPlan, TeamSize
 from .report import Results, write_report
 from .stages import STAGES
+from .store import PortfolioStore
 from .synthetic import synthetic_book
 
 __all__ = ["main"]
@@ -56,6 +58,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """The main job on the user's tables; results are written only when every step worked."""
+    if args.db:
+        return _run_in_store(args)
     started = time.perf_counter()
     out = Path(args.out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
@@ -85,6 +89,48 @@ def _run(args: argparse.Namespace) -> int:
     _print_results(book, results, timings, generated=None)
     print()
     print(f"Results and report: {out}")
+    return 0
+
+
+def _run_in_store(args: argparse.Namespace) -> int:
+    """The job on the book in a database; the run's results go back in one transaction."""
+    started = time.perf_counter()
+    began = datetime.now(timezone.utc)
+    config = read_config(args.config) if args.config else Config()
+    if args.as_of:
+        config.job["as_of"] = args.as_of
+    store = PortfolioStore(args.db)
+    book = store.read_book()
+    timings: dict[str, float] = {}
+    results = run_job(book, config, timings=timings)
+    run = store.save_run(results, config.to_dict(), began)
+    if args.report:
+        write_report(args.report, results, title=f"cartera run {run}: {args.db}")
+    if args.quiet:
+        print(f"cartera run {run}: {len(book.customer_ids):,} customers in {time.perf_counter() - started:.1f} s; saved in {args.db}")
+        return 0
+    _print_results(book, results, timings, generated=None)
+    print()
+    print(f"Run {run} saved in {args.db}" + (f"; report: {args.report}" if args.report else ""))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    """Loads a folder of tables into the book's database, replacing the input tables."""
+    frames = read_frames(args.data)
+    PortfolioStore(args.db).import_tables(frames)
+    print(f"cartera import: {', '.join(f'{name} {len(frame):,}' for name, frame in frames.items())} into {args.db}")
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    """The runs so far, or what one of them moved."""
+    store = PortfolioStore(args.db)
+    if args.number is not None:
+        print(store.moved(args.number).to_string(index=False))
+        return 0
+    runs = store.history()
+    print(runs[["started", "as_of", "customers", "assigned", "moved", "kept", "newly_assigned", "left_out", "objective", "gap", "contacts"]].to_string())
     return 0
 
 
@@ -254,13 +300,24 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("-q", "--quiet", action="store_true", help="print one line instead of the summary")
     demo.set_defaults(run=_demo)
     run = commands.add_parser("run", help="run the main job on your own tables and write results and report")
-    run.add_argument("--data", required=True, metavar="FOLDER",
-                     help="a folder with customers, managers, transactions, interactions, complaints, referrals (.csv or .parquet)")
+    source = run.add_mutually_exclusive_group(required=True)
+    source.add_argument("--data", metavar="FOLDER",
+                        help="a folder with customers, managers, transactions, interactions, complaints, referrals (.csv or .parquet)")
+    source.add_argument("--db", metavar="URL", help="the book in a database (a SQLite file, or any SQLAlchemy URL); the run is saved there")
+    run.add_argument("--report", default="cartera-report.html", metavar="PATH", help="with --db: where to write the report ('' for none)")
     run.add_argument("--config", metavar="FILE", help="policies as TOML or JSON (see `cartera config --defaults`)")
     run.add_argument("--out", default="cartera-results", metavar="FOLDER", help="a new folder for the results (default cartera-results)")
     run.add_argument("--as-of", metavar="DATE", help="evaluate as of this day (default: the last event in the data)")
     run.add_argument("-q", "--quiet", action="store_true", help="print one line instead of the summary")
     run.set_defaults(run=_run)
+    load = commands.add_parser("import", help="load a folder of tables into the book's database")
+    load.add_argument("--data", required=True, metavar="FOLDER", help="the tables, as for `cartera run --data`")
+    load.add_argument("--db", default="cartera.db", metavar="URL", help="a SQLite file or SQLAlchemy URL (default cartera.db)")
+    load.set_defaults(run=_import)
+    history = commands.add_parser("history", help="the runs saved in the book's database, and what they moved")
+    history.add_argument("--db", default="cartera.db", metavar="URL", help="a SQLite file or SQLAlchemy URL (default cartera.db)")
+    history.add_argument("--run", type=int, dest="number", metavar="N", help="list the customers run N moved")
+    history.set_defaults(run=_history)
     config = commands.add_parser("config", help="print the documented defaults of every policy (JSON)")
     config.add_argument("--defaults", action="store_true", required=True, help="print the defaults")
     config.set_defaults(run=_config)
@@ -271,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except (ValueError, TypeError, KeyError) as error:
+    except (ValueError, TypeError, KeyError, ImportError) as error:
         print(f"cartera: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:

@@ -6,8 +6,8 @@ and referrals on one book, with every policy from one configuration. ``cartera d
 from __future__ import annotations
 
 import json
+import sys
 import time
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from os import PathLike
@@ -17,6 +17,11 @@ from typing import Any
 import pandas as pd
 
 from . import _convert, _core
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, from PyPI
+    import tomli as tomllib
 from .alerts import AlertPolicy, alerts
 from .assignment import AssignmentPolicy, assign
 from .book import Book, TABLES
@@ -27,7 +32,7 @@ from .segmentation import segment
 from .stages import STAGES, StagePolicy, ladder, stages
 from .value import ValuePolicy, value
 
-__all__ = ["Config", "read_config", "read_tables", "run_job", "SECTIONS"]
+__all__ = ["Config", "read_config", "read_frames", "read_tables", "run_job", "SECTIONS"]
 
 #: The configuration's sections: one per policy, and ``job`` for the run itself.
 SECTIONS: tuple[str, ...] = ("job", "value", "stages", "alerts", "assignment", "contact", "referrals")
@@ -101,6 +106,12 @@ def read_tables(folder: str | PathLike[str]) -> Book:
     """A book from a folder of tables, one file each: ``customers``, ``managers``,
     ``transactions``, ``interactions``, ``complaints``, ``referrals`` as ``.csv`` or
     ``.parquet`` (missing tables are empty; at least one must be there)."""
+    frames = read_frames(folder)
+    return Book(frames.get("customers"), **{t: frames[t] for t in TABLES if t != "customers" and t in frames})
+
+
+def read_frames(folder: str | PathLike[str]) -> dict[str, pd.DataFrame]:
+    """The tables of a folder as read_tables finds them, unchecked."""
     folder = Path(folder)
     if not folder.is_dir():
         raise _convert.invalid("data", str(folder), None, None, "is not a folder")
@@ -113,7 +124,7 @@ def read_tables(folder: str | PathLike[str]) -> Book:
                 break
     if not frames:
         raise _convert.invalid("data", str(folder), None, None, f"holds none of the tables ({', '.join(f'{t}.csv' for t in TABLES)})")
-    return Book(frames.get("customers"), **{t: frames[t] for t in TABLES if t != "customers" and t in frames})
+    return frames
 
 
 def _realign(book: Book, segments: pd.DataFrame, config: Config) -> Any:

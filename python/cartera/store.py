@@ -1,0 +1,148 @@
+"""The portfolio book in a database: the input tables, and every run's results with its
+time, configuration and figures. A SQLite file by default; any SQLAlchemy URL (PostgreSQL
+included) goes through the same code.
+
+Each run is written in one transaction, so a failed or interrupted run leaves the book as
+it was; the next run takes the last run's assignment as each customer's current manager."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+import pandas as pd
+
+from . import _convert
+from .book import TABLES, Book
+from .report import Results
+
+__all__ = ["PortfolioStore"]
+
+#: The result tables a run writes (each row tagged with its run), and where they come from.
+RESULT_TABLES: tuple[str, ...] = ("stages", "segments", "alerts", "assignments", "contacts", "unmet", "referrals")
+
+
+def _engine(url: str) -> Any:
+    try:
+        import sqlalchemy
+    except ImportError:
+        raise ImportError("the book's database needs SQLAlchemy: pip install 'cartera[db]'") from None
+
+    return sqlalchemy.create_engine(url if "://" in url else f"sqlite:///{url}")
+
+
+class PortfolioStore:
+    """The book and its runs in the database at ``url`` (a path means a SQLite file)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine = _engine(url)
+
+    def import_tables(self, frames: dict[str, pd.DataFrame]) -> None:
+        """Replaces the input tables with these frames (customers and managers keyed by an
+        ``id`` column), all or nothing. The book is checked first."""
+        unknown = [name for name in frames if name not in TABLES]
+        if unknown:
+            raise _convert.invalid("import", unknown[0], None, None, f"unknown table; the tables are {', '.join(TABLES)}")
+        Book(frames.get("customers"), **{t: f for t, f in frames.items() if t != "customers"})  # validates
+        with self._engine.begin() as connection:
+            for name, frame in frames.items():
+                frame.to_sql(f"book_{name}", connection, if_exists="replace", index=False, chunksize=50_000)
+
+    def _table(self, connection: Any, name: str) -> pd.DataFrame | None:
+        import sqlalchemy
+
+        if not sqlalchemy.inspect(connection).has_table(name):
+            return None
+        return pd.read_sql_table(name, connection)
+
+    def read_book(self) -> Book:
+        """The book, with each customer's current manager from the last run's assignment
+        (where there is one)."""
+        with self._engine.connect() as connection:
+            frames = {t: self._table(connection, f"book_{t}") for t in TABLES}
+            last = self._last_run(connection)
+            assignments = self._table(connection, "result_assignments") if last is not None else None
+        present = {t: f for t, f in frames.items() if f is not None}
+        if not present:
+            raise _convert.invalid("book", self.url, None, None, "holds no book yet; import one with `cartera import`")
+        customers = present.get("customers")
+        if customers is not None and assignments is not None:
+            latest = assignments[assignments["run"] == last].set_index("customer")["manager"]
+            customers = customers.copy()
+            customers["manager"] = customers["id"].map(latest).where(customers["id"].isin(latest.index), customers.get("manager"))
+            present["customers"] = customers
+        return Book(present.get("customers"), **{t: f for t, f in present.items() if t != "customers"})
+
+    def _last_run(self, connection: Any) -> int | None:
+        runs = self._table(connection, "runs")
+        return None if runs is None or runs.empty else int(runs["run"].max())
+
+    def save_run(self, results: Results, config: dict[str, Any], started: datetime) -> int:
+        """Writes a run's results in one transaction; returns its number."""
+        assert results.assignment is not None and results.plan is not None and results.referrals is not None
+        tables: dict[str, pd.DataFrame | None] = {
+            "stages": results.stages,
+            "segments": results.segments,
+            "alerts": results.alerts,
+            "assignments": results.assignment.assignments,
+            "contacts": results.plan.contacts,
+            "unmet": results.plan.unmet,
+            "referrals": results.referrals.customers,
+        }
+        changes = results.assignment.assignments["change"].value_counts()
+        figures = {
+            "customers": results.customers,
+            "managers": results.managers,
+            "assigned": int(results.assignment.assignments["manager"].notna().sum()),
+            "moved": int(changes.get("moved", 0)),
+            "kept": int(changes.get("kept", 0)),
+            "newly_assigned": int(changes.get("newly_assigned", 0)),
+            "left_out": int(changes.get("left_out", 0)),
+            "objective": float(results.assignment.objective),
+            "gap": float(results.assignment.gap),
+            "contacts": len(results.plan.contacts),
+            "unmet": len(results.plan.unmet),
+        }
+        with self._engine.begin() as connection:
+            last = self._last_run(connection)
+            run = 1 if last is None else last + 1
+            row = {
+                "run": run,
+                "started": started.isoformat(timespec="seconds"),
+                "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "as_of": None if results.as_of is None else str(results.as_of.date()),
+                "config": json.dumps(config, default=str),
+            } | figures
+            pd.DataFrame([row]).to_sql("runs", connection, if_exists="append", index=False)
+            for name, frame in tables.items():
+                if frame is None:
+                    continue
+                stored = frame.reset_index() if frame.index.name == "customer" or frame.index.name == "id" else frame.copy()
+                for column in stored.columns:
+                    if isinstance(stored[column].dtype, pd.CategoricalDtype):
+                        stored[column] = stored[column].astype(object)
+                stored.insert(0, "run", run)
+                self._append(connection, f"result_{name}", stored)
+        return run
+
+    def _append(self, connection: Any, name: str, frame: pd.DataFrame) -> None:
+        frame.to_sql(name, connection, if_exists="append", index=False, chunksize=50_000)
+
+    def history(self) -> pd.DataFrame:
+        """One row per run: when, as of which day, and its figures (moved, kept, objective…)."""
+        with self._engine.connect() as connection:
+            runs = self._table(connection, "runs")
+        if runs is None:
+            return pd.DataFrame(columns=["run", "started", "as_of", "customers", "assigned", "moved", "kept", "objective", "gap", "contacts"])
+        return runs.drop(columns=["config"]).set_index("run")
+
+    def moved(self, run: int) -> pd.DataFrame:
+        """The customers a run moved: from which manager to which."""
+        with self._engine.connect() as connection:
+            assignments = self._table(connection, "result_assignments")
+        if assignments is None:
+            return pd.DataFrame(columns=["customer", "current", "manager"])
+        chosen = assignments[(assignments["run"] == run) & (assignments["change"] == "moved")]
+        return chosen[["customer", "current", "manager"]].reset_index(drop=True)
