@@ -18,7 +18,11 @@ import pandas as pd
 from . import __version__
 from .assignment import Assignment, AssignmentPolicy
 from .book import Book
-from .job import Config, read_config, read_frames, read_tables, run_job
+from .alerts import alerts
+from .job import Config, contact_plan, read_config, read_frames, read_tables, realign, run_job
+from .segmentation import segment
+from .stages import stages
+from .value import value
 from .network import Referrals
 from .planning import ContactPlan, TeamSize
 from .report import Results, write_report
@@ -112,6 +116,37 @@ def _run_in_store(args: argparse.Namespace) -> int:
     _print_results(book, results, timings, generated=None)
     print()
     print(f"Run {run} saved in {args.db}" + (f"; report: {args.report}" if args.report else ""))
+    return 0
+
+
+def _step(args: argparse.Namespace) -> int:
+    """One step of the job alone, on a folder of tables, to one CSV file."""
+    config = read_config(args.config) if args.config else Config()
+    if args.as_of:
+        config.job["as_of"] = args.as_of
+    book = read_tables(args.data)
+    as_of = config.job["as_of"]
+    if args.command == "value":
+        frame = value(book, as_of, policy=config.value)
+    elif args.command == "stages":
+        frame = stages(book, as_of, policy=config.stages)
+    elif args.command == "segment":
+        frame = segment(book, as_of, value_policy=config.value)
+    else:
+        segments = segment(book, as_of, value_policy=config.value)
+        assignment = realign(book, segments, config)
+        if args.command == "assign":
+            frame = assignment.assignments
+        else:
+            customer_stages = stages(book, as_of, policy=config.stages)
+            top = segments["tier"] == segments["tier"].cat.categories[-1]
+            to_act = alerts(book, as_of, policy=config.alerts, value_policy=config.value, valuable=top)
+            frame = contact_plan(book, assignment, segments, customer_stages, to_act, config).contacts
+    out = Path(args.out)
+    if out.exists():
+        raise ValueError(f"out: {out} exists; results go to a new file")
+    frame.to_csv(out, index=args.command not in ("plan",))
+    print(f"cartera {args.command}: {len(frame):,} rows in {out}")
     return 0
 
 
@@ -310,6 +345,20 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--as-of", metavar="DATE", help="evaluate as of this day (default: the last event in the data)")
     run.add_argument("-q", "--quiet", action="store_true", help="print one line instead of the summary")
     run.set_defaults(run=_run)
+    steps = {
+        "value": "each customer's value (RFM, margin, trend, cost to serve, contribution)",
+        "stages": "each customer's stage on the relationship ladder, with the reason",
+        "segment": "tiers, ABC and RFM segments",
+        "assign": "the realignment: each customer's manager, or why none",
+        "plan": "the contact plan after the realignment",
+    }
+    for name, text in steps.items():
+        step = commands.add_parser(name, help=text)
+        step.add_argument("--data", required=True, metavar="FOLDER", help="the tables, as for `cartera run --data`")
+        step.add_argument("--config", metavar="FILE", help="policies as TOML or JSON")
+        step.add_argument("--as-of", metavar="DATE", help="evaluate as of this day (default: the last event in the data)")
+        step.add_argument("-o", "--out", required=True, metavar="FILE", help="the CSV file to write (must not exist)")
+        step.set_defaults(run=_step)
     load = commands.add_parser("import", help="load a folder of tables into the book's database")
     load.add_argument("--data", required=True, metavar="FOLDER", help="the tables, as for `cartera run --data`")
     load.add_argument("--db", default="cartera.db", metavar="URL", help="a SQLite file or SQLAlchemy URL (default cartera.db)")

@@ -32,7 +32,7 @@ from .segmentation import segment
 from .stages import STAGES, StagePolicy, ladder, stages
 from .value import ValuePolicy, value
 
-__all__ = ["Config", "read_config", "read_frames", "read_tables", "run_job", "SECTIONS"]
+__all__ = ["Config", "contact_plan", "read_config", "read_frames", "read_tables", "realign", "run_job", "SECTIONS"]
 
 #: The configuration's sections: one per policy, and ``job`` for the run itself.
 SECTIONS: tuple[str, ...] = ("job", "value", "stages", "alerts", "assignment", "contact", "referrals")
@@ -127,7 +127,7 @@ def read_frames(folder: str | PathLike[str]) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def _realign(book: Book, segments: pd.DataFrame, config: Config) -> Any:
+def realign(book: Book, segments: pd.DataFrame, config: Config) -> Any:
     """Every customer to the best eligible manager, worth keeping by the year's revenue."""
     customer_table = book.table("customers")
     customers = pd.DataFrame({"value": segments["monetary"], "segment": segments["tier"], "stage": segments["stage"]}, index=book.customer_ids)
@@ -145,6 +145,23 @@ def _realign(book: Book, segments: pd.DataFrame, config: Config) -> Any:
         workload = {(t, s): config.contact.workload(t, s) for t in segments["tier"].cat.categories for s in STAGES}
         customers["workload"] = [workload[(t, s)] for t, s in zip(segments["tier"], segments["stage"])]
     return assign(customers, managers, policy=config.assignment, solver=config.job["solver"], time_limit=float(config.job["time_limit"]))
+
+
+def _budgets(book: Book, config: Config) -> pd.Series:
+    """Each manager's minutes per period: the managers table's, or the job's default."""
+    budgets = book.table("managers").get("time_budget")
+    minutes = float(config.job["manager_minutes"])
+    return pd.Series(minutes, index=book.manager_ids) if budgets is None else budgets.fillna(minutes)
+
+
+def contact_plan(book: Book, assignment: Any, segments: pd.DataFrame, customer_stages: pd.DataFrame, to_act: pd.DataFrame, config: Config) -> Any:
+    """The contact plan of the horizon after the job's evaluation day."""
+    as_of = config.job["as_of"]
+    start = None if as_of is None else pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    return plan_contacts(
+        book, assignment, _budgets(book, config), tier=segments, stage=customer_stages, alerts=to_act, start=start,
+        days=int(config.job["days"]), policy=config.contact,
+    )
 
 
 def run_job(book: Book, config: Config | None = None, *, timings: dict[str, float] | None = None) -> Results:
@@ -168,17 +185,12 @@ def run_job(book: Book, config: Config | None = None, *, timings: dict[str, floa
     segments = segment(book, as_of, value_policy=config.value)
     to_act = alerts(book, as_of, policy=config.alerts, value_policy=config.value, valuable=segments["tier"] == segments["tier"].cat.categories[-1])
     lap("segments")
-    assignment = _realign(book, segments, config)
+    assignment = realign(book, segments, config)
     lap("assignment")
-    budgets = book.table("managers").get("time_budget")
-    minutes = float(config.job["manager_minutes"])
-    budgets = pd.Series(minutes, index=book.manager_ids) if budgets is None else budgets.fillna(minutes)
-    start = None if as_of is None else pd.Timestamp(as_of) + pd.Timedelta(days=1)
-    plan = plan_contacts(
-        book, assignment, budgets, tier=segments, stage=customer_stages, alerts=to_act, start=start, days=int(config.job["days"]), policy=config.contact
-    )
+    plan = contact_plan(book, assignment, segments, customer_stages, to_act, config)
     lap("plan")
-    team = team_size(segments, customer_stages, budget=float(budgets.median()), team=len(book.manager_ids), policy=config.contact)
+    budget = float(_budgets(book, config).median())
+    team = team_size(segments, customer_stages, budget=budget, team=len(book.manager_ids), policy=config.contact)
     network = referrals(book, manager=assignment, policy=config.referrals)
     lap("referrals")
     return Results(

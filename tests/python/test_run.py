@@ -84,3 +84,17 @@ def test_results_never_overwrite_a_folder(data, tmp_path, capsys):
     assert main(["run", "--data", str(data), "--out", str(tmp_path / "results")]) == 2
     assert "exists and is not an empty folder" in capsys.readouterr().err
     assert [p.name for p in (tmp_path / "results").iterdir()] == ["keep.txt"]
+
+
+@pytest.mark.parametrize(("step", "rows", "column"), [
+    ("value", 1500, "monetary"), ("stages", 1500, "stage"), ("segment", 1500, "tier"), ("assign", 1500, "reason"), ("plan", None, "purpose"),
+])
+def test_each_step_alone_writes_its_table(data, tmp_path, capsys, step, rows, column):
+    out = tmp_path / f"{step}.csv"
+    assert main([step, "--data", str(data), "-o", str(out)]) == 0
+    frame = pd.read_csv(out)
+    assert column in frame.columns
+    assert rows is None or len(frame) == rows
+    assert capsys.readouterr().out.startswith(f"cartera {step}: {len(frame):,} rows in ")
+    assert main([step, "--data", str(data), "-o", str(out)]) == 2  # never overwrites
+    assert "exists; results go to a new file" in capsys.readouterr().err
