@@ -9,6 +9,8 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from collections.abc import Sequence
@@ -19,7 +21,7 @@ from . import __version__
 from .assignment import Assignment, AssignmentPolicy
 from .book import Book
 from .alerts import alerts
-from .job import Config, contact_plan, read_config, read_frames, read_tables, realign, run_job
+from .job import STEPS, Config, contact_plan, read_config, read_frames, read_tables, realign, run_job
 from .segmentation import segment
 from .stages import stages
 from .value import value
@@ -40,7 +42,8 @@ def _demo(args: argparse.Namespace) -> int:
     config = Config()
     config.assignment = AssignmentPolicy(move_share=0.2)
     timings: dict[str, float] = {}
-    results = run_job(book, config, timings=timings)
+    with _steps_bar(args) as bar:
+        results = run_job(book, config, timings=timings, progress=bar)
     if args.report:
         write_report(args.report, results, title=f"cartera demo: a synthetic bank of {len(book.customer_ids):,} customers")
     if args.quiet:
@@ -73,7 +76,8 @@ def _run(args: argparse.Namespace) -> int:
         config.job["as_of"] = args.as_of
     book = read_tables(args.data)
     timings: dict[str, float] = {}
-    results = run_job(book, config, timings=timings)
+    with _steps_bar(args) as bar:
+        results = run_job(book, config, timings=timings, progress=bar)
     # Everything is written to a folder beside the target, then renamed: a failure leaves
     # no half-written results.
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -96,6 +100,22 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def _steps_bar(args: argparse.Namespace) -> Iterator[Callable[[str], None]]:
+    """A progress bar over the job's steps on standard error: shown on a terminal, or
+    always with --verbose; never with --quiet."""
+    from tqdm import tqdm
+
+    shown = not args.quiet and (args.verbose or sys.stderr.isatty())
+    with tqdm(total=len(STEPS), desc="cartera", unit="step", disable=not shown, file=sys.stderr, leave=False) as bar:
+
+        def advance(step: str) -> None:
+            bar.set_postfix_str(step)
+            bar.update(1)
+
+        yield advance
+
+
 def _run_in_store(args: argparse.Namespace) -> int:
     """The job on the book in a database; the run's results go back in one transaction."""
     started = time.perf_counter()
@@ -106,7 +126,8 @@ def _run_in_store(args: argparse.Namespace) -> int:
     store = PortfolioStore(args.db)
     book = store.read_book()
     timings: dict[str, float] = {}
-    results = run_job(book, config, timings=timings)
+    with _steps_bar(args) as bar:
+        results = run_job(book, config, timings=timings, progress=bar)
     run = store.save_run(results, config.to_dict(), began)
     if args.report:
         write_report(args.report, results, title=f"cartera run {run}: {args.db}")
@@ -333,6 +354,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--report", default="cartera-report.html", metavar="PATH",
                       help="where to write the HTML report (default cartera-report.html; '' for none)")
     demo.add_argument("-q", "--quiet", action="store_true", help="print one line instead of the summary")
+    demo.add_argument("-v", "--verbose", action="store_true", help="show the progress of the steps even when not on a terminal")
     demo.set_defaults(run=_demo)
     run = commands.add_parser("run", help="run the main job on your own tables and write results and report")
     source = run.add_mutually_exclusive_group(required=True)
@@ -344,6 +366,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="cartera-results", metavar="FOLDER", help="a new folder for the results (default cartera-results)")
     run.add_argument("--as-of", metavar="DATE", help="evaluate as of this day (default: the last event in the data)")
     run.add_argument("-q", "--quiet", action="store_true", help="print one line instead of the summary")
+    run.add_argument("-v", "--verbose", action="store_true", help="show the progress of the steps even when not on a terminal")
     run.set_defaults(run=_run)
     steps = {
         "value": "each customer's value (RFM, margin, trend, cost to serve, contribution)",

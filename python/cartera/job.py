@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -32,7 +32,7 @@ from .segmentation import segment
 from .stages import STAGES, StagePolicy, ladder, stages
 from .value import ValuePolicy, value
 
-__all__ = ["Config", "contact_plan", "read_config", "read_frames", "read_tables", "realign", "run_job", "SECTIONS"]
+__all__ = ["STEPS", "Config", "contact_plan", "read_config", "read_frames", "read_tables", "realign", "run_job", "SECTIONS"]
 
 #: The configuration's sections: one per policy, and ``job`` for the run itself.
 SECTIONS: tuple[str, ...] = ("job", "value", "stages", "alerts", "assignment", "contact", "referrals")
@@ -164,8 +164,19 @@ def contact_plan(book: Book, assignment: Any, segments: pd.DataFrame, customer_s
     )
 
 
-def run_job(book: Book, config: Config | None = None, *, timings: dict[str, float] | None = None) -> Results:
-    """Runs every step on the book; ``timings`` (when given) receives seconds per step."""
+#: The job's steps, in order, as run_job reports them.
+STEPS: tuple[str, ...] = ("value", "stages", "segments", "assignment", "plan", "referrals")
+
+
+def run_job(
+    book: Book,
+    config: Config | None = None,
+    *,
+    timings: dict[str, float] | None = None,
+    progress: Callable[[str], Any] | None = None,
+) -> Results:
+    """Runs every step on the book; ``timings`` (when given) receives seconds per step, and
+    ``progress`` is called with each step's name (:data:`STEPS`) as it finishes."""
     config = config or Config()
     as_of = config.job["as_of"]
     clock = time.perf_counter()
@@ -174,6 +185,8 @@ def run_job(book: Book, config: Config | None = None, *, timings: dict[str, floa
         nonlocal clock
         if timings is not None:
             timings[step] = time.perf_counter() - clock
+        if progress is not None:
+            progress(step)
         clock = time.perf_counter()
 
     if len(book.manager_ids) == 0:

@@ -66,3 +66,11 @@ def test_config_defaults_are_every_policy_and_load_back(capsys):
     assert cartera.StagePolicy.from_dict(defaults["stages"]) == cartera.StagePolicy()
     assert cartera.AssignmentPolicy.from_dict(defaults["assignment"]) == cartera.AssignmentPolicy()
     assert defaults["contact"]["cadence"]["Premium"]["intimar"]["contacts"] == 2.0
+
+
+def test_verbose_shows_the_steps_progress_on_stderr(capsys):
+    assert main(["demo", "--customers", "1000", "--managers", "10", "--report", "", "-q"]) == 0
+    assert capsys.readouterr().err == ""  # quiet: no bar
+    assert main(["demo", "--customers", "1000", "--managers", "10", "--report", "", "-v"]) == 0
+    err = capsys.readouterr().err
+    assert "cartera:" in err and "6/6" in err and "referrals" in err
