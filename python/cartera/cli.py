@@ -9,28 +9,26 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from collections.abc import Sequence
 
 import pandas as pd
 
 from . import __version__
+from .alerts import alerts
 from .assignment import Assignment, AssignmentPolicy
 from .book import Book
-from .alerts import alerts
 from .job import STEPS, Config, contact_plan, read_config, read_frames, read_tables, realign, run_job
-from .segmentation import segment
-from .stages import stages
-from .value import value
 from .network import Referrals
 from .planning import ContactPlan, TeamSize
 from .report import Results, write_report
-from .stages import STAGES
+from .segmentation import segment
+from .stages import STAGES, stages
 from .store import PortfolioStore
 from .synthetic import synthetic_book
+from .value import value
 
 __all__ = ["main"]
 
@@ -71,9 +69,7 @@ def _run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ValueError(f"out: {out} exists and is not an empty folder; results go to a new one")
-    config = read_config(args.config) if args.config else Config()
-    if args.as_of:
-        config.job["as_of"] = args.as_of
+    config = _config_of(args)
     book = read_tables(args.data)
     timings: dict[str, float] = {}
     with _steps_bar(args) as bar:
@@ -100,6 +96,14 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _config_of(args: argparse.Namespace) -> Config:
+    """The configuration file's policies (or the defaults), with --as-of applied."""
+    config = read_config(args.config) if args.config else Config()
+    if args.as_of:
+        config.job["as_of"] = args.as_of
+    return config
+
+
 @contextmanager
 def _steps_bar(args: argparse.Namespace) -> Iterator[Callable[[str], None]]:
     """A progress bar over the job's steps on standard error: shown on a terminal, or
@@ -120,9 +124,7 @@ def _run_in_store(args: argparse.Namespace) -> int:
     """The job on the book in a database; the run's results go back in one transaction."""
     started = time.perf_counter()
     began = datetime.now(timezone.utc)
-    config = read_config(args.config) if args.config else Config()
-    if args.as_of:
-        config.job["as_of"] = args.as_of
+    config = _config_of(args)
     store = PortfolioStore(args.db)
     book = store.read_book()
     timings: dict[str, float] = {}
@@ -142,9 +144,7 @@ def _run_in_store(args: argparse.Namespace) -> int:
 
 def _step(args: argparse.Namespace) -> int:
     """One step of the job alone, on a folder of tables, to one CSV file."""
-    config = read_config(args.config) if args.config else Config()
-    if args.as_of:
-        config.job["as_of"] = args.as_of
+    config = _config_of(args)
     book = read_tables(args.data)
     as_of = config.job["as_of"]
     if args.command == "value":
