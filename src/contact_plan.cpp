@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
 #include <numeric>
 #include <string>
 #include <tuple>
 #include <unordered_map>
+
+#include "cartera/detail/format.hpp"
+#include "text_codes.hpp"
 
 namespace cartera {
 namespace {
@@ -26,20 +28,7 @@ double customer_fraction(index_t c) {
 
 int weekday(day_t d) { return static_cast<int>(((d % 7) + 7 + 3) % 7); }  // 1970-01-01 was a Thursday; Monday = 0
 
-// Each distinct text once.
-class text_codes {
- public:
-  explicit text_codes(categorical& out) : out_(out) {}
-  index_t operator()(const std::string& text) {
-    const auto [it, added] = codes_.try_emplace(text, static_cast<index_t>(out_.categories.size()));
-    if (added) out_.categories.push_back(text);
-    return it->second;
-  }
-
- private:
-  categorical& out_;
-  std::unordered_map<std::string, index_t> codes_;
-};
+using detail::text_codes;
 
 struct want {
   index_t customer;
@@ -101,11 +90,7 @@ index_t choose_channel(const contact_policy& policy, const cadence_rule& rule, i
   return static_cast<index_t>(std::max_element(rule.mix.begin(), rule.mix.end()) - rule.mix.begin());
 }
 
-std::string number(double x) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", x);
-  return text;
-}
+using detail::format_number;
 
 }  // namespace
 
@@ -181,7 +166,7 @@ void check_inputs(const book& b, const contact_inputs& inputs, day_t start, int 
   for (index_t m = 0; m < managers; ++m) {
     const double budget = inputs.time_budget[static_cast<std::size_t>(m)];
     if (!(budget >= 0) || !std::isfinite(budget)) {
-      throw invalid_input({"managers", "time_budget", m, number(budget)}, "minutes per period must be finite and >= 0");
+      throw invalid_input({"managers", "time_budget", m, format_number(budget)}, "minutes per period must be finite and >= 0");
     }
   }
   const auto tiers = static_cast<index_t>(policy.tiers.size());
@@ -259,7 +244,7 @@ class plan_texts {
     index_t& code = cadence_[static_cast<std::size_t>(tier) * stage_count + static_cast<std::size_t>(s)];
     if (code == no_index) {
       code = reasons_("cadence: " + policy_.tiers[static_cast<std::size_t>(tier)] + " × " + std::string(stage_name(s)) + ", " +
-                      number(policy_.rule(tier, s).contacts) + " per " + std::to_string(policy_.period_days) + " days");
+                      format_number(policy_.rule(tier, s).contacts) + " per " + std::to_string(policy_.period_days) + " days");
     }
     return code;
   }

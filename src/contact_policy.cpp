@@ -3,6 +3,8 @@
 #include <cmath>
 #include <string>
 
+#include "cartera/detail/format.hpp"
+
 namespace cartera {
 namespace {
 
@@ -10,7 +12,7 @@ namespace {
   throw invalid_input({"contact_policy", field, row, value}, rule);
 }
 
-std::string text(double x) { return std::to_string(x); }
+std::string text(double x) { return detail::format_number(x); }
 
 }  // namespace
 

@@ -11,6 +11,8 @@
 #include <string>
 #include <utility>
 
+#include "cartera/detail/format.hpp"
+
 namespace cartera {
 namespace {
 
@@ -113,7 +115,7 @@ std::vector<double> influence(const referral_table& referrals, index_t customers
 
 void referral_policy::validate() const {
   const auto fail = [](const char* field, double value, const char* rule) {
-    throw invalid_input({"referral_policy", field, -1, std::to_string(value)}, rule);
+    throw invalid_input({"referral_policy", field, -1, detail::format_number(value)}, rule);
   };
   if (!(damping > 0.0 && damping < 1.0)) fail("damping", damping, "must be in (0, 1)");
   if (!(tolerance > 0.0)) fail("tolerance", tolerance, "must be > 0");
@@ -131,7 +133,7 @@ referral_network analyse_referrals(const book& customers, std::span<const double
   }
   for (std::size_t c = 0; c < value.size(); ++c) {
     if (!std::isfinite(value[c])) {
-      throw invalid_input({"referrals", "value", static_cast<std::int64_t>(c), std::to_string(value[c])}, "must be finite");
+      throw invalid_input({"referrals", "value", static_cast<std::int64_t>(c), detail::format_number(value[c])}, "must be finite");
     }
   }
   const referral_table& referrals = customers.referrals();

@@ -2,35 +2,17 @@
 
 #include <array>
 #include <cmath>
-#include <cstdio>
 #include <string>
-#include <unordered_map>
+
+#include "cartera/detail/format.hpp"
+#include "text_codes.hpp"
 
 namespace cartera {
 namespace {
 
 constexpr std::array<std::string_view, structure_count> names = {"interview", "group", "panel", "workbench"};
 
-std::string number(double x) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", x);
-  return text;
-}
-
-// Reasons repeat a lot: each distinct text is one category.
-class reason_codes {
- public:
-  explicit reason_codes(categorical& out) : out_(out) {}
-  index_t operator()(const std::string& text) {
-    const auto [it, added] = codes_.try_emplace(text, static_cast<index_t>(out_.categories.size()));
-    if (added) out_.categories.push_back(text);
-    return it->second;
-  }
-
- private:
-  categorical& out_;
-  std::unordered_map<std::string, index_t> codes_;
-};
+using detail::format_number;
 
 }  // namespace
 
@@ -38,7 +20,7 @@ std::string_view structure_name(relationship_structure s) { return names[static_
 
 void structure_policy::validate() const {
   if (!(many_providers >= 1) || !std::isfinite(many_providers)) {
-    throw invalid_input({"structure_policy", "many_providers", -1, number(many_providers)}, "must be a finite number >= 1");
+    throw invalid_input({"structure_policy", "many_providers", -1, format_number(many_providers)}, "must be a finite number >= 1");
   }
   for (std::size_t k = 0; k < rules.size(); ++k) {
     bool known = false;
@@ -58,7 +40,7 @@ structure_table classify_structures(const column_set& columns, const structure_p
       columns.find(policy.peer_column) ? &columns.numbers(policy.peer_column, "structure") : nullptr;
   for (index_t r = 0; r < rows; ++r) {
     if (!(providers[r] >= 0)) {
-      throw invalid_input({"structure", policy.providers_column, r, number(providers[r])}, "must be a number >= 0");
+      throw invalid_input({"structure", policy.providers_column, r, format_number(providers[r])}, "must be a number >= 0");
     }
     if (peer && std::isnan((*peer)[r])) {
       throw invalid_input({"structure", policy.peer_column, r, "NaN"}, "must be 0 or 1, not missing");
@@ -70,7 +52,7 @@ structure_table classify_structures(const column_set& columns, const structure_p
   structure_table out;
   out.structure.resize(static_cast<std::size_t>(rows));
   out.reason.codes.resize(rows);
-  reason_codes reason(out.reason);
+  detail::text_codes reason(out.reason);
   for (index_t r = 0; r < rows; ++r) {
     const index_t rule = policy.rules.empty() ? no_index : matched.rule[r];
     if (rule != no_index) {
@@ -84,8 +66,8 @@ structure_table classify_structures(const column_set& columns, const structure_p
     const bool many = providers[r] >= policy.many_providers;
     const bool shared = peer && (*peer)[r] != 0;
     out.structure[static_cast<std::size_t>(r)] = static_cast<relationship_structure>((many ? 2 : 0) + (shared ? 1 : 0));
-    out.reason.codes[r] = reason(number(providers[r]) + (providers[r] == 1 ? " provider " : " providers ") +
-                                 (many ? "≥ " : "< ") + number(policy.many_providers) + ", " +
+    out.reason.codes[r] = reason(format_number(providers[r]) + (providers[r] == 1 ? " provider " : " providers ") +
+                                 (many ? "≥ " : "< ") + format_number(policy.many_providers) + ", " +
                                  (shared ? "peer exchange valuable" : "private information"));
   }
   return out;

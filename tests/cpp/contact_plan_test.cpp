@@ -289,7 +289,7 @@ TEST(contact_plan_test, bad_input_is_named) {
   p.cadence[3].mix = {0.5, 0.4};
   f.stages = {stage::contactar, stage::contactar};
   EXPECT_THROW_MSG((void)plan_contacts(b, f.inputs(), monday, 14, p), invalid_input,
-                   "contact_policy.cadence[low, intimar].mix (value 0.900000): shares must sum to 1");
+                   "contact_policy.cadence[low, intimar].mix (value 0.9): shares must sum to 1");
   EXPECT_THROW_MSG((void)plan_contacts(b, f.inputs(), monday, 0, small_policy()), invalid_input,
                    "contact_plan.days (value 0): must be >= 1");
 }

@@ -147,7 +147,7 @@ TEST(referrals_test, bad_input_is_named) {
   referral_policy p;
   p.damping = 1;
   EXPECT_THROW_MSG((void)analyse_referrals(b, {}, p), invalid_input,
-                   "referral_policy.damping (value 1.000000): must be in (0, 1)");
+                   "referral_policy.damping (value 1): must be in (0, 1)");
   const referral_network net = analyse_referrals(b);
   const std::vector<index_t> manager = {0, 0, 0, 1, 7, -1};
   EXPECT_THROW_MSG((void)show_room(net, manager, 2), unknown_id, "show_room.manager row 4 (value 7): no such manager");
