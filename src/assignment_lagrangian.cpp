@@ -159,32 +159,45 @@ class lagrangian_solver {
   // The dual function at the current prices; leaves each customer's choice in choice_ and
   // the relaxation's loads in count_ and minutes_.
   double evaluate() {
-    parallel_for(static_cast<std::int64_t>(n_), {}, [&](std::int64_t begin, std::int64_t end) {
-      for (auto c = static_cast<std::size_t>(begin); c < static_cast<std::size_t>(end); ++c) {
-        double best = p_.leave_out[c];
-        std::int64_t chosen = left;
-        for (std::int64_t a = first(c); a < last(c); ++a) {
-          const double v = adjusted(a);
-          if (v < best) {
-            best = v;
-            chosen = a;
+    // Customers in a fixed number of blocks, each block's loads summed apart and the blocks
+    // merged in order: the same sums whatever the number of threads.
+    const auto blocks = static_cast<std::size_t>(std::clamp<std::int64_t>(static_cast<std::int64_t>(n_) / 16'384, 1, 64));
+    block_count_.assign(blocks * m_, 0);
+    block_minutes_.assign(blocks * m_, 0.0);
+    parallel_for(static_cast<std::int64_t>(blocks), {}, [&](std::int64_t first_block, std::int64_t end_block) {
+      for (auto b = static_cast<std::size_t>(first_block); b < static_cast<std::size_t>(end_block); ++b) {
+        std::int64_t* count = block_count_.data() + b * m_;
+        double* minutes = block_minutes_.data() + b * m_;
+        for (std::size_t c = n_ * b / blocks; c < n_ * (b + 1) / blocks; ++c) {
+          double best = p_.leave_out[c];
+          std::int64_t chosen = left;
+          for (std::int64_t a = first(c); a < last(c); ++a) {
+            const double v = adjusted(a);
+            if (v < best) {
+              best = v;
+              chosen = a;
+            }
           }
+          choice_[c] = chosen;
+          option_cost_[c] = best;
+          if (chosen == left) continue;
+          const std::size_t j = manager_of(chosen);
+          ++count[j];
+          minutes[j] += work(chosen);
+          if (!small_) votes_[static_cast<std::size_t>(chosen)] += vote_weight_;
         }
-        choice_[c] = chosen;
-        if (!small_ && chosen != left) votes_[static_cast<std::size_t>(chosen)] += vote_weight_;
-        option_cost_[c] = best;
       }
-    });
+    }, /*min_per_thread=*/1);
     std::fill(count_.begin(), count_.end(), 0);
     std::fill(minutes_.begin(), minutes_.end(), 0.0);
-    double value = 0;
-    for (std::size_t c = 0; c < n_; ++c) {
-      value += option_cost_[c];
-      if (choice_[c] == left) continue;
-      const std::size_t j = manager_of(choice_[c]);
-      ++count_[j];
-      minutes_[j] += work(choice_[c]);
+    for (std::size_t b = 0; b < blocks; ++b) {
+      for (std::size_t j = 0; j < m_; ++j) {
+        count_[j] += block_count_[b * m_ + j];
+        minutes_[j] += block_minutes_[b * m_ + j];
+      }
     }
+    double value = 0;
+    for (const double cost : option_cost_) value += cost;
     target_load_.resize(m_);
     for (std::size_t j = 0; j < m_; ++j) {
       value += manager_term(j, target_load_[j]);
@@ -547,6 +560,8 @@ class lagrangian_solver {
   std::vector<double> option_cost_;
   std::vector<std::int64_t> count_, target_load_;
   std::vector<double> minutes_;
+  std::vector<std::int64_t> block_count_;  // evaluate()'s loads per block of customers
+  std::vector<double> block_minutes_;
   double bound_ = -infinite;
   // The primal side.
   std::vector<std::int64_t> arc_;
