@@ -22,6 +22,12 @@ STRUCTURES: tuple[str, ...] = tuple(_core.STRUCTURES)
 ReferralPolicy = _core.ReferralPolicy
 
 
+def _labels(rows: np.ndarray, labels: pd.Index) -> pd.Series:
+    """Labels of rows, missing where the row is -1."""
+    taken = labels.take(np.maximum(rows, 0)) if len(labels) else [None] * len(rows)
+    return pd.Series(taken, dtype=object).where(rows >= 0)
+
+
 def _portfolio(manager: Any, customers: pd.Index) -> tuple[np.ndarray | None, pd.Index]:
     """Manager positions per customer (-1: none) and the managers, from a Series or an Assignment."""
     if manager is None:
@@ -149,13 +155,9 @@ def referrals(
     shown = _satisfied(book) if satisfied is None else satisfied.reindex(customers).fillna(False).to_numpy(dtype=bool).astype(np.uint8)
     raw = _core.analyse_referrals(book._core, values, policy, positions, len(managers), shown, int(per_portfolio))
 
-    def ids(rows: np.ndarray) -> pd.Series:
-        out = pd.Series(customers.take(np.maximum(rows, 0)), index=customers)
-        return out.where(rows >= 0)
-
     frame = pd.DataFrame(
         {
-            "referred_by": ids(raw["referred_by"]),
+            "referred_by": _labels(raw["referred_by"], customers).set_axis(customers),
             "origin": customers.take(raw["origin"]),
             "generation": raw["generation"],
             "referrals": raw["referrals"],
@@ -168,7 +170,7 @@ def referrals(
     room = raw["show_room"]
     show = pd.DataFrame(
         {
-            "manager": pd.Series(managers.take(np.maximum(room["manager"], 0)) if len(managers) else [None] * len(room["manager"]), dtype=object).where(room["manager"] >= 0),
+            "manager": _labels(room["manager"], managers),
             "customer": customers.take(room["customer"]),
             "rank": room["rank"],
         }
