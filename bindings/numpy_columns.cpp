@@ -87,4 +87,14 @@ std::vector<std::string> to_ids(const py::handle& values, const std::string& tab
   return values.cast<std::vector<std::string>>();
 }
 
+column_set columns_from(const py::dict& columns, index_t rows, const std::string& table) {
+  column_set out(rows);
+  for (const auto& [key, value] : columns) {
+    const auto name = py::str(key).cast<std::string>();
+    if (py::isinstance<py::tuple>(value)) out.add(name, to_categorical(value, table, name));
+    else out.add(name, to_real_column(value, table, name));
+  }
+  return out;
+}
+
 }  // namespace cartera::python

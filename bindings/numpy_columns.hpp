@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "cartera/columns.hpp"
+#include "cartera/columns_set.hpp"
 
 namespace cartera::python {
 
@@ -20,6 +21,9 @@ real_column to_real_column(const py::handle& values, const std::string& table, c
 flag_column to_flag_column(const py::handle& values, const std::string& table, const std::string& column);
 /// A categorical from a (categories, codes) pair.
 categorical to_categorical(const py::handle& pair, const std::string& table, const std::string& column);
+/// Named per-customer columns ({name: float array | (categories, codes)}) as a column_set;
+/// errors name `table` and the column.
+column_set columns_from(const py::dict& columns, index_t rows, const std::string& table);
 /// Ids from a list of str, or from an integer array (formatted in C++, which is faster).
 std::vector<std::string> to_ids(const py::handle& values, const std::string& table);
 

@@ -39,16 +39,6 @@ py::array_t<T> array_of(const std::vector<T>& values) {
   return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
 }
 
-column_set columns_from(const py::dict& columns, index_t rows) {
-  column_set out(rows);
-  for (const auto& [key, value] : columns) {
-    const auto name = py::str(key).cast<std::string>();
-    if (py::isinstance<py::tuple>(value)) out.add(name, to_categorical(value, "customers", name));
-    else out.add(name, to_real_column(value, "customers", name));
-  }
-  return out;
-}
-
 }  // namespace
 
 void register_network(py::module_& m) {
@@ -100,7 +90,7 @@ void register_network(py::module_& m) {
         p.peer_column = peer;
         p.many_providers = many_providers;
         for (const auto& [label, text] : rules) p.rules.push_back({label, text});
-        const column_set set = columns_from(columns, rows);
+        const column_set set = columns_from(columns, rows, "customers");
         structure_table t = classify_structures(set, p);
         const int_column portfolio = manager.is_none() ? int_column() : to_int_column(manager, "customers", "manager");
         const auto counts = count_structures(t.structure, {portfolio.data(), static_cast<std::size_t>(portfolio.size())}, managers);

@@ -17,17 +17,6 @@ using namespace cartera::python;
 
 namespace {
 
-// {name: float array | (categories, codes)} → column_set.
-column_set columns_from(const py::dict& columns, index_t rows) {
-  column_set out(rows);
-  for (const auto& [key, value] : columns) {
-    const auto name = py::str(key).cast<std::string>();
-    if (py::isinstance<py::tuple>(value)) out.add(name, to_categorical(value, "columns", name));
-    else out.add(name, to_real_column(value, "columns", name));
-  }
-  return out;
-}
-
 std::span<const double> span_of(const real_column& c) { return {c.data(), static_cast<std::size_t>(c.size())}; }
 
 py::tuple categorical_out(categorical&& c) { return py::make_tuple(std::move(c.categories), to_numpy(std::move(c.codes))); }
@@ -127,7 +116,7 @@ void register_segmentation(py::module_& m) {
       [](const py::dict& columns, index_t rows, const py::list& variables, const py::object& tiers, const py::object& cuts,
          bool quantile_cuts, int reason_variables) {
         const score_policy p = score_policy_from(variables, tiers, cuts, quantile_cuts, reason_variables);
-        return model_dict(fit_score(p, columns_from(columns, rows)));
+        return model_dict(fit_score(p, columns_from(columns, rows, "columns")));
       },
       py::arg("columns"), py::arg("rows"), py::arg("variables"), py::arg("tiers"), py::arg("cuts"), py::arg("quantile_cuts"),
       py::arg("reason_variables"));
@@ -146,7 +135,7 @@ void register_segmentation(py::module_& m) {
             model.thresholds.size() != model.policy.cuts.size()) {
           throw invalid_input({"score", "model", -1, {}}, "the fitted model does not match the policy; fit again");
         }
-        return score_dict(apply_score(model, columns_from(columns, rows)));
+        return score_dict(apply_score(model, columns_from(columns, rows, "columns")));
       },
       py::arg("columns"), py::arg("rows"), py::arg("variables"), py::arg("tiers"), py::arg("cuts"), py::arg("quantile_cuts"),
       py::arg("reason_variables"), py::arg("fitted"));
@@ -156,7 +145,7 @@ void register_segmentation(py::module_& m) {
       [](const py::dict& columns, index_t rows, const py::list& variables, const py::object& tiers, const py::object& cuts,
          bool quantile_cuts, int reason_variables) {
         const score_policy p = score_policy_from(variables, tiers, cuts, quantile_cuts, reason_variables);
-        auto [model, table] = fit_apply_score(p, columns_from(columns, rows));
+        auto [model, table] = fit_apply_score(p, columns_from(columns, rows, "columns"));
         return py::make_tuple(model_dict(model), score_dict(std::move(table)));
       },
       py::arg("columns"), py::arg("rows"), py::arg("variables"), py::arg("tiers"), py::arg("cuts"), py::arg("quantile_cuts"),
@@ -230,7 +219,7 @@ void register_segmentation(py::module_& m) {
       "apply_rules",
       [](const py::dict& columns, index_t rows, const std::vector<std::pair<std::string, std::string>>& rules,
          const std::string& fallback) {
-        const column_set c = columns_from(columns, rows);
+        const column_set c = columns_from(columns, rows, "columns");
         const std::vector<rule> list = rules_from(rules);
         rule_labels out;
         {

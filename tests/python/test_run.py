@@ -7,21 +7,14 @@ import json
 import pandas as pd
 import pytest
 
-import cartera
 from cartera.cli import main
+
+from .conftest import write_book
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
-    """A small bank written as the files a user would have."""
-    folder = tmp_path_factory.mktemp("data")
-    book = cartera.synthetic_book(1500, 15, seed=9)
-    for table in cartera.TABLES:
-        frame = book.table(table)
-        if table in ("customers", "managers"):
-            frame = frame.rename_axis("id").reset_index()
-        frame.to_csv(folder / f"{table}.csv", index=False)
-    return folder
+    return write_book(tmp_path_factory.mktemp("data"), 1500, 15, seed=9)
 
 
 def test_run_writes_every_result_and_the_report(data, tmp_path, capsys):

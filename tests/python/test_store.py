@@ -7,22 +7,15 @@ import sqlite3
 import pandas as pd
 import pytest
 
-import cartera
 from cartera.cli import main
 from cartera.store import PortfolioStore
+
+from .conftest import write_book
 
 
 @pytest.fixture()
 def data(tmp_path):
-    folder = tmp_path / "data"
-    folder.mkdir()
-    book = cartera.synthetic_book(1200, 12, seed=4)
-    for table in cartera.TABLES:
-        frame = book.table(table)
-        if table in ("customers", "managers"):
-            frame = frame.rename_axis("id").reset_index()
-        frame.to_csv(folder / f"{table}.csv", index=False)
-    return folder
+    return write_book(tmp_path / "data", 1200, 12, seed=4)
 
 
 def counts(db) -> dict[str, int]:
