@@ -468,12 +468,24 @@ class lagrangian_solver {
     while (changed && !out_of_time()) {
       changed = false;
       for (std::size_t c = 0; c < n_; ++c) {
+        if ((c & 255) == 0 && out_of_time()) break;
+        // At its cheapest option (leaving out included), a customer has nothing to gain
+        // from a shift or an exchange unless moves change managers' own terms.
+        if (!manager_terms_ && at_cheapest(c)) continue;
         changed = try_shift(c) || changed;
         changed = try_exchange(c) || changed;
-        if ((c & 255) == 0 && out_of_time()) break;
       }
       remember_best();
     }
+  }
+
+  [[nodiscard]] bool at_cheapest(std::size_t c) const {
+    const double here = cost(c, arc_[c]);
+    if (p_.leave_out[c] < here) return false;
+    for (std::int64_t a = first(c); a < last(c); ++a) {
+      if (cost(c, a) < here) return false;
+    }
+    return true;
   }
 
   // Shifts until none improves, then (on small problems, where a pass of exchanges is
