@@ -6,8 +6,11 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "cartera/columns.hpp"
 #include "cartera/columns_set.hpp"
@@ -26,6 +29,21 @@ categorical to_categorical(const py::handle& pair, const std::string& table, con
 column_set columns_from(const py::dict& columns, index_t rows, const std::string& table);
 /// Ids from a list of str, or from an integer array (formatted in C++, which is faster).
 std::vector<std::string> to_ids(const py::handle& values, const std::string& table);
+
+/// A vector's values copied into a new NumPy array.
+template <typename T>
+py::array_t<T> array_of(const std::vector<T>& values) {
+  return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
+}
+
+/// A vector of one-byte enum values as their uint8 codes.
+template <typename Enum>
+py::array_t<std::uint8_t> codes_of(const std::vector<Enum>& values) {
+  static_assert(sizeof(Enum) == 1);
+  py::array_t<std::uint8_t> out(static_cast<py::ssize_t>(values.size()));
+  std::memcpy(out.mutable_data(), values.data(), values.size());
+  return out;
+}
 
 /// Moves a column into a NumPy array without copying its values.
 template <typename Scalar>

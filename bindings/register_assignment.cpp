@@ -12,6 +12,7 @@
 #include "cartera/preview.hpp"
 #include "cartera/realignment.hpp"
 #include "cartera/routing.hpp"
+#include "numpy_columns.hpp"
 #include "policy_binding.hpp"
 
 namespace py = pybind11;
@@ -29,11 +30,6 @@ std::vector<T> vector_of(const py::handle& values) {
   std::vector<T> out(static_cast<std::size_t>(array.size()));
   if (!out.empty()) std::memcpy(out.data(), array.data(), out.size() * sizeof(T));
   return out;
-}
-
-template <typename T>
-py::array_t<T> array_of(const std::vector<T>& values) {
-  return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
 }
 
 assignment_problem problem_from(const py::dict& d) {

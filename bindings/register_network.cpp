@@ -34,11 +34,6 @@ referral_policy referral_policy_from(const py::dict& fields) {
   return p;
 }
 
-template <typename T>
-py::array_t<T> array_of(const std::vector<T>& values) {
-  return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
-}
-
 }  // namespace
 
 void register_network(py::module_& m) {

@@ -2,7 +2,6 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
-#include <cstring>
 
 #include "cartera/contact_plan.hpp"
 #include "cartera/team_sizing.hpp"
@@ -124,18 +123,6 @@ contact_policy policy_from(const py::dict& fields) {
   }
   p.validate();
   return p;
-}
-
-template <typename Enum>
-py::array_t<std::uint8_t> codes_of(const std::vector<Enum>& values) {
-  py::array_t<std::uint8_t> out(static_cast<py::ssize_t>(values.size()));
-  std::memcpy(out.mutable_data(), values.data(), values.size());
-  return out;
-}
-
-template <typename T>
-py::array_t<T> array_of(const std::vector<T>& values) {
-  return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
 }
 
 py::tuple categorical_out(categorical&& c) { return py::make_tuple(std::move(c.categories), to_numpy(std::move(c.codes))); }

@@ -3,7 +3,6 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
-#include <cstring>
 #include <memory>
 
 #include "cartera/ladder.hpp"
@@ -89,13 +88,6 @@ relationship relationship_from(const std::string& name) {
   if (name == "customer") return relationship::customer;
   if (name == "current_manager") return relationship::current_manager;
   throw invalid_input({"stages", "relationship", -1, "'" + name + "'"}, "expected 'customer' or 'current_manager'");
-}
-
-template <typename Enum>
-py::array_t<std::uint8_t> codes_of(const std::vector<Enum>& values) {
-  py::array_t<std::uint8_t> out(static_cast<py::ssize_t>(values.size()));
-  std::memcpy(out.mutable_data(), values.data(), values.size());
-  return out;
 }
 
 std::vector<stage> stages_from(const py::handle& values, const char* name) {
