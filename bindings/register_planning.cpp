@@ -2,6 +2,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 
 #include "cartera/contact_plan.hpp"
 #include "cartera/team_sizing.hpp"
