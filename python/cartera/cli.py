@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -23,7 +25,7 @@ from .book import Book
 from .job import STEPS, Config, contact_plan, read_config, read_frames, read_tables, realign, run_job
 from .network import Referrals
 from .planning import ContactPlan, TeamSize
-from .report import Results, write_report
+from .report import Results, render_report, write_page, write_report
 from .segmentation import segment
 from .stages import STAGES, stages
 from .store import PortfolioStore
@@ -41,7 +43,7 @@ def _demo(args: argparse.Namespace) -> int:
     config.assignment = AssignmentPolicy(move_share=0.2)
     timings: dict[str, float] = {}
     with _steps_bar(args) as bar:
-        results = run_job(book, config, timings=timings, progress=bar)
+        results = run_job(book, config, timings=timings, progress=bar.step, solver_progress=bar.solving)
     if args.report:
         write_report(args.report, results, title=f"cartera demo: a synthetic bank of {len(book.customer_ids):,} customers")
     if args.quiet:
@@ -73,7 +75,7 @@ def _run(args: argparse.Namespace) -> int:
     book = read_tables(args.data)
     timings: dict[str, float] = {}
     with _steps_bar(args) as bar:
-        results = run_job(book, config, timings=timings, progress=bar)
+        results = run_job(book, config, timings=timings, progress=bar.step, solver_progress=bar.solving)
     # Everything is written to a folder beside the target, then renamed: a failure leaves
     # no half-written results.
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -104,20 +106,33 @@ def _config_of(args: argparse.Namespace) -> Config:
     return config
 
 
+class _Progress:
+    """The job's progress on a tqdm bar: a step per tick, and the assignment solver's figures
+    while it runs (it can take a minute on a large book)."""
+
+    def __init__(self, bar: Any) -> None:
+        self._bar = bar
+
+    def step(self, name: str) -> None:
+        self._bar.set_postfix_str(name)
+        self._bar.update(1)
+
+    def solving(self, figures: dict[str, float]) -> None:
+        objective, bound = figures.get("objective", math.inf), figures.get("bound", -math.inf)
+        known = math.isfinite(objective) and math.isfinite(bound) and objective != 0
+        gap = f", gap {(objective - bound) / abs(objective):.2%}" if known else ""
+        self._bar.set_postfix_str(f"assignment {figures.get('seconds', 0.0):.0f} s{gap}")
+
+
 @contextmanager
-def _steps_bar(args: argparse.Namespace) -> Iterator[Callable[[str], None]]:
+def _steps_bar(args: argparse.Namespace) -> Iterator[_Progress]:
     """A progress bar over the job's steps on standard error: shown on a terminal, or
     always with --verbose; never with --quiet."""
     from tqdm import tqdm
 
     shown = not args.quiet and (args.verbose or sys.stderr.isatty())
     with tqdm(total=len(STEPS), desc="cartera", unit="step", disable=not shown, file=sys.stderr, leave=False) as bar:
-
-        def advance(step: str) -> None:
-            bar.set_postfix_str(step)
-            bar.update(1)
-
-        yield advance
+        yield _Progress(bar)
 
 
 def _run_in_store(args: argparse.Namespace) -> int:
@@ -129,10 +144,11 @@ def _run_in_store(args: argparse.Namespace) -> int:
     book = store.read_book()
     timings: dict[str, float] = {}
     with _steps_bar(args) as bar:
-        results = run_job(book, config, timings=timings, progress=bar)
-    run = store.save_run(results, config.to_dict(), began)
+        results = run_job(book, config, timings=timings, progress=bar.step, solver_progress=bar.solving)
+    page = render_report(results, title=f"cartera run of {began:%Y-%m-%d %H:%M} UTC: {args.db}")
+    run = store.save_run(results, config.to_dict(), began, report=page)
     if args.report:
-        write_report(args.report, results, title=f"cartera run {run}: {args.db}")
+        write_page(args.report, page)
     if args.quiet:
         print(f"cartera run {run}: {len(book.customer_ids):,} customers in {time.perf_counter() - started:.1f} s; saved in {args.db}")
         return 0
@@ -176,6 +192,24 @@ def _import(args: argparse.Namespace) -> int:
     frames = read_frames(args.data)
     PortfolioStore(args.db).import_tables(frames)
     print(f"cartera import: {', '.join(f'{name} {len(frame):,}' for name, frame in frames.items())} into {args.db}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    """A run's report from the database, or the report of the job on a folder of tables
+    (nothing else written)."""
+    out = Path(args.out)
+    if args.db:
+        page = PortfolioStore(args.db).report(args.number)
+    else:
+        config = _config_of(args)
+        book = read_tables(args.data)
+        with _steps_bar(args) as bar:
+            results = run_job(book, config, progress=bar.step, solver_progress=bar.solving)
+        page = render_report(results, title=f"cartera report: {args.data}")
+    write_page(out, page)
+    if not args.quiet:
+        print(f"cartera report: {out}")
     return 0
 
 
@@ -390,6 +424,17 @@ def _parser() -> argparse.ArgumentParser:
     history.add_argument("--db", default="cartera.db", metavar="URL", help="a SQLite file or SQLAlchemy URL (default cartera.db)")
     history.add_argument("--run", type=int, dest="number", metavar="N", help="list the customers run N moved")
     history.set_defaults(run=_history)
+    report = commands.add_parser("report", help="write the HTML report of a saved run, or of the job on a folder of tables")
+    origin = report.add_mutually_exclusive_group(required=True)
+    origin.add_argument("--db", metavar="URL", help="the book's database: the report saved with a run")
+    origin.add_argument("--data", metavar="FOLDER", help="a folder of tables: run the job and write only its report")
+    report.add_argument("--run", type=int, dest="number", metavar="N", help="with --db: the run (default the last)")
+    report.add_argument("--config", metavar="FILE", help="with --data: policies as TOML or JSON")
+    report.add_argument("--as-of", metavar="DATE", help="with --data: evaluate as of this day")
+    report.add_argument("-o", "--out", default="cartera-report.html", metavar="PATH", help="where to write it (default cartera-report.html)")
+    report.add_argument("-q", "--quiet", action="store_true", help="print nothing")
+    report.add_argument("-v", "--verbose", action="store_true", help="show the progress of the steps even when not on a terminal")
+    report.set_defaults(run=_report)
     config = commands.add_parser("config", help="print the documented defaults of every policy (JSON)")
     config.add_argument("--defaults", action="store_true", required=True, help="print the defaults")
     config.set_defaults(run=_config)

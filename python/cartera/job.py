@@ -127,8 +127,9 @@ def read_frames(folder: str | PathLike[str]) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def realign(book: Book, segments: pd.DataFrame, config: Config) -> Any:
-    """Every customer to the best eligible manager, worth keeping by the year's revenue."""
+def realign(book: Book, segments: pd.DataFrame, config: Config, progress: Callable[[dict[str, float]], Any] | None = None) -> Any:
+    """Every customer to the best eligible manager, worth keeping by the year's revenue;
+    ``progress`` receives the solver's figures now and then (see :func:`cartera.assign`)."""
     customer_table = book.table("customers")
     customers = pd.DataFrame({"value": segments["monetary"], "segment": segments["tier"], "stage": segments["stage"]}, index=book.customer_ids)
     for column in ("region", "manager"):
@@ -144,7 +145,7 @@ def realign(book: Book, segments: pd.DataFrame, config: Config) -> Any:
         managers = managers.assign(time_budget=budgets)
         workload = {(t, s): config.contact.workload(t, s) for t in segments["tier"].cat.categories for s in STAGES}
         customers["workload"] = [workload[(t, s)] for t, s in zip(segments["tier"], segments["stage"])]
-    return assign(customers, managers, policy=config.assignment, solver=config.job["solver"], time_limit=float(config.job["time_limit"]))
+    return assign(customers, managers, policy=config.assignment, solver=config.job["solver"], time_limit=float(config.job["time_limit"]), progress=progress)
 
 
 def _budgets(book: Book, config: Config) -> pd.Series:
@@ -174,9 +175,11 @@ def run_job(
     *,
     timings: dict[str, float] | None = None,
     progress: Callable[[str], Any] | None = None,
+    solver_progress: Callable[[dict[str, float]], Any] | None = None,
 ) -> Results:
-    """Runs every step on the book; ``timings`` (when given) receives seconds per step, and
-    ``progress`` is called with each step's name (:data:`STEPS`) as it finishes."""
+    """Runs every step on the book; ``timings`` (when given) receives seconds per step,
+    ``progress`` is called with each step's name (:data:`STEPS`) as it finishes, and
+    ``solver_progress`` with the assignment solver's figures while it runs."""
     config = config or Config()
     as_of = config.job["as_of"]
     clock = time.perf_counter()
@@ -198,7 +201,7 @@ def run_job(
     segments = segment(book, as_of, value_policy=config.value)
     to_act = alerts(book, as_of, policy=config.alerts, value_policy=config.value, valuable=segments["tier"] == segments["tier"].cat.categories[-1])
     lap("segments")
-    assignment = realign(book, segments, config)
+    assignment = realign(book, segments, config, solver_progress)
     lap("assignment")
     plan = contact_plan(book, assignment, segments, customer_stages, to_act, config)
     lap("plan")

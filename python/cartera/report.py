@@ -21,7 +21,7 @@ from .network import Referrals
 from .planning import ContactPlan, TeamSize
 from .stages import STAGES
 
-__all__ = ["Results", "write_report"]
+__all__ = ["Results", "render_report", "write_page", "write_report"]
 
 _STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; color: #1b1b1b; margin: 0 auto; max-width: 70rem; padding: 1.5rem 2rem 4rem; }
@@ -224,8 +224,8 @@ def _referrals_section(r: Results) -> str:
     return "<h2 id='referrals'>Referrals</h2>" + _cards(cards) + "<h3>Most influential</h3>" + _table(top)
 
 
-def write_report(path: str | PathLike[str], results: Results, *, title: str = "cartera report") -> None:
-    """Writes the report of `results` as one self-contained HTML file."""
+def render_report(results: Results, *, title: str = "cartera report") -> str:
+    """The report of `results` as one self-contained HTML page."""
     as_of = "–" if results.as_of is None else str(results.as_of.date())
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
@@ -246,5 +246,15 @@ def write_report(path: str | PathLike[str], results: Results, *, title: str = "c
     ]
     parts += [section(results) for part, section in sections if part is not None]
     parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_report(path: str | PathLike[str], results: Results, *, title: str = "cartera report") -> None:
+    """Writes the report of `results` as one self-contained HTML file."""
+    write_page(path, render_report(results, title=title))
+
+
+def write_page(path: str | PathLike[str], page: str) -> None:
+    """Writes a rendered report."""
     with open(path, "w", encoding="utf-8") as out:
-        out.write("\n".join(parts))
+        out.write(page)

@@ -29,7 +29,12 @@ def _engine(url: str) -> Any:
     except ImportError:
         raise ImportError("the book's database needs SQLAlchemy: pip install 'cartera[db]'") from None
 
-    return sqlalchemy.create_engine(url if "://" in url else f"sqlite:///{url}")
+    if "://" not in url:
+        return sqlalchemy.create_engine(f"sqlite:///{url}")
+    if url.startswith("sqlite"):
+        return sqlalchemy.create_engine(url)
+    # A store opens a few connections per run: no pool, so none is left open behind it.
+    return sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
 
 
 class PortfolioStore:
@@ -79,8 +84,9 @@ class PortfolioStore:
         runs = self._table(connection, "runs")
         return None if runs is None or runs.empty else int(runs["run"].max())
 
-    def save_run(self, results: Results, config: dict[str, Any], started: datetime) -> int:
-        """Writes a run's results in one transaction; returns its number."""
+    def save_run(self, results: Results, config: dict[str, Any], started: datetime, report: str | None = None) -> int:
+        """Writes a run's results (and its rendered report, when given) in one transaction;
+        returns its number."""
         assert results.assignment is not None and results.plan is not None and results.referrals is not None
         tables: dict[str, pd.DataFrame | None] = {
             "stages": results.stages,
@@ -125,6 +131,8 @@ class PortfolioStore:
                         stored[column] = stored[column].astype(object)
                 stored.insert(0, "run", run)
                 self._append(connection, f"result_{name}", stored)
+            if report is not None:
+                self._append(connection, "reports", pd.DataFrame({"run": [run], "html": [report]}))
         return run
 
     def _append(self, connection: Any, name: str, frame: pd.DataFrame) -> None:
@@ -137,6 +145,18 @@ class PortfolioStore:
         if runs is None:
             return pd.DataFrame(columns=["run", "started", "as_of", "customers", "assigned", "moved", "kept", "objective", "gap", "contacts"])
         return runs.drop(columns=["config"]).set_index("run")
+
+    def report(self, run: int | None = None) -> str:
+        """The HTML report saved with a run (the last one by default)."""
+        with self._engine.connect() as connection:
+            last = self._last_run(connection)
+            if last is None:
+                raise _convert.invalid("book", self.url, None, None, "holds no runs yet; run one with `cartera run --db`")
+            run = last if run is None else run
+            reports = self._table(connection, "reports")
+        if reports is None or not (reports["run"] == run).any():
+            raise _convert.invalid("runs", "run", None, run, f"no report saved for this run (runs 1 to {last})")
+        return str(reports.loc[reports["run"] == run, "html"].iloc[0])
 
     def moved(self, run: int) -> pd.DataFrame:
         """The customers a run moved: from which manager to which."""

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,3 +35,38 @@ def write_book(folder: Path, customers: int, managers: int, seed: int) -> Path:
             frame = frame.rename_axis("id").reset_index()
         frame.to_csv(folder / f"{table}.csv", index=False)
     return folder
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Path]:
+    """A throwaway PostgreSQL server (Debian's binaries, installed by scripts/setup) on a Unix
+    socket in a temporary folder, for the book's database tests; the socket's folder."""
+    initdb = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not initdb:
+        pytest.fail("PostgreSQL's server is missing: run scripts/setup (Debian package postgresql)")
+    binaries = initdb[-1].parent
+    folder = Path(tempfile.mkdtemp(prefix="cartera-postgres-"))
+    # The server refuses to run as root: it runs as Debian's postgres user then.
+    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_user:
+        shutil.chown(folder, "postgres")
+    data = folder / "data"
+    subprocess.run([*as_user, binaries / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"], check=True, capture_output=True)
+    options = f"-k {folder} -c listen_addresses='' -F"
+    subprocess.run([*as_user, binaries / "pg_ctl", "-D", data, "-o", options, "-l", folder / "log", "-w", "start"], check=True, capture_output=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run([*as_user, binaries / "pg_ctl", "-D", data, "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture()
+def postgres_url(postgres_server: Path) -> str:
+    """A new, empty database on the throwaway server, as a SQLAlchemy URL."""
+    import psycopg
+
+    name = f"book_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(host=str(postgres_server), user="postgres", dbname="postgres", autocommit=True) as connection:
+        connection.execute(f"create database {name}")
+    return f"postgresql+psycopg://postgres@/{name}?host={postgres_server}"

@@ -91,3 +91,16 @@ def test_each_step_alone_writes_its_table(data, tmp_path, capsys, step, rows, co
     assert capsys.readouterr().out.startswith(f"cartera {step}: {len(frame):,} rows in ")
     assert main([step, "--data", str(data), "-o", str(out)]) == 2  # never overwrites
     assert "exists; results go to a new file" in capsys.readouterr().err
+
+
+def test_report_on_a_folder_writes_only_the_report(data, tmp_path, capsys):
+    config = tmp_path / "policy.toml"
+    config.write_text("[job]\ntime_budgets = true\n", encoding="utf-8")
+    page = tmp_path / "page.html"
+    assert main(["report", "--data", str(data), "--config", str(config), "-o", str(page), "-v"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == f"cartera report: {page}\n"
+    # The bar followed the solver as it worked, with its gap once there was a bound.
+    assert "assignment 0 s" in captured.err and ", gap " in captured.err
+    assert "id='assignment'" in page.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html", "policy.toml"]

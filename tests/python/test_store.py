@@ -1,11 +1,11 @@
-"""The portfolio book in SQLite: import, runs saved whole, continuity, history."""
+"""The portfolio book in a database, SQLite and PostgreSQL through the same code: import,
+runs saved whole, continuity, history, reports."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pandas as pd
 import pytest
+import sqlalchemy
 
 from cartera.cli import main
 from cartera.store import PortfolioStore
@@ -18,36 +18,47 @@ def data(tmp_path):
     return write_book(tmp_path / "data", 1200, 12, seed=4)
 
 
-def counts(db) -> dict[str, int]:
-    with sqlite3.connect(db) as connection:
-        names = [row[0] for row in connection.execute("select name from sqlite_master where type = 'table' order by name")]
-        return {name: connection.execute(f"select count(*) from {name}").fetchone()[0] for name in names}
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path) -> str:
+    """The book's database: a SQLite file, or a fresh database on a PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "cartera.db")
+    return request.getfixturevalue("postgres_url")
 
 
-def test_runs_are_saved_and_the_next_one_continues_from_the_last(data, tmp_path, capsys):
-    db = tmp_path / "cartera.db"
-    assert main(["import", "--data", str(data), "--db", str(db)]) == 0
-    assert main(["run", "--db", str(db), "--report", "", "-q"]) == 0
-    assert main(["run", "--db", str(db), "--report", str(tmp_path / "r.html"), "-q"]) == 0
+def counts(db: str) -> dict[str, int]:
+    """Rows per table."""
+    engine = sqlalchemy.create_engine(db if "://" in db else f"sqlite:///{db}")
+    with engine.connect() as connection:
+        names = sorted(sqlalchemy.inspect(connection).get_table_names())
+        found = {name: connection.execute(sqlalchemy.text(f'select count(*) from "{name}"')).scalar_one() for name in names}
+    engine.dispose()
+    return found
+
+
+def test_runs_are_saved_and_the_next_one_continues_from_the_last(data, db, tmp_path, capsys):
+    assert main(["import", "--data", str(data), "--db", db]) == 0
+    assert main(["run", "--db", db, "--report", "", "-q"]) == 0
+    assert main(["run", "--db", db, "--report", str(tmp_path / "r.html"), "-q"]) == 0
     assert (tmp_path / "r.html").exists()
     tables = counts(db)
     assert tables["runs"] == 2 and tables["result_assignments"] == 2 * 1200 and tables["book_customers"] == 1200
-    history = PortfolioStore(str(db)).history()
+    assert tables["reports"] == 2
+    history = PortfolioStore(db).history()
     assert history.index.tolist() == [1, 2]
     # The second run starts from the first one's assignment: almost everybody stays.
     assert history.loc[2, "kept"] > 0.95 * history.loc[2, "assigned"]
     assert history.loc[2, "moved"] < history.loc[1, "moved"]
     capsys.readouterr()
-    assert main(["history", "--db", str(db)]) == 0
+    assert main(["history", "--db", db]) == 0
     assert "moved" in capsys.readouterr().out
-    moved = PortfolioStore(str(db)).moved(1)
+    moved = PortfolioStore(db).moved(1)
     assert len(moved) == history.loc[1, "moved"] and (moved["current"] != moved["manager"]).all()
 
 
-def test_an_interrupted_run_leaves_the_book_as_it_was(data, tmp_path, monkeypatch, capsys):
-    db = tmp_path / "cartera.db"
-    assert main(["import", "--data", str(data), "--db", str(db)]) == 0
-    assert main(["run", "--db", str(db), "--report", "", "-q"]) == 0
+def test_an_interrupted_run_leaves_the_book_as_it_was(data, db, monkeypatch, capsys):
+    assert main(["import", "--data", str(data), "--db", db]) == 0
+    assert main(["run", "--db", db, "--report", "", "-q"]) == 0
     before = counts(db)
     written = []
 
@@ -59,22 +70,34 @@ def test_an_interrupted_run_leaves_the_book_as_it_was(data, tmp_path, monkeypatc
 
     monkeypatch.setattr(PortfolioStore, "_append", fail_midway)
     with pytest.raises(KeyboardInterrupt):
-        main(["run", "--db", str(db), "--report", "", "-q"])
+        main(["run", "--db", db, "--report", "", "-q"])
     assert written and counts(db) == before
 
 
-def test_a_bad_import_writes_nothing(data, tmp_path, capsys):
-    db = tmp_path / "cartera.db"
-    assert main(["import", "--data", str(data), "--db", str(db)]) == 0
+def test_a_bad_import_writes_nothing(data, db, capsys):
+    assert main(["import", "--data", str(data), "--db", db]) == 0
     before = counts(db)
     sales = pd.read_csv(data / "transactions.csv")
     sales.loc[3, "customer"] = "nobody"
     sales.to_csv(data / "transactions.csv", index=False)
-    assert main(["import", "--data", str(data), "--db", str(db)]) == 2
+    assert main(["import", "--data", str(data), "--db", db]) == 2
     assert "transactions.customer row 3 (value 'nobody')" in capsys.readouterr().err
     assert counts(db) == before
 
 
-def test_a_database_without_a_book_says_so(tmp_path, capsys):
-    assert main(["run", "--db", str(tmp_path / "empty.db"), "-q"]) == 2
+def test_a_database_without_a_book_says_so(db, capsys):
+    assert main(["run", "--db", db, "-q"]) == 2
     assert "holds no book yet; import one with `cartera import`" in capsys.readouterr().err
+
+
+def test_a_saved_run_gives_back_its_report(data, db, tmp_path, capsys):
+    assert main(["import", "--data", str(data), "--db", db]) == 0
+    assert main(["run", "--db", db, "--report", str(tmp_path / "first.html"), "-q"]) == 0
+    assert main(["run", "--db", db, "--report", "", "-q"]) == 0
+    assert main(["report", "--db", db, "--run", "1", "-o", str(tmp_path / "again.html"), "-q"]) == 0
+    assert (tmp_path / "again.html").read_text(encoding="utf-8") == (tmp_path / "first.html").read_text(encoding="utf-8")
+    assert main(["report", "--db", db, "-o", str(tmp_path / "last.html"), "-q"]) == 0
+    assert PortfolioStore(db).report() == (tmp_path / "last.html").read_text(encoding="utf-8")
+    assert main(["report", "--db", db, "--run", "7", "-o", str(tmp_path / "none.html")]) == 2
+    assert "runs.run (value 7): no report saved for this run (runs 1 to 2)" in capsys.readouterr().err
+    assert not (tmp_path / "none.html").exists()
