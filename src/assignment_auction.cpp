@@ -16,6 +16,7 @@
 // a positive price need a reverse auction, and in trials its price wars cost more than
 // they saved; see docs/benchmarks.md.)
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 
 #include "assignment_detail.hpp"
@@ -31,6 +32,9 @@ constexpr std::int64_t left_out = -2;
 // region, same fit, no continuity) raise prices by ε at a time; past this many bids per
 // customer such a price war is handed to the successive-shortest-path solver.
 constexpr std::int64_t bids_per_customer_budget = 200;
+// How far ahead in the queue bid() fetches a customer's offsets, and then its arcs.
+constexpr std::size_t prefetch_offsets = 32;
+constexpr std::size_t prefetch_arcs = 16;
 
 class auction_solver {
  public:
@@ -104,48 +108,99 @@ class auction_solver {
     entry_price_[j] = heap[0].price;
   }
 
+  // A customer's bid at the current prices: its best arc (-1: being left out is best), the
+  // value there and the second best value.
+  struct offer {
+    std::size_t customer;
+    std::int64_t arc;
+    cost_t best, second;
+  };
+
+  // The bid of customer c; `touches` tells whether manager j is among its candidates.
+  offer make_offer(std::size_t c, std::size_t j, bool& touches) const {
+    offer o{c, -1, leave_[c], minus_infinity};
+    touches = false;
+    for (std::int64_t a = p_.offsets[c]; a < p_.offsets[c + 1]; ++a) {
+      const arc& option = arcs_[static_cast<std::size_t>(a)];
+      touches |= static_cast<std::size_t>(option.manager) == j;
+      const cost_t v = option.benefit - entry_price_[static_cast<std::size_t>(option.manager)];
+      if (v > o.best) {
+        o.second = o.best;
+        o.best = v;
+        o.arc = a;
+      } else if (v > o.second) {
+        o.second = v;
+      }
+    }
+    return o;
+  }
+
   // Waiting customers bid until none waits (ε = 1 in units where n·ε < one cost unit).
   // Each customer waits at most once at a time, so a ring of n places holds the queue.
+  //
+  // The bids are those of one customer after the other, but each is applied one customer
+  // late: the manager's slots (a cache miss) are fetched while the next customer scans its
+  // arcs. That scan saw the old price of the manager the previous bid raised; when that
+  // manager is among its candidates (rarely), it scans again.
   bool bid(std::int64_t& bids, stop_watch& watch) {
     constexpr cost_t epsilon = 1;
     const std::int64_t budget = bids_per_customer_budget * static_cast<std::int64_t>(n_) + 1'000'000;
     std::vector<index_t> waiting(n_);
     for (std::size_t c = 0; c < n_; ++c) waiting[c] = static_cast<index_t>(c);
     std::size_t head = 0, count = n_;
-    while (count > 0) {
+    const auto at = [&](std::size_t distance) { return head + distance < n_ ? head + distance : head + distance - n_; };
+    bool pending = false;
+    offer last{};
+    std::size_t last_manager = m_;
+    // The previous bid takes the cheapest slot of its manager; its holder waits again.
+    const auto apply = [&] {
+      slot& cheapest = slots_[static_cast<std::size_t>(slot_begin_[last_manager])];
+      if (cheapest.holder != no_index) {
+        arc_of_[static_cast<std::size_t>(cheapest.holder)] = unplaced;
+        waiting[at(count)] = cheapest.holder;
+        ++count;
+      }
+      cheapest.price += last.best - last.second + epsilon;
+      cheapest.holder = static_cast<index_t>(last.customer);
+      arc_of_[last.customer] = last.arc;
+      sift_down(last_manager);
+      pending = false;
+    };
+    while (count > 0 || pending) {
+      if (count == 0) {
+        apply();
+        continue;
+      }
       const auto c = static_cast<std::size_t>(waiting[head]);
+      // The customers a little further in the queue are cache misses too (their offsets,
+      // then their arcs): fetched while this one bids.
+      if (count > prefetch_offsets) {
+        __builtin_prefetch(p_.offsets.data() + waiting[at(prefetch_offsets)]);
+        const auto ahead = static_cast<std::size_t>(waiting[at(prefetch_arcs)]);
+        const auto from = reinterpret_cast<std::uintptr_t>(arcs_.data() + p_.offsets[ahead]) & ~std::uintptr_t{63};
+        const auto to = reinterpret_cast<std::uintptr_t>(arcs_.data() + p_.offsets[ahead + 1]);
+        for (std::uintptr_t line = from; line < to; line += 64) __builtin_prefetch(reinterpret_cast<const void*>(line));
+      }
       head = head + 1 == n_ ? 0 : head + 1;
       --count;
       if (++bids > budget) return false;
       if ((bids & 0xffff) == 0 && watch.stop(bids)) break;
-      cost_t best = leave_[c], second = minus_infinity;
-      std::int64_t chosen = -1;
-      for (std::int64_t a = p_.offsets[c]; a < p_.offsets[c + 1]; ++a) {
-        const arc& option = arcs_[static_cast<std::size_t>(a)];
-        const cost_t v = option.benefit - entry_price_[static_cast<std::size_t>(option.manager)];
-        if (v > best) {
-          second = best;
-          best = v;
-          chosen = a;
-        } else if (v > second) {
-          second = v;
-        }
+      bool touches = false;
+      offer o = make_offer(c, pending ? last_manager : m_, touches);
+      if (pending) {
+        apply();
+        if (touches) o = make_offer(c, m_, touches);
       }
-      if (chosen < 0) {
+      if (o.arc < 0) {
         arc_of_[c] = left_out;
         continue;
       }
-      const auto j = static_cast<std::size_t>(arcs_[static_cast<std::size_t>(chosen)].manager);
-      slot& cheapest = slots_[static_cast<std::size_t>(slot_begin_[j])];
-      if (cheapest.holder != no_index) {
-        arc_of_[static_cast<std::size_t>(cheapest.holder)] = unplaced;
-        waiting[(head + count) % n_] = cheapest.holder;
-        ++count;
-      }
-      cheapest.price += best - second + epsilon;
-      cheapest.holder = static_cast<index_t>(c);
-      arc_of_[c] = chosen;
-      sift_down(j);
+      last = o;
+      last_manager = static_cast<std::size_t>(arcs_[static_cast<std::size_t>(o.arc)].manager);
+      // The top four levels of its slots' heap: the lines a sift reads first.
+      const auto* heap = reinterpret_cast<const char*>(slots_.data() + slot_begin_[last_manager]);
+      for (int line = 0; line < 4; ++line) __builtin_prefetch(heap + 64 * line);
+      pending = true;
     }
     return true;
   }
