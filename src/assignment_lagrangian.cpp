@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 
@@ -55,6 +56,21 @@ class lagrangian_solver {
     if (!small_) votes_.assign(p.manager.size(), 0);
     manager_terms_ = (!p.band.low.empty() && p.band.penalty > 0) || valued_ ||
                      std::any_of(p.fixed_cost.begin(), p.fixed_cost.end(), [](double f) { return f > 0; });
+    cheapest_.resize(n_);
+    for (std::size_t c = 0; c < n_; ++c) {
+      options& o = cheapest_[c];
+      o = {p_.leave_out[c], infinite, left};
+      for (std::int64_t a = first(c); a < last(c); ++a) {
+        const double v = p_.cost[static_cast<std::size_t>(a)];
+        if (v < o.best) {
+          o.second = o.best;
+          o.best = v;
+          o.arc = a;
+        } else if (v < o.second) {
+          o.second = v;
+        }
+      }
+    }
     capacity_.resize(m_);
     budget_.assign(m_, infinite);
     for (std::size_t j = 0; j < m_; ++j) {
@@ -132,6 +148,10 @@ class lagrangian_solver {
   [[nodiscard]] double adjusted(std::int64_t arc) const {
     const std::size_t j = manager_of(arc);
     return p_.cost[static_cast<std::size_t>(arc)] + load_price_[j] + time_price_[j] * work(arc);
+  }
+  // The cheapest option of customer c other than `arc` (true costs; leaving out included).
+  [[nodiscard]] double alternative(std::size_t c, std::int64_t arc) const {
+    return arc == cheapest_[c].arc ? cheapest_[c].second : cheapest_[c].best;
   }
   [[nodiscard]] double band(std::size_t j, std::int64_t load) const { return band_penalty(p_.band, static_cast<index_t>(j), load); }
   [[nodiscard]] double worth(std::size_t c) const { return valued_ ? p_.value_balance.value[c] : 0; }
@@ -239,7 +259,7 @@ class lagrangian_solver {
     value_[j] += worth(c);
     position_[c] = members_[j].size();
     members_[j].push_back(static_cast<index_t>(c));
-    member_facts_[j].push_back({work(arc), p_.cost[static_cast<std::size_t>(arc)], p_.leave_out[c], first(c), last(c)});
+    member_facts_[j].push_back({work(arc), p_.cost[static_cast<std::size_t>(arc)], p_.leave_out[c], alternative(c, arc), first(c), last(c)});
   }
 
   void leave(std::size_t c) {
@@ -408,18 +428,22 @@ class lagrangian_solver {
       const double gain_c = cost(c, a) - here;
       const double home_change = arc_delta(c, now, -1);  // c leaves home
       // The members whose leaving frees minutes enough for c (read beside the list: most
-      // fail here); their arc lists are fetched one ahead, as each is a cache miss.
+      // fail here); their arc lists are fetched a few ahead, as each is a cache miss.
       const auto& facts = member_facts_[j];
       passing_.clear();
+      // Without managers' own terms, a member whose cheapest other option costs it more
+      // than c gains cannot make an improving move: skipped without reading its arcs.
+      const double most_loss = manager_terms_ ? infinite : -gain_c - tolerance;
       for (std::size_t i = 0; i < facts.size(); ++i) {
-        if (time_[j] - facts[i].work + work(a) <= budget_[j] * (1 + 1e-12)) passing_.push_back(i);
+        if (time_[j] - facts[i].work + work(a) <= budget_[j] * (1 + 1e-12) && facts[i].alternative - facts[i].cost < most_loss) passing_.push_back(i);
       }
+      constexpr std::size_t fetch_ahead = 3;
+      const auto fetch = [&](std::size_t n) {
+        if (n < passing_.size()) fetch_arcs(facts[passing_[n]].first, facts[passing_[n]].last);
+      };
+      for (std::size_t n = 0; n < fetch_ahead; ++n) fetch(n);
       for (std::size_t n = 0; n < passing_.size(); ++n) {
-        if (n + 1 < passing_.size()) {
-          const auto ahead = static_cast<std::size_t>(facts[passing_[n + 1]].first);
-          __builtin_prefetch(p_.manager.data() + ahead);
-          __builtin_prefetch(p_.cost.data() + ahead);
-        }
+        fetch(n + fetch_ahead);
         const std::size_t i = passing_[n];
         const auto k = static_cast<std::size_t>(members_[j][i]);
         const double theirs_cost = facts[i].cost;
@@ -456,6 +480,19 @@ class lagrangian_solver {
       }
     }
     return false;
+  }
+
+  // Asks for the cache lines of arcs [from, to): their managers, costs and minutes.
+  void fetch_arcs(std::int64_t from, std::int64_t to) const {
+    const auto lines = [](const void* begin, const void* end) {
+      for (auto line = reinterpret_cast<std::uintptr_t>(begin) & ~std::uintptr_t{63}; line < reinterpret_cast<std::uintptr_t>(end); line += 64) {
+        __builtin_prefetch(reinterpret_cast<const void*>(line));
+      }
+    };
+    const auto f = static_cast<std::size_t>(from), t = static_cast<std::size_t>(to);
+    lines(p_.manager.data() + f, p_.manager.data() + t);
+    lines(p_.cost.data() + f, p_.cost.data() + t);
+    if (timed_) lines(p_.workload.data() + f, p_.workload.data() + t);
   }
 
   bool out_of_time() const { return seconds() >= o_.time_limit; }
@@ -588,12 +625,19 @@ class lagrangian_solver {
   // customers stays in one stream: minutes, pair cost, leave-out price and arcs.
   struct member_facts {
     double work, cost, leave;
+    double alternative;  // the member's cheapest other option (another arc or leaving out)
     std::int64_t first, last;  // the member's arcs
   };
   std::vector<std::size_t> passing_;  // try_exchange's members that could make room
   std::vector<std::vector<member_facts>> member_facts_;
   std::vector<std::int64_t> best_arc_;
   double best_objective_ = infinite;
+  // Per customer, its two cheapest options by true cost (leaving out included).
+  struct options {
+    double best, second;
+    std::int64_t arc;  // the cheapest (left: leaving out)
+  };
+  std::vector<options> cheapest_;
 };
 
 }  // namespace
