@@ -199,6 +199,10 @@ def _report(args: argparse.Namespace) -> int:
     """A run's report from the database, or the report of the job on a folder of tables
     (nothing else written)."""
     out = Path(args.out)
+    if args.db and (args.config or args.as_of):
+        raise ValueError("report: --config and --as-of go with --data; a saved run keeps the report it was written with")
+    if args.data and args.number is not None:
+        raise ValueError("report: --run goes with --db")
     if args.db:
         page = PortfolioStore(args.db).report(args.number)
     else:

@@ -101,3 +101,12 @@ def test_a_saved_run_gives_back_its_report(data, db, tmp_path, capsys):
     assert main(["report", "--db", db, "--run", "7", "-o", str(tmp_path / "none.html")]) == 2
     assert "runs.run (value 7): no report saved for this run (runs 1 to 2)" in capsys.readouterr().err
     assert not (tmp_path / "none.html").exists()
+
+
+def test_report_options_that_do_not_go_together_are_refused(data, tmp_path, capsys):
+    db = str(tmp_path / "cartera.db")
+    assert main(["report", "--db", db, "--config", "policy.toml", "-o", str(tmp_path / "r.html")]) == 2
+    assert "--config and --as-of go with --data" in capsys.readouterr().err
+    assert main(["report", "--data", str(data), "--run", "2", "-o", str(tmp_path / "r.html")]) == 2
+    assert "--run goes with --db" in capsys.readouterr().err
+    assert not (tmp_path / "r.html").exists()
