@@ -14,11 +14,15 @@
 // recovery from the subgradient iterates), and customers are placed most certain first at
 // their most voted arc that fits. Small ones (and the first solution) are placed in order
 // of regret at the cheapest adjusted option that fits. Then local search on the true
-// costs: shift one customer, swap two, or eject one to make room for another (Yagiura,
-// Ibaraki & Glover 2004 use the same moves inside ejection chains). Small problems (≤ 200 k arcs) do all of it every time and end with an
-// iterated local search (a few random moves, local search, keep if not worse); large ones
-// only place while the bound climbs, for 45 % of the time limit, and spend the rest on
-// shifts and exchanges from the best placement.
+// costs: shift one customer, swap two, or eject one to make room for another; and, with
+// time budgets, repack a manager: choose its customers again as a knapsack on its minutes
+// among its members, those left out and those of other managers, whose managers are then
+// refilled the same way (an ejection chain through two managers, in the spirit of Yagiura,
+// Ibaraki & Glover 2004; undone unless the whole chain gains). Small problems (where a pass
+// of exchanges is cheap) do all of it every time and end with an iterated local search (a
+// few random moves, local search, keep if not worse); large ones only place while the
+// bound climbs, for 55 % of the time limit, and spend the rest on repacks, shifts and
+// exchanges from the best placement.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -52,7 +56,11 @@ class lagrangian_solver {
     // dual's manager terms finite when capacities are "unlimited".
     std::vector<std::int64_t> reach(m_, 0);
     for (const index_t j : p.manager) ++reach[static_cast<std::size_t>(j)];
-    small_ = p.manager.size() <= 200'000;
+    // A pass of exchanges reads each member's arcs for each arc of each customer: about
+    // arcs × (customers per manager) × (arcs per customer) = arcs² / managers. Where that is
+    // cheap, every step's solution gets the full local search; else only the end.
+    const auto arcs = static_cast<double>(p.manager.size());
+    small_ = arcs * arcs / static_cast<double>(std::max<std::size_t>(m_, 1)) <= 3e8;
     if (!small_) votes_.assign(p.manager.size(), 0);
     manager_terms_ = (!p.band.low.empty() && p.band.penalty > 0) || valued_ ||
                      std::any_of(p.fixed_cost.begin(), p.fixed_cost.end(), [](double f) { return f > 0; });
@@ -68,6 +76,18 @@ class lagrangian_solver {
           o.arc = a;
         } else if (v < o.second) {
           o.second = v;
+        }
+      }
+    }
+    if (timed_) {
+      reach_offsets_.assign(m_ + 1, 0);
+      for (const index_t j : p.manager) ++reach_offsets_[static_cast<std::size_t>(j) + 1];
+      for (std::size_t j = 0; j < m_; ++j) reach_offsets_[j + 1] += reach_offsets_[j];
+      reach_.resize(p.manager.size());
+      std::vector<std::int64_t> next(reach_offsets_.begin(), reach_offsets_.end() - 1);
+      for (std::size_t c = 0; c < n_; ++c) {
+        for (std::int64_t a = first(c); a < last(c); ++a) {
+          reach_[static_cast<std::size_t>(next[manager_of(a)]++)] = {static_cast<index_t>(c), static_cast<std::uint32_t>(a - first(c))};
         }
       }
     }
@@ -87,14 +107,16 @@ class lagrangian_solver {
     double theta = 1.0;
     std::int64_t stalled = 0;
     std::int64_t iteration = 0;
-    // Large problems keep 55 % of the time for polishing the best solution with shifts and
-    // exchanges; the bound still rises a little until then (measured at 1 M).
-    const double climb_until = small_ ? o_.time_limit : o_.time_limit * 0.45;
+    // Large problems keep 45 % of the time for polishing the best solution; the bound still
+    // rises a little until then, and the repacks' prices come from it (measured at 1 M:
+    // 0.37 %, 0.35 %, 0.37 % at 45, 55, 65 % for the bound; 0.40 % at 30 %).
+    const double climb_until = small_ ? o_.time_limit : o_.time_limit * 0.55;
     for (; iteration < o_.iterations && !stop(iteration) && seconds() < climb_until; ++iteration) {
       const double value = evaluate();
       next_ballot();
       if (value > bound_ + tolerance * std::max(1.0, std::abs(value))) {
         bound_ = value;
+        best_time_price_ = time_price_;
         stalled = 0;
       } else if (++stalled >= 20) {
         theta /= 2;
@@ -250,8 +272,15 @@ class lagrangian_solver {
     return load_[j] < capacity_[j] && time_[j] - freed + work(arc) <= budget_[j] * (1 + 1e-12);
   }
 
+  [[nodiscard]] bool is_out(std::size_t c) const { return (out_[c >> 6] >> (c & 63)) & 1; }
+  void mark_out(std::size_t c, bool out) {
+    const std::uint64_t bit = std::uint64_t{1} << (c & 63);
+    out_[c >> 6] = out ? out_[c >> 6] | bit : out_[c >> 6] & ~bit;
+  }
+
   void join(std::size_t c, std::int64_t arc) {
     arc_[c] = arc;
+    mark_out(c, arc == left);
     if (arc == left) return;
     const std::size_t j = manager_of(arc);
     ++load_[j];
@@ -265,6 +294,7 @@ class lagrangian_solver {
   void leave(std::size_t c) {
     const std::int64_t arc = arc_[c];
     arc_[c] = left;
+    mark_out(c, true);
     if (arc == left) return;
     const std::size_t j = manager_of(arc);
     --load_[j];
@@ -293,6 +323,7 @@ class lagrangian_solver {
     for (auto& list : members_) list.clear();
     for (auto& list : member_facts_) list.clear();
     std::fill(arc_.begin(), arc_.end(), left);
+    out_.assign((n_ + 63) / 64, ~std::uint64_t{0});
   }
 
   // Greedy with regret: every customer, most regret first, at its cheapest option that
@@ -495,15 +526,271 @@ class lagrangian_solver {
     if (timed_) lines(p_.workload.data() + f, p_.workload.data() + t);
   }
 
+  // repack()'s knapsack items and dynamic programming states.
+  struct item {
+    index_t customer;
+    std::int64_t arc;  // its arc to the manager; -2: a member already
+    double work, profit;
+    double cost_now;  // its cost where it is now (its leave-out price when left out)
+  };
+  struct state {
+    double minutes, profit;
+    std::uint64_t taken;  // bit i: the core's i-th item
+  };
+
+  // Manager j's customers chosen again, as a knapsack on its minutes, among its members, the
+  // customers left out who have it as a candidate and (with `foreign`) customers of other
+  // managers. Each item's profit is what choosing it saves against its place now: a member
+  // or a customer left out, its leave-out price less its cost at j; a customer of manager
+  // j2, its cost there less its cost at j plus the minutes it frees at j2 at their price in
+  // the best bound (that estimate is then made good: j2 is refilled by repack(j2) and the
+  // whole chain is undone unless it really lowers the objective, as a Yagiura-style ejection
+  // chain through two managers). Items sorted by profit per minute; those well before the
+  // greedy's break are kept, those well after dropped, and the core around the break solved
+  // exactly by dynamic programming (Pisinger's core; Martello & Toth 1990, ch. 2). Returns
+  // the change in the objective (< 0) or 0 when nothing changed.
+  double repack(std::size_t j, bool foreign) {
+    items_.clear();
+    double members_profit = 0;
+    for (std::size_t i = 0; i < members_[j].size(); ++i) {
+      const auto& f = member_facts_[j][i];
+      items_.push_back({members_[j][i], -2, f.work, f.leave - f.cost, f.cost});
+      members_profit += f.leave - f.cost;
+    }
+    const std::size_t members = items_.size();
+    for (std::int64_t e = reach_offsets_[j]; e < reach_offsets_[j + 1]; ++e) {
+      const reach_entry entry = reach_[static_cast<std::size_t>(e)];
+      const auto k = static_cast<std::size_t>(entry.customer);
+      if (!is_out(k)) continue;
+      const std::int64_t a = first(k) + entry.slot;
+      const double saving = profit(k, left, a);
+      if (saving > tolerance) items_.push_back({static_cast<index_t>(k), a, work(a), saving, p_.leave_out[k]});
+    }
+    for (std::int64_t e = foreign ? pool_offsets_[j] : 0; e < (foreign ? pool_offsets_[j + 1] : 0); ++e) {
+      const pool_entry& entry = pool_[static_cast<std::size_t>(e)];
+      const auto k = static_cast<std::size_t>(entry.customer);
+      if (arc_[k] != entry.from) continue;  // moved since
+      items_.push_back({entry.customer, entry.arc, work(entry.arc), profit(k, entry.from, entry.arc), cost(k, entry.from)});
+    }
+    if (items_.size() == members) return 0;
+    std::sort(items_.begin(), items_.end(), [](const item& x, const item& y) {
+      // profit per minute, descending, without dividing (minutes may be 0)
+      const double left_side = x.profit * y.work, right_side = y.profit * x.work;
+      return left_side != right_side ? left_side > right_side : x.customer < y.customer;
+    });
+    const double budget = budget_[j] * (1 + 1e-12);
+    double used = 0;
+    std::size_t fitting = 0;  // the greedy's break: the first item that does not fit
+    while (fitting < items_.size() && used + items_[fitting].work <= budget) used += items_[fitting++].work;
+    constexpr std::size_t core_half = 20;
+    static_assert(2 * core_half <= 64, "a bit per core item");
+    const std::size_t core_begin = fitting > core_half ? fitting - core_half : 0;
+    const std::size_t core_end = std::min(items_.size(), fitting + core_half);
+    double kept = 0, profit = 0;
+    for (std::size_t i = 0; i < core_begin; ++i) {
+      kept += items_[i].work;
+      profit += items_[i].profit;
+    }
+    const double limit = std::isinf(budget) ? infinite : budget - kept;
+    const bool whole = std::all_of(items_.begin() + static_cast<std::ptrdiff_t>(core_begin), items_.begin() + static_cast<std::ptrdiff_t>(core_end),
+                                   [](const item& i) { return i.work == std::floor(i.work); });
+    const state best = whole && limit < 65536 ? core_in_whole_minutes(core_begin, core_end, limit) : core_by_pareto_states(core_begin, core_end, limit);
+    if (profit + best.profit <= members_profit + tolerance * std::max(1.0, members_profit)) return 0;
+    chosen_.assign(items_.size(), 0);
+    std::fill(chosen_.begin(), chosen_.begin() + static_cast<std::ptrdiff_t>(core_begin), 1);
+    for (std::size_t i = core_begin; i < core_end; ++i) chosen_[i] = (best.taken >> (i - core_begin)) & 1;
+    // The true change: pair costs and prices, and the managers' own terms.
+    std::int64_t count = 0;
+    double change = 0, worth_change = 0;
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      const item& it = items_[i];
+      const auto k = static_cast<std::size_t>(it.customer);
+      const bool member = it.arc == -2;
+      count += chosen_[i];
+      if (member == static_cast<bool>(chosen_[i])) continue;
+      change += member ? p_.leave_out[k] - it.cost_now : cost(k, it.arc) - it.cost_now;
+      worth_change += (member ? -1 : 1) * worth(k);
+    }
+    if (count > capacity_[j]) return 0;
+    change += manager_delta(j, count - static_cast<std::int64_t>(members), worth_change);
+    if (!foreign && change > -tolerance) return 0;
+    const std::size_t mark = journal_.size();
+    refill_.clear();
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      const auto k = static_cast<std::size_t>(items_[i].customer);
+      if (items_[i].arc == -2 && !chosen_[i]) {
+        journal_.push_back({items_[i].customer, arc_[k]});
+        leave(k);
+      }
+    }
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      const auto k = static_cast<std::size_t>(items_[i].customer);
+      if (items_[i].arc == -2 || !chosen_[i]) continue;
+      if (arc_[k] != left) refill_.push_back(manager_of(arc_[k]));
+      journal_.push_back({items_[i].customer, arc_[k]});
+      move(k, items_[i].arc);
+    }
+    if (!foreign) return change;
+    // The managers whose customers came over get their freed minutes back in use.
+    std::sort(refill_.begin(), refill_.end());
+    refill_.erase(std::unique(refill_.begin(), refill_.end()), refill_.end());
+    const std::vector<std::size_t> refilled = refill_;
+    for (const std::size_t j2 : refilled) change += repack(j2, false);
+    if (change < -tolerance) return change;
+    while (journal_.size() > mark) {
+      const auto [k, arc] = journal_.back();
+      journal_.pop_back();
+      move(static_cast<std::size_t>(k), arc);
+    }
+    return 0;
+  }
+
+  // The best choice among the core items [begin, end) within `limit` minutes, when every
+  // item's minutes are whole: the textbook table over minutes 0..limit.
+  state core_in_whole_minutes(std::size_t begin, std::size_t end, double limit) {
+    std::int64_t total = 0;
+    for (std::size_t i = begin; i < end; ++i) total += static_cast<std::int64_t>(items_[i].work);
+    const auto width = static_cast<std::size_t>(std::min(static_cast<std::int64_t>(std::floor(limit + 1e-9)), total) + 1);
+    best_profit_.assign(width, 0.0);
+    taken_.assign((end - begin) * width, 0);
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto w = static_cast<std::size_t>(items_[i].work);
+      const double v = items_[i].profit;
+      if (v <= 0) continue;
+      std::uint8_t* take = taken_.data() + (i - begin) * width;
+      for (std::size_t r = width; r-- > w;) {
+        if (best_profit_[r - w] + v > best_profit_[r]) {
+          best_profit_[r] = best_profit_[r - w] + v;
+          take[r] = 1;
+        }
+      }
+    }
+    state best{0, best_profit_[width - 1], 0};
+    for (std::size_t i = end, r = width - 1; i-- > begin;) {
+      if (taken_[(i - begin) * width + r]) {
+        best.taken |= std::uint64_t{1} << (i - begin);
+        best.minutes += items_[i].work;
+        r -= static_cast<std::size_t>(items_[i].work);
+      }
+    }
+    return best;
+  }
+
+  // The same for any minutes: dynamic programming over the Pareto-optimal (minutes, profit)
+  // states, each keeping its items as bits. Without a limit every profitable item is taken.
+  state core_by_pareto_states(std::size_t begin, std::size_t end, double limit) {
+    states_.assign(1, {0.0, 0.0, 0});
+    for (std::size_t i = begin; i < end; ++i) {
+      const double w = items_[i].work, v = items_[i].profit;
+      const std::uint64_t bit = std::uint64_t{1} << (i - begin);
+      if (v <= 0) continue;
+      if (std::isinf(limit)) {
+        states_[0] = {states_[0].minutes + w, states_[0].profit + v, states_[0].taken | bit};
+        continue;
+      }
+      // Merge the states without the item and those with it, by minutes, keeping each
+      // only where it earns more than every state with fewer minutes.
+      merged_.clear();
+      const auto keep = [&](const state& s) {
+        if (merged_.empty() || s.profit > merged_.back().profit) merged_.push_back(s);
+      };
+      std::size_t without = 0;
+      for (const state& from : states_) {
+        const state with{from.minutes + w, from.profit + v, from.taken | bit};
+        if (with.minutes > limit) break;
+        while (without < states_.size() && (states_[without].minutes < with.minutes ||
+                                            (states_[without].minutes == with.minutes && states_[without].profit >= with.profit))) {
+          keep(states_[without++]);
+        }
+        keep(with);
+      }
+      for (; without < states_.size(); ++without) keep(states_[without]);
+      states_.swap(merged_);
+      // A safeguard: keep every other state if the front grows wild (each stays feasible).
+      if (states_.size() > 16384) {
+        for (std::size_t k = 1; 2 * k < states_.size(); ++k) states_[k] = states_[2 * k];
+        states_.resize((states_.size() + 1) / 2);
+      }
+    }
+    return states_.back();
+  }
+
+  // What customer c saves by moving from arc `from` (left: left out) to `arc` at another
+  // manager, the minutes it frees counted at their price in the best bound.
+  [[nodiscard]] double profit(std::size_t c, std::int64_t from, std::int64_t arc) const {
+    const double freed = from == left ? 0 : best_time_price_[manager_of(from)] * work(from);
+    return cost(c, from) + freed - cost(c, arc);
+  }
+
+  // Per manager, the customers of other managers that repack() may take in: those whose
+  // move there would profit. Gathered in one sequential pass over the arcs, so that
+  // repack() reads few customers it will not use; an entry whose customer has moved since
+  // is skipped.
+  void gather_pools() {
+    pool_offsets_.assign(m_ + 1, 0);
+    const auto each = [&](auto&& visit) {
+      for (std::size_t c = 0; c < n_; ++c) {
+        const std::int64_t now = arc_[c];
+        if (now == left) continue;
+        for (std::int64_t a = first(c); a < last(c); ++a) {
+          if (a != now && profit(c, now, a) > tolerance) visit(c, now, a);
+        }
+      }
+    };
+    each([&](std::size_t, std::int64_t, std::int64_t a) { ++pool_offsets_[manager_of(a) + 1]; });
+    for (std::size_t j = 0; j < m_; ++j) pool_offsets_[j + 1] += pool_offsets_[j];
+    pool_.resize(static_cast<std::size_t>(pool_offsets_[m_]));
+    pool_next_.assign(pool_offsets_.begin(), pool_offsets_.end() - 1);
+    each([&](std::size_t c, std::int64_t now, std::int64_t a) {
+      pool_[static_cast<std::size_t>(pool_next_[manager_of(a)]++)] = {static_cast<index_t>(c), a, now};
+    });
+  }
+
+  // repack() on every manager, in time; true when any changed.
+  // With `iteration`, the caller's stop is asked now and then (a pass takes seconds at 1 M).
+  bool repack_all(bool foreign, std::int64_t iteration = -1) {
+    if (!timed_) return false;
+    if (foreign) gather_pools();
+    bool changed = false;
+    const std::size_t check_every = std::max<std::size_t>(m_ / 16, 64);
+    for (std::size_t j = 0; j < m_; ++j) {
+      if (j % check_every == check_every - 1) {
+        if (out_of_time()) break;
+        if (iteration >= 0) {
+          remember_best();
+          if (stop(iteration)) break;
+        }
+      }
+      changed = repack(j, foreign) < 0 || changed;
+      journal_.clear();
+    }
+    return changed;
+  }
+
   bool out_of_time() const { return seconds() >= o_.time_limit; }
 
-  // Large problems: exchanges on the best solution only, in the time left.
+  // Large problems: local search on the best solution only, in the time left. Repacks and
+  // shifts while they gain (a round takes a few seconds at 1 M customers), then a pass of
+  // exchanges, and again while anything gains.
   void polish(std::int64_t iteration) {
     if (small_ || stop(iteration)) return;
     restore(best_arc_);
+    const bool foreign = !manager_terms_ && !best_time_price_.empty();
     bool changed = true;
     while (changed && !out_of_time()) {
       changed = false;
+      for (bool gaining = true; gaining && !out_of_time();) {
+        gaining = repack_all(foreign, iteration);
+        if (stopped_) return;
+        for (std::size_t c = 0; c < n_; ++c) {
+          if ((c & 4095) == 0 && out_of_time()) break;
+          if (!manager_terms_ && at_cheapest(c)) continue;
+          gaining = try_shift(c) || gaining;
+        }
+        changed = changed || gaining;
+        remember_best();
+        if (stop(iteration)) return;
+      }
       for (std::size_t c = 0; c < n_; ++c) {
         if ((c & 255) == 0 && out_of_time()) break;
         // At its cheapest option (leaving out included), a customer has nothing to gain
@@ -513,6 +800,7 @@ class lagrangian_solver {
         changed = try_exchange(c) || changed;
       }
       remember_best();
+      if (stop(iteration)) return;
     }
   }
 
@@ -525,8 +813,8 @@ class lagrangian_solver {
     return true;
   }
 
-  // Shifts until none improves, then (on small problems, where a pass of exchanges is
-  // affordable) exchanges, and again, while either helps.
+  // Shifts until none improves, then repacks, then (on small problems, where a pass of
+  // exchanges is affordable) exchanges, and again, while any helps.
   void improve() {
     bool changed = true;
     while (changed && !out_of_time()) {
@@ -535,6 +823,8 @@ class lagrangian_solver {
         changed = try_shift(c) || changed;
         if ((c & 4095) == 0 && out_of_time()) return;
       }
+      if (changed) continue;
+      changed = repack_all(/*foreign=*/!manager_terms_ && !best_time_price_.empty());
       if (changed || !small_) continue;
       for (std::size_t c = 0; c < n_; ++c) {
         changed = try_exchange(c) || changed;
@@ -612,6 +902,7 @@ class lagrangian_solver {
   std::vector<std::int64_t> block_count_;  // evaluate()'s loads per block of customers
   std::vector<double> block_minutes_;
   double bound_ = -infinite;
+  std::vector<double> best_time_price_;  // the price per minute at the best bound
   // The primal side.
   std::vector<std::int64_t> arc_;
   std::vector<std::int64_t> load_;
@@ -629,6 +920,27 @@ class lagrangian_solver {
     std::int64_t first, last;  // the member's arcs
   };
   std::vector<std::size_t> passing_;  // try_exchange's members that could make room
+  // repack()'s knapsack: items, dynamic programming, the choice made.
+  std::vector<item> items_;
+  std::vector<state> states_, merged_;  // core_by_pareto_states()'s fronts
+  std::vector<double> best_profit_;      // core_in_whole_minutes()'s table: best profit by minutes,
+  std::vector<std::uint8_t> taken_;      // and whether each item is in it
+  std::vector<std::uint8_t> chosen_;
+  std::vector<std::size_t> refill_;  // managers that lost customers to a repack
+  std::vector<std::pair<index_t, std::int64_t>> journal_;  // (customer, arc before) of a chain, to undo it
+  struct pool_entry {
+    index_t customer;
+    std::int64_t arc, from;  // its arc to the manager; its arc when gathered
+  };
+  struct reach_entry {
+    index_t customer;
+    std::uint32_t slot;  // the arc: first(customer) + slot
+  };
+  std::vector<std::int64_t> reach_offsets_;  // customers having manager j as a candidate:
+  std::vector<reach_entry> reach_;           // reach_[reach_offsets_[j] .. reach_offsets_[j + 1])
+  std::vector<std::uint64_t> out_;           // a bit per customer: left out (read by repack() in the reach lists)
+  std::vector<std::int64_t> pool_offsets_, pool_next_;  // manager j's pool: pool_[pool_offsets_[j] .. pool_offsets_[j + 1])
+  std::vector<pool_entry> pool_;
   std::vector<std::vector<member_facts>> member_facts_;
   std::vector<std::int64_t> best_arc_;
   double best_objective_ = infinite;
