@@ -164,6 +164,8 @@ assignment_problem with_move_price(const assignment_problem& q, const std::vecto
 solver_output solve_within_move_budget(const assignment_problem& q, std::int64_t budget, const assignment_solver& solve,
                                        assignment_options options, clock_type::time_point start) {
   const auto stay = staying_arcs(q);
+  const double limit = options.time_limit;  // from `start`: each solve gets what is left
+  options.time_limit = std::max(0.0, limit - seconds_since(start));
   solver_output best = solve(q, options);
   std::int64_t iterations = best.iterations + 1;
   if (voluntary_moves(q, stay, best.manager) <= budget) return best;
@@ -173,9 +175,9 @@ solver_output solve_within_move_budget(const assignment_problem& q, std::int64_t
   for (const double c : q.leave_out) high = std::max(high, 2 * c + 1);
   bool found = false;
   constexpr int rounds = 24;
-  for (int round = 0; round < rounds && (round < 1 || seconds_since(start) < options.time_limit); ++round) {
+  for (int round = 0; round < rounds && (round < 1 || seconds_since(start) < limit); ++round) {
     const double price = found || round > 0 ? (low + high) / 2 : high;
-    options.time_limit = std::max(0.0, options.time_limit - seconds_since(start));
+    options.time_limit = std::max(0.0, limit - seconds_since(start));
     solver_output trial = solve(with_move_price(q, stay, price), options);
     iterations += trial.iterations + 1;
     const std::int64_t moves = voluntary_moves(q, stay, trial.manager);
@@ -342,7 +344,11 @@ assignment_result solve_assignment(const assignment_problem& problem, const assi
   const assignment_solver solve = find_solver(options.solver, problem);
   const std::string name = options.solver == "auto" ? automatic(problem) : options.solver;
 
-  free_part part = without_pins(problem);
+  // Without pins the problem goes to the solver as it is (no copy of its arcs).
+  const bool pins = std::any_of(problem.pinned.begin(), problem.pinned.end(), [](index_t m) { return m != no_index; });
+  free_part part;
+  if (pins) part = without_pins(problem);
+  const assignment_problem& free = pins ? part.problem : problem;
   solver_output out;
   if (problem.move_budget >= 0 && !problem.current.empty()) {
     std::int64_t forced = 0;  // pinned away from a current manager who is still a candidate
@@ -355,17 +361,23 @@ assignment_result solve_assignment(const assignment_problem& problem, const assi
       throw invalid_input({"assignment_problem", "move_budget", -1, std::to_string(problem.move_budget)},
                           "is below the " + std::to_string(forced) + " moves that pins force");
     }
-    out = solve_within_move_budget(part.problem, problem.move_budget - forced, solve, options, start);
+    out = solve_within_move_budget(free, problem.move_budget - forced, solve, options, start);
   } else {
-    out = solve(part.problem, options);
+    // The time limit counts from the call: checking and copying the problem used some.
+    assignment_options rest = options;
+    rest.time_limit = std::max(0.0, options.time_limit - seconds_since(start));
+    out = solve(free, rest);
   }
 
-  std::vector<index_t> manager_of(static_cast<std::size_t>(problem.customers), no_index);
-  if (!problem.pinned.empty()) manager_of = problem.pinned;
-  for (std::size_t k = 0; k < part.original.size(); ++k) manager_of[static_cast<std::size_t>(part.original[k])] = out.manager[k];
-  assignment_result result = detail::finish(problem, std::move(manager_of), out.rounded ? options.cost_scale : 0);
+  const double scale = out.rounded ? options.cost_scale : 0;
+  std::vector<index_t> manager_of = out.manager;
+  if (pins) {
+    manager_of = problem.pinned;
+    for (std::size_t k = 0; k < part.original.size(); ++k) manager_of[static_cast<std::size_t>(part.original[k])] = out.manager[k];
+  }
+  assignment_result result = detail::finish(problem, std::move(manager_of), scale);
   // The pinned customers' costs are fixed: they join the free part's bound.
-  const double pinned_cost = result.objective - detail::finish(part.problem, out.manager, out.rounded ? options.cost_scale : 0).objective;
+  const double pinned_cost = pins ? result.objective - detail::finish(part.problem, out.manager, scale).objective : 0;
   result.bound = std::min(result.objective, out.bound + pinned_cost);
   result.gap = (result.objective - result.bound) / std::max(1.0, std::abs(result.objective));
   result.solver = name;
