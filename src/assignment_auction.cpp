@@ -16,6 +16,7 @@
 // a positive price need a reverse auction, and in trials its price wars cost more than
 // they saved; see docs/benchmarks.md.)
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -36,15 +37,18 @@ constexpr std::int64_t bids_per_customer_budget = 200;
 constexpr std::size_t prefetch_offsets = 32;
 constexpr std::size_t prefetch_arcs = 16;
 
+// `Cost` holds an arc's integer cost: 32 bits where every cost fits (8 bytes an arc, half
+// the memory a bid reads), else 64.
+template <typename Cost>
 class auction_solver {
  public:
-  auction_solver(const assignment_problem& p, double scale) : p_(p), n_(static_cast<std::size_t>(p.customers)), m_(static_cast<std::size_t>(p.managers)) {
-    // Each arc's manager and integer benefit side by side: a bid reads one stream.
-    const auto unit = static_cast<cost_t>(n_) + 1;
+  auction_solver(const assignment_problem& p, double scale)
+      : p_(p), n_(static_cast<std::size_t>(p.customers)), m_(static_cast<std::size_t>(p.managers)), unit_(static_cast<cost_t>(n_) + 1) {
+    // Each arc's manager and integer cost side by side: a bid reads one stream.
     arcs_.resize(p.cost.size());
-    for (std::size_t a = 0; a < p.cost.size(); ++a) arcs_[a] = {-scaled(p.cost[a], scale) * unit, p.manager[a]};
+    for (std::size_t a = 0; a < p.cost.size(); ++a) arcs_[a] = {static_cast<Cost>(scaled(p.cost[a], scale)), p.manager[a]};
     leave_.resize(n_);
-    for (std::size_t c = 0; c < n_; ++c) leave_[c] = -scaled(p.leave_out[c], scale) * unit;
+    for (std::size_t c = 0; c < n_; ++c) leave_[c] = -scaled(p.leave_out[c], scale) * unit_;
     // Slots: no manager needs more than the customers who have it as a candidate. A
     // manager's slots form a min-heap by price in place; free slots (price 0) come first.
     std::vector<std::int64_t> degree(m_, 0);
@@ -82,7 +86,7 @@ class auction_solver {
 
  private:
   struct arc {
-    cost_t benefit;
+    Cost cost;  // in 1 / scale units; the benefit a bid compares is -cost · unit_
     index_t manager;
   };
   struct slot {
@@ -123,7 +127,7 @@ class auction_solver {
     for (std::int64_t a = p_.offsets[c]; a < p_.offsets[c + 1]; ++a) {
       const arc& option = arcs_[static_cast<std::size_t>(a)];
       touches |= static_cast<std::size_t>(option.manager) == j;
-      const cost_t v = option.benefit - entry_price_[static_cast<std::size_t>(option.manager)];
+      const cost_t v = -static_cast<cost_t>(option.cost) * unit_ - entry_price_[static_cast<std::size_t>(option.manager)];
       if (v > o.best) {
         o.second = o.best;
         o.best = v;
@@ -207,6 +211,7 @@ class auction_solver {
 
   const assignment_problem& p_;
   std::size_t n_, m_;
+  cost_t unit_;  // costs are multiplied by n + 1, so that n·ε < one cost unit
   std::vector<arc> arcs_;
   std::vector<cost_t> leave_;
   std::vector<std::int64_t> slot_begin_;
@@ -215,12 +220,11 @@ class auction_solver {
   std::vector<std::int64_t> arc_of_;  // per customer: its arc, unplaced or left_out
 };
 
-}  // namespace
-
-solver_output solve_auction(const assignment_problem& problem, const assignment_options& options) {
+template <typename Cost>
+solver_output run_auction(const assignment_problem& problem, const assignment_options& options) {
   std::int64_t bids = 0;
   stop_watch watch(options);
-  auction_solver auction(problem, options.cost_scale);
+  auction_solver<Cost> auction(problem, options.cost_scale);
   auto manager = auction.solve(bids, watch);
   if (manager.empty() && problem.customers > 0) {
     assignment_options rest = options;
@@ -229,6 +233,15 @@ solver_output solve_auction(const assignment_problem& problem, const assignment_
   }
   if (watch.stopped()) return stopped_output(problem, std::move(manager), bids, options.cost_scale, price_bound(problem, auction.prices(options.cost_scale), options.cost_scale));
   return exact_output(problem, std::move(manager), bids, options.cost_scale);
+}
+
+}  // namespace
+
+solver_output solve_auction(const assignment_problem& problem, const assignment_options& options) {
+  double largest = 0;
+  for (const double c : problem.cost) largest = std::max(largest, std::abs(c));
+  const bool narrow = static_cast<double>(scaled(largest, options.cost_scale)) <= static_cast<double>(std::numeric_limits<std::int32_t>::max());
+  return narrow ? run_auction<std::int32_t>(problem, options) : run_auction<std::int64_t>(problem, options);
 }
 
 }  // namespace cartera::detail

@@ -194,6 +194,19 @@ TEST(assignment_test, exact_solvers_match_boost_graph_min_cost_flow) {
   }
 }
 
+TEST(assignment_test, the_auction_is_exact_with_costs_too_large_for_32_bits) {
+  // Costs up to 10⁸ are 10¹¹ thousandths: the auction keeps 64-bit costs then.
+  std::mt19937 random(13);
+  for (int trial = 0; trial < 5; ++trial) {
+    assignment_problem p = random_problem(random, 300, 20, 5);
+    for (double& c : p.cost) c *= 1e6;
+    for (double& c : p.leave_out) c *= 1e6;
+    const assignment_result reference = solve_assignment(p, {.solver = "boost"});
+    const assignment_result auction = solve_assignment(p, {.solver = "auction"});
+    ASSERT_NEAR(auction.objective, reference.objective, 1e-6 * reference.objective) << "trial " << trial;
+  }
+}
+
 TEST(assignment_test, exact_solvers_stop_on_time_or_progress_with_a_feasible_answer_and_a_bound) {
   std::mt19937 random(23);
   const assignment_problem p = random_problem(random, 150'000, 1'000, 4);
