@@ -27,8 +27,6 @@ namespace {
 
 using cost_t = std::int64_t;
 constexpr cost_t minus_infinity = std::numeric_limits<cost_t>::min() / 4;
-constexpr std::int64_t unplaced = -1;
-constexpr std::int64_t left_out = -2;
 // Customers who value two managers exactly alike (ties are common in real books: same
 // region, same fit, no continuity) raise prices by ε at a time; past this many bids per
 // customer such a price war is handed to the successive-shortest-path solver.
@@ -60,16 +58,19 @@ class auction_solver {
     for (std::size_t j = 0; j < m_; ++j) {
       if (slot_begin_[j + 1] == slot_begin_[j]) entry_price_[j] = -minus_infinity;  // never worth a bid
     }
-    arc_of_.assign(n_, unplaced);
   }
 
   // Empty when the bidding ran over its budget. Stopped early (time limit, progress), the
   // customers still waiting are left out.
   std::vector<index_t> solve(std::int64_t& bids, stop_watch& watch) {
     if (!bid(bids, watch)) return {};
+    // Who holds a slot has its manager; everyone else is left out (or still waited).
     std::vector<index_t> manager(n_, no_index);
-    for (std::size_t c = 0; c < n_; ++c) {
-      if (arc_of_[c] >= 0) manager[c] = arcs_[static_cast<std::size_t>(arc_of_[c])].manager;
+    for (std::size_t j = 0; j < m_; ++j) {
+      for (auto s = slot_begin_[j]; s < slot_begin_[j + 1]; ++s) {
+        const index_t holder = slots_[static_cast<std::size_t>(s)].holder;
+        if (holder != no_index) manager[static_cast<std::size_t>(holder)] = static_cast<index_t>(j);
+      }
     }
     return manager;
   }
@@ -160,13 +161,11 @@ class auction_solver {
     const auto apply = [&] {
       slot& cheapest = slots_[static_cast<std::size_t>(slot_begin_[last_manager])];
       if (cheapest.holder != no_index) {
-        arc_of_[static_cast<std::size_t>(cheapest.holder)] = unplaced;
         waiting[at(count)] = cheapest.holder;
         ++count;
       }
       cheapest.price += last.best - last.second + epsilon;
       cheapest.holder = static_cast<index_t>(last.customer);
-      arc_of_[last.customer] = last.arc;
       sift_down(last_manager);
       pending = false;
     };
@@ -177,13 +176,14 @@ class auction_solver {
       }
       const auto c = static_cast<std::size_t>(waiting[head]);
       // The customers a little further in the queue are cache misses too (their offsets,
-      // then their arcs): fetched while this one bids.
+      // then their arcs and leave-out value): fetched while this one bids.
       if (count > prefetch_offsets) {
         __builtin_prefetch(p_.offsets.data() + waiting[at(prefetch_offsets)]);
         const auto ahead = static_cast<std::size_t>(waiting[at(prefetch_arcs)]);
         const auto from = reinterpret_cast<std::uintptr_t>(arcs_.data() + p_.offsets[ahead]) & ~std::uintptr_t{63};
         const auto to = reinterpret_cast<std::uintptr_t>(arcs_.data() + p_.offsets[ahead + 1]);
         for (std::uintptr_t line = from; line < to; line += 64) __builtin_prefetch(reinterpret_cast<const void*>(line));
+        __builtin_prefetch(leave_.data() + ahead);
       }
       head = head + 1 == n_ ? 0 : head + 1;
       --count;
@@ -195,10 +195,7 @@ class auction_solver {
         apply();
         if (touches) o = make_offer(c, m_, touches);
       }
-      if (o.arc < 0) {
-        arc_of_[c] = left_out;
-        continue;
-      }
+      if (o.arc < 0) continue;  // left out: holds nothing
       last = o;
       last_manager = static_cast<std::size_t>(arcs_[static_cast<std::size_t>(o.arc)].manager);
       // The top four levels of its slots' heap: the lines a sift reads first.
@@ -217,7 +214,6 @@ class auction_solver {
   std::vector<std::int64_t> slot_begin_;
   std::vector<slot> slots_;
   std::vector<cost_t> entry_price_;  // per manager: its cheapest slot (kept apart: it stays in cache)
-  std::vector<std::int64_t> arc_of_;  // per customer: its arc, unplaced or left_out
 };
 
 template <typename Cost>
