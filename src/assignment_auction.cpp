@@ -198,9 +198,9 @@ class auction_solver {
       if (o.arc < 0) continue;  // left out: holds nothing
       last = o;
       last_manager = static_cast<std::size_t>(arcs_[static_cast<std::size_t>(o.arc)].manager);
-      // The top four levels of its slots' heap: the lines a sift reads first.
+      // The top of its slots' heap (two lines: its first three levels), read first by the sift.
       const auto* heap = reinterpret_cast<const char*>(slots_.data() + slot_begin_[last_manager]);
-      for (int line = 0; line < 4; ++line) __builtin_prefetch(heap + 64 * line);
+      for (int line = 0; line < 2; ++line) __builtin_prefetch(heap + 64 * line);
       pending = true;
     }
     return true;
