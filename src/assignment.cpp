@@ -348,7 +348,7 @@ assignment_result solve_assignment(const assignment_problem& problem, const assi
   const bool pins = std::any_of(problem.pinned.begin(), problem.pinned.end(), [](index_t m) { return m != no_index; });
   free_part part;
   if (pins) part = without_pins(problem);
-  const assignment_problem& free = pins ? part.problem : problem;
+  const assignment_problem& unpinned = pins ? part.problem : problem;
   solver_output out;
   if (problem.move_budget >= 0 && !problem.current.empty()) {
     std::int64_t forced = 0;  // pinned away from a current manager who is still a candidate
@@ -361,12 +361,12 @@ assignment_result solve_assignment(const assignment_problem& problem, const assi
       throw invalid_input({"assignment_problem", "move_budget", -1, std::to_string(problem.move_budget)},
                           "is below the " + std::to_string(forced) + " moves that pins force");
     }
-    out = solve_within_move_budget(free, problem.move_budget - forced, solve, options, start);
+    out = solve_within_move_budget(unpinned, problem.move_budget - forced, solve, options, start);
   } else {
     // The time limit counts from the call: checking and copying the problem used some.
     assignment_options rest = options;
     rest.time_limit = std::max(0.0, options.time_limit - seconds_since(start));
-    out = solve(free, rest);
+    out = solve(unpinned, rest);
   }
 
   const double scale = out.rounded ? options.cost_scale : 0;

@@ -236,7 +236,7 @@ solver_output run_auction(const assignment_problem& problem, const assignment_op
 solver_output solve_auction(const assignment_problem& problem, const assignment_options& options) {
   double largest = 0;
   for (const double c : problem.cost) largest = std::max(largest, std::abs(c));
-  const bool narrow = static_cast<double>(scaled(largest, options.cost_scale)) <= static_cast<double>(std::numeric_limits<std::int32_t>::max());
+  const bool narrow = largest * options.cost_scale < static_cast<double>(std::numeric_limits<std::int32_t>::max());
   return narrow ? run_auction<std::int32_t>(problem, options) : run_auction<std::int64_t>(problem, options);
 }
 

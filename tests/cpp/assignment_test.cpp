@@ -270,14 +270,14 @@ TEST(assignment_test, lagrangian_bound_and_solution_bracket_the_optimum_with_tim
 }
 
 // A book like the benchmark's, just large enough for the solver's large-problem path:
-// 6,000 customers, 60 managers, 25 candidates each, 10 to 60 minutes a customer (in steps
-// of `step`, plus `offset`), budgets for 80 % of the minutes.
-assignment_problem timed_book(double step, double offset) {
+// 6,000 customers, 60 managers, 25 candidates each, 10 to 60 whole minutes a customer plus
+// `offset`, budgets for 80 % of the minutes.
+assignment_problem timed_book(double offset) {
   std::mt19937 random(11);
   assignment_problem p = random_problem(random, 6'000, 60, 25);
   double total = 0;
   for (index_t c = 0; c < p.customers; ++c) {
-    const double minutes = 10 + step * static_cast<double>(random() % static_cast<unsigned>(50 / step + 1)) + offset;
+    const double minutes = 10 + static_cast<double>(random() % 51) + offset;
     total += minutes;
     for (auto a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) p.workload.push_back(minutes);
   }
@@ -290,7 +290,7 @@ TEST(assignment_test, lagrangian_large_books_with_time_budgets_come_close_to_the
   // Whole minutes (the knapsacks' table over minutes) and minutes with no common unit (their
   // Pareto states): both within 0.7 % of the bound, never over a budget.
   for (const double offset : {0.0, 0.013}) {
-    const assignment_problem p = timed_book(1.0, offset);
+    const assignment_problem p = timed_book(offset);
     // A limit far beyond need (even under the sanitizers): the search ends by itself, so
     // the same answer comes again.
     const assignment_options options{.solver = "lagrangian", .time_limit = 600};
