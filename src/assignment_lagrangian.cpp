@@ -615,7 +615,7 @@ class lagrangian_solver {
     change += manager_delta(j, count - static_cast<std::int64_t>(members), worth_change);
     if (!foreign && change > -tolerance) return 0;
     const std::size_t mark = journal_.size();
-    refill_.clear();
+    if (foreign) refill_.clear();
     for (std::size_t i = 0; i < items_.size(); ++i) {
       const auto k = static_cast<std::size_t>(items_[i].customer);
       if (items_[i].arc == -2 && !chosen_[i]) {
@@ -626,7 +626,7 @@ class lagrangian_solver {
     for (std::size_t i = 0; i < items_.size(); ++i) {
       const auto k = static_cast<std::size_t>(items_[i].customer);
       if (items_[i].arc == -2 || !chosen_[i]) continue;
-      if (arc_[k] != left) refill_.push_back(manager_of(arc_[k]));
+      if (foreign && arc_[k] != left) refill_.push_back(manager_of(arc_[k]));
       journal_.push_back({items_[i].customer, arc_[k]});
       move(k, items_[i].arc);
     }
@@ -634,8 +634,7 @@ class lagrangian_solver {
     // The managers whose customers came over get their freed minutes back in use.
     std::sort(refill_.begin(), refill_.end());
     refill_.erase(std::unique(refill_.begin(), refill_.end()), refill_.end());
-    const std::vector<std::size_t> refilled = refill_;
-    for (const std::size_t j2 : refilled) change += repack(j2, false);
+    for (const std::size_t j2 : refill_) change += repack(j2, false);  // which leaves refill_ alone
     if (change < -tolerance) return change;
     while (journal_.size() > mark) {
       const auto [k, arc] = journal_.back();
@@ -926,7 +925,7 @@ class lagrangian_solver {
   std::vector<double> best_profit_;      // core_in_whole_minutes()'s table: best profit by minutes,
   std::vector<std::uint8_t> taken_;      // and whether each item is in it
   std::vector<std::uint8_t> chosen_;
-  std::vector<std::size_t> refill_;  // managers that lost customers to a repack
+  std::vector<std::size_t> refill_;  // managers that lost customers to a repack with `foreign`
   std::vector<std::pair<index_t, std::int64_t>> journal_;  // (customer, arc before) of a chain, to undo it
   struct pool_entry {
     index_t customer;
