@@ -207,7 +207,10 @@ assignment_problem build_realignment(const realignment_customers& customers, con
     double cost = 0;
     if (distances) cost += policy.distance_weight * std::hypot(customers.x[c] - managers.x[j], customers.y[c] - managers.y[j]);
     if (!managers.level.empty() && segment_of(c) >= 0 && managers.level[j] >= 0) cost += policy.fit_weight * std::abs(segment_of(c) - managers.level[j]);
-    if (manager != current_of(c)) cost += policy.continuity[customers.current_stage.empty() ? 0 : static_cast<std::size_t>(customers.current_stage[c])];
+    // Continuity prices leaving the current manager: without one there is nothing to lose.
+    if (current_of(c) != no_index && manager != current_of(c)) {
+      cost += policy.continuity[customers.current_stage.empty() ? 0 : static_cast<std::size_t>(customers.current_stage[c])];
+    }
     return cost;
   };
 

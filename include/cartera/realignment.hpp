@@ -9,7 +9,8 @@
 /// always (while eligible, or whenever the assignment is locked). A pair costs
 ///
 ///     distance_weight × distance + fit_weight × |segment − manager level|
-///       + continuity[stage reached] when the manager is not the current one,
+///       + continuity[stage reached with the current manager] when the customer has a
+///         current manager and this is another one,
 ///
 /// and leaving a customer out costs max(leave_out_floor, leave_out_weight × value) (plus the
 /// continuity price when they have a manager now): the solver gives a personal manager to those worth one.

@@ -132,6 +132,23 @@ TEST(realignment_test, given_candidates_keep_their_costs_and_get_the_policy_limi
   EXPECT_THROW_MSG((void)build_realignment_from_candidates(c, m, {}, stray), invalid_input, "candidates.customer row 1 (value 5): no such customer");
 }
 
+TEST(realignment_test, customers_without_a_manager_pay_no_continuity) {
+  // Continuity prices the loss of a relationship with the current manager: a customer at
+  // confiar who has no manager now has none to lose, so it weighs on no pair.
+  realignment_customers c;
+  c.value = {50, 49};
+  c.current = {no_index, no_index};
+  c.current_stage = {stage::confiar, stage::sin_contacto};
+  realignment_managers m;
+  m.capacity = {1};
+  const assignment_problem p = build_realignment(c, m);
+  EXPECT_EQ(candidates_of(p, 0), (std::vector<std::pair<index_t, double>>{{0, 0}}));
+  EXPECT_EQ(p.leave_out, (std::vector<double>{50, 49}));
+  const assignment_result r = solve_assignment(p);
+  EXPECT_EQ(r.manager, (std::vector<index_t>{0, no_index}));
+  EXPECT_EQ(r.reason[1], unassigned_reason::capacity_exhausted);
+}
+
 TEST(realignment_test, bad_input_is_named) {
   realignment_customers c;
   c.value = {1, -2};

@@ -56,6 +56,14 @@ def test_assign_by_hand():
     assert preview.managers.loc["ana", "load_change"] == -1
 
 
+def test_a_loyal_customer_without_a_manager_is_not_priced_out():
+    # Continuity prices losing the current manager; with no manager there is nothing to lose.
+    customers = pd.DataFrame({"value": [50.0, 49.0], "stage": ["confiar", "sin_contacto"]}, index=["loyal", "new"])
+    result = cartera.assign(customers, pd.DataFrame({"capacity": [1]}, index=["marta"]))
+    assert result.assignments.loc["loyal", "manager"] == "marta" and pd.isna(result.assignments.loc["new", "manager"])
+    assert result.assignments["reason"].tolist() == ["assigned", "capacity_exhausted"]
+
+
 def test_every_customer_appears_once_with_a_reason():
     customers, managers = small_book()
     customers.loc["c5"] = {"value": 5.0, "segment": "Genérico", "region": "S", "manager": None, "stage": None}
