@@ -10,6 +10,7 @@
 #include "cartera/segmentation.hpp"
 #include "numpy_columns.hpp"
 #include "policy_binding.hpp"
+#include "value_columns.hpp"
 
 namespace py = pybind11;
 using namespace cartera;
@@ -110,6 +111,14 @@ void register_segmentation(py::module_& m) {
     for (const auto& r : rfm_policy::default_segments()) pairs.emplace_back(r.label, r.condition);
     return pairs;
   }();
+
+  m.def(
+      "check_score_policy",
+      [](const py::list& variables, const py::object& tiers, const py::object& cuts, bool quantile_cuts, int reason_variables) {
+        (void)score_policy_from(variables, tiers, cuts, quantile_cuts, reason_variables);
+      },
+      py::arg("variables"), py::arg("tiers"), py::arg("cuts"), py::arg("quantile_cuts"), py::arg("reason_variables"),
+      "Raises InvalidInputError naming the score policy's field out of range.");
 
   m.def(
       "score_fit",
@@ -288,12 +297,14 @@ void register_segmentation(py::module_& m) {
   m.def(
       "compute_alerts",
       [](const book& b, day_t as_of, const value_policy& value_rules, const alert_policy& policy, const py::object& valuable,
-         int threads) {
+         const py::object& computed, int threads) {
         const flag_column flags = valuable.is_none() ? flag_column() : to_flag_column(valuable, "alerts", "valuable");
+        // The value as the caller computed it (as of the same day, under value_rules), or now.
+        value_table v = computed.is_none() ? value_table{} : value_from(computed.cast<py::dict>(), b.customer_count());
         alert_table t;
         {
           py::gil_scoped_release release;
-          const value_table v = compute_value(b, as_of, value_rules, {.threads = threads});
+          if (computed.is_none()) v = compute_value(b, as_of, value_rules, {.threads = threads});
           t = detect_alerts(b, v, as_of, value_rules, policy, {flags.data(), static_cast<std::size_t>(flags.size())});
         }
         std::vector<std::uint8_t> kind(t.kind.size());
@@ -307,5 +318,5 @@ void register_segmentation(py::module_& m) {
                         py::arg("reason") = t.reason);
       },
       py::arg("book"), py::arg("as_of"), py::arg("value_policy"), py::arg("policy"), py::arg("valuable") = py::none(),
-      py::arg("threads") = 0);
+      py::arg("value") = py::none(), py::arg("threads") = 0);
 }

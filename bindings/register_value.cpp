@@ -2,9 +2,12 @@
 // dicts of NumPy arrays that own the C++ results without a copy.
 #include <pybind11/stl.h>
 
+#include <type_traits>
+
 #include "cartera/value.hpp"
 #include "numpy_columns.hpp"
 #include "policy_binding.hpp"
+#include "value_columns.hpp"
 
 namespace py = pybind11;
 using namespace cartera;
@@ -40,25 +43,26 @@ value_policy policy_from(const py::dict& fields) {
 
 py::dict value_dict(value_table&& v) {
   py::dict out;
-  out["recency"] = to_numpy(std::move(v.recency));
-  out["frequency"] = to_numpy(std::move(v.frequency));
-  out["monetary"] = to_numpy(std::move(v.monetary));
-  out["monetary_mean"] = to_numpy(std::move(v.monetary_mean));
-  out["margin"] = to_numpy(std::move(v.margin));
-  out["tenure"] = to_numpy(std::move(v.tenure));
-  out["first_purchase"] = to_numpy(std::move(v.first_purchase));
-  out["last_purchase"] = to_numpy(std::move(v.last_purchase));
-  out["lifetime_monetary"] = to_numpy(std::move(v.lifetime_monetary));
-  out["recent"] = to_numpy(std::move(v.recent));
-  out["usual"] = to_numpy(std::move(v.usual));
-  out["trend"] = to_numpy(std::move(v.trend));
-  out["interactions"] = to_numpy(std::move(v.interactions));
-  out["cost_to_serve"] = to_numpy(std::move(v.cost_to_serve));
-  out["contribution"] = to_numpy(std::move(v.contribution));
+  for_each_value_column(v, [&](const char* name, auto& column) { out[name] = to_numpy(std::move(column)); });
   return out;
 }
 
 }  // namespace
+
+value_table cartera::python::value_from(const py::dict& columns, index_t customers) {
+  value_table v;
+  for_each_value_column(v, [&](const char* name, auto& column) {
+    if (!columns.contains(name)) throw invalid_input({"value", name, -1, {}}, "missing column");
+    using column_type = std::decay_t<decltype(column)>;
+    if constexpr (std::is_same_v<column_type, real_column>) column = to_real_column(columns[name], "value", name);
+    else column = to_int_column(columns[name], "value", name);
+    if (column.size() != customers) {
+      throw invalid_input({"value", name, -1, std::to_string(column.size()) + " rows"},
+                          "must have one row per customer of the book (" + std::to_string(customers) + ")");
+    }
+  });
+  return v;
+}
 
 void register_value(py::module_& m) {
   py::class_<value_policy> policy(m, "ValuePolicy",

@@ -32,7 +32,7 @@ from .assignment import (
 )
 from .network import STRUCTURES, ReferralPolicy, Referrals, Structures, referrals, relationship_structure
 from .planning import PURPOSES, STATUSES, ContactPlan, ContactPolicy, TeamSize, plan_contacts, team_size
-from .segmentation import KMeans, RFM, Rules, TierScorer, Variable, abc, pareto_curve, segment, subsegments
+from .segmentation import KMeans, RFM, Rules, SegmentPolicy, TierScorer, Variable, abc, pareto_curve, segment, subsegments
 from .stages import (
     CRITERIA,
     STAGES,
@@ -85,6 +85,7 @@ __all__ = [
     "KMeans",
     "RFM",
     "Rules",
+    "SegmentPolicy",
     "TABLES",
     "TierScorer",
     "TypeMismatchError",

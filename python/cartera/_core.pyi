@@ -113,6 +113,7 @@ SCORE_DEFAULTS: dict[str, Any]
 RFM_SEGMENTS: list[tuple[str, str]]
 ALERTS: list[str]
 
+def check_score_policy(variables: list[dict[str, Any]], tiers: Any, cuts: Any, quantile_cuts: bool, reason_variables: int) -> None: ...
 def score_fit(
     columns: dict[str, Any], rows: int, variables: list[dict[str, Any]], tiers: Any, cuts: Any, quantile_cuts: bool, reason_variables: int
 ) -> dict[str, Any]: ...
@@ -164,7 +165,13 @@ class AlertPolicy:
     def from_dict(fields: dict[str, Any]) -> AlertPolicy: ...
 
 def compute_alerts(
-    book: Book, as_of: int, value_policy: ValuePolicy, policy: AlertPolicy, valuable: Any = None, threads: int = 0
+    book: Book,
+    as_of: int,
+    value_policy: ValuePolicy,
+    policy: AlertPolicy,
+    valuable: Any = None,
+    value: dict[str, Any] | None = None,
+    threads: int = 0,
 ) -> dict[str, Any]: ...
 
 class AssignmentPolicy:

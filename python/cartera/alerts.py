@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import _core
 from .book import Book
-from .value import ValuePolicy, _as_of
+from .value import ValuePolicy, _as_of, _value_columns
 
 __all__ = ["ALERTS", "AlertPolicy", "alerts"]
 
@@ -27,6 +27,7 @@ def alerts(
     *,
     policy: AlertPolicy | None = None,
     value_policy: ValuePolicy | None = None,
+    value: pd.DataFrame | None = None,
     valuable: pd.Series | None = None,
     threads: int = 0,
 ) -> pd.DataFrame:
@@ -41,6 +42,9 @@ def alerts(
 
     Parameters
     ----------
+    value : DataFrame, optional
+        The customers' value as :func:`cartera.value` gave it, as of the same day and under
+        ``value_policy`` (so that a job computes it once); by default computed here.
     valuable : boolean Series indexed by customer, optional
         Who counts as valuable (``segments["tier"] == "Premium"``, ``abc == "A"``...);
         by default the top 20 % by lifetime spend.
@@ -59,7 +63,10 @@ def alerts(
             missing = aligned.index[aligned.isna()][0]
             raise _core.InvalidInputError(f"alerts.valuable: no value for customer {missing!r}; give one per customer")
         flags = aligned.to_numpy(dtype=bool).astype(np.uint8)
-    raw = _core.compute_alerts(book._core, _as_of(book, as_of), value_policy or ValuePolicy(), policy or AlertPolicy(), flags, threads)
+    computed = None if value is None else _value_columns(book, value)
+    raw = _core.compute_alerts(
+        book._core, _as_of(book, as_of), value_policy or ValuePolicy(), policy or AlertPolicy(), flags, computed, threads
+    )
     return pd.DataFrame(
         {
             "customer": book.customer_ids.take(raw["customer"]),

@@ -19,14 +19,12 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
-from .alerts import alerts
 from .assignment import Assignment, AssignmentPolicy
 from .book import Book
-from .job import STEPS, Config, contact_plan, read_config, read_frames, read_tables, realign, run_job
+from .job import STEPS, Config, contact_plan, read_config, read_frames, read_tables, realign, run_job, segments_and_alerts
 from .network import Referrals
 from .planning import ContactPlan, TeamSize
 from .report import Results, render_report, write_page, write_report
-from .segmentation import segment
 from .stages import STAGES, stages
 from .store import PortfolioStore
 from .synthetic import synthetic_book
@@ -167,18 +165,14 @@ def _step(args: argparse.Namespace) -> int:
         frame = value(book, as_of, policy=config.value)
     elif args.command == "stages":
         frame = stages(book, as_of, policy=config.stages)
-    elif args.command == "segment":
-        frame = segment(book, as_of, value_policy=config.value)
     else:
-        segments = segment(book, as_of, value_policy=config.value)
-        assignment = realign(book, segments, config)
-        if args.command == "assign":
-            frame = assignment.assignments
+        customer_stages = stages(book, as_of, policy=config.stages)
+        segments, to_act = segments_and_alerts(book, config, value(book, as_of, policy=config.value), customer_stages)
+        if args.command == "segment":
+            frame = segments
         else:
-            customer_stages = stages(book, as_of, policy=config.stages)
-            top = segments["tier"] == segments["tier"].cat.categories[-1]
-            to_act = alerts(book, as_of, policy=config.alerts, value_policy=config.value, valuable=top)
-            frame = contact_plan(book, assignment, segments, customer_stages, to_act, config).contacts
+            assignment = realign(book, segments, config)
+            frame = assignment.assignments if args.command == "assign" else contact_plan(book, assignment, segments, customer_stages, to_act, config).contacts
     out = Path(args.out)
     if out.exists():
         raise ValueError(f"out: {out} exists; results go to a new file")

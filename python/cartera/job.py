@@ -28,14 +28,14 @@ from .book import Book, TABLES
 from .network import ReferralPolicy, referrals
 from .planning import ContactPolicy, plan_contacts, team_size
 from .report import Results
-from .segmentation import segment
+from .segmentation import SegmentPolicy, segment
 from .stages import STAGES, StagePolicy, ladder, stages
 from .value import ValuePolicy, value
 
-__all__ = ["STEPS", "Config", "contact_plan", "read_config", "read_frames", "read_tables", "realign", "run_job", "SECTIONS"]
+__all__ = ["STEPS", "Config", "contact_plan", "read_config", "read_frames", "read_tables", "realign", "run_job", "segments_and_alerts", "SECTIONS"]
 
 #: The configuration's sections: one per policy, and ``job`` for the run itself.
-SECTIONS: tuple[str, ...] = ("job", "value", "stages", "alerts", "assignment", "contact", "referrals")
+SECTIONS: tuple[str, ...] = ("job", "value", "stages", "segments", "alerts", "assignment", "contact", "referrals")
 
 _JOB_DEFAULTS: dict[str, Any] = {
     "as_of": None,  # the book's last event day
@@ -56,6 +56,7 @@ class Config:
     job: dict[str, Any] = field(default_factory=lambda: dict(_JOB_DEFAULTS))
     value: Any = field(default_factory=ValuePolicy)
     stages: Any = field(default_factory=StagePolicy)
+    segments: SegmentPolicy = field(default_factory=SegmentPolicy)
     alerts: Any = field(default_factory=AlertPolicy)
     assignment: Any = field(default_factory=AssignmentPolicy)
     contact: Any = field(default_factory=ContactPolicy)
@@ -74,13 +75,27 @@ class Config:
         policies: dict[str, Any] = {
             "value": ValuePolicy,
             "stages": StagePolicy,
+            "segments": SegmentPolicy,
             "alerts": AlertPolicy,
             "assignment": AssignmentPolicy,
             "contact": ContactPolicy,
             "referrals": ReferralPolicy,
         }
         made = {name: kind.from_dict(dict(fields.get(name, {}))) for name, kind in policies.items()}
-        return cls(job=job, **made)
+        config = cls(job=job, **made)
+        config.check()
+        return config
+
+    def check(self) -> None:
+        """Raises ``ValueError`` when sections disagree: every tier the segments give needs
+        its cadence in the contact policy."""
+        served = self.contact.to_dict()["tiers"]
+        missing = [tier for tier in self.segments.tiers if tier not in served]
+        if missing:
+            raise _convert.invalid(
+                "config", "contact.tiers", None, served,
+                f"has no cadence for the tier {missing[0]!r} of [segments]; name the same tiers in both sections",
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return {"job": dict(self.job)} | {name: getattr(self, name).to_dict() for name in SECTIONS[1:]}
@@ -127,11 +142,29 @@ def read_frames(folder: str | PathLike[str]) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def realign(book: Book, segments: pd.DataFrame, config: Config, progress: Callable[[dict[str, float]], Any] | None = None) -> Any:
-    """Every customer to the best eligible manager, worth keeping by the year's revenue;
+def realign(
+    book: Book,
+    segments: pd.DataFrame,
+    config: Config,
+    *,
+    stages_with_manager: pd.DataFrame | None = None,
+    progress: Callable[[dict[str, float]], Any] | None = None,
+) -> Any:
+    """Every customer to the best eligible manager, worth keeping by the year's revenue.
+
+    ``segments`` is the frame of :func:`cartera.segment` (tier, stage with the company,
+    monetary): the tier picks eligible managers and, with time budgets, tier × stage the
+    contact policy's minutes. Continuity is priced by the stage reached *with the current
+    manager*, ``stages_with_manager`` (:func:`cartera.stages` with
+    ``relationship="current_manager"``; computed under ``config.stages`` when not given).
     ``progress`` receives the solver's figures now and then (see :func:`cartera.assign`)."""
+    if stages_with_manager is None:
+        stages_with_manager = stages(book, config.job["as_of"], policy=config.stages, relationship="current_manager")
     customer_table = book.table("customers")
-    customers = pd.DataFrame({"value": segments["monetary"], "segment": segments["tier"], "stage": segments["stage"]}, index=book.customer_ids)
+    customers = pd.DataFrame(
+        {"value": segments["monetary"], "segment": segments["tier"], "stage": stages_with_manager["stage"].reindex(book.customer_ids)},
+        index=book.customer_ids,
+    )
     for column in ("region", "manager"):
         if column in customer_table.columns:
             customers[column] = customer_table[column]
@@ -140,9 +173,7 @@ def realign(book: Book, segments: pd.DataFrame, config: Config, progress: Callab
     if "capacity" not in managers.columns:
         managers = managers.assign(capacity=100)
     if config.job["time_budgets"]:
-        minutes = float(config.job["manager_minutes"])
-        budgets = manager_table["time_budget"].fillna(minutes) if "time_budget" in manager_table.columns else minutes
-        managers = managers.assign(time_budget=budgets)
+        managers = managers.assign(time_budget=_budgets(book, config))
         workload = {(t, s): config.contact.workload(t, s) for t in segments["tier"].cat.categories for s in STAGES}
         customers["workload"] = [workload[(t, s)] for t, s in zip(segments["tier"], segments["stage"])]
     return assign(customers, managers, policy=config.assignment, solver=config.job["solver"], time_limit=float(config.job["time_limit"]), progress=progress)
@@ -153,6 +184,23 @@ def _budgets(book: Book, config: Config) -> pd.Series:
     budgets = book.table("managers").get("time_budget")
     minutes = float(config.job["manager_minutes"])
     return pd.Series(minutes, index=book.manager_ids) if budgets is None else budgets.fillna(minutes)
+
+
+def _capacity(book: Book) -> int:
+    """The managers' usual capacity (the median), or the default 100."""
+    capacity = book.table("managers").get("capacity")
+    return 100 if capacity is None or capacity.isna().all() else int(capacity.median())
+
+
+def segments_and_alerts(book: Book, config: Config, values: pd.DataFrame, customer_stages: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Tiers, ABC and RFM under ``config.segments``, and the moments of truth, on the value
+    and ladder already computed (the tiers of ``config.segments.valuable_tiers()`` are the
+    valuable ones)."""
+    as_of = config.job["as_of"]
+    segments = segment(book, as_of, policy=config.segments, value=values, stages=customer_stages)
+    valuable = segments["tier"].isin(config.segments.valuable_tiers())
+    to_act = alerts(book, as_of, policy=config.alerts, value_policy=config.value, value=values, valuable=valuable)
+    return segments, to_act
 
 
 def contact_plan(book: Book, assignment: Any, segments: pd.DataFrame, customer_stages: pd.DataFrame, to_act: pd.DataFrame, config: Config) -> Any:
@@ -197,16 +245,18 @@ def run_job(
     values = value(book, as_of, policy=config.value)
     lap("value")
     customer_stages = stages(book, as_of, policy=config.stages)
+    with_manager = stages(book, as_of, policy=config.stages, relationship="current_manager")
     lap("stages")
-    segments = segment(book, as_of, value_policy=config.value)
-    to_act = alerts(book, as_of, policy=config.alerts, value_policy=config.value, valuable=segments["tier"] == segments["tier"].cat.categories[-1])
+    segments, to_act = segments_and_alerts(book, config, values, customer_stages)
     lap("segments")
-    assignment = realign(book, segments, config, solver_progress)
+    assignment = realign(book, segments, config, stages_with_manager=with_manager, progress=solver_progress)
     lap("assignment")
     plan = contact_plan(book, assignment, segments, customer_stages, to_act, config)
     lap("plan")
-    budget = float(_budgets(book, config).median())
-    team = team_size(segments, customer_stages, budget=budget, team=len(book.manager_ids), policy=config.contact)
+    team = team_size(
+        segments, customer_stages, budget=float(_budgets(book, config).median()), capacity=_capacity(book), team=len(book.manager_ids),
+        policy=config.contact,
+    )
     network = referrals(book, manager=assignment, policy=config.referrals)
     lap("referrals")
     return Results(

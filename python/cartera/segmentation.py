@@ -8,21 +8,23 @@ end in ``_``, and they pickle. Every label comes with its reason.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _convert, _core
 from .book import Book
 from .stages import stages as _stages
-from .value import ValuePolicy, _as_of, value
+from .value import ValuePolicy, _as_of
+from .value import value as _value
 
 __all__ = [
     "KMeans",
     "RFM",
     "Rules",
+    "SegmentPolicy",
     "TierScorer",
     "Variable",
     "abc",
@@ -320,14 +322,131 @@ class Rules:
     fit_predict = predict
 
 
+#: The default score: the "Clienting" ranking over purchase volume, frequency, margin and
+#: recency (lower is better). A variable is a weight, or a table of weight, scale and
+#: higher_is_better.
+_DEFAULT_SCORE: dict[str, Any] = {"monetary": 2.0, "frequency": 1.0, "margin": 1.0, "recency": {"weight": 1.0, "higher_is_better": False}}
+_VARIABLE_FIELDS = ("weight", "scale", "higher_is_better")
+
+
+@dataclass
+class SegmentPolicy:
+    """How the book is segmented, as data: the weighted score's variables, the tiers and
+    their cuts, the ABC cuts, the RFM bins, and which tiers count as valuable for the
+    alerts. ``cartera run`` reads it from the ``[segments]`` section::
+
+        [segments]
+        tiers = ["Bronce", "Plata", "Oro"]
+        cuts = [0.6, 0.9]
+        score = { monetary = 3, frequency = 1, recency = { weight = 1, higher_is_better = false } }
+        valuable = ["Oro"]
+
+    ``score`` maps a value column to its weight, or to a table with ``weight``, ``scale``
+    ("percentile", "min_max" or "z_score") and ``higher_is_better``; ``cuts`` are quantiles of
+    the scores (or scores, with ``quantile_cuts = false``), one fewer than ``tiers``, which
+    go from the lowest to the highest; ``valuable`` defaults to the highest tier.
+    """
+
+    score: dict[str, Any] = field(default_factory=lambda: dict(_DEFAULT_SCORE))
+    tiers: list[str] = field(default_factory=lambda: list(_core.SCORE_DEFAULTS["tiers"]))
+    cuts: list[float] = field(default_factory=lambda: list(_core.SCORE_DEFAULTS["cuts"]))
+    quantile_cuts: bool = True
+    reason_variables: int = int(_core.SCORE_DEFAULTS["reason_variables"])
+    abc_cuts: list[float] | None = field(default_factory=lambda: [0.80, 0.95])
+    rfm_bins: int = 5
+    valuable: list[str] | None = None
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Raises ``ValueError`` naming ``segments.<field>`` and the value that is wrong."""
+        if not isinstance(self.score, Mapping) or not self.score:
+            raise _convert.invalid("segments", "score", None, self.score, "needs at least one variable: {column = weight, ...}")
+        self.variables()
+        if not self.tiers or not all(isinstance(t, str) and t for t in self.tiers) or len(set(self.tiers)) != len(self.tiers):
+            raise _convert.invalid("segments", "tiers", None, self.tiers, "must be distinct, non-empty names, lowest first")
+        if len(self.cuts) != len(self.tiers) - 1:
+            raise _convert.invalid("segments", "cuts", None, self.cuts, f"needs one cut fewer than tiers ({len(self.tiers) - 1})")
+        if self.abc_cuts is not None and (len(self.abc_cuts) != 2 or not 0 < self.abc_cuts[0] <= self.abc_cuts[1] <= 1):
+            raise _convert.invalid("segments", "abc_cuts", None, self.abc_cuts, "must be [a, b] with 0 < a <= b <= 1")
+        if isinstance(self.rfm_bins, bool) or not isinstance(self.rfm_bins, int) or not 2 <= self.rfm_bins <= 20:
+            raise _convert.invalid("segments", "rfm_bins", None, self.rfm_bins, "must be an integer in 2..20")
+        unknown = [t for t in self.valuable or [] if t not in self.tiers]
+        if unknown:
+            raise _convert.invalid("segments", "valuable", None, unknown[0], f"no such tier; the tiers are {', '.join(self.tiers)}")
+        try:
+            _core.check_score_policy(*self.scorer()._policy())
+        except _core.InvalidInputError as error:
+            raise _core.InvalidInputError(f"segments: {error}") from None
+
+    def variables(self) -> list[Variable]:
+        """The score's variables."""
+        out = []
+        for column, spec in self.score.items():
+            if isinstance(spec, Mapping):
+                unknown = [k for k in spec if k not in _VARIABLE_FIELDS]
+                if unknown:
+                    raise _convert.invalid("segments", f"score.{column}.{unknown[0]}", None, None, f"unknown field; the fields are {', '.join(_VARIABLE_FIELDS)}")
+                variable = Variable(str(column), **dict(spec))
+            elif isinstance(spec, (int, float)) and not isinstance(spec, bool):
+                variable = Variable(str(column), float(spec))
+            else:
+                raise _convert.invalid("segments", f"score.{column}", None, spec, "expected a weight, or a table of weight, scale, higher_is_better")
+            variable.as_dict()
+            out.append(variable)
+        return out
+
+    def scorer(self) -> TierScorer:
+        """An unfitted :class:`TierScorer` for this score and these tiers."""
+        return TierScorer(self.variables(), tiers=self.tiers, cuts=self.cuts, quantile_cuts=self.quantile_cuts, reason_variables=self.reason_variables)
+
+    def valuable_tiers(self) -> list[str]:
+        """The tiers the alerts treat as valuable: ``valuable``, or the highest tier."""
+        return list(self.valuable) if self.valuable else [self.tiers[-1]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field, as ``from_dict`` (and a ``[segments]`` section) takes them."""
+        return {
+            "score": {k: dict(v) if isinstance(v, Mapping) else v for k, v in self.score.items()},
+            "tiers": list(self.tiers),
+            "cuts": list(self.cuts),
+            "quantile_cuts": self.quantile_cuts,
+            "reason_variables": self.reason_variables,
+            "abc_cuts": None if self.abc_cuts is None else list(self.abc_cuts),
+            "rfm_bins": self.rfm_bins,
+            "valuable": None if self.valuable is None else list(self.valuable),
+        }
+
+    @classmethod
+    def from_dict(cls, fields: Mapping[str, Any]) -> SegmentPolicy:
+        """A policy from a mapping; fields left out keep their defaults, unknown ones are an error."""
+        names = list(cls.__dataclass_fields__)
+        unknown = [name for name in fields if name not in names]
+        if unknown:
+            raise _convert.invalid("segments", str(unknown[0]), None, None, f"unknown field; the fields are {', '.join(names)}")
+        return cls(**dict(fields))
+
+
+def _aligned(frame: pd.DataFrame | pd.Series, book: Book, what: str) -> pd.DataFrame | pd.Series:
+    """A per-customer result given by the caller, in the book's customer order; every customer needed."""
+    absent = ~book.customer_ids.isin(frame.index)
+    if absent.any():
+        row = _convert.first_row(absent)
+        raise _convert.invalid(what, "index", row, book.customer_ids[row], "no row for this customer of the book")
+    return frame.reindex(book.customer_ids)
+
+
 def segment(
     book: Book,
     as_of: Any = None,
     *,
+    policy: SegmentPolicy | Mapping[str, Any] | None = None,
+    value: pd.DataFrame | None = None,
+    stages: pd.DataFrame | pd.Series | None = None,
     value_policy: ValuePolicy | None = None,
     score: TierScorer | Mapping[str, float] | None = None,
     rfm: RFM | bool = True,
-    abc_cuts: tuple[float, float] | None = (0.80, 0.95),
     clusters: KMeans | None = None,
     cluster_columns: Sequence[str] = ("recency", "frequency", "monetary", "margin", "cost_to_serve", "interactions"),
     rules: Rules | None = None,
@@ -336,31 +455,36 @@ def segment(
     """Runs a set of segmenters on the book's value (and stages) and returns one frame.
 
     Columns: the value columns; ``stage`` (with ``with_stages``); ``score``, ``rank``,
-    ``tier``, ``tier_reason`` (default score: monetary 2, frequency 1, margin 1, and
-    recency 1 where lower is better); ``abc``, ``abc_rank``; ``r``, ``f``, ``m``, ``rfm``,
+    ``tier``, ``tier_reason``; ``abc``, ``abc_rank``; ``r``, ``f``, ``m``, ``rfm``,
     ``rfm_segment``; ``cluster`` (when ``clusters`` is given; fitted on
     ``cluster_columns`` unless already fitted); ``rule``, ``rule_reason`` (when ``rules`` is
     given; they may read every column before them, ``tier`` and ``stage`` included). Every
     customer of the book has one row, indexed by id.
+
+    ``policy`` (a :class:`SegmentPolicy`, or its fields) sets the score, tiers, ABC cuts and
+    RFM bins; a fitted ``score`` or ``rfm`` estimator applies last month's cuts instead.
+    ``value`` and ``stages``, the frames of :func:`cartera.value` and :func:`cartera.stages`
+    as of the same day, are used as they are (a job computes each once); by default they
+    are computed here, under ``value_policy`` and the default ladder.
     """
+    policy = SegmentPolicy() if policy is None else policy if isinstance(policy, SegmentPolicy) else SegmentPolicy.from_dict(policy)
     day = _as_of(book, as_of)
-    frame = value(book, day, policy=value_policy)
+    frame = _value(book, day, policy=value_policy) if value is None else _aligned(value, book, "value").copy()
     if with_stages:
-        frame["stage"] = _stages(book, day)["stage"]
+        ladder = _stages(book, day) if stages is None else _aligned(stages, book, "stages")
+        frame["stage"] = ladder["stage"] if isinstance(ladder, pd.DataFrame) else ladder
     if score is None:
-        score = TierScorer(
-            [Variable("monetary", 2.0), Variable("frequency"), Variable("margin"), Variable("recency", higher_is_better=False)]
-        )
+        score = policy.scorer()
     elif isinstance(score, Mapping):
         score = TierScorer(score)
     tiers = score.fit_predict(frame) if not hasattr(score, "model_") else score.predict(frame)
     frame = frame.join(tiers.rename(columns={"reason": "tier_reason"}))
-    if abc_cuts is not None:
-        classes = abc(frame["monetary"], a=abc_cuts[0], b=abc_cuts[1])
+    if policy.abc_cuts is not None:
+        classes = abc(frame["monetary"], a=policy.abc_cuts[0], b=policy.abc_cuts[1])
         frame["abc"] = classes["abc"]
         frame["abc_rank"] = classes["rank"]
     if rfm is not False:
-        scorer = RFM() if rfm is True else rfm
+        scorer = RFM(bins=policy.rfm_bins) if rfm is True else rfm
         scores = scorer.fit_predict(frame) if not hasattr(scorer, "fitted_") else scorer.predict(frame)
         frame = frame.join(scores.rename(columns={"segment": "rfm_segment"}))
     if clusters is not None:

@@ -57,6 +57,22 @@ def value(book: Book, as_of: Any = None, *, policy: ValuePolicy | None = None, t
     return pd.DataFrame(columns, index=book.customer_ids, copy=False)
 
 
+def _value_columns(book: Book, frame: pd.DataFrame) -> dict[str, Any]:
+    """A frame of :func:`value` back as the core's columns, in the book's customer order."""
+    if not isinstance(frame, pd.DataFrame):
+        raise _core.TypeMismatchError(_convert.located("value", "frame", None, type(frame).__name__, "expected the DataFrame of cartera.value"))
+    aligned = frame.reindex(book.customer_ids)
+    absent = ~book.customer_ids.isin(frame.index)
+    if absent.any():
+        row = _convert.first_row(absent)
+        raise _convert.invalid("value", "index", row, book.customer_ids[row], "no value for this customer of the book")
+    columns: dict[str, Any] = {}
+    for name in aligned.columns:
+        series = aligned[name]
+        columns[str(name)] = _convert.days(series, "value", str(name), optional=True) if name in _DAY_COLUMNS else series.to_numpy()
+    return columns
+
+
 def repeat_summary(book: Book, as_of: Any = None, *, unit: str | float = "D", threads: int = 0) -> pd.DataFrame:
     """The per-customer summary of buy-till-you-die models (``lifetimes``' definitions).
 

@@ -1,0 +1,92 @@
+"""The main job as one: each result computed once, under the configured policies, and
+handed to the steps that need it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cartera
+from cartera import _core
+from cartera.job import Config, run_job
+
+
+@pytest.fixture(scope="module")
+def book() -> cartera.Book:
+    return cartera.synthetic_book(3000, 30, seed=11)
+
+
+def _per_customer(problem: cartera.AssignmentProblem, per_arc: np.ndarray) -> np.ndarray:
+    """The value each customer's first arc carries (every arc of a customer carries the same)."""
+    starts = problem.offsets[:-1]
+    return per_arc[starts[np.diff(problem.offsets) > 0]]
+
+
+def test_value_is_computed_once_and_every_ladder_under_the_configured_policy(book, monkeypatch):
+    config = Config.from_dict({"stages": {"relacionar": {"min_two_way": 6}}, "job": {"time_budgets": True}})
+    values, policies = [], []
+    compute_value, compute_stages = _core.compute_value, _core.compute_stages
+    monkeypatch.setattr(_core, "compute_value", lambda *a, **k: values.append(1) or compute_value(*a, **k))
+    monkeypatch.setattr(_core, "compute_stages", lambda b, d, policy, *a, **k: policies.append(policy) or compute_stages(b, d, policy, *a, **k))
+    results = run_job(book, config)
+    assert len(values) == 1
+    assert policies and all(policy == config.stages for policy in policies)
+    assert results.segments["stage"].equals(results.stages["stage"])
+    # The workloads the assignment weighed are the contact policy's for tier × that stage.
+    problem = results.assignment.problem
+    expected = np.array([config.contact.workload(t, s) for t, s in zip(results.segments["tier"], results.stages["stage"])])
+    has_arcs = np.diff(problem.offsets) > 0
+    assert np.array_equal(_per_customer(problem, problem.workload), expected[has_arcs])
+
+
+def test_continuity_is_priced_by_the_stage_reached_with_the_current_manager(book):
+    config = Config.from_dict({"stages": {"grace_days": 1}})
+    results = run_job(book, config)
+    with_manager = cartera.stages(book, policy=config.stages, relationship="current_manager")["stage"]
+    with_company = results.stages["stage"]
+    current = book.table("customers")["manager"].notna().to_numpy()
+    assert (with_manager[current] != with_company[current]).any()  # the two ladders differ here
+    prices = config.assignment.continuity
+    expected = results.segments["monetary"].to_numpy() * config.assignment.leave_out_weight
+    expected = np.maximum(expected, config.assignment.leave_out_floor)
+    expected[current] += with_manager[current].map(prices).to_numpy(dtype=float)
+    assert np.allclose(results.assignment.problem.leave_out, expected)
+
+
+def test_the_segments_section_sets_the_tiers_every_step_reads(book, tmp_path):
+    tiers = ["Bronce", "Plata", "Oro"]
+    contact = cartera.ContactPolicy().to_dict()
+    contact["tiers"] = tiers
+    contact["cadence"] = {new: contact["cadence"][old] for new, old in zip(tiers, ["Genérico", "Medio", "Premium"])}
+    config = Config.from_dict({
+        "segments": {"tiers": tiers, "cuts": [0.6, 0.9], "score": {"monetary": 1}, "valuable": ["Plata", "Oro"], "rfm_bins": 4},
+        "contact": contact,
+        "job": {"time_budgets": True},
+    })
+    results = run_job(book, config)
+    shares = results.segments["tier"].value_counts(normalize=True)
+    assert list(results.segments["tier"].cat.categories) == tiers
+    assert shares["Oro"] == pytest.approx(0.10, abs=0.01) and shares["Bronce"] == pytest.approx(0.60, abs=0.01)
+    # The score is monetary alone: tiers follow it.
+    by_tier = results.segments.groupby("tier", observed=True)["monetary"]
+    assert by_tier.min()["Oro"] >= by_tier.max()["Plata"] >= by_tier.max()["Bronce"] - 1e-9
+    assert results.segments["r"].max() == 4
+    assert list(results.team.tiers.index) == tiers
+    # Complaints of Plata customers count as valuable now.
+    complainers = results.alerts[results.alerts["alert"] == "valuable_complainer"]["customer"]
+    assert set(results.segments.loc[complainers, "tier"]) <= {"Plata", "Oro"}
+    assert "Plata" in set(results.segments.loc[complainers, "tier"])
+
+
+def test_sections_that_disagree_or_are_wrong_are_named():
+    with pytest.raises(ValueError, match=r"config.contact.tiers .*has no cadence for the tier 'Bronce' of \[segments\]"):
+        Config.from_dict({"segments": {"tiers": ["Bronce", "Oro"], "cuts": [0.8]}})
+    with pytest.raises(ValueError, match=r"segments.cuts .*needs one cut fewer than tiers \(2\)"):
+        Config.from_dict({"segments": {"cuts": [0.8]}})
+    with pytest.raises(ValueError, match=r"segments.score.monetary.weigth: unknown field"):
+        Config.from_dict({"segments": {"score": {"monetary": {"weigth": 2}}}})
+    with pytest.raises(ValueError, match=r"segments.valuable \(value 'Gold'\): no such tier"):
+        Config.from_dict({"segments": {"valuable": ["Gold"]}})
+    with pytest.raises(ValueError, match=r"segments: score_policy.variables.monetary.weight \(value -1\)"):
+        Config.from_dict({"segments": {"score": {"monetary": -1}}})
