@@ -48,6 +48,11 @@ _SCHEMA: dict[str, list[tuple[str, str, bool]]] = {
 #: The tables of a book and their columns, in order.
 TABLES: dict[str, tuple[str, ...]] = {table: tuple(name for name, _, _ in columns) for table, columns in _SCHEMA.items()}
 
+#: Per table, the columns that hold ids or labels: text, read from files exactly as written.
+TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
+    table: tuple(name for name, kind, _ in columns if kind in ("id", "customer", "manager", "category")) for table, columns in _SCHEMA.items()
+}
+
 
 class Book:
     """A validated, immutable customer book.

@@ -24,7 +24,7 @@ else:  # the same parser, from PyPI
     import tomli as tomllib
 from .alerts import AlertPolicy, alerts
 from .assignment import AssignmentPolicy, assign
-from .book import Book, TABLES
+from .book import TABLES, TEXT_COLUMNS, Book
 from .network import ReferralPolicy, referrals
 from .planning import ContactPolicy, plan_contacts, team_size
 from .report import Results
@@ -117,16 +117,63 @@ def read_config(path: str | PathLike[str]) -> Config:
     return Config.from_dict(fields)
 
 
-def read_tables(folder: str | PathLike[str]) -> Book:
+def read_tables(folder: str | PathLike[str], *, ids: str = "text") -> Book:
     """A book from a folder of tables, one file each: ``customers``, ``managers``,
     ``transactions``, ``interactions``, ``complaints``, ``referrals`` as ``.csv`` or
-    ``.parquet`` (missing tables are empty; at least one must be there)."""
-    frames = read_frames(folder)
+    ``.parquet`` (missing tables are empty; at least one must be there). Ids and labels are
+    text, exactly as written (see :func:`read_frames`)."""
+    frames = read_frames(folder, ids=ids)
     return Book(frames.get("customers"), **{t: frames[t] for t in TABLES if t != "customers" and t in frames})
 
 
-def read_frames(folder: str | PathLike[str]) -> dict[str, pd.DataFrame]:
-    """The tables of a folder as read_tables finds them, unchecked."""
+#: The cells pandas reads as missing by default; in id and label columns only an empty cell is.
+_MISSING_WORDS = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA",
+                  "NULL", "NaN", "None", "n/a", "nan", "null"]
+
+
+def _read_csv(path: Path, table: str, ids: str) -> pd.DataFrame:
+    if ids == "as_stored":
+        return pd.read_csv(path)
+    text = TEXT_COLUMNS[table]
+    header = pd.read_csv(path, nrows=0).columns
+    missing = {str(c): [""] if c in text else _MISSING_WORDS for c in header}
+    return pd.read_csv(path, dtype={c: str for c in text if c in header}, keep_default_na=False, na_values=missing)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """A Parquet column of ids or labels as text: whole numbers without a decimal point."""
+    if values.dtype.kind in "iu":
+        return values.astype(str).astype(object)
+    if values.dtype.kind == "f":
+        whole = values.dropna()
+        if (whole == whole.round()).all():
+            return values.map(lambda v: v if pd.isna(v) else str(int(v))).astype(object)
+        return values.map(lambda v: v if pd.isna(v) else str(v)).astype(object)
+    return values.map(lambda v: v if v is None or (isinstance(v, float) and pd.isna(v)) or isinstance(v, str) else str(v)).astype(object)
+
+
+def _read_parquet(path: Path, table: str, ids: str) -> pd.DataFrame:
+    try:
+        frame = pd.read_parquet(path)
+    except ImportError:
+        raise ImportError(f"reading {path.name} needs pyarrow: pip install 'cartera[parquet]'") from None
+    if ids == "text":
+        for column in TEXT_COLUMNS[table]:
+            if column in frame.columns and not isinstance(frame[column].dtype, pd.CategoricalDtype):
+                frame[column] = _as_text(frame[column])
+    return frame
+
+
+def read_frames(folder: str | PathLike[str], *, ids: str = "text") -> dict[str, pd.DataFrame]:
+    """The tables of a folder as read_tables finds them, unchecked.
+
+    With ``ids="text"`` (the default) the columns that hold ids and labels (customer and
+    manager ids, region, product, channel) are text exactly as written: ``000123`` stays
+    ``000123``, and only an empty cell is missing (``NA`` is an id like any other); the
+    other columns are read as pandas reads them. ``ids="as_stored"`` leaves every column to
+    pandas' inference (CSV) or the file's types (Parquet)."""
+    if ids not in ("text", "as_stored"):
+        raise _convert.invalid("data", "ids", None, ids, "expected 'text' or 'as_stored'")
     folder = Path(folder)
     if not folder.is_dir():
         raise _convert.invalid("data", str(folder), None, None, "is not a folder")
@@ -135,7 +182,7 @@ def read_frames(folder: str | PathLike[str]) -> dict[str, pd.DataFrame]:
         for suffix in (".csv", ".parquet"):
             path = folder / f"{table}{suffix}"
             if path.exists():
-                frames[table] = pd.read_csv(path) if suffix == ".csv" else pd.read_parquet(path)
+                frames[table] = _read_csv(path, table, ids) if suffix == ".csv" else _read_parquet(path, table, ids)
                 break
     if not frames:
         raise _convert.invalid("data", str(folder), None, None, f"holds none of the tables ({', '.join(f'{t}.csv' for t in TABLES)})")

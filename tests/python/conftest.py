@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import cartera
@@ -24,15 +25,34 @@ def shared_data() -> Path:
     return path
 
 
-def write_book(folder: Path, customers: int, managers: int, seed: int) -> Path:
-    """A synthetic bank written as the files a user would have: one CSV per table,
-    customers and managers keyed by an ``id`` column."""
-    folder.mkdir(parents=True, exist_ok=True)
-    book = cartera.synthetic_book(customers, managers, seed=seed)
+#: Columns that hold a customer's id, and those that hold a manager's, in the book's tables.
+CUSTOMER_COLUMNS = {"customers": ["id"], "transactions": ["customer"], "interactions": ["customer"], "complaints": ["customer"],
+                    "referrals": ["referrer", "referred"]}
+MANAGER_COLUMNS = {"customers": ["manager"], "managers": ["id"], "interactions": ["manager"]}
+
+
+def book_frames(book: cartera.Book, customer_ids: list[str] | None = None, manager_ids: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """The book's tables as a user's files hold them (customers and managers keyed by an
+    ``id`` column), with the ids renamed position by position when new ones are given."""
+    rename = {"customer": dict(zip(book.customer_ids, customer_ids or book.customer_ids)),
+              "manager": dict(zip(book.manager_ids, manager_ids or book.manager_ids))}
+    frames = {}
     for table in cartera.TABLES:
         frame = book.table(table)
         if table in ("customers", "managers"):
             frame = frame.rename_axis("id").reset_index()
+        for kind, columns in (("customer", CUSTOMER_COLUMNS), ("manager", MANAGER_COLUMNS)):
+            for column in columns.get(table, []):
+                frame[column] = frame[column].map(rename[kind]).astype(object)
+        frames[table] = frame
+    return frames
+
+
+def write_book(folder: Path, customers: int, managers: int, seed: int) -> Path:
+    """A synthetic bank written as the files a user would have: one CSV per table,
+    customers and managers keyed by an ``id`` column."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for table, frame in book_frames(cartera.synthetic_book(customers, managers, seed=seed)).items():
         frame.to_csv(folder / f"{table}.csv", index=False)
     return folder
 
