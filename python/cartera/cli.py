@@ -439,10 +439,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The extra of cartera that brings each optional module.
+_EXTRAS = {"sqlalchemy": "db", "psycopg": "postgresql", "pyarrow": "parquet"}
+
+
+def _missing_module(error: ModuleNotFoundError) -> str:
+    """What to install for a module a command needs and does not find."""
+    name = (error.name or "").split(".")[0]
+    if name in _EXTRAS:
+        return f"this command needs {name}: pip install 'cartera[{_EXTRAS[name]}]'"
+    return f"{error}; reinstall cartera with its dependencies (pip install cartera)" if name else str(error)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
+    except ModuleNotFoundError as error:
+        print(f"cartera: error: {_missing_module(error)}", file=sys.stderr)
+        return 2
     except (ValueError, TypeError, KeyError, ImportError) as error:
         print(f"cartera: error: {error}", file=sys.stderr)
         return 2
