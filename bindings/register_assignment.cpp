@@ -74,6 +74,43 @@ py::dict problem_dict(const assignment_problem& p) {
                   py::arg("current") = optional(p.current), py::arg("move_budget") = p.move_budget);
 }
 
+realignment_customers customers_from(const py::dict& c) {
+  realignment_customers customers;
+  customers.value = vector_of<double>(c["value"]);
+  customers.segment = vector_of<std::int32_t>(c["segment"]);
+  customers.region = vector_of<std::int32_t>(c["region"]);
+  customers.pool = vector_of<std::int32_t>(c["pool"]);
+  customers.current = vector_of<index_t>(c["current"]);
+  for (const auto code : vector_of<std::uint8_t>(c["current_stage"])) customers.current_stage.push_back(static_cast<stage>(code));
+  customers.manual = vector_of<std::uint8_t>(c["manual"]);
+  customers.workload = vector_of<double>(c["workload"]);
+  customers.x = vector_of<double>(c["x"]);
+  customers.y = vector_of<double>(c["y"]);
+  return customers;
+}
+
+realignment_managers managers_from(const py::dict& mg) {
+  realignment_managers managers;
+  managers.capacity = vector_of<std::int64_t>(mg["capacity"]);
+  managers.time_budget = vector_of<double>(mg["time_budget"]);
+  managers.fixed_cost = vector_of<double>(mg["fixed_cost"]);
+  managers.region = vector_of<std::int32_t>(mg["region"]);
+  managers.skills = vector_of<std::uint64_t>(mg["skills"]);
+  managers.pools = vector_of<std::uint64_t>(mg["pools"]);
+  managers.level = vector_of<std::int32_t>(mg["level"]);
+  managers.x = vector_of<double>(mg["x"]);
+  managers.y = vector_of<double>(mg["y"]);
+  return managers;
+}
+
+std::vector<std::pair<index_t, index_t>> pairs_from(const py::object& customers, const py::object& managers) {
+  std::vector<std::pair<index_t, index_t>> pairs;
+  const auto who = vector_of<index_t>(customers), whom = vector_of<index_t>(managers);
+  if (who.size() != whom.size()) throw invalid_input({"forbidden", "manager", -1, std::to_string(whom.size()) + " entries"}, "must hold one entry per customer entry");
+  for (std::size_t k = 0; k < who.size(); ++k) pairs.emplace_back(who[k], whom[k]);
+  return pairs;
+}
+
 std::vector<std::uint8_t> reason_codes(const std::vector<unassigned_reason>& reasons) {
   std::vector<std::uint8_t> codes(reasons.size());
   for (std::size_t k = 0; k < reasons.size(); ++k) codes[k] = static_cast<std::uint8_t>(reasons[k]);
@@ -198,25 +235,8 @@ void register_assignment(py::module_& m) {
       "build_realignment",
       [](const py::dict& c, const py::dict& mg, const realignment_policy& policy, const py::object& forbidden_customer,
          const py::object& forbidden_manager, const py::object& given) {
-        realignment_customers customers;
-        customers.value = vector_of<double>(c["value"]);
-        customers.segment = vector_of<std::int32_t>(c["segment"]);
-        customers.region = vector_of<std::int32_t>(c["region"]);
-        customers.current = vector_of<index_t>(c["current"]);
-        for (const auto code : vector_of<std::uint8_t>(c["current_stage"])) customers.current_stage.push_back(static_cast<stage>(code));
-        customers.manual = vector_of<std::uint8_t>(c["manual"]);
-        customers.workload = vector_of<double>(c["workload"]);
-        customers.x = vector_of<double>(c["x"]);
-        customers.y = vector_of<double>(c["y"]);
-        realignment_managers managers;
-        managers.capacity = vector_of<std::int64_t>(mg["capacity"]);
-        managers.time_budget = vector_of<double>(mg["time_budget"]);
-        managers.fixed_cost = vector_of<double>(mg["fixed_cost"]);
-        managers.region = vector_of<std::int32_t>(mg["region"]);
-        managers.skills = vector_of<std::uint64_t>(mg["skills"]);
-        managers.level = vector_of<std::int32_t>(mg["level"]);
-        managers.x = vector_of<double>(mg["x"]);
-        managers.y = vector_of<double>(mg["y"]);
+        const realignment_customers customers = customers_from(c);
+        const realignment_managers managers = managers_from(mg);
         assignment_problem p;
         if (!given.is_none()) {
           const auto pairs = given.cast<py::dict>();
@@ -225,9 +245,7 @@ void register_assignment(py::module_& m) {
           py::gil_scoped_release release;
           p = build_realignment_from_candidates(customers, managers, policy, chosen);
         } else {
-          std::vector<std::pair<index_t, index_t>> forbidden;
-          const auto fc = vector_of<index_t>(forbidden_customer), fm = vector_of<index_t>(forbidden_manager);
-          for (std::size_t k = 0; k < fc.size(); ++k) forbidden.emplace_back(fc[k], fm[k]);
+          const auto forbidden = pairs_from(forbidden_customer, forbidden_manager);
           py::gil_scoped_release release;
           p = build_realignment(customers, managers, policy, forbidden);
         }
@@ -238,13 +256,21 @@ void register_assignment(py::module_& m) {
 
   m.def(
       "route",
-      [](const py::dict& problem, const py::object& load, const py::object& time) {
-        const assignment_problem p = problem_from(problem);
-        routing_result r = route(p, vector_of<std::int64_t>(load), vector_of<double>(time));
+      [](const py::dict& c, const py::dict& mg, const realignment_policy& policy, const py::object& load, const py::object& time,
+         const py::object& forbidden_customer, const py::object& forbidden_manager) {
+        const realignment_customers arrivals = customers_from(c);
+        const realignment_managers managers = managers_from(mg);
+        const auto forbidden = pairs_from(forbidden_customer, forbidden_manager);
+        routing_result r;
+        {
+          py::gil_scoped_release release;
+          r = route(arrivals, managers, policy, vector_of<std::int64_t>(load), vector_of<double>(time), forbidden);
+        }
         return py::dict(py::arg("manager") = array_of(r.manager), py::arg("reason") = array_of(reason_codes(r.reason)),
                         py::arg("load") = array_of(r.load), py::arg("time") = array_of(r.time));
       },
-      py::arg("problem"), py::arg("load"), py::arg("time") = py::none());
+      py::arg("customers"), py::arg("managers"), py::arg("policy"), py::arg("load"), py::arg("time") = py::none(),
+      py::arg("forbidden_customer") = py::none(), py::arg("forbidden_manager") = py::none());
 
   m.def(
       "preview_assignment",

@@ -4,8 +4,8 @@
 /// pair costs, and what leaving a customer out costs.
 ///
 /// A manager is a candidate for a customer when the manager's skills cover the customer's
-/// segment and (by default) both are in the same region; pairs listed as forbidden never
-/// are. Of the candidates, the `max_candidates` cheapest are kept, and the current manager
+/// segment, the manager serves the customer's pool (a label given by routing rules) and (by
+/// default) both are in the same region; pairs listed as forbidden never are. Of the candidates, the `max_candidates` cheapest are kept, and the current manager
 /// always (while eligible, or whenever the assignment is locked). A pair costs
 ///
 ///     distance_weight × distance + fit_weight × |segment − manager level|
@@ -33,6 +33,7 @@ struct realignment_customers {
   std::vector<double> value;              ///< what the customer is worth (>= 0): the basis of the leave-out price
   std::vector<std::int32_t> segment;      ///< segment / tier code (0-based, ordered for fit); -1: none. Empty: all 0
   std::vector<std::int32_t> region;       ///< region code; -1: none. Empty: all in one region
+  std::vector<std::int32_t> pool;         ///< pool code (0..63, from routing rules); -1: any manager. Empty: no pools
   std::vector<index_t> current;           ///< current manager or no_index. Empty: none
   std::vector<stage> current_stage;       ///< stage reached with the current manager. Empty: sin_contacto
   std::vector<std::uint8_t> manual;       ///< 1 when the current assignment was made by hand. Empty: none
@@ -48,6 +49,7 @@ struct realignment_managers {
   std::vector<double> fixed_cost;         ///< paid once when the manager serves anyone (>= 0). Empty: none
   std::vector<std::int32_t> region;       ///< region code; -1: none. Empty: all in one region
   std::vector<std::uint64_t> skills;      ///< bit s set: may serve segment s (segments 0..63). Empty: any
+  std::vector<std::uint64_t> pools;       ///< bit p set: serves pool p (pools 0..63). Empty: any
   std::vector<std::int32_t> level;        ///< the segment the manager suits best; -1: none. Empty: no fit cost
   std::vector<double> x, y;               ///< coordinates. Empty: no distances
   [[nodiscard]] index_t size() const { return static_cast<index_t>(capacity.size()); }

@@ -214,7 +214,15 @@ def build_realignment(
     forbidden_manager: Any = None,
     given: dict[str, Any] | None = None,
 ) -> dict[str, Any]: ...
-def route(problem: dict[str, Any], load: Any, time: Any = None) -> dict[str, Any]: ...
+def route(
+    customers: dict[str, Any],
+    managers: dict[str, Any],
+    policy: AssignmentPolicy,
+    load: Any,
+    time: Any = None,
+    forbidden_customer: Any = None,
+    forbidden_manager: Any = None,
+) -> dict[str, Any]: ...
 def preview_assignment(current: Any, proposed: Any, value: Any, managers: int) -> dict[str, Any]: ...
 def read_orlibrary_gap(path: str) -> dict[str, Any]: ...
 

@@ -369,7 +369,28 @@ def _levels(values: pd.Series, segments: _Codes) -> np.ndarray:
     return codes
 
 
-def _inputs(customers: pd.DataFrame, managers: pd.DataFrame) -> tuple[dict[str, Any], dict[str, Any]]:
+def _pools(customers: pd.DataFrame, managers: pd.DataFrame, rules: Rules | None, column: str) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """With routing rules: each customer's pool code (the label of the first rule that holds)
+    and each manager's pools as a bit mask (the labels of its ``column``)."""
+    if rules is None:
+        return None, None
+    if column not in managers.columns:
+        raise _convert.invalid("managers", column, None, None, "is required to place customers by rules (the pool labels each manager serves)")
+    label = rules.predict(customers)["label"].astype(str).to_numpy()
+    served = [[p] if isinstance(p, str) else ([] if p is None or (isinstance(p, float) and np.isnan(p)) else list(p)) for p in managers[column]]
+    codes = pd.Index(sorted({*label, *(str(p) for pools in served for p in pools)}))
+    if len(codes) > 64:
+        raise _convert.invalid("managers", column, None, len(codes), "at most 64 pools can be told apart")
+    masks = np.zeros(len(managers), dtype=np.uint64)
+    for row, pools in enumerate(served):
+        for code in codes.get_indexer([str(p) for p in pools]):
+            masks[row] |= np.uint64(1) << np.uint64(code)
+    return codes.get_indexer(label).astype(np.int32), masks
+
+
+def _inputs(
+    customers: pd.DataFrame, managers: pd.DataFrame, rules: Rules | None = None, pools: str = "pools"
+) -> tuple[dict[str, Any], dict[str, Any]]:
     if "value" not in customers.columns:
         raise _convert.invalid("customers", "value", None, None, "is required (the price of leaving a customer without a manager)")
     segments = _Codes.of(
@@ -393,10 +414,12 @@ def _inputs(customers: pd.DataFrame, managers: pd.DataFrame) -> tuple[dict[str, 
             raise _convert.invalid("customers", "stage", row, stage_values.iloc[row], f"no such stage; the stages are {', '.join(STAGES)}")
         stage_codes = np.where(stage_codes < 0, 0, stage_codes).astype(np.uint8)
     manual = _column(customers, "manual")
+    pool, served = _pools(customers, managers, rules, pools)
     c = {
         "value": _reals(customers, "customers", "value"),
         "segment": None if "segment" not in customers.columns else segments.encode(customers["segment"]),
         "region": None if "region" not in customers.columns else regions.encode(customers["region"]),
+        "pool": pool,
         "current": _manager_positions(_column(customers, "manager"), managers.index, "customers", "manager"),
         "current_stage": stage_codes,
         "manual": None if manual is None else manual.fillna(False).to_numpy(dtype=np.uint8),
@@ -411,6 +434,7 @@ def _inputs(customers: pd.DataFrame, managers: pd.DataFrame) -> tuple[dict[str, 
         "fixed_cost": _reals(managers, "managers", "fixed_cost"),
         "region": None if "region" not in managers.columns else regions.encode(managers["region"]),
         "skills": _skills(_column(managers, "skills"), segments),
+        "pools": served,
         "level": None if "level" not in managers.columns else _levels(managers["level"], segments),
         "x": _reals(managers, "managers", "x"),
         "y": _reals(managers, "managers", "y"),
@@ -455,6 +479,8 @@ def assign(
     policy: Any = None,
     candidates: pd.DataFrame | None = None,
     forbidden: pd.DataFrame | None = None,
+    rules: Rules | None = None,
+    pools: str = "pools",
     solver: str = "auto",
     time_limit: float = 60.0,
     gap_limit: float = 1e-4,
@@ -478,7 +504,8 @@ def assign(
 
     Candidates follow the ``policy`` (an :data:`AssignmentPolicy`), unless ``candidates``
     (customer, manager, cost[, workload]) lists them. ``forbidden`` (customer, manager)
-    pairs never are. ``workload_by_segment`` (minutes per period by segment label) fills
+    pairs never are. With ``rules`` (the rule language, as :func:`route` takes them) only
+    managers whose ``pools`` column holds the customer's label are candidates. ``workload_by_segment`` (minutes per period by segment label) fills
     the workload of customers without a ``workload`` column. See docs/assignment.md.
     """
     if workload_by_segment is not None and "workload" not in customers.columns:
@@ -496,7 +523,7 @@ def assign(
         raise _convert.invalid("customers", "index", None, None, "ids must be unique")
     if not managers.index.is_unique:
         raise _convert.invalid("managers", "index", None, None, "ids must be unique")
-    c, m = _inputs(customers, managers)
+    c, m = _inputs(customers, managers, rules, pools)
     if candidates is not None:
         if forbidden is not None:
             who, whom = _pairs(forbidden, customers, managers, "forbidden")
@@ -558,15 +585,19 @@ def route(
     rules: Rules | None = None,
     pools: str = "pools",
     policy: Any = None,
+    forbidden: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Places arriving customers now, one after another in order, without re-solving the
-    book: each goes to its cheapest eligible manager with room.
+    book: each goes to its cheapest eligible manager with room, looking at every eligible
+    manager (the realignment's ``max_candidates`` cut does not apply).
 
-    Eligibility is the policy's (region, skills) and, with ``rules``, the rule language's:
-    the first rule that holds gives the arrival a pool label, and only managers whose
-    ``pools`` column (a list of labels, or one) holds it are eligible. ``load`` and ``time``
-    (per manager id) are the books before the arrivals (default: empty). Returns
-    ``manager`` and ``reason`` per arrival ("no_candidate", "capacity_exhausted").
+    Eligibility is the policy's (region, skills), ``forbidden`` pairs excluded, and, with
+    ``rules``, the rule language's: the first rule that holds gives the arrival a pool label,
+    and only managers whose ``pools`` column (a list of labels, or one) holds it are
+    eligible. ``load`` and ``time`` (per manager id) are the books before the arrivals
+    (default: empty); with a ``time_budget`` column, an arrival also needs the minutes of its
+    ``workload`` (1 without). Returns ``manager`` and ``reason`` per arrival
+    ("no_candidate", "capacity_exhausted").
     """
     policy = AssignmentPolicy() if policy is None else policy
     if not isinstance(policy, AssignmentPolicy):
@@ -574,27 +605,15 @@ def route(
     arrivals = arrivals.drop(columns=[c for c in ("manager", "manual") if c in arrivals.columns])
     if "value" not in arrivals.columns:
         arrivals = arrivals.assign(value=0.0)
-    c, m = _inputs(arrivals, managers)
-    problem = AssignmentProblem._from_core(_core.build_realignment(c, m, policy, None, None))
-    if rules is not None:
-        if pools not in managers.columns:
-            raise _convert.invalid("managers", pools, None, None, "is required to route by rules (the pool labels each manager serves)")
-        label = rules.predict(arrivals)["label"].astype(str).to_numpy()
-        serves = [set([p] if isinstance(p, str) else p) for p in managers[pools]]
-        arc_customer = np.repeat(np.arange(problem.customers), np.diff(problem.offsets))
-        keep = np.fromiter((label[c] in serves[j] for c, j in zip(arc_customer, problem.manager)), dtype=bool, count=problem.arcs)
-        problem = AssignmentProblem.from_pairs(
-            arc_customer[keep],
-            problem.manager[keep],
-            problem.cost[keep],
-            leave_out=problem.leave_out,
-            capacity=problem.capacity,
-            workload=None if problem.workload is None else problem.workload[keep],
-            time_budget=problem.time_budget,
-        )
+    if not arrivals.index.is_unique:
+        raise _convert.invalid("arrivals", "index", None, None, "ids must be unique")
+    if not managers.index.is_unique:
+        raise _convert.invalid("managers", "index", None, None, "ids must be unique")
+    c, m = _inputs(arrivals, managers, rules, pools)
+    who, whom = _pairs(forbidden, arrivals, managers, "forbidden")
     before = np.zeros(len(managers), dtype=np.int64) if load is None else load.reindex(managers.index, fill_value=0).to_numpy(dtype=np.int64)
     minutes = None if time is None else time.reindex(managers.index, fill_value=0).to_numpy(dtype=np.float64)
-    raw = _core.route(problem.to_dict(), before, minutes)
+    raw = _core.route(c, m, policy, before, minutes, who, whom)
     manager_labels = _labels(raw["manager"], managers.index)
     manager_labels.index = arrivals.index
     return pd.DataFrame(

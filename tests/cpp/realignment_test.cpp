@@ -183,6 +183,36 @@ TEST(routing_test, arrivals_take_the_cheapest_manager_with_room_in_order) {
   EXPECT_THROW_MSG((void)route(arrivals, {0}), invalid_input, "routing.load (value 1 entries): must hold one entry per manager (2)");
 }
 
+TEST(routing_test, arrivals_find_room_beyond_the_cheapest_candidates_and_in_their_pool) {
+  // Twelve managers in a row, the eleven nearest full; the realignment would keep ten.
+  realignment_managers m;
+  for (int j = 0; j < 12; ++j) {
+    m.capacity.push_back(1);
+    m.x.push_back(j);
+    m.y.push_back(0);
+  }
+  realignment_customers arrivals;
+  arrivals.value = {1, 1};
+  arrivals.x = {0, 0};
+  arrivals.y = {0, 0};
+  std::vector<std::int64_t> load(12, 1);
+  load[11] = 0;
+  const routing_result r = route(arrivals, m, {}, load);
+  EXPECT_EQ(r.manager, (std::vector<index_t>{11, no_index}));
+  EXPECT_EQ(r.reason[1], unassigned_reason::capacity_exhausted);
+  // Pools: only the farthest serves pool 1; the arrival of pool 1 goes there, the other
+  // (pool 0) to the nearest with room.
+  m.pools.assign(12, 0b01);
+  m.pools[11] = 0b10;
+  arrivals.pool = {1, 0};
+  const routing_result pooled = route(arrivals, m, {}, std::vector<std::int64_t>(12, 0));
+  EXPECT_EQ(pooled.manager, (std::vector<index_t>{11, 0}));
+  arrivals.pool = {1, 1};
+  EXPECT_EQ(route(arrivals, m, {}, std::vector<std::int64_t>(12, 0)).reason[1], unassigned_reason::capacity_exhausted);
+  arrivals.pool = {2, 0};
+  EXPECT_EQ(route(arrivals, m, {}, std::vector<std::int64_t>(12, 0)).reason[0], unassigned_reason::no_candidate);
+}
+
 TEST(preview_test, counts_every_kind_of_change_and_the_loads) {
   const std::vector<index_t> before = {0, 0, 1, no_index, no_index, 1};
   const std::vector<index_t> after = {0, 1, no_index, 1, no_index, 1};

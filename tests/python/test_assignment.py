@@ -289,6 +289,17 @@ def test_route_places_arrivals_by_rules_and_room():
     assert routed.loc["n4", "reason"] == "no_candidate"
 
 
+def test_route_finds_the_cheapest_eligible_manager_with_room_however_many_are_cheaper():
+    # Twelve managers in a row; the eleven nearest are full, and only the farthest serves "vip".
+    managers = pd.DataFrame({"capacity": 1, "x": np.arange(12.0), "y": 0.0}, index=[f"m{k}" for k in range(12)])
+    arrivals = pd.DataFrame({"value": [1.0], "x": [0.0], "y": [0.0]}, index=["new"])
+    routed = cartera.route(arrivals, managers, load=pd.Series(1, index=managers.index[:11]))
+    assert routed.loc["new", "manager"] == "m11"
+    managers["pools"] = [["general"]] * 11 + [["vip"]]
+    routed = cartera.route(arrivals, managers, rules=cartera.Rules([("vip", "value > 0")], default="general"))
+    assert routed.loc["new", "manager"] == "m11"
+
+
 def test_preview_compares_any_two_assignments():
     current = pd.Series({"a": "m1", "b": "m1", "c": None, "d": "m2"})
     proposed = pd.Series({"a": "m1", "b": "m2", "c": "m2", "d": None})
@@ -334,3 +345,17 @@ def test_assign_reads_fixed_costs_and_balances_value():
     closed = cartera.assign(customers, managers.assign(fixed_cost=[0.0, 1000.0]), policy={"leave_out_floor": 0.0})
     assert set(closed.assignments["manager"]) == {"m0"}
     assert cartera.AssignmentPolicy(value_band_penalty=2.0).to_dict()["value_band_penalty"] == 2.0
+
+
+def test_assign_and_route_share_the_rule_language():
+    customers, managers = small_book()
+    customers["balance"] = [5e6, 1e3, 1e3, 9e6]
+    managers["pools"] = [["general"], ["vip"], ["general", "vip"]]
+    rules = cartera.Rules([("vip", "balance > 1000000")], default="general")
+    result = cartera.assign(customers, managers, rules=rules)
+    # c1 is vip: not Ana (general only) though she is its manager now, and Bea serves no
+    # Genérico; so c2 keeps Ana. c4 (vip, S) stays with Luis, who serves both pools.
+    assert result.assignments["reason"].tolist() == ["no_candidate", "assigned", "assigned", "assigned"]
+    assert result.assignments["manager"].tolist()[1:] == ["ana", "luis", "luis"]
+    with pytest.raises(ValueError, match="managers.pools: is required to place customers by rules"):
+        cartera.assign(customers, managers.drop(columns="pools"), rules=rules)
