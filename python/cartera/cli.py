@@ -182,10 +182,12 @@ def _step(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    """Loads a folder of tables into the book's database, replacing the input tables."""
+    """Loads a folder of tables into the book's database: the book replaced, or with
+    --append the day's feed added to it."""
     frames = read_frames(args.data)
-    PortfolioStore(args.db).import_tables(frames)
-    print(f"cartera import: {', '.join(f'{name} {len(frame):,}' for name, frame in frames.items())} into {args.db}")
+    PortfolioStore(args.db).import_tables(frames, append=args.append)
+    done = "appended to" if args.append else "into"
+    print(f"cartera import: {', '.join(f'{name} {len(frame):,}' for name, frame in frames.items())} {done} {args.db}")
     return 0
 
 
@@ -414,8 +416,10 @@ def _parser() -> argparse.ArgumentParser:
         step.add_argument("--as-of", metavar="DATE", help="evaluate as of this day (default: the last event in the data)")
         step.add_argument("-o", "--out", required=True, metavar="FILE", help="the CSV file to write (must not exist)")
         step.set_defaults(run=_step)
-    load = commands.add_parser("import", help="load a folder of tables into the book's database")
+    load = commands.add_parser("import", help="load a folder of tables into the book's database (the book replaced)")
     load.add_argument("--data", required=True, metavar="FOLDER", help="the tables, as for `cartera run --data`")
+    load.add_argument("--append", action="store_true",
+                      help="add to the book instead: events appended, customers and managers inserted or updated by id")
     load.add_argument("--db", default="cartera.db", metavar="URL", help="a SQLite file or SQLAlchemy URL (default cartera.db)")
     load.set_defaults(run=_import)
     history = commands.add_parser("history", help="the runs saved in the book's database, and what they moved")

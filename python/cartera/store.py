@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import _convert
+from . import _convert, _core
 from .book import TABLES, Book
 from .report import Results
 
@@ -37,6 +37,39 @@ def _engine(url: str) -> Any:
     return sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
 
 
+def _merged(table: str, stored: pd.DataFrame | None, new: pd.DataFrame | None) -> pd.DataFrame | None:
+    """A stored table with a feed's rows: events appended; customers and managers inserted
+    or, when the id is known, updated (the feed's row replaces the stored one). The feed
+    must carry the stored table's columns, so that every row has a value in each."""
+    if stored is None or new is None:
+        return new if stored is None else stored
+    lacking = [c for c in stored.columns if c not in new.columns] + [c for c in new.columns if c not in stored.columns]
+    if lacking:
+        where = "the book has it and the feed does not" if lacking[0] in stored.columns else "the feed has it and the book does not"
+        raise _convert.invalid(table, str(lacking[0]), None, None, f"{where}; an appended table needs the book's columns")
+    new = new[list(stored.columns)]
+    if table not in ("customers", "managers"):
+        return pd.concat([stored, new], ignore_index=True)
+    replaced = stored["id"].isin(new["id"])
+    merged = stored.astype(object)
+    positions = pd.Index(new["id"]).get_indexer(stored["id"][replaced])
+    merged.loc[replaced.to_numpy(), :] = new.astype(object).to_numpy()[positions]
+    return pd.concat([merged, new[~new["id"].isin(stored["id"])].astype(object)], ignore_index=True).infer_objects()
+
+
+def _in_feed(error: Exception, appended: dict[str, int]) -> Exception:
+    """An error found in an appended events table, renumbered to the feed's own rows."""
+    table, column, row = (getattr(error, name, None) for name in ("table", "column", "row"))
+    if table not in appended or row is None or row < appended[table]:
+        return error
+    where = f"{table}.{column} row {row}"
+    renamed = type(error)(str(error).replace(where, f"{table}.{column} row {row - appended[table]} of the appended rows", 1))
+    for name in ("table", "column", "value"):
+        setattr(renamed, name, getattr(error, name, None))
+    setattr(renamed, "row", row - appended[table])
+    return renamed
+
+
 class PortfolioStore:
     """The book and its runs in the database at ``url`` (a path means a SQLite file)."""
 
@@ -44,16 +77,35 @@ class PortfolioStore:
         self.url = url
         self._engine = _engine(url)
 
-    def import_tables(self, frames: dict[str, pd.DataFrame]) -> None:
-        """Replaces the input tables with these frames (customers and managers keyed by an
-        ``id`` column), all or nothing. The book is checked first."""
+    def import_tables(self, frames: dict[str, pd.DataFrame], *, append: bool = False) -> None:
+        """Replaces the book with these frames (customers and managers keyed by an ``id``
+        column; a table not given is emptied), or with ``append`` adds them to it: events
+        appended, customers and managers inserted or updated by id (an appended table has the
+        stored one's columns). The book that results is checked first, and written in one
+        transaction: all or nothing."""
         unknown = [name for name in frames if name not in TABLES]
         if unknown:
             raise _convert.invalid("import", unknown[0], None, None, f"unknown table; the tables are {', '.join(TABLES)}")
-        Book(frames.get("customers"), **{t: f for t, f in frames.items() if t != "customers"})  # validates
         with self._engine.begin() as connection:
-            for name, frame in frames.items():
-                frame.to_sql(f"book_{name}", connection, if_exists="replace", index=False, chunksize=50_000)
+            book = {t: self._table(connection, f"book_{t}") for t in TABLES} if append else {}
+            tables = {t: _merged(t, book.get(t), frames.get(t)) for t in TABLES}
+            present = {t: f for t, f in tables.items() if f is not None}
+            try:
+                Book(present.get("customers"), **{t: f for t, f in present.items() if t != "customers"})  # validates
+            except (_core.InvalidInputError, _core.TypeMismatchError) as error:
+                appended = {t: len(f) for t, f in book.items() if f is not None and t not in ("customers", "managers") and t in frames}
+                raise _in_feed(error, appended) from None
+            for name, frame in tables.items():
+                if frame is not None:
+                    frame.to_sql(f"book_{name}", connection, if_exists="replace", index=False, chunksize=50_000)
+                elif not append:
+                    self._drop(connection, f"book_{name}")
+
+    def _drop(self, connection: Any, name: str) -> None:
+        import sqlalchemy
+
+        if sqlalchemy.inspect(connection).has_table(name):
+            sqlalchemy.Table(name, sqlalchemy.MetaData()).drop(connection)
 
     def _table(self, connection: Any, name: str) -> pd.DataFrame | None:
         import sqlalchemy

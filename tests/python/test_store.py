@@ -110,3 +110,48 @@ def test_report_options_that_do_not_go_together_are_refused(data, tmp_path, caps
     assert main(["report", "--data", str(data), "--run", "2", "-o", str(tmp_path / "r.html")]) == 2
     assert "--run goes with --db" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_an_import_replaces_the_whole_book(data, db, tmp_path):
+    assert main(["import", "--data", str(data), "--db", db]) == 0
+    assert PortfolioStore(db).read_book().rows()["complaints"] > 0
+    smaller = tmp_path / "smaller"
+    smaller.mkdir()
+    for name in ("customers.csv", "managers.csv", "transactions.csv"):
+        (smaller / name).write_bytes((data / name).read_bytes())
+    assert main(["import", "--data", str(smaller), "--db", db]) == 0
+    rows = PortfolioStore(db).read_book().rows()
+    assert rows["complaints"] == rows["interactions"] == rows["referrals"] == 0
+    assert "book_complaints" not in counts(db)
+
+
+def test_append_adds_the_day_s_events_and_upserts_customers_and_managers(data, db, tmp_path, capsys):
+    assert main(["import", "--data", str(data), "--db", db]) == 0
+    before = PortfolioStore(db).read_book()
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    customers = pd.read_csv(data / "customers.csv", dtype=str, keep_default_na=False).head(2).copy()
+    customers.loc[0, "region"] = "R9"  # an update
+    customers.loc[1, "id"] = "NEW1"  # a new customer
+    customers.to_csv(feed / "customers.csv", index=False)
+    sales = pd.read_csv(data / "transactions.csv", dtype=str, keep_default_na=False).head(2).copy()
+    sales["customer"] = ["NEW1", customers.loc[0, "id"]]
+    sales.to_csv(feed / "transactions.csv", index=False)
+    assert main(["import", "--data", str(feed), "--db", db, "--append"]) == 0
+    after = PortfolioStore(db).read_book()
+    assert after.rows()["customers"] == before.rows()["customers"] + 1
+    assert after.rows()["transactions"] == before.rows()["transactions"] + 2
+    assert after.rows()["complaints"] == before.rows()["complaints"]
+    assert after.table("customers").loc[customers.loc[0, "id"], "region"] == "R9"
+    assert "NEW1" in after.customer_ids
+    # A feed whose events name nobody in the book is refused whole.
+    (feed / "customers.csv").unlink()
+    written = counts(db)
+    pd.DataFrame({"customer": ["GHOST"], "day": ["2026-01-07"], "amount": [1.0]}).to_csv(feed / "transactions.csv", index=False)
+    assert main(["import", "--data", str(feed), "--db", db, "--append"]) == 2
+    assert "transactions.margin: the book has it and the feed does not" in capsys.readouterr().err
+    sales.loc[:, "customer"] = "GHOST"
+    sales.to_csv(feed / "transactions.csv", index=False)
+    assert main(["import", "--data", str(feed), "--db", db, "--append"]) == 2
+    assert "transactions.customer row 0 of the appended rows (value 'GHOST'): unknown id, not in customers" in capsys.readouterr().err
+    assert counts(db) == written
