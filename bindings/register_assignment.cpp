@@ -224,6 +224,7 @@ void register_assignment(py::module_& m) {
                         py::arg("load") = array_of(r.load), py::arg("time") = array_of(r.time),
                         py::arg("value") = r.value.empty() ? py::object(py::none()) : py::object(array_of(r.value)), py::arg("objective") = r.objective,
                         py::arg("bound") = r.bound, py::arg("gap") = r.gap, py::arg("moves") = r.moves, py::arg("solver") = r.solver,
+                        py::arg("status") = status_name(r.status), py::arg("stopped_by") = stop_reason_name(r.stopped_by),
                         py::arg("seconds") = r.seconds, py::arg("iterations") = r.iterations, py::arg("searches") = r.searches);
       },
       py::arg("problem"), py::arg("solver") = "auto", py::arg("cost_scale") = 1000.0, py::arg("time_limit") = 60.0,

@@ -61,145 +61,6 @@ using clock_type = std::chrono::steady_clock;
 
 double seconds_since(clock_type::time_point start) { return std::chrono::duration<double>(clock_type::now() - start).count(); }
 
-// The arc of customer c to manager m, or -1.
-std::int64_t arc_to(const assignment_problem& p, index_t c, index_t m) {
-  for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
-    if (p.manager[static_cast<std::size_t>(a)] == m) return a;
-  }
-  return -1;
-}
-
-// The customers without a pin, as a problem of their own: pinned customers already use
-// their managers' room, and move no band.
-struct free_part {
-  assignment_problem problem;
-  std::vector<index_t> original;  // per free customer: its index in the full problem
-};
-
-free_part without_pins(const assignment_problem& p) {
-  free_part part;
-  auto& q = part.problem;
-  q.managers = p.managers;
-  q.capacity = p.capacity;
-  q.time_budget = p.time_budget;
-  q.band = p.band;
-  q.value_balance.low = p.value_balance.low;
-  q.value_balance.high = p.value_balance.high;
-  q.value_balance.penalty = p.value_balance.penalty;
-  q.fixed_cost = p.fixed_cost;
-  const bool timed = !p.workload.empty();
-  const bool valued = !p.value_balance.value.empty();
-  for (index_t c = 0; c < p.customers; ++c) {
-    const index_t pin = p.pinned.empty() ? no_index : p.pinned[static_cast<std::size_t>(c)];
-    if (pin != no_index) {
-      const auto m = static_cast<std::size_t>(pin);
-      --q.capacity[m];
-      if (timed && !q.time_budget.empty()) q.time_budget[m] -= p.workload[static_cast<std::size_t>(arc_to(p, c, pin))];
-      if (!q.band.low.empty()) {
-        q.band.low[m] = std::max<std::int64_t>(0, q.band.low[m] - 1);
-        q.band.high[m] = std::max<std::int64_t>(0, q.band.high[m] - 1);
-      }
-      if (valued && !q.value_balance.low.empty()) {
-        const double v = p.value_balance.value[static_cast<std::size_t>(c)];
-        q.value_balance.low[m] = std::max(0.0, q.value_balance.low[m] - v);
-        q.value_balance.high[m] = std::max(0.0, q.value_balance.high[m] - v);
-      }
-      if (!q.fixed_cost.empty()) q.fixed_cost[m] = 0;  // open already
-      continue;
-    }
-    part.original.push_back(c);
-    for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
-      q.manager.push_back(p.manager[static_cast<std::size_t>(a)]);
-      q.cost.push_back(p.cost[static_cast<std::size_t>(a)]);
-      if (timed) q.workload.push_back(p.workload[static_cast<std::size_t>(a)]);
-    }
-    q.offsets.push_back(static_cast<std::int64_t>(q.manager.size()));
-    q.leave_out.push_back(p.leave_out[static_cast<std::size_t>(c)]);
-    if (valued) q.value_balance.value.push_back(p.value_balance.value[static_cast<std::size_t>(c)]);
-    if (!p.current.empty()) q.current.push_back(p.current[static_cast<std::size_t>(c)]);
-  }
-  q.customers = static_cast<index_t>(part.original.size());
-  // Rounding can leave a budget a hair below zero when pins fill it exactly.
-  for (double& budget : q.time_budget) budget = std::max(0.0, budget);
-  return part;
-}
-
-// Does customer c of q stay put when assigned to `m`? Only asked of customers whose current
-// manager is among their candidates (the budget's concern).
-std::vector<std::int64_t> staying_arcs(const assignment_problem& q) {
-  std::vector<std::int64_t> stay(static_cast<std::size_t>(q.customers), -1);
-  if (q.current.empty()) return stay;
-  for (index_t c = 0; c < q.customers; ++c) {
-    const index_t now = q.current[static_cast<std::size_t>(c)];
-    if (now != no_index) stay[static_cast<std::size_t>(c)] = arc_to(q, c, now);
-  }
-  return stay;
-}
-
-std::int64_t voluntary_moves(const assignment_problem& q, const std::vector<std::int64_t>& stay, const std::vector<index_t>& manager) {
-  std::int64_t moves = 0;
-  for (index_t c = 0; c < q.customers; ++c) {
-    const auto arc = stay[static_cast<std::size_t>(c)];
-    moves += arc >= 0 && manager[static_cast<std::size_t>(c)] != q.manager[static_cast<std::size_t>(arc)];
-  }
-  return moves;
-}
-
-// q with every voluntary move priced `price` more.
-assignment_problem with_move_price(const assignment_problem& q, const std::vector<std::int64_t>& stay, double price) {
-  assignment_problem r = q;
-  for (index_t c = 0; c < q.customers; ++c) {
-    const auto arc = stay[static_cast<std::size_t>(c)];
-    if (arc < 0) continue;
-    r.leave_out[static_cast<std::size_t>(c)] += price;
-    for (std::int64_t a = q.offsets[static_cast<std::size_t>(c)]; a < q.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
-      if (a != arc) r.cost[static_cast<std::size_t>(a)] += price;
-    }
-  }
-  return r;
-}
-
-// Lagrangian relaxation of the move budget: the cheapest price on moves that keeps them
-// within the budget, found by bisection; every price tried also gives a bound.
-solver_output solve_within_move_budget(const assignment_problem& q, std::int64_t budget, const assignment_solver& solve,
-                                       assignment_options options, clock_type::time_point start) {
-  const auto stay = staying_arcs(q);
-  const double limit = options.time_limit;  // from `start`: each solve gets what is left
-  options.time_limit = std::max(0.0, limit - seconds_since(start));
-  solver_output best = solve(q, options);
-  std::int64_t iterations = best.iterations + 1;
-  if (voluntary_moves(q, stay, best.manager) <= budget) return best;
-  double bound = best.bound;
-  double low = 0, high = 1;
-  for (const double c : q.cost) high = std::max(high, 2 * c + 1);
-  for (const double c : q.leave_out) high = std::max(high, 2 * c + 1);
-  bool found = false;
-  constexpr int rounds = 24;
-  for (int round = 0; round < rounds && (round < 1 || seconds_since(start) < limit); ++round) {
-    const double price = found || round > 0 ? (low + high) / 2 : high;
-    options.time_limit = std::max(0.0, limit - seconds_since(start));
-    solver_output trial = solve(with_move_price(q, stay, price), options);
-    iterations += trial.iterations + 1;
-    const std::int64_t moves = voluntary_moves(q, stay, trial.manager);
-    bound = std::max(bound, trial.bound - price * static_cast<double>(budget));
-    if (moves <= budget) {
-      high = price;
-      best = std::move(trial);
-      found = true;
-    } else if (!found) {
-      // Capacities force more moves than the budget: at this price the solution moves as
-      // few customers as it can, and result.moves says how many.
-      best = std::move(trial);
-      break;
-    } else {
-      low = price;
-    }
-  }
-  best.bound = bound;
-  best.iterations = iterations;
-  return best;
-}
-
 }  // namespace
 
 void assignment_problem::validate() const {
@@ -277,7 +138,7 @@ void assignment_problem::validate() const {
     const index_t j = pinned[c];
     if (j == no_index) continue;
     if (j < no_index || j >= managers) fail("pinned", static_cast<std::int64_t>(c), std::to_string(j), "no such manager");
-    const std::int64_t arc = arc_to(*this, static_cast<index_t>(c), j);
+    const std::int64_t arc = detail::arc_to(*this, static_cast<index_t>(c), j);
     if (arc < 0) fail("pinned", static_cast<std::int64_t>(c), std::to_string(j), "is not among the customer's candidates");
     const auto k = static_cast<std::size_t>(j);
     if (++pins[k] > capacity[k]) {
@@ -320,6 +181,25 @@ double value_penalty(const value_band& band, index_t manager, double value) {
   return band.penalty * (std::max(0.0, band.low[m] - value) + std::max(0.0, value - band.high[m]));
 }
 
+const char* status_name(solve_status status) {
+  switch (status) {
+    case solve_status::optimal: return "optimal";
+    case solve_status::feasible: return "feasible";
+    case solve_status::stopped: return "stopped";
+    case solve_status::infeasible: return "infeasible";
+  }
+  return "?";
+}
+
+const char* stop_reason_name(stop_reason reason) {
+  switch (reason) {
+    case stop_reason::none: return "none";
+    case stop_reason::time_limit: return "time_limit";
+    case stop_reason::progress: return "progress";
+  }
+  return "?";
+}
+
 void register_assignment_solver(const std::string& name, assignment_solver solver) {
   if (name.empty() || name == "auto") throw invalid_input({"assignment_solvers", "name", -1, name}, "is reserved");
   const std::lock_guard lock(registry_mutex);
@@ -346,22 +226,25 @@ assignment_result solve_assignment(const assignment_problem& problem, const assi
 
   // Without pins the problem goes to the solver as it is (no copy of its arcs).
   const bool pins = std::any_of(problem.pinned.begin(), problem.pinned.end(), [](index_t m) { return m != no_index; });
-  free_part part;
-  if (pins) part = without_pins(problem);
+  detail::free_part part;
+  if (pins) part = detail::without_pins(problem);
   const assignment_problem& unpinned = pins ? part.problem : problem;
   solver_output out;
+  bool budget_kept = true;
   if (problem.move_budget >= 0 && !problem.current.empty()) {
     std::int64_t forced = 0;  // pinned away from a current manager who is still a candidate
     for (index_t c = 0; c < problem.customers; ++c) {
       const index_t pin = problem.pinned.empty() ? no_index : problem.pinned[static_cast<std::size_t>(c)];
       const index_t now = problem.current[static_cast<std::size_t>(c)];
-      forced += pin != no_index && now != no_index && pin != now && arc_to(problem, c, now) >= 0;
+      forced += pin != no_index && now != no_index && pin != now && detail::arc_to(problem, c, now) >= 0;
     }
     if (forced > problem.move_budget) {
       throw invalid_input({"assignment_problem", "move_budget", -1, std::to_string(problem.move_budget)},
                           "is below the " + std::to_string(forced) + " moves that pins force");
     }
-    out = solve_within_move_budget(unpinned, problem.move_budget - forced, solve, options, start);
+    detail::budget_plan planned = detail::solve_within_move_budget(unpinned, problem.move_budget - forced, solve, options, start);
+    out = std::move(planned.out);
+    budget_kept = planned.kept;
   } else {
     // The time limit counts from the call: checking and copying the problem used some.
     assignment_options rest = options;
@@ -380,6 +263,13 @@ assignment_result solve_assignment(const assignment_problem& problem, const assi
   const double pinned_cost = pins ? result.objective - detail::finish(part.problem, out.manager, scale).objective : 0;
   result.bound = std::min(result.objective, out.bound + pinned_cost);
   result.gap = (result.objective - result.bound) / std::max(1.0, std::abs(result.objective));
+  result.stopped_by = out.stopped_by;
+  const bool proven = result.objective - result.bound <= (scale > 0 ? 0.5 / scale : 1e-9 * std::max(1.0, std::abs(result.objective)));
+  result.status = !budget_kept                        ? solve_status::infeasible
+                  : proven                            ? solve_status::optimal
+                  : out.stopped_by != stop_reason::none ? solve_status::stopped
+                                                      : solve_status::feasible;
+  if (result.status == solve_status::stopped) detail::mark_unsettled(problem, result);
   result.solver = name;
   result.iterations = out.iterations;
   result.searches = out.searches;
@@ -391,12 +281,22 @@ namespace detail {
 
 std::int64_t scaled(double value, double scale) { return std::llround(value * scale); }
 
+std::int64_t arc_to(const assignment_problem& p, index_t c, index_t m) {
+  for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
+    if (p.manager[static_cast<std::size_t>(a)] == m) return a;
+  }
+  return -1;
+}
+
 bool stop_watch::stop(std::int64_t iteration) {
-  if (stopped_) return true;
-  stopped_ = seconds() >= options_.time_limit ||
-             (options_.progress && !options_.progress({iteration, seconds(), std::numeric_limits<double>::infinity(),
-                                                       -std::numeric_limits<double>::infinity()}));
-  return stopped_;
+  if (stopped()) return true;
+  if (seconds() >= options_.time_limit) {
+    reason_ = stop_reason::time_limit;
+  } else if (options_.progress && !options_.progress({iteration, seconds(), std::numeric_limits<double>::infinity(),
+                                                      -std::numeric_limits<double>::infinity()})) {
+    reason_ = stop_reason::progress;
+  }
+  return stopped();
 }
 
 double stop_watch::seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
@@ -422,9 +322,20 @@ double price_bound(const assignment_problem& p, const std::vector<double>& price
 }
 
 solver_output stopped_output(const assignment_problem& problem, std::vector<index_t> manager_of, std::int64_t searches,
-                             double scale, double bound) {
+                             double scale, double bound, stop_reason reason) {
   const double objective = finish(problem, manager_of, scale).objective;
-  return {.manager = std::move(manager_of), .bound = std::min(bound, objective), .iterations = 0, .searches = searches, .rounded = true};
+  return {.manager = std::move(manager_of), .bound = std::min(bound, objective), .iterations = 0, .searches = searches, .rounded = true,
+          .stopped_by = reason};
+}
+
+void mark_unsettled(const assignment_problem& p, assignment_result& r) {
+  for (index_t c = 0; c < p.customers; ++c) {
+    auto& reason = r.reason[static_cast<std::size_t>(c)];
+    if (reason != unassigned_reason::capacity_exhausted && reason != unassigned_reason::not_worth_it) continue;
+    for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
+      if (p.cost[static_cast<std::size_t>(a)] < p.leave_out[static_cast<std::size_t>(c)]) reason = unassigned_reason::solve_stopped;
+    }
+  }
 }
 
 solver_output exact_output(const assignment_problem& problem, std::vector<index_t> manager_of, std::int64_t searches, double scale) {

@@ -227,7 +227,10 @@ solver_output run_auction(const assignment_problem& problem, const assignment_op
     rest.time_limit = std::max(0.0, options.time_limit - watch.seconds());
     return solve_flow(problem, rest);
   }
-  if (watch.stopped()) return stopped_output(problem, std::move(manager), bids, options.cost_scale, price_bound(problem, auction.prices(options.cost_scale), options.cost_scale));
+  if (watch.stopped()) {
+    return stopped_output(problem, std::move(manager), bids, options.cost_scale, price_bound(problem, auction.prices(options.cost_scale), options.cost_scale),
+                          watch.reason());
+  }
   return exact_output(problem, std::move(manager), bids, options.cost_scale);
 }
 

@@ -235,7 +235,8 @@ solver_output solve_flow(const assignment_problem& problem, const assignment_opt
   if (watch.stopped()) {
     // Prices 0: each customer's cheapest option alone, a valid (weak) bound.
     const std::vector<double> free(static_cast<std::size_t>(problem.managers), 0.0);
-    return stopped_output(problem, std::move(manager), searches, options.cost_scale, price_bound(problem, free, options.cost_scale));
+    return stopped_output(problem, std::move(manager), searches, options.cost_scale, price_bound(problem, free, options.cost_scale),
+                          watch.reason());
   }
   return exact_output(problem, std::move(manager), searches, options.cost_scale);  // the potentials prove it
 }

@@ -145,6 +145,7 @@ class lagrangian_solver {
     }
     out.bound = std::min(bound_, best_objective_);
     out.iterations = iteration;
+    out.stopped_by = cut_;
     return out;
   }
 
@@ -153,11 +154,12 @@ class lagrangian_solver {
 
   [[nodiscard]] double gap() const { return (best_objective_ - bound_) / std::max(1.0, std::abs(best_objective_)); }
 
-  // Once the caller says stop, the solver stops for good.
+  // True once the gap is small enough, or the solve is cut short (cut_short()), or the
+  // caller's progress says stop: then for good.
   bool stop(std::int64_t iteration) {
-    if (stopped_ || gap() <= o_.gap_limit || seconds() >= o_.time_limit) return true;
-    stopped_ = o_.progress && !o_.progress({iteration, seconds(), best_objective_, bound_});
-    return stopped_;
+    if (cut_ != stop_reason::none || gap() <= o_.gap_limit || cut_short()) return true;
+    if (o_.progress && !o_.progress({iteration, seconds(), best_objective_, bound_})) cut_ = stop_reason::progress;
+    return cut_ != stop_reason::none;
   }
 
   [[nodiscard]] std::int64_t first(std::size_t c) const { return p_.offsets[c]; }
@@ -754,7 +756,7 @@ class lagrangian_solver {
     const std::size_t check_every = std::max<std::size_t>(m_ / 16, 64);
     for (std::size_t j = 0; j < m_; ++j) {
       if (j % check_every == check_every - 1) {
-        if (out_of_time()) break;
+        if (cut_short()) break;
         if (iteration >= 0) {
           remember_best();
           if (stop(iteration)) break;
@@ -766,7 +768,11 @@ class lagrangian_solver {
     return changed;
   }
 
-  bool out_of_time() const { return seconds() >= o_.time_limit; }
+  // The time is up, or the caller said stop: cut_ records which, for the result's status.
+  bool cut_short() {
+    if (cut_ == stop_reason::none && seconds() >= o_.time_limit) cut_ = stop_reason::time_limit;
+    return cut_ != stop_reason::none;
+  }
 
   // Large problems: local search on the best solution only, in the time left. Repacks and
   // shifts while they gain (a round takes a few seconds at 1 M customers), then a pass of
@@ -776,13 +782,13 @@ class lagrangian_solver {
     restore(best_arc_);
     const bool foreign = !manager_terms_ && !best_time_price_.empty();
     bool changed = true;
-    while (changed && !out_of_time()) {
+    while (changed && !cut_short()) {
       changed = false;
-      for (bool gaining = true; gaining && !out_of_time();) {
+      for (bool gaining = true; gaining && !cut_short();) {
         gaining = repack_all(foreign, iteration);
-        if (stopped_) return;
+        if (cut_ == stop_reason::progress) return;
         for (std::size_t c = 0; c < n_; ++c) {
-          if ((c & 4095) == 0 && out_of_time()) break;
+          if ((c & 4095) == 0 && cut_short()) break;
           if (!manager_terms_ && at_cheapest(c)) continue;
           gaining = try_shift(c) || gaining;
         }
@@ -791,7 +797,7 @@ class lagrangian_solver {
         if (stop(iteration)) return;
       }
       for (std::size_t c = 0; c < n_; ++c) {
-        if ((c & 255) == 0 && out_of_time()) break;
+        if ((c & 255) == 0 && cut_short()) break;
         // At its cheapest option (leaving out included), a customer has nothing to gain
         // from a shift or an exchange unless moves change managers' own terms.
         if (!manager_terms_ && at_cheapest(c)) continue;
@@ -816,18 +822,18 @@ class lagrangian_solver {
   // exchanges is affordable) exchanges, and again, while any helps.
   void improve() {
     bool changed = true;
-    while (changed && !out_of_time()) {
+    while (changed && !cut_short()) {
       changed = false;
       for (std::size_t c = 0; c < n_; ++c) {
         changed = try_shift(c) || changed;
-        if ((c & 4095) == 0 && out_of_time()) return;
+        if ((c & 4095) == 0 && cut_short()) return;
       }
       if (changed) continue;
       changed = repack_all(/*foreign=*/!manager_terms_ && !best_time_price_.empty());
       if (changed || !small_) continue;
       for (std::size_t c = 0; c < n_; ++c) {
         changed = try_exchange(c) || changed;
-        if ((c & 255) == 0 && out_of_time()) return;
+        if ((c & 255) == 0 && cut_short()) return;
       }
     }
   }
@@ -889,7 +895,7 @@ class lagrangian_solver {
   bool manager_terms_ = false;  // a band, a value band or a fixed cost: moves change more than pair costs
   bool small_ = true;  // few enough arcs for exchanges and iterated local search
   clock_type::time_point start_;
-  bool stopped_ = false;
+  stop_reason cut_ = stop_reason::none;
   std::vector<std::int64_t> capacity_;
   std::vector<double> budget_;
   // The dual side.

@@ -30,6 +30,10 @@
 ///   Boost.Graph's successive shortest paths: slow, for cross-checking.
 /// - `"auto"` (default): `"auction"` when it applies, else `"lagrangian"`.
 /// More solvers can be registered with register_assignment_solver().
+///
+/// Every result says how the solve ended (solve_status: optimal, feasible, stopped,
+/// infeasible) and, when stopped, by what (stop_reason); customers a stopped solve left
+/// unsettled have the reason solve_stopped.
 
 #include <cstdint>
 #include <functional>
@@ -98,7 +102,30 @@ enum class unassigned_reason : std::uint8_t {
   no_candidate = 1,        ///< no eligible manager
   capacity_exhausted = 2,  ///< every candidate manager is full (customers or time)
   not_worth_it = 3,        ///< a candidate had room, but every pair costs more than leaving the customer out
+  /// The solve was stopped (time limit, progress callback) before it settled this customer:
+  /// a candidate costs less than leaving them out, and a longer solve may place them.
+  solve_stopped = 4,
 };
+
+/// How a solve ended, as OR-Tools' solvers report it.
+enum class solve_status : std::uint8_t {
+  optimal = 0,     ///< proven: the objective equals the lower bound (for the costs the solver used)
+  feasible = 1,    ///< the solver ended by its own rule (gap limit, iterations) with a solution not proven optimal
+  stopped = 2,     ///< the time limit or the progress callback cut the solve short: the best solution so far
+  infeasible = 3,  ///< no solution keeps the move budget: the one moving the fewest customers is returned
+};
+
+/// What cut a solve short.
+enum class stop_reason : std::uint8_t {
+  none = 0,        ///< nothing: the solver ended by its own rule
+  time_limit = 1,  ///< assignment_options::time_limit
+  progress = 2,    ///< assignment_options::progress returned false
+};
+
+/// "optimal", "feasible", "stopped", "infeasible".
+[[nodiscard]] const char* status_name(solve_status status);
+/// "none", "time_limit", "progress".
+[[nodiscard]] const char* stop_reason_name(stop_reason reason);
 
 /// Where a running solver stands; see assignment_options::progress.
 struct assignment_progress {
@@ -136,6 +163,8 @@ struct assignment_result {
   double gap = 0;                         ///< (objective - bound) / max(1, |objective|)
   std::int64_t moves = 0;                 ///< customers whose manager differs from `current`
   std::string solver;                     ///< the solver that ran
+  solve_status status = solve_status::optimal;  ///< how the solve ended
+  stop_reason stopped_by = stop_reason::none;   ///< what cut it short, when status is stopped
   double seconds = 0;                     ///< wall time
   std::int64_t iterations = 0;            ///< solver iterations (Lagrangian steps, move-budget rounds)
   std::int64_t searches = 0;              ///< "flow": shortest-path searches beyond one arc; "auction": bids
@@ -153,6 +182,7 @@ struct solver_output {
   std::int64_t iterations = 0;
   std::int64_t searches = 0;
   bool rounded = false;  ///< objective and bound are in costs rounded to 1 / cost_scale
+  stop_reason stopped_by = stop_reason::none;  ///< set when the time limit or the callback cut the solve
 };
 using assignment_solver = std::function<solver_output(const assignment_problem&, const assignment_options&)>;
 

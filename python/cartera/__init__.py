@@ -19,6 +19,7 @@ from .alerts import ALERTS, AlertPolicy, alerts
 from .assignment import (
     CHANGES,
     REASONS,
+    SOLVE_STATUSES,
     Assignment,
     AssignmentPolicy,
     AssignmentProblem,
@@ -57,6 +58,7 @@ __all__ = [
     "CHANGES",
     "Preview",
     "REASONS",
+    "SOLVE_STATUSES",
     "Solution",
     "assign",
     "assignment_solvers",

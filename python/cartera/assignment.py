@@ -24,6 +24,7 @@ from .stages import STAGES
 __all__ = [
     "CHANGES",
     "REASONS",
+    "SOLVE_STATUSES",
     "Assignment",
     "AssignmentPolicy",
     "AssignmentProblem",
@@ -36,8 +37,13 @@ __all__ = [
     "route",
 ]
 
-#: Why a customer has no manager ("assigned" when they have one).
-REASONS: tuple[str, ...] = ("assigned", "no_candidate", "capacity_exhausted", "not_worth_it")
+#: Why a customer has no manager ("assigned" when they have one); "solve_stopped": the time
+#: limit or the progress callback stopped the solver before it settled the customer.
+REASONS: tuple[str, ...] = ("assigned", "no_candidate", "capacity_exhausted", "not_worth_it", "solve_stopped")
+#: How a solve ended: proven optimal, feasible (ended by its own rule without a proof),
+#: stopped (the time limit or the progress callback cut it short) or infeasible (no plan
+#: keeps the move budget; the one moving the fewest is returned).
+SOLVE_STATUSES: tuple[str, ...] = ("optimal", "feasible", "stopped", "infeasible")
 #: What a proposed assignment does to a customer.
 CHANGES: tuple[str, ...] = ("kept", "moved", "newly_assigned", "left_out", "still_unassigned")
 
@@ -218,6 +224,8 @@ class AssignmentProblem:
             gap=raw["gap"],
             moves=raw["moves"],
             solver=raw["solver"],
+            status=raw["status"],
+            stopped_by=raw["stopped_by"],
             seconds=raw["seconds"],
             iterations=raw["iterations"],
             searches=raw["searches"],
@@ -238,6 +246,8 @@ class Solution:
     gap: float
     moves: int
     solver: str
+    status: str  # one of SOLVE_STATUSES
+    stopped_by: str  # "none", "time_limit" or "progress"
     seconds: float
     iterations: int
     searches: int
@@ -271,8 +281,8 @@ class Preview:
 class Assignment:
     """A realignment: ``assignments`` has a row per customer (manager, reason, cost,
     current, change); ``managers`` a row per manager (load, capacity, time, value); the
-    figures of the solve (objective, bound, gap, moves, solver, seconds, iterations) come
-    from ``solution``."""
+    figures of the solve (objective, bound, gap, moves, solver, status, stopped_by,
+    seconds, iterations) come from ``solution``."""
 
     assignments: pd.DataFrame
     managers: pd.DataFrame
@@ -284,8 +294,22 @@ class Assignment:
     gap = property(lambda self: self.solution.gap, doc="(objective - bound) / objective.")
     moves = property(lambda self: self.solution.moves, doc="Customers whose manager changes.")
     solver = property(lambda self: self.solution.solver, doc="The solver that ran.")
+    status = property(lambda self: self.solution.status, doc="How the solve ended: one of SOLVE_STATUSES.")
+    stopped_by = property(lambda self: self.solution.stopped_by, doc='What cut the solve short: "none", "time_limit" or "progress".')
     seconds = property(lambda self: self.solution.seconds, doc="Wall time of the solve.")
     iterations = property(lambda self: self.solution.iterations, doc="Solver iterations.")
+
+    def outcome(self) -> str:
+        """How the solve ended, in words: "optimal" only when proven."""
+        gap = f"{self.gap:.2%} above the lower bound"
+        if self.status == "optimal":
+            return "optimal"
+        if self.status == "stopped":
+            cut = "the time limit" if self.stopped_by == "time_limit" else "the progress callback"
+            return f"stopped by {cut}: {gap}"
+        if self.status == "infeasible":
+            return f"no plan keeps the move budget; this one moves the fewest ({self.moves:,})"
+        return f"not proven optimal: {gap}"
 
     def preview(self) -> Preview:
         """The change from the current assignment to this one."""

@@ -279,7 +279,7 @@ def _config(args: argparse.Namespace) -> int:
 
 
 def _print_realignment(plan: Assignment) -> None:
-    print(f"Realignment ({plan.solver}, {plan.seconds:.2f} s, optimal: gap {plan.gap:.2%}):")
+    print(f"Realignment ({plan.solver}, {plan.seconds:.2f} s, {plan.outcome()}):")
     changes = plan.assignments["change"].value_counts(sort=False)
     print("  " + ", ".join(f"{change.replace('_', ' ')} {count:,}" for change, count in changes.items()))
     reasons = plan.assignments["reason"].value_counts(sort=False).drop("assigned")
@@ -303,7 +303,7 @@ def _print_contact_plan(contacts: ContactPlan, seconds: float) -> None:
 
 
 def _print_team(size: TeamSize) -> None:
-    print(f"Team sizing (80 hours a period each, 100 customers at most): {size.managers_needed:,} managers needed "
+    print(f"Team sizing ({size.budget / 60:,.0f} hours a period each, {size.capacity:,} customers at most): {size.managers_needed:,} managers needed "
           f"({size.managers_by_time:,} by time, {size.managers_by_capacity:,} by capacity); "
           f"the {size.team:,} there are serve {size.customer_coverage:.0%} of customers in full")
     for tier, row in size.tiers.iloc[::-1].iterrows():

@@ -311,7 +311,8 @@ def _plan(
 class TeamSize:
     """How many managers a policy needs. ``tiers``: customers, minutes per customer and in
     all, the largest portfolio each tier allows, and the share of the tier the ``team``
-    serves in full; the totals as attributes."""
+    serves in full; the totals as attributes, with the ``budget`` (minutes per period) and
+    ``capacity`` each manager was sized with."""
 
     tiers: pd.DataFrame
     total_minutes: float
@@ -321,6 +322,8 @@ class TeamSize:
     team: int
     customer_coverage: float
     minute_coverage: float
+    budget: float
+    capacity: int
 
     def __repr__(self) -> str:
         return (
@@ -363,4 +366,6 @@ def team_size(
         raw["team"],
         raw["customer_coverage"],
         raw["minute_coverage"],
+        float(budget),
+        int(capacity),
     )

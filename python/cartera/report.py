@@ -144,6 +144,7 @@ def _assignment_section(r: Results) -> str:
     changes = a.assignments["change"].value_counts(sort=False)
     cards = [
         ("solver", a.solver),
+        ("solve", a.outcome()),
         ("objective", f"{a.objective:,.0f}"),
         ("gap to the bound", f"{a.gap:.2%}"),
         ("moves", f"{a.moves:,}"),
@@ -204,6 +205,7 @@ def _team_section(r: Results) -> str:
     assert r.team is not None
     t = r.team
     cards = [
+        ("each manager", f"{t.budget / 60:,.0f} hours a period, {t.capacity:,} customers"),
         ("managers needed", f"{t.managers_needed:,}"),
         ("by time", f"{t.managers_by_time:,}"),
         ("by capacity", f"{t.managers_by_capacity:,}"),

@@ -113,6 +113,14 @@ double brute_force(const assignment_problem& p) {
   return best;
 }
 
+// Is manager m among customer c's candidates?
+bool is_candidate(const assignment_problem& p, index_t c, index_t m) {
+  for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
+    if (p.manager[static_cast<std::size_t>(a)] == m) return true;
+  }
+  return false;
+}
+
 // Random instances with distinct candidates per customer, costs with one decimal.
 assignment_problem random_problem(std::mt19937& random, index_t customers, index_t managers, int candidates, bool timed = false) {
   std::uniform_real_distribution<double> cost(0, 100);
@@ -229,6 +237,45 @@ TEST(assignment_test, exact_solvers_stop_on_time_or_progress_with_a_feasible_ans
     expect_feasible(p, out_of_time);
     EXPECT_LE(out_of_time.bound, optimum.objective + 1e-6) << solver;
   }
+}
+
+TEST(assignment_test, a_stopped_solve_says_so_and_gives_its_unsettled_customers_a_reason_of_their_own) {
+  std::mt19937 random(23);
+  const assignment_problem p = random_problem(random, 150'000, 1'000, 4);
+  const assignment_result optimum = solve_assignment(p, {.solver = "auction"});
+  EXPECT_EQ(optimum.status, solve_status::optimal);
+  EXPECT_EQ(optimum.stopped_by, stop_reason::none);
+  for (const std::string solver : {"auction", "flow", "lagrangian"}) {
+    assignment_options stop_at_once{.solver = solver};
+    stop_at_once.progress = [](const assignment_progress&) { return false; };
+    for (const assignment_options& options : {stop_at_once, assignment_options{.solver = solver, .time_limit = 0}}) {
+      const assignment_result r = solve_assignment(p, options);
+      EXPECT_EQ(r.status, solve_status::stopped) << solver;
+      EXPECT_EQ(r.stopped_by, options.progress ? stop_reason::progress : stop_reason::time_limit) << solver;
+      // A customer left out with a candidate cheaper than leaving them out was not settled:
+      // neither "not worth it" nor "no room" is known of them.
+      std::int64_t unsettled = 0;
+      for (index_t c = 0; c < p.customers; ++c) {
+        const auto k = static_cast<std::size_t>(c);
+        if (r.manager[k] != no_index) continue;
+        bool cheaper = false;
+        for (std::int64_t a = p.offsets[k]; a < p.offsets[k + 1]; ++a) cheaper = cheaper || p.cost[static_cast<std::size_t>(a)] < p.leave_out[k];
+        ASSERT_EQ(r.reason[k] == unassigned_reason::solve_stopped, cheaper) << solver << ", customer " << c;
+        unsettled += cheaper;
+      }
+      if (solver != "lagrangian") EXPECT_GT(unsettled, 1000) << solver;
+    }
+  }
+  // A Lagrangian solve that meets its bound is optimal; one that ends on its gap limit is
+  // feasible; nothing stopped it.
+  const auto tiny = dense({{0, 1}, {2, 9}, {6, 7}}, {10, 10, 5}, {1, 1});
+  const assignment_result exact = solve_assignment(tiny, {.solver = "lagrangian"});
+  EXPECT_EQ(exact.status, solve_status::optimal);
+  const assignment_result loose = solve_assignment(p, {.solver = "lagrangian", .gap_limit = 0.5});
+  EXPECT_EQ(loose.status, solve_status::feasible);
+  EXPECT_EQ(loose.stopped_by, stop_reason::none);
+  EXPECT_STREQ(status_name(solve_status::infeasible), "infeasible");
+  EXPECT_STREQ(stop_reason_name(stop_reason::time_limit), "time_limit");
 }
 
 TEST(assignment_test, the_auction_survives_ties) {
@@ -449,21 +496,90 @@ TEST(assignment_test, the_move_budget_limits_voluntary_moves) {
   EXPECT_LE(r.bound, 11 + 1e-9);
   p.move_budget = -1;
   EXPECT_EQ(solve_assignment(p).moves, 3);
-  std::mt19937 random(17);
-  for (int trial = 0; trial < 100; ++trial) {
-    auto q = random_problem(random, 1 + static_cast<index_t>(random() % 6), 1 + static_cast<index_t>(random() % 3), 2);
-    for (auto& c : q.capacity) c += 2;
-    q.current.resize(static_cast<std::size_t>(q.customers));
-    for (index_t c = 0; c < q.customers; ++c) q.current[static_cast<std::size_t>(c)] = q.manager[static_cast<std::size_t>(q.offsets[static_cast<std::size_t>(c)])];
-    q.move_budget = static_cast<std::int64_t>(random() % 3);
-    const assignment_result s = solve_assignment(q);
-    expect_feasible(q, s);
-    const double best = brute_force(q);
-    if (std::isinf(best)) continue;  // capacities force more moves than the budget
-    ASSERT_LE(s.moves, q.move_budget) << "trial " << trial;
-    ASSERT_LE(s.bound, best + 1e-6) << "trial " << trial;
-    ASSERT_GE(s.objective, best - 1e-6) << "trial " << trial;
+  // Capacities that force more moves than the budget: no plan keeps it.
+  auto crowded = dense({{5, 1}, {5, 2}, {5, 4}}, {50, 50, 50}, {1, 3});
+  crowded.current = {0, 0, 0};
+  crowded.move_budget = 1;
+  const assignment_result forced = solve_assignment(crowded);
+  EXPECT_EQ(forced.status, solve_status::infeasible);
+  EXPECT_EQ(forced.moves, 2);
+}
+
+TEST(assignment_test, one_move_that_frees_minutes_for_several_arrivals_is_worth_its_place_in_the_budget) {
+  // m0 has 15 minutes, all taken by its customer H (current, 15 minutes); m1 can take H for 1.
+  // Three arrivals of 5 minutes can only go to m0, each worth 100: one move places them all.
+  assignment_problem p;
+  p.customers = 4;
+  p.managers = 2;
+  p.offsets = {0, 2, 3, 4, 5};
+  p.manager = {0, 1, 0, 0, 0};
+  p.cost = {0, 1, 0, 0, 0};
+  p.workload = {15, 15, 5, 5, 5};
+  p.leave_out = {100, 100, 100, 100};
+  p.capacity = {4, 4};
+  p.time_budget = {15, 15};
+  p.current = {0, no_index, no_index, no_index};
+  for (const std::int64_t budget : {0, 1}) {
+    p.move_budget = budget;
+    const assignment_result r = solve_assignment(p);
+    EXPECT_LE(r.moves, budget);
+    EXPECT_EQ(r.manager[0], budget == 0 ? 0 : 1);
+    EXPECT_DOUBLE_EQ(r.objective, budget == 0 ? 300 : 1);
+    EXPECT_NE(r.status, solve_status::infeasible);
   }
+}
+
+// Customers who leave a current manager still among their candidates (what the budget counts).
+std::int64_t voluntary_moves(const assignment_problem& p, const assignment_result& r) {
+  std::int64_t moves = 0;
+  for (index_t c = 0; c < p.customers; ++c) {
+    const auto k = static_cast<std::size_t>(c);
+    moves += p.current[k] != no_index && r.manager[k] != p.current[k] && is_candidate(p, c, p.current[k]);
+  }
+  return moves;
+}
+
+// Tiny books with a move budget, some customers with a manager (a candidate or not), some
+// without: whenever a plan keeps the budget one comes back, and the best such plan.
+TEST(assignment_test, the_move_budget_plan_is_the_best_within_the_budget_against_a_brute_force) {
+  std::mt19937 random(17);
+  int timed_optimal = 0, timed_trials = 0;
+  for (int trial = 0; trial < 600; ++trial) {
+    const bool timed = trial % 3 == 2;
+    auto q = random_problem(random, 1 + static_cast<index_t>(random() % 7), 1 + static_cast<index_t>(random() % 3), 2, timed);
+    for (auto& c : q.capacity) c += static_cast<std::int64_t>(random() % 2);
+    for (auto& minutes : q.time_budget) minutes += 5;
+    q.current.resize(static_cast<std::size_t>(q.customers));
+    for (index_t c = 0; c < q.customers; ++c) {
+      const auto k = static_cast<std::size_t>(c);
+      const auto kind = random() % 4;  // none, the first candidate, the second, a manager who is not one
+      const auto arcs = q.offsets[k + 1] - q.offsets[k];
+      q.current[k] = kind == 0 || arcs == 0 ? no_index
+                     : kind < 3             ? q.manager[static_cast<std::size_t>(q.offsets[k] + static_cast<std::int64_t>(kind - 1) % arcs)]
+                                            : static_cast<index_t>(random() % static_cast<unsigned>(q.managers));
+    }
+    q.move_budget = static_cast<std::int64_t>(random() % 3);
+    const double best = brute_force(q);
+    for (const char* solver : timed ? std::vector<const char*>{"lagrangian"} : std::vector<const char*>{"auction", "flow", "lagrangian"}) {
+      const assignment_result s = solve_assignment(q, {.solver = solver, .gap_limit = 0});
+      expect_feasible(q, s);
+      if (std::isinf(best)) {
+        ASSERT_EQ(s.status, solve_status::infeasible) << solver << ", trial " << trial;
+        continue;
+      }
+      ASSERT_LE(voluntary_moves(q, s), q.move_budget) << solver << ", trial " << trial;
+      ASSERT_LE(s.bound, best + 1e-6) << solver << ", trial " << trial;
+      ASSERT_GE(s.objective, best - 1e-6) << solver << ", trial " << trial;
+      if (std::string(solver) != "lagrangian") {
+        ASSERT_NEAR(s.objective, best, 1e-6) << solver << ", trial " << trial;
+        ASSERT_EQ(s.status, solve_status::optimal) << solver << ", trial " << trial;
+      } else if (timed) {
+        ++timed_trials;
+        timed_optimal += std::abs(s.objective - best) < 1e-6;
+      }
+    }
+  }
+  EXPECT_GE(timed_optimal, 0.95 * timed_trials);
 }
 
 TEST(assignment_test, degenerate_problems_have_answers_or_clear_errors) {

@@ -217,10 +217,26 @@ def test_exact_solvers_stop_too():
         capacity=np.full(managers, 120),
     )
     full = problem.solve("auction")
+    assert full.status == "optimal" and full.stopped_by == "none"
     for solver in ("auction", "flow"):
         stopped = problem.solve(solver, progress=lambda at: False)
         assert stopped.objective > full.objective and stopped.bound <= full.objective + 1e-6 and stopped.gap > 0
         assert (np.bincount(stopped.manager[stopped.manager >= 0], minlength=managers) <= 120).all()
+        assert stopped.status == "stopped" and stopped.stopped_by == "progress"
+        # Customers the solver did not get to are not called "not worth it" or "no room".
+        assert (stopped.reason == "solve_stopped").sum() > 1000
+        timed_out = problem.solve(solver, time_limit=0)
+        assert timed_out.status == "stopped" and timed_out.stopped_by == "time_limit"
+
+
+def test_an_assignment_says_how_its_solve_ended():
+    customers, managers = small_book()
+    result = cartera.assign(customers, managers)
+    assert result.status == "optimal" and result.outcome() == "optimal"
+    stopped = cartera.assign(customers, managers, solver="lagrangian", time_limit=0)
+    assert stopped.status == "stopped" and stopped.outcome().startswith("stopped by the time limit")
+    crowded = cartera.assign(customers, managers.assign(capacity=[0, 0, 2]), policy={"move_budget": 0})
+    assert crowded.status == "infeasible" and "no plan keeps the move budget" in crowded.outcome()
 
 
 def test_solving_releases_the_gil():

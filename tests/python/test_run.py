@@ -104,3 +104,23 @@ def test_report_on_a_folder_writes_only_the_report(data, tmp_path, capsys):
     assert "assignment 0 s" in captured.err and ", gap " in captured.err
     assert "id='assignment'" in page.read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html", "policy.toml"]
+
+
+def test_the_summary_says_how_the_solve_ended_and_the_figures_really_used(data, tmp_path, capsys):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for path in data.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    managers = pd.read_csv(folder / "managers.csv")
+    managers.assign(capacity=50, time_budget=2400.0).to_csv(folder / "managers.csv", index=False)
+    assert main(["run", "--data", str(folder), "--out", str(tmp_path / "first")]) == 0
+    out = capsys.readouterr().out
+    assert "Team sizing (40 hours a period each, 50 customers at most)" in out
+    assert "Realignment (auction, " in out and " s, optimal):" in out
+    config = tmp_path / "policy.toml"
+    config.write_text("[job]\ntime_budgets = true\ntime_limit = 0.0\n", encoding="utf-8")
+    assert main(["run", "--data", str(folder), "--out", str(tmp_path / "second"), "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "s, stopped by the time limit: " in out and "optimal" not in out.split("Realignment")[1].splitlines()[0]
+    assignment = pd.read_csv(tmp_path / "second" / "assignment.csv")
+    assert set(assignment["reason"]) <= {"assigned", "no_candidate", "capacity_exhausted", "not_worth_it", "solve_stopped"}
