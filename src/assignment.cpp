@@ -59,6 +59,22 @@ assignment_solver find_solver(const std::string& name, const assignment_problem&
 
 using clock_type = std::chrono::steady_clock;
 
+// The exact solvers count in integer units of 1 / cost_scale: a value too large for them is
+// refused, never rounded into a wrong answer.
+void check_exact_range(const assignment_problem& p, double scale) {
+  const auto check = [&](const char* column, const std::vector<double>& values) {
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      if (values[k] * scale >= detail::exact_range) {
+        fail(column, static_cast<std::int64_t>(k), detail::format_number(values[k]),
+             "times cost_scale (" + detail::format_number(scale) + ") is beyond the exact solvers' integers (2^61); "
+             "lower cost_scale, or use \"lagrangian\"");
+      }
+    }
+  };
+  check("cost", p.cost);
+  check("leave_out", p.leave_out);
+}
+
 double seconds_since(clock_type::time_point start) { return std::chrono::duration<double>(clock_type::now() - start).count(); }
 
 }  // namespace
@@ -223,6 +239,7 @@ assignment_result solve_assignment(const assignment_problem& problem, const assi
   if (!(options.gap_limit >= 0)) throw invalid_input({"assignment_options", "gap_limit", -1, detail::format_number(options.gap_limit)}, "must be >= 0");
   const assignment_solver solve = find_solver(options.solver, problem);
   const std::string name = options.solver == "auto" ? automatic(problem) : options.solver;
+  if (name == "auction" || name == "flow" || name == "boost") check_exact_range(problem, options.cost_scale);
 
   // Without pins the problem goes to the solver as it is (no copy of its arcs).
   const bool pins = std::any_of(problem.pinned.begin(), problem.pinned.end(), [](index_t m) { return m != no_index; });
@@ -280,6 +297,13 @@ assignment_result solve_assignment(const assignment_problem& problem, const assi
 namespace detail {
 
 std::int64_t scaled(double value, double scale) { return std::llround(value * scale); }
+
+double largest_scaled(const assignment_problem& p, double scale) {
+  double largest = 0;
+  for (const double c : p.cost) largest = std::max(largest, c);
+  for (const double c : p.leave_out) largest = std::max(largest, c);
+  return largest * scale;
+}
 
 std::int64_t arc_to(const assignment_problem& p, index_t c, index_t m) {
   for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
@@ -344,9 +368,10 @@ solver_output exact_output(const assignment_problem& problem, std::vector<index_
 }
 
 assignment_result finish(const assignment_problem& p, std::vector<index_t> manager_of, double scale) {
-  // Rounded costs add up exactly as integers (units of 1 / scale), divided once at the end.
+  // Rounded costs add up exactly as integers (units of 1 / scale, 128 bits: a million costs
+  // near the exact range fit), divided once at the end.
   double objective = 0;
-  std::int64_t rounded = 0;
+  wide_integer rounded = 0;
   const auto add = [&](double value) {
     if (scale > 0) rounded += scaled(value, scale);
     else objective += value;

@@ -25,8 +25,6 @@
 namespace cartera::detail {
 namespace {
 
-using cost_t = std::int64_t;
-constexpr cost_t minus_infinity = std::numeric_limits<cost_t>::min() / 4;
 // Customers who value two managers exactly alike (ties are common in real books: same
 // region, same fit, no continuity) raise prices by ε at a time; past this many bids per
 // customer such a price war is handed to the successive-shortest-path solver.
@@ -36,9 +34,13 @@ constexpr std::size_t prefetch_offsets = 32;
 constexpr std::size_t prefetch_arcs = 16;
 
 // `Cost` holds an arc's integer cost: 32 bits where every cost fits (8 bytes an arc, half
-// the memory a bid reads), else 64.
-template <typename Cost>
+// the memory a bid reads), else 64. `Value` holds costs multiplied by n + 1, and prices: 64
+// bits where that leaves room, else 128 (huge values in a low-unit currency).
+template <typename Cost, typename Value>
 class auction_solver {
+  using cost_t = Value;
+  static constexpr cost_t minus_infinity = std::numeric_limits<cost_t>::min() / 4;
+
  public:
   auction_solver(const assignment_problem& p, double scale)
       : p_(p), n_(static_cast<std::size_t>(p.customers)), m_(static_cast<std::size_t>(p.managers)), unit_(static_cast<cost_t>(n_) + 1) {
@@ -216,11 +218,11 @@ class auction_solver {
   std::vector<cost_t> entry_price_;  // per manager: its cheapest slot (kept apart: it stays in cache)
 };
 
-template <typename Cost>
+template <typename Cost, typename Value>
 solver_output run_auction(const assignment_problem& problem, const assignment_options& options) {
   std::int64_t bids = 0;
   stop_watch watch(options);
-  auction_solver<Cost> auction(problem, options.cost_scale);
+  auction_solver<Cost, Value> auction(problem, options.cost_scale);
   auto manager = auction.solve(bids, watch);
   if (manager.empty() && problem.customers > 0) {
     assignment_options rest = options;
@@ -240,7 +242,12 @@ solver_output solve_auction(const assignment_problem& problem, const assignment_
   double largest = 0;
   for (const double c : problem.cost) largest = std::max(largest, std::abs(c));
   const bool narrow = largest * options.cost_scale < static_cast<double>(std::numeric_limits<std::int32_t>::max());
-  return narrow ? run_auction<std::int32_t>(problem, options) : run_auction<std::int64_t>(problem, options);
+  // Values are costs × (n + 1); prices climb to about the widest spread of values, and bids
+  // add a margin on top: 64 bits while that stays far from overflowing.
+  const double spread = largest_scaled(problem, options.cost_scale) * static_cast<double>(problem.customers + 1);
+  const bool wide = 8 * spread >= 0x1p62;
+  if (wide) return narrow ? run_auction<std::int32_t, wide_integer>(problem, options) : run_auction<std::int64_t, wide_integer>(problem, options);
+  return narrow ? run_auction<std::int32_t, std::int64_t>(problem, options) : run_auction<std::int64_t, std::int64_t>(problem, options);
 }
 
 }  // namespace cartera::detail

@@ -10,8 +10,18 @@
 
 namespace cartera::detail {
 
-/// A cost as an integer multiple of 1 / scale.
+/// 128-bit integers (a GCC and Clang extension), for exact sums and prices too large for 64.
+__extension__ using wide_integer = __int128;
+
+/// The exact solvers take costs and leave-out prices up to this many units of 1 / scale:
+/// their integer arithmetic is exact below it.
+inline constexpr double exact_range = 0x1p61;
+
+/// A cost as an integer multiple of 1 / scale (|value| × scale below exact_range).
 std::int64_t scaled(double value, double scale);
+
+/// The largest cost or leave-out price of the problem, in units of 1 / scale.
+double largest_scaled(const assignment_problem& problem, double scale);
 
 /// The arc of customer c to manager m, or -1.
 std::int64_t arc_to(const assignment_problem& problem, index_t c, index_t m);

@@ -14,11 +14,15 @@
 namespace cartera {
 namespace {
 
-using cost_t = std::int64_t;
-constexpr cost_t unreached = std::numeric_limits<cost_t>::max();
 constexpr index_t left_out = -2;
 
+// `Cost` holds costs and the potentials, sums of costs along paths: 64 bits where they stay
+// far from overflowing, else 128 (huge values in a low-unit currency).
+template <typename Cost>
 class flow_solver {
+  using cost_t = Cost;
+  static constexpr cost_t unreached = std::numeric_limits<cost_t>::max();
+
  public:
   flow_solver(const assignment_problem& p, double scale)
       : p_(p), n_(p.customers), m_(p.managers), sink_(n_ + m_),
@@ -231,7 +235,10 @@ namespace detail {
 solver_output solve_flow(const assignment_problem& problem, const assignment_options& options) {
   std::int64_t searches = 0;
   stop_watch watch(options);
-  auto manager = flow_solver(problem, options.cost_scale).solve(searches, watch);
+  // A shortest path crosses at most every customer and manager once.
+  const double longest_path = largest_scaled(problem, options.cost_scale) * static_cast<double>(2 * problem.customers + 2);
+  auto manager = 8 * longest_path < 0x1p62 ? flow_solver<std::int64_t>(problem, options.cost_scale).solve(searches, watch)
+                                           : flow_solver<wide_integer>(problem, options.cost_scale).solve(searches, watch);
   if (watch.stopped()) {
     // Prices 0: each customer's cheapest option alone, a valid (weak) bound.
     const std::vector<double> free(static_cast<std::size_t>(problem.managers), 0.0);

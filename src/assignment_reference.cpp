@@ -36,6 +36,10 @@ edge add_arc(graph& g, std::size_t u, std::size_t v, long capacity, long cost) {
 namespace detail {
 
 solver_output solve_boost(const assignment_problem& p, const assignment_options& options) {
+  if (8 * largest_scaled(p, options.cost_scale) * static_cast<double>(2 * p.customers + 2) >= 0x1p62) {
+    throw invalid_input({"assignment_options", "solver", -1, "boost"},
+                        "the reference solver's 64-bit path lengths cannot hold costs this large; use \"auction\" or \"flow\"");
+  }
   // Nodes: source, customers, managers, sink.
   const auto n = static_cast<std::size_t>(p.customers), m = static_cast<std::size_t>(p.managers);
   const std::size_t source = 0, sink = n + m + 1;

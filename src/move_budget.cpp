@@ -279,6 +279,28 @@ class move_budget_search {
     return t;
   }
 
+  // The plan moving the fewest customers of the branch, found on the same problem where each
+  // move costs 1 and everything else 0; it stands at `price` as the plan within the budget.
+  trial fewest_moves(const fixes& fixed, const branch& b, const std::vector<std::int64_t>& stay, double price) {
+    assignment_problem moves_only = b.part.problem;
+    moves_only.band = {};
+    moves_only.value_balance = {};
+    moves_only.fixed_cost.clear();
+    for (std::size_t c = 0; c < stay.size(); ++c) {
+      moves_only.leave_out[c] = stay[c] >= 0 ? 1 : 0;
+      for (auto a = moves_only.offsets[c]; a < moves_only.offsets[c + 1]; ++a) moves_only.cost[static_cast<std::size_t>(a)] = stay[c] >= 0 && a != stay[c] ? 1 : 0;
+    }
+    assignment_options rest = options_;
+    rest.time_limit = std::max(0.0, options_.time_limit - seconds_since(start_)) / 4;
+    solver_output out = solve_(moves_only, rest);
+    trial t;
+    t.price = price;
+    t.free_manager = std::move(out.manager);
+    t.full = full_plan(fixed, b, t.free_manager);
+    t.bound = -std::numeric_limits<double>::infinity();  // no bound of the real costs from it
+    return t;
+  }
+
   node_result evaluate(const fixes& fixed) {
     node_result result;
     const branch b = make_branch(fixed);
@@ -295,7 +317,13 @@ class move_budget_search {
       result.within = low.full;
       return result;  // the budget does not bind here: the plan is this branch's best
     }
-    trial high = solve_at(fixed, b, stay, on_grid(price_above_any_saving(b.part.problem)));
+    // Above any saving a move brings, the plan moves the fewest customers possible, unless
+    // the exact solvers' integers cannot hold that price: then the fewest moves are counted
+    // apart, on a problem where a move costs 1 and nothing else does.
+    const double top = price_above_any_saving(b.part.problem);
+    const double highest = rounded_ ? 0.5 * exact_range / options_.cost_scale - largest_scaled(b.part.problem, 1) : top;
+    trial high = solve_at(fixed, b, stay, on_grid(std::min(top, highest)));
+    if (free_moves(high) > b.budget && top > highest) high = fewest_moves(fixed, b, stay, high.price);
     if (root) fewest_ = high.full;
     if (free_moves(high) > b.budget) return result;  // even the fewest moves exceed the budget
     result.feasible = true;

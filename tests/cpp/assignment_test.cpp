@@ -146,6 +146,16 @@ assignment_problem random_problem(std::mt19937& random, index_t customers, index
   return p;
 }
 
+// Customers who leave a current manager still among their candidates (what the budget counts).
+std::int64_t voluntary_moves(const assignment_problem& p, const assignment_result& r) {
+  std::int64_t moves = 0;
+  for (index_t c = 0; c < p.customers; ++c) {
+    const auto k = static_cast<std::size_t>(c);
+    moves += p.current[k] != no_index && r.manager[k] != p.current[k] && is_candidate(p, c, p.current[k]);
+  }
+  return moves;
+}
+
 // What every solution must satisfy, whoever found it.
 void expect_feasible(const assignment_problem& p, const assignment_result& r) {
   ASSERT_EQ(r.manager.size(), static_cast<std::size_t>(p.customers));
@@ -213,6 +223,48 @@ TEST(assignment_test, the_auction_is_exact_with_costs_too_large_for_32_bits) {
     const assignment_result auction = solve_assignment(p, {.solver = "auction"});
     ASSERT_NEAR(auction.objective, reference.objective, 1e-6 * reference.objective) << "trial " << trial;
   }
+}
+
+TEST(assignment_test, huge_values_in_a_low_unit_currency_are_solved_exactly_or_refused) {
+  // The same book with every cost × 10¹¹, as in a low-unit currency. Scaled by cost_scale
+  // and by n + 1 the auction's values pass 2^63, and so does the objective's sum: the answer
+  // must be the same plan at 10¹¹ times the objective.
+  std::mt19937 random(31);
+  assignment_problem small = random_problem(random, 3000, 30, 4);
+  for (auto& c : small.cost) c = std::round(c);
+  for (auto& c : small.leave_out) c = std::round(c);
+  for (auto& c : small.capacity) c = 60;
+  assignment_problem huge = small;
+  for (auto& c : huge.cost) c *= 1e11;
+  for (auto& c : huge.leave_out) c *= 1e11;
+  for (const char* solver : {"auction", "flow"}) {
+    const assignment_result a = solve_assignment(small, {.solver = solver});
+    const assignment_result b = solve_assignment(huge, {.solver = solver});
+    EXPECT_EQ(b.status, solve_status::optimal) << solver;
+    EXPECT_NEAR(b.objective, a.objective * 1e11, 1e-12 * b.objective) << solver;
+    EXPECT_DOUBLE_EQ(b.bound, b.objective) << solver;
+    expect_feasible(huge, b);
+  }
+  // With a move budget, the prices on moves climb above the exact range: the same plan still.
+  for (auto* book : {&small, &huge}) {
+    book->current.assign(static_cast<std::size_t>(book->customers), no_index);
+    for (index_t c = 0; c < book->customers; c += 2) book->current[static_cast<std::size_t>(c)] = book->manager[static_cast<std::size_t>(book->offsets[static_cast<std::size_t>(c)])];
+    book->move_budget = 200;
+  }
+  const assignment_result a = solve_assignment(small, {.gap_limit = 0});
+  const assignment_result b = solve_assignment(huge, {.gap_limit = 0});
+  EXPECT_EQ(a.status, solve_status::optimal);
+  EXPECT_EQ(b.status, solve_status::optimal);
+  EXPECT_NEAR(b.objective, a.objective * 1e11, 1e-12 * b.objective);
+  EXPECT_LE(voluntary_moves(huge, b), 200);
+  EXPECT_THROW_MSG((void)solve_assignment(huge, {.solver = "boost"}), invalid_input,
+                   "assignment_options.solver (value boost): the reference solver's 64-bit path lengths cannot hold costs this large; use \"auction\" or \"flow\"");
+  // Beyond the exact integers: refused, naming the value.
+  huge.leave_out[7] = 1e16;
+  EXPECT_THROW_MSG((void)solve_assignment(huge), invalid_input,
+                   "assignment_problem.leave_out row 7 (value 1e+16): times cost_scale (1000) is beyond the exact solvers' integers (2^61); "
+                   "lower cost_scale, or use \"lagrangian\"");
+  EXPECT_EQ(solve_assignment(huge, {.solver = "auction", .cost_scale = 1}).status, solve_status::optimal);
 }
 
 TEST(assignment_test, exact_solvers_stop_on_time_or_progress_with_a_feasible_answer_and_a_bound) {
@@ -527,16 +579,6 @@ TEST(assignment_test, one_move_that_frees_minutes_for_several_arrivals_is_worth_
     EXPECT_DOUBLE_EQ(r.objective, budget == 0 ? 300 : 1);
     EXPECT_NE(r.status, solve_status::infeasible);
   }
-}
-
-// Customers who leave a current manager still among their candidates (what the budget counts).
-std::int64_t voluntary_moves(const assignment_problem& p, const assignment_result& r) {
-  std::int64_t moves = 0;
-  for (index_t c = 0; c < p.customers; ++c) {
-    const auto k = static_cast<std::size_t>(c);
-    moves += p.current[k] != no_index && r.manager[k] != p.current[k] && is_candidate(p, c, p.current[k]);
-  }
-  return moves;
 }
 
 // Tiny books with a move budget, some customers with a manager (a candidate or not), some

@@ -375,3 +375,18 @@ def test_assign_and_route_share_the_rule_language():
     assert result.assignments["manager"].tolist()[1:] == ["ana", "luis", "luis"]
     with pytest.raises(ValueError, match="managers.pools: is required to place customers by rules"):
         cartera.assign(customers, managers.drop(columns="pools"), rules=rules)
+
+
+def test_large_money_values_give_the_same_plan_as_small_ones():
+    # Rupiah-sized values: 10¹² per unit of value. The exact solvers widen their integers.
+    random = np.random.default_rng(8)
+    customers = pd.DataFrame({"value": random.integers(1, 1000, size=4000).astype(float), "x": random.uniform(0, 10, 4000), "y": 0.0})
+    managers = pd.DataFrame({"capacity": 50, "x": np.linspace(0, 10, 40), "y": 0.0}, index=[f"m{k}" for k in range(40)])
+    policy = {"distance_weight": 0.0, "max_candidates": 5}
+    small = cartera.assign(customers, managers, policy=policy)
+    large = cartera.assign(customers.assign(value=customers["value"] * 1e12), managers, policy=policy)
+    assert large.status == "optimal"
+    assert large.assignments["manager"].equals(small.assignments["manager"])
+    assert large.objective == pytest.approx(small.objective * 1e12, rel=1e-12)
+    with pytest.raises(ValueError, match=r"assignment_problem.leave_out row 0 \(value 1e\+16\): times cost_scale \(1000\) is beyond"):
+        cartera.assign(customers.assign(value=1e16), managers, policy=policy)
