@@ -54,8 +54,8 @@ score_policy score_policy_from(const py::list& variables, const py::object& tier
 py::dict model_dict(const score_model& model) {
   py::list sorted;
   for (const auto& values : model.sorted) sorted.append(py::array_t<double>(static_cast<py::ssize_t>(values.size()), values.data()));
-  return py::dict(py::arg("location") = model.location, py::arg("spread") = model.spread, py::arg("sorted") = sorted,
-                  py::arg("thresholds") = model.thresholds);
+  return py::dict(py::arg("location") = model.location, py::arg("spread") = model.spread, py::arg("low") = model.low,
+                  py::arg("high") = model.high, py::arg("sorted") = sorted, py::arg("thresholds") = model.thresholds);
 }
 
 py::dict score_dict(score_table&& t) {
@@ -138,9 +138,13 @@ void register_segmentation(py::module_& m) {
         model.policy = score_policy_from(variables, tiers, cuts, quantile_cuts, reason_variables);
         model.location = fitted["location"].cast<std::vector<double>>();
         model.spread = fitted["spread"].cast<std::vector<double>>();
+        if (!fitted.contains("low") || !fitted.contains("high")) throw invalid_input({"score", "model", -1, {}}, "the fitted model is from an older cartera; fit again");
+        model.low = fitted["low"].cast<std::vector<double>>();
+        model.high = fitted["high"].cast<std::vector<double>>();
         model.thresholds = fitted["thresholds"].cast<std::vector<double>>();
         for (const auto& values : fitted["sorted"].cast<py::list>()) model.sorted.push_back(values.cast<std::vector<double>>());
         if (model.location.size() != model.policy.variables.size() || model.sorted.size() != model.policy.variables.size() ||
+            model.low.size() != model.policy.variables.size() || model.high.size() != model.policy.variables.size() ||
             model.thresholds.size() != model.policy.cuts.size()) {
           throw invalid_input({"score", "model", -1, {}}, "the fitted model does not match the policy; fit again");
         }

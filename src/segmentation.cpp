@@ -74,7 +74,7 @@ std::vector<double> sorted_finite(std::span<const double> values) {
   std::vector<double> sorted;
   sorted.reserve(values.size());
   for (const double v : values) {
-    if (!std::isnan(v)) sorted.push_back(v);
+    if (std::isfinite(v)) sorted.push_back(v);
   }
   std::sort(sorted.begin(), sorted.end());
   return sorted;
@@ -144,6 +144,8 @@ score_model fit_and_score(const score_policy& policy, const column_set& columns,
   const std::size_t variables = policy.variables.size();
   model.location.assign(variables, 0.0);
   model.spread.assign(variables, 1.0);
+  model.low.assign(variables, 0.0);
+  model.high.assign(variables, 0.0);
   model.sorted.assign(variables, {});
   std::vector<std::vector<double>> percentiles(variables);
   std::vector<const real_column*> inputs;
@@ -161,6 +163,10 @@ score_model fit_and_score(const score_policy& policy, const column_set& columns,
             sorted = sorted_finite(values);
           }
           double location = 0, spread = 1;
+          if (variable.scale != normalisation::percentile && !sorted.empty()) {
+            model.low[v] = sorted.front();
+            model.high[v] = sorted.back();
+          }
           if (!sorted.empty() && variable.scale == normalisation::min_max) {
             location = sorted.front();
             spread = sorted.back() - sorted.front();
@@ -238,7 +244,10 @@ void compute_scores(const score_model& model, const column_set& columns, score_t
                                                          : shares(model.sorted[v], {values.data(), static_cast<std::size_t>(n)});
           real_column contribution(n);
           for (Eigen::Index r = 0; r < n; ++r) {
-            const double x = values[r];
+            // An infinite value scores as the most extreme finite value fitted on its side.
+            const double x = std::isinf(values[r]) && variable.scale != normalisation::percentile
+                                 ? (values[r] > 0 ? model.high[v] : model.low[v])
+                                 : values[r];
             double scaled = 0;
             if (!std::isnan(x)) {
               scaled = variable.scale == normalisation::percentile ? percentile[static_cast<std::size_t>(r)]

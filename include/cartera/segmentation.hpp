@@ -30,7 +30,9 @@ struct score_variable {
 };
 
 /// A weighted score and its tiers. Score = Σ weight × normalised value ÷ Σ weight; a
-/// missing (NaN) value contributes nothing.
+/// missing (NaN) value contributes nothing. With min_max and z_score, min, max, mean and
+/// deviation come from the finite values, and +inf (-inf) scores as the largest (smallest)
+/// finite value fitted: recency and trend are infinite by design for some customers.
 struct score_policy {
   std::vector<score_variable> variables;
   /// Tier names from the lowest score to the highest.
@@ -50,6 +52,7 @@ struct score_model {
   score_policy policy;
   std::vector<double> location;                ///< min (min_max) or mean (z_score) per variable
   std::vector<double> spread;                  ///< max - min, or standard deviation (1 when 0)
+  std::vector<double> low, high;               ///< smallest and largest finite fitted value (min_max, z_score): where -inf and +inf score
   std::vector<std::vector<double>> sorted;     ///< fitted values, for percentile
   std::vector<double> thresholds;              ///< score at each cut
 };

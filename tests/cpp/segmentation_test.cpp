@@ -95,6 +95,42 @@ TEST(segmentation_test, tied_scores_share_a_tier) {
   EXPECT_EQ(codes(fit_apply_score(p, ties).second.tier), (std::vector<int>{0, 0, 0, 0, 1, 1}));
 }
 
+TEST(segmentation_test, infinite_values_score_as_the_most_extreme_finite_ones) {
+  // Trend is +inf for a customer with no usual spend; recency is +inf for one who never bought.
+  const double inf = std::numeric_limits<double>::infinity();
+  column_set c(5);
+  c.add("trend", reals({0.5, 1.0, inf, 2.0, -inf}));
+  for (const normalisation scale : {normalisation::min_max, normalisation::z_score}) {
+    score_policy p;
+    p.variables = {{"trend", 1.0, scale, true}};
+    p.quantile_cuts = true;
+    const auto [model, t] = fit_apply_score(p, c);
+    for (Eigen::Index r = 0; r < 5; ++r) ASSERT_TRUE(std::isfinite(t.score[r])) << r;
+    // +inf scores as the largest finite value (2.0), -inf as the smallest (0.5).
+    EXPECT_DOUBLE_EQ(t.score[2], t.score[3]);
+    EXPECT_DOUBLE_EQ(t.score[4], t.score[0]);
+    if (scale == normalisation::min_max) {
+      EXPECT_DOUBLE_EQ(t.score[2], 1.0);
+      EXPECT_DOUBLE_EQ(t.score[4], 0.0);
+      EXPECT_NEAR(t.score[1], 0.5 / 1.5, 1e-12);
+    } else {
+      EXPECT_NEAR(t.score[1], (1.0 - 3.5 / 3) / std::sqrt((std::pow(0.5 - 3.5 / 3, 2) + std::pow(1 - 3.5 / 3, 2) + std::pow(2 - 3.5 / 3, 2)) / 3), 1e-12);
+    }
+    EXPECT_EQ(codes(t.tier), (std::vector<int>{0, 0, 1, 1, 0}));  // cuts on five finite scores, ties together
+    // Applied to new customers, the fitted extremes hold.
+    column_set next(2);
+    next.add("trend", reals({inf, 10.0}));
+    const score_table later = apply_score(model, next);
+    EXPECT_DOUBLE_EQ(later.score[0], t.score[3]);
+    EXPECT_TRUE(std::isfinite(later.score[1]));
+    // Lower is better: +inf is the worst.
+    p.variables[0].higher_is_better = false;
+    const score_table reversed = fit_apply_score(p, c).second;
+    EXPECT_DOUBLE_EQ(reversed.score[2], reversed.score[3]);
+    EXPECT_LT(reversed.score[2], reversed.score[1]);
+  }
+}
+
 TEST(segmentation_test, z_scores_and_errors) {
   score_policy p;
   p.variables = {{"monetary", 1.0, normalisation::z_score, true}};

@@ -147,3 +147,18 @@ def test_alerts_by_hand():
         cartera.alerts(book, valuable=pd.Series([True], index=["ana"]))
     with pytest.raises(ValueError, match=r"alert_policy.mvc_share \(value 2\): must be in \[0, 1\]"):
         cartera.AlertPolicy(mvc_share=2)
+
+
+@pytest.mark.parametrize("scale", ["min_max", "z_score", "percentile"])
+def test_infinite_recency_and_trend_score_as_the_extremes(scale):
+    book = cartera.synthetic_book(3000, 30, seed=2)
+    value = cartera.value(book)
+    assert np.isinf(value["recency"]).any() and np.isinf(value["trend"]).any()
+    scorer = cartera.TierScorer(
+        [cartera.Variable("trend", 1.0, scale), cartera.Variable("recency", 1.0, scale, higher_is_better=False)]
+    )
+    tiers = scorer.fit_predict(value)
+    assert np.isfinite(tiers["score"]).all()
+    assert tiers["tier"].notna().all()
+    frame = cartera.segment(book, policy={"score": {"trend": {"weight": 1, "scale": scale}}})
+    assert np.isfinite(frame["score"]).all()
