@@ -69,6 +69,7 @@ py::dict score_dict(score_table&& t) {
 py::dict alert_policy_dict(const alert_policy& p) {
   return py::dict(py::arg("mvc_share") = p.mvc_share, py::arg("below_zero_by_share") = p.below_zero_by_share,
                   py::arg("below_zero_share") = p.below_zero_share, py::arg("declining_trend") = p.declining_trend,
+                  py::arg("declining_valuable_only") = p.declining_valuable_only,
                   py::arg("complaint_days") = p.complaint_days, py::arg("lapsed_days") = p.lapsed_days,
                   py::arg("growing_trend") = p.growing_trend, py::arg("growing_min_purchases") = p.growing_min_purchases,
                   py::arg("valuable_share") = p.valuable_share);
@@ -83,6 +84,7 @@ alert_policy alert_policy_from(const py::dict& fields) {
     else if (name == "below_zero_by_share") p.below_zero_by_share = value.cast<bool>();
     else if (name == "below_zero_share") p.below_zero_share = value.cast<double>();
     else if (name == "declining_trend") p.declining_trend = value.cast<double>();
+    else if (name == "declining_valuable_only") p.declining_valuable_only = value.cast<bool>();
     else if (name == "complaint_days") p.complaint_days = value.cast<int>();
     else if (name == "lapsed_days") p.lapsed_days = value.cast<int>();
     else if (name == "growing_trend") p.growing_trend = value.cast<double>();
@@ -288,6 +290,7 @@ void register_segmentation(py::module_& m) {
       .def_readwrite("below_zero_by_share", &alert_policy::below_zero_by_share)
       .def_readwrite("below_zero_share", &alert_policy::below_zero_share)
       .def_readwrite("declining_trend", &alert_policy::declining_trend)
+      .def_readwrite("declining_valuable_only", &alert_policy::declining_valuable_only)
       .def_readwrite("complaint_days", &alert_policy::complaint_days)
       .def_readwrite("lapsed_days", &alert_policy::lapsed_days)
       .def_readwrite("growing_trend", &alert_policy::growing_trend)

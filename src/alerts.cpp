@@ -121,9 +121,9 @@ alert_table detect_alerts(const book& customers, const value_table& value, day_t
         alerts.push_back({c, alert_kind::valuable_complainer, open, std::move(reason)});
       }
     }
-    if (recent > 0 && usual > 0 && recent < policy.declining_trend * usual) {
+    if ((valuable[i] || !policy.declining_valuable_only) && recent > 0 && usual > 0 && recent < policy.declining_trend * usual) {
       alerts.push_back({c, alert_kind::declining, false,
-                        "recent spend " + money(recent) + " is " + percent(recent / usual) + " of usual " + money(usual) +
+                        std::string(valuable[i] ? "valuable; " : "") + "recent spend " + money(recent) + " is " + percent(recent / usual) + " of usual " + money(usual) +
                             " (below " + percent(policy.declining_trend) + ")"});
     }
     if (valuable[i] && std::isfinite(recency) && recency >= value_rules.recent_days && recency <= policy.lapsed_days) {

@@ -182,19 +182,30 @@ void kmeans_options::validate() const {
   require(tolerance >= 0 && std::isfinite(tolerance), "tolerance", tolerance, "must be finite and >= 0");
 }
 
+namespace {
+
+// Every point must be a number: a missing value would otherwise fall into some cluster.
+void check_finite(points_view points) {
+  for (Eigen::Index r = 0; r < points.rows(); ++r) {
+    for (Eigen::Index c = 0; c < points.cols(); ++c) {
+      const double x = points(r, c);
+      if (!std::isfinite(x)) {
+        throw invalid_input({"kmeans", "column " + std::to_string(c), r, detail::format_number(x)},
+                            std::isnan(x) ? "missing value; fill or drop it first" : "not a finite number");
+      }
+    }
+  }
+}
+
+}  // namespace
+
 kmeans_result fit_kmeans(points_view points, const kmeans_options& options, const execution& run) {
   options.validate();
   const Eigen::Index n = points.rows(), d = points.cols();
   if (n < options.clusters) {
     throw invalid_input({"kmeans", "rows", -1, std::to_string(n)}, "fewer rows than clusters (" + std::to_string(options.clusters) + ")");
   }
-  for (Eigen::Index r = 0; r < n; ++r) {
-    for (Eigen::Index c = 0; c < d; ++c) {
-      if (!std::isfinite(points(r, c))) {
-        throw invalid_input({"kmeans", "column " + std::to_string(c), r, detail::format_number(points(r, c))}, "not a finite number");
-      }
-    }
-  }
+  check_finite(points);
   kmeans_result result;
   kmeans_model& model = result.model;
   model.mean = Eigen::VectorXd::Zero(d);
@@ -266,6 +277,7 @@ assignment assign_original(const kmeans_model& model, points_view points, const 
     throw invalid_input({"kmeans", "columns", -1, std::to_string(points.cols())},
                         "the model was fitted on " + std::to_string(model.centres.cols()) + " columns");
   }
+  check_finite(points);
   const point_matrix x = ((points.rowwise() - model.mean.transpose()).array().rowwise() / model.scale.transpose().array()).matrix();
   const point_matrix centres = ((model.centres.rowwise() - model.mean.transpose()).array().rowwise() / model.scale.transpose().array()).matrix();
   return assign(x, x.rowwise().squaredNorm().array(), centres, run);

@@ -16,7 +16,7 @@ namespace cartera {
 /// The alerts, from the most urgent kind to the least.
 enum class alert_kind : std::uint8_t {
   valuable_complainer = 0,  ///< a valuable customer complained in the last `complaint_days`
-  declining = 1,            ///< active (bought in the recent period) but spending under `declining_trend` × usual
+  declining = 1,            ///< active (bought in the recent period) but spending under `declining_trend` × usual; valuable ones only by default
   lapsed_valuable = 2,      ///< was valuable, no purchase in the recent period, lost within `lapsed_days`
   growing = 3,              ///< trend above `growing_trend`, with `growing_min_purchases` in the window
   mvc = 4,                  ///< among the most valuable `mvc_share` by spend in the window
@@ -32,6 +32,9 @@ struct alert_policy {
   bool below_zero_by_share = false; ///< false: contribution < 0; true: the bottom share by contribution
   double below_zero_share = 0.15;   ///< with below_zero_by_share (the field uses 10-20 %)
   double declining_trend = 0.4;     ///< recent ÷ usual below this
+  /// The practice: "a valuable customer buying under 40 % of their usual". False: every
+  /// active customer who declines.
+  bool declining_valuable_only = true;
   int complaint_days = 30;          ///< act within this many days of a complaint
   int lapsed_days = 730;            ///< lost within the last two years
   double growing_trend = 1.5;       ///< recent ÷ usual above this

@@ -155,8 +155,10 @@ def _flag_value(value: Any, words: dict[str, int]) -> int:
 def flags(series: pd.Series, table: str, column: str) -> np.ndarray:
     """Booleans or 0/1; for ``proactive`` and ``relational`` also the words of the domain
     ("proactive"/"reactive", "relational"/"transactional")."""
-    if series.dtype.kind in "biu":
+    if series.dtype.kind == "b":
         return np.asarray(series).astype(np.uint8)
+    if series.dtype.kind in "iu":
+        return np.asarray(series)  # the core checks each is 0 or 1 before narrowing
     words = _FLAG_WORDS.get(column, {})
     if series.dtype == object or isinstance(series.dtype, (pd.StringDtype, pd.CategoricalDtype)):
         mapped = series.map(lambda value: _flag_value(value, words))

@@ -153,6 +153,7 @@ class AlertPolicy:
     below_zero_by_share: bool
     below_zero_share: float
     declining_trend: float
+    declining_valuable_only: bool
     complaint_days: int
     lapsed_days: int
     growing_trend: float

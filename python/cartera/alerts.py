@@ -34,7 +34,8 @@ def alerts(
     """One row per customer and alert, most urgent first.
 
     ``valuable_complainer`` (a valuable customer complained in the last 30 days; ``urgent``
-    while unresolved), ``declining`` (active but buying under 40 % of usual),
+    while unresolved), ``declining`` (valuable, active but buying under 40 % of usual; any
+    active customer with ``AlertPolicy(declining_valuable_only=False)``),
     ``lapsed_valuable`` (the win-back list: valuable, no purchase in the recent period,
     lost within two years), ``growing`` (above 150 % of usual with 3 purchases or more in the
     window), ``mvc`` (the most valuable 10 % by spend) and

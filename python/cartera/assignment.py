@@ -563,7 +563,10 @@ def assign(
 
 
 def _labels(positions: np.ndarray, managers: pd.Index) -> pd.Series:
-    labels = pd.Series(managers.take(np.maximum(positions, 0)), dtype=managers.dtype if len(managers) else object)
+    """Manager positions as their ids; -1 (none) as missing."""
+    if len(managers) == 0:
+        return pd.Series([None] * len(positions), dtype=object)
+    labels = pd.Series(managers.take(np.maximum(positions, 0)), dtype=managers.dtype)
     return labels.where(positions >= 0)
 
 
@@ -648,13 +651,15 @@ def route(
 def preview(current: pd.Series, proposed: pd.Series, value: pd.Series | None = None, *, managers: pd.Index | None = None) -> Preview:
     """Compares a proposed manager per customer with the current one (missing: none).
 
-    ``current`` and ``proposed`` are indexed by customer id (the proposed one decides which
-    customers count; a customer missing from ``current`` has no manager now); ``value``
-    weighs the per-manager value figures (default 0).
+    ``current`` and ``proposed`` are indexed by customer id; every customer of either counts
+    (one missing from ``current`` has no manager now, one missing from ``proposed`` would
+    have none: left out); ``value`` weighs the per-manager value figures (default 0).
     """
-    if not proposed.index.is_unique:
-        raise _convert.invalid("preview", "proposed", None, None, "customer ids must be unique")
-    current = current.reindex(proposed.index)
+    for name, side in (("proposed", proposed), ("current", current)):
+        if not side.index.is_unique:
+            raise _convert.invalid("preview", name, None, None, "customer ids must be unique")
+    customers = proposed.index.append(current.index[~current.index.isin(proposed.index)])
+    current, proposed = current.reindex(customers), proposed.reindex(customers)
     if managers is None:
         managers = pd.Index(pd.unique(pd.concat([current.dropna(), proposed.dropna()])))
     before = _manager_positions(current, managers, "preview", "current")

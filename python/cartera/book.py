@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -71,8 +72,11 @@ class Book:
     columns : mapping, optional
         Your column names, per table (customers' and managers' ids may also be the frame's
         index, when it is not a plain range): ``{"transactions": {"customer": "CustomerID",
-        "day": "InvoiceDate", "amount": "Amount"}}``. Unnamed columns keep their own names;
-        columns that are not part of the table are ignored.
+        "day": "InvoiceDate", "amount": "Amount"}}``. Unnamed columns keep their own names.
+    extra_columns : "error" or "ignore"
+        A column that is not part of its table is an error (a misspelt ``two-way`` would
+        otherwise be dropped without a word), with the column meant when one is close;
+        ``"ignore"`` leaves such columns out.
 
     Raises
     ------
@@ -103,6 +107,7 @@ class Book:
         complaints: pd.DataFrame | None = None,
         referrals: pd.DataFrame | None = None,
         columns: Mapping[str, Mapping[str, str]] | None = None,
+        extra_columns: str = "error",
     ) -> None:
         frames = {
             "customers": customers,
@@ -112,8 +117,10 @@ class Book:
             "complaints": complaints,
             "referrals": referrals,
         }
+        if extra_columns not in ("error", "ignore"):
+            raise _convert.invalid("book", "extra_columns", None, extra_columns, "expected 'error' or 'ignore'")
         names = _column_names(columns or {})
-        frames = {table: _renamed(frame, table, names[table]) for table, frame in frames.items()}
+        frames = {table: _renamed(frame, table, names[table], extra_columns == "ignore") for table, frame in frames.items()}
         if frames["customers"] is None:
             frames["customers"] = pd.DataFrame({"id": _ids_in_events(frames)})
         customer_index = _unique_index(frames["customers"], "customers")
@@ -222,7 +229,7 @@ def _column_names(columns: Mapping[str, Mapping[str, str]]) -> dict[str, dict[st
     return names
 
 
-def _renamed(frame: pd.DataFrame | None, table: str, names: dict[str, str]) -> pd.DataFrame | None:
+def _renamed(frame: pd.DataFrame | None, table: str, names: dict[str, str], ignore_extra: bool) -> pd.DataFrame | None:
     if frame is None:
         return None
     if not isinstance(frame, pd.DataFrame):
@@ -235,6 +242,11 @@ def _renamed(frame: pd.DataFrame | None, table: str, names: dict[str, str]) -> p
             raise _core.InvalidInputError(
                 f"{table}.{column}: missing required column; the frame has {', '.join(map(str, frame.columns))}"
             )
+    extra = [str(c) for c in frame.columns if c not in TABLES[table]]
+    if extra and not ignore_extra:
+        close = difflib.get_close_matches(extra[0].replace("-", "_").lower(), TABLES[table], n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"the columns are {', '.join(TABLES[table])}"
+        raise _convert.invalid(table, extra[0], None, None, f"unknown column; {hint} (extra_columns='ignore' leaves such columns out)")
     return frame
 
 

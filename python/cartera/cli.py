@@ -54,7 +54,7 @@ def _demo(args: argparse.Namespace) -> int:
         f"  book: {rows['customers']:,} customers, {rows['managers']:,} managers, {rows['transactions']:,} transactions, "
         f"{rows['interactions']:,} interactions, {rows['complaints']:,} complaints, {rows['referrals']:,} referrals"
     )
-    _print_results(book, results, timings, generated=built - started)
+    _print_results(book, results, config, timings, generated=built - started)
     if args.report:
         print()
         print(f"Report: {args.report}")
@@ -70,7 +70,7 @@ def _run(args: argparse.Namespace) -> int:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ValueError(f"out: {out} exists and is not an empty folder; results go to a new one")
     config = _config_of(args)
-    book = read_tables(args.data)
+    book = read_tables(args.data, extra_columns=_extra(args))
     timings: dict[str, float] = {}
     with _steps_bar(args) as bar:
         results = run_job(book, config, timings=timings, progress=bar.step, solver_progress=bar.solving)
@@ -90,10 +90,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.quiet:
         print(f"cartera run: {len(book.customer_ids):,} customers in {time.perf_counter() - started:.1f} s; results in {out}")
         return 0
-    _print_results(book, results, timings, generated=None)
+    _print_results(book, results, config, timings, generated=None)
     print()
     print(f"Results and report: {out}")
     return 0
+
+
+def _extra(args: argparse.Namespace) -> str:
+    """What to do with columns the book's tables do not have: the --ignore-extra-columns flag."""
+    return "ignore" if getattr(args, "ignore_extra_columns", False) else "error"
 
 
 def _config_of(args: argparse.Namespace) -> Config:
@@ -150,7 +155,7 @@ def _run_in_store(args: argparse.Namespace) -> int:
     if args.quiet:
         print(f"cartera run {run}: {len(book.customer_ids):,} customers in {time.perf_counter() - started:.1f} s; saved in {args.db}")
         return 0
-    _print_results(book, results, timings, generated=None)
+    _print_results(book, results, config, timings, generated=None)
     print()
     print(f"Run {run} saved in {args.db}" + (f"; report: {args.report}" if args.report else ""))
     return 0
@@ -159,7 +164,7 @@ def _run_in_store(args: argparse.Namespace) -> int:
 def _step(args: argparse.Namespace) -> int:
     """One step of the job alone, on a folder of tables, to one CSV file."""
     config = _config_of(args)
-    book = read_tables(args.data)
+    book = read_tables(args.data, extra_columns=_extra(args))
     as_of = config.job["as_of"]
     if args.command == "value":
         frame = value(book, as_of, policy=config.value)
@@ -185,7 +190,7 @@ def _import(args: argparse.Namespace) -> int:
     """Loads a folder of tables into the book's database: the book replaced, or with
     --append the day's feed added to it."""
     frames = read_frames(args.data)
-    PortfolioStore(args.db).import_tables(frames, append=args.append)
+    PortfolioStore(args.db).import_tables(frames, append=args.append, extra_columns=_extra(args))
     done = "appended to" if args.append else "into"
     print(f"cartera import: {', '.join(f'{name} {len(frame):,}' for name, frame in frames.items())} {done} {args.db}")
     return 0
@@ -203,7 +208,7 @@ def _report(args: argparse.Namespace) -> int:
         page = PortfolioStore(args.db).report(args.number)
     else:
         config = _config_of(args)
-        book = read_tables(args.data)
+        book = read_tables(args.data, extra_columns=_extra(args))
         with _steps_bar(args) as bar:
             results = run_job(book, config, progress=bar.step, solver_progress=bar.solving)
         page = render_report(results, title=f"cartera report: {args.data}")
@@ -220,7 +225,11 @@ def _history(args: argparse.Namespace) -> int:
         print(store.moved(args.number).to_string(index=False))
         return 0
     runs = store.history()
-    print(runs[["started", "as_of", "customers", "assigned", "moved", "kept", "newly_assigned", "left_out", "objective", "gap", "contacts"]].to_string())
+    if runs.empty:
+        print(f"cartera history: no runs in {args.db} yet")
+        return 0
+    shown = ["started", "as_of", "customers", "assigned", "moved", "kept", "newly_assigned", "left_out", "objective", "gap", "status", "contacts"]
+    print(runs[[c for c in shown if c in runs.columns]].to_string())
     return 0
 
 
@@ -246,7 +255,7 @@ def _write_results(folder: Path, results: Results, config: Config) -> None:
     (folder / "config.json").write_text(json.dumps(config.to_dict(), indent=2, ensure_ascii=False, default=str), encoding="utf-8")
 
 
-def _print_results(book: Book, results: Results, timings: dict[str, float], *, generated: float | None) -> None:
+def _print_results(book: Book, results: Results, config: Config, timings: dict[str, float], *, generated: float | None) -> None:
     assert results.value is not None and results.stages is not None and results.ladder is not None
     assert results.segments is not None and results.alerts is not None and results.assignment is not None
     assert results.plan is not None and results.team is not None and results.referrals is not None
@@ -261,7 +270,7 @@ def _print_results(book: Book, results: Results, timings: dict[str, float], *, g
     print()
     _print_ladder_summary(book, results.ladder, results.stages)
     print()
-    _print_segments(results.segments, results.alerts)
+    _print_segments(results.segments, results.alerts, config.segments.valuable_tiers())
     print()
     _print_realignment(results.assignment)
     print()
@@ -317,7 +326,7 @@ def _print_referrals(network: Referrals) -> None:
           f"{len(network.show_room):,} show-room customers across the portfolios")
 
 
-def _print_segments(segments: pd.DataFrame, to_act: pd.DataFrame) -> None:
+def _print_segments(segments: pd.DataFrame, to_act: pd.DataFrame, valuable: list[str]) -> None:
     print("Segments:")
     tiers = segments.groupby("tier", observed=False)["monetary"].agg(["size", "sum"])
     total = tiers["sum"].sum()
@@ -328,7 +337,7 @@ def _print_segments(segments: pd.DataFrame, to_act: pd.DataFrame) -> None:
     print("  ABC: " + ", ".join(f"{cls} {count:,}" for cls, count in abc.items()))
     top_rfm = segments["rfm_segment"].value_counts().head(4)
     print("  RFM: " + ", ".join(f"{name} {count:,}" for name, count in top_rfm.items()))
-    print("Moments of truth (Premium counts as valuable):")
+    print(f"Moments of truth ({', '.join(valuable)} {'counts' if len(valuable) == 1 else 'count'} as valuable):")
     counts = to_act["alert"].value_counts(sort=False)
     urgent = int(to_act["urgent"].sum())
     for kind, count in counts.items():
@@ -377,6 +386,11 @@ def _print_value_summary(values: pd.DataFrame) -> None:
     print(finite.describe(percentiles=[0.5, 0.9]).T.to_string(float_format=lambda x: f"{x:,.2f}"))
 
 
+def _add_extra_columns(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--ignore-extra-columns", action="store_true",
+                         help="leave out the columns a table does not have (default: they are an error, naming the column meant)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cartera", description="Customer portfolio management.")
     parser.add_argument("--version", action="version", version=f"cartera {__version__}")
@@ -396,6 +410,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="a folder with customers, managers, transactions, interactions, complaints, referrals (.csv or .parquet)")
     source.add_argument("--db", metavar="URL", help="the book in a database (a SQLite file, or any SQLAlchemy URL); the run is saved there")
     run.add_argument("--report", default="cartera-report.html", metavar="PATH", help="with --db: where to write the report ('' for none)")
+    _add_extra_columns(run)
     run.add_argument("--config", metavar="FILE", help="policies as TOML or JSON (see `cartera config --defaults`)")
     run.add_argument("--out", default="cartera-results", metavar="FOLDER", help="a new folder for the results (default cartera-results)")
     run.add_argument("--as-of", metavar="DATE", help="evaluate as of this day (default: the last event in the data)")
@@ -415,9 +430,11 @@ def _parser() -> argparse.ArgumentParser:
         step.add_argument("--config", metavar="FILE", help="policies as TOML or JSON")
         step.add_argument("--as-of", metavar="DATE", help="evaluate as of this day (default: the last event in the data)")
         step.add_argument("-o", "--out", required=True, metavar="FILE", help="the CSV file to write (must not exist)")
+        _add_extra_columns(step)
         step.set_defaults(run=_step)
     load = commands.add_parser("import", help="load a folder of tables into the book's database (the book replaced)")
     load.add_argument("--data", required=True, metavar="FOLDER", help="the tables, as for `cartera run --data`")
+    _add_extra_columns(load)
     load.add_argument("--append", action="store_true",
                       help="add to the book instead: events appended, customers and managers inserted or updated by id")
     load.add_argument("--db", default="cartera.db", metavar="URL", help="a SQLite file or SQLAlchemy URL (default cartera.db)")
@@ -433,6 +450,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--run", type=int, dest="number", metavar="N", help="with --db: the run (default the last)")
     report.add_argument("--config", metavar="FILE", help="with --data: policies as TOML or JSON")
     report.add_argument("--as-of", metavar="DATE", help="with --data: evaluate as of this day")
+    _add_extra_columns(report)
     report.add_argument("-o", "--out", default="cartera-report.html", metavar="PATH", help="where to write it (default cartera-report.html)")
     report.add_argument("-q", "--quiet", action="store_true", help="print nothing")
     report.add_argument("-v", "--verbose", action="store_true", help="show the progress of the steps even when not on a terminal")

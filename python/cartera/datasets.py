@@ -20,7 +20,8 @@ def read_cdnow(path: str | PathLike[str]) -> pd.DataFrame:
 
     Returns a transactions DataFrame with ``customer``, ``day``, ``amount`` and ``cds``
     (the number of CDs), one row per line of the file. The sample's second column (ids
-    renumbered 1..2357) is the customer; the master file has only one id column.
+    renumbered 1..2357) is the customer; the master file has only one id column. ``cds``
+    is not a column of the book: ``cartera.Book(transactions=frame, extra_columns="ignore")``.
     """
     raw = pd.read_csv(path, sep=r"\s+", header=None, dtype=str)
     if raw.shape[1] == 5:
@@ -42,7 +43,8 @@ def read_online_retail(path: str | PathLike[str]) -> pd.DataFrame:
     Lines are summed into invoices (amount = Quantity × UnitPrice), dated on the invoice's
     day. Lines without a customer (CustomerID 0 or missing) cannot belong to a portfolio:
     they are dropped, and their count is logged and kept in
-    ``frame.attrs["dropped_lines"]`` — never dropped silently.
+    ``frame.attrs["dropped_lines"]`` — never dropped silently. ``invoice`` and ``country``
+    are not columns of the book: ``cartera.Book(transactions=frame, extra_columns="ignore")``.
     """
     lines = pd.read_parquet(path, columns=["InvoiceNo", "InvoiceDate", "CustomerID", "Quantity", "UnitPrice", "Country"])
     anonymous = lines["CustomerID"].isna() | (lines["CustomerID"] == 0)

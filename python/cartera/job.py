@@ -117,13 +117,14 @@ def read_config(path: str | PathLike[str]) -> Config:
     return Config.from_dict(fields)
 
 
-def read_tables(folder: str | PathLike[str], *, ids: str = "text") -> Book:
+def read_tables(folder: str | PathLike[str], *, ids: str = "text", extra_columns: str = "error") -> Book:
     """A book from a folder of tables, one file each: ``customers``, ``managers``,
     ``transactions``, ``interactions``, ``complaints``, ``referrals`` as ``.csv`` or
     ``.parquet`` (missing tables are empty; at least one must be there). Ids and labels are
-    text, exactly as written (see :func:`read_frames`)."""
+    text, exactly as written (see :func:`read_frames`); a column that is not part of its
+    table is an error unless ``extra_columns="ignore"``."""
     frames = read_frames(folder, ids=ids)
-    return Book(frames.get("customers"), **{t: frames[t] for t in TABLES if t != "customers" and t in frames})
+    return Book(frames.get("customers"), **{t: frames[t] for t in TABLES if t != "customers" and t in frames}, extra_columns=extra_columns)
 
 
 #: The cells pandas reads as missing by default; in id and label columns only an empty cell is.

@@ -253,6 +253,12 @@ class KMeans:
         points = np.ascontiguousarray(np.asarray(X, dtype=np.float64))
         if points.ndim != 2:
             raise _core.TypeMismatchError(f"kmeans: expected a 2-dimensional table, got {points.ndim} dimensions")
+        bad = ~np.isfinite(points)
+        if bad.any():  # named here, where the columns have names
+            row, column = (int(k) for k in np.argwhere(bad)[0])
+            name = str(X.columns[column]) if isinstance(X, pd.DataFrame) else f"column {column}"
+            problem = "missing value; fill or drop it first" if np.isnan(points[row, column]) else "not a finite number"
+            raise _convert.invalid("kmeans", name, row, points[row, column], problem)
         return points
 
     def fit(self, X: Any, y: Any = None) -> KMeans:
@@ -500,12 +506,14 @@ def segment(
 
 def subsegments(book: Book, segments: pd.Series, stages: pd.Series | None = None) -> pd.DataFrame:
     """Sub-segments inside each portfolio: customers per (tier × stage), or per tier alone
-    without stages, for each current manager (``None``: no manager)."""
+    without stages, for each current manager. A missing key (no manager, no tier, no
+    stage) is counted under "(none)": every customer is in one cell."""
     managers = book.table("customers").get("manager")
     if managers is None:
         managers = pd.Series(None, index=book.customer_ids, dtype=object)
-    keys: dict[str, Any] = {"manager": managers.reindex(segments.index).to_numpy(dtype=object), "segment": segments.to_numpy()}
+    keys: dict[str, Any] = {"manager": managers.reindex(segments.index), "segment": segments}
     if stages is not None:
-        keys["stage"] = stages.reindex(segments.index).to_numpy()
-    grouped = pd.DataFrame(keys).fillna({"manager": "(none)"}).groupby(list(keys), observed=True).size()
+        keys["stage"] = stages.reindex(segments.index)
+    frame = pd.DataFrame({k: v.astype(object).where(v.notna(), "(none)").to_numpy(dtype=object) for k, v in keys.items()})
+    grouped = frame.groupby(list(keys), observed=True, sort=False).size()
     return grouped.unstack([k for k in keys if k != "manager"], fill_value=0)

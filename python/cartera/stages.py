@@ -74,10 +74,21 @@ def _policy_from_json(source: str | PathLike[str]) -> StagePolicy:
 StagePolicy.from_json = staticmethod(_policy_from_json)  # type: ignore[method-assign]
 
 
+def _stage_series(values: pd.Series | pd.DataFrame) -> pd.Series:
+    return values["stage"] if isinstance(values, pd.DataFrame) else pd.Series(values)
+
+
+def _aligned(values: pd.Series, customers: pd.Index, name: str) -> pd.Series:
+    """Stages by customer id, in the order of ``customers``; every one of them needed."""
+    absent = ~customers.isin(values.index)
+    if absent.any():
+        row = _convert.first_row(absent)
+        raise _convert.invalid(name, "index", row, customers[row], "no stage for this customer of the book")
+    return values.reindex(customers)
+
+
 def _stage_codes(values: pd.Series | pd.DataFrame, name: str) -> np.ndarray:
-    if isinstance(values, pd.DataFrame):
-        values = values["stage"]
-    values = pd.Series(values).reset_index(drop=True)
+    values = _stage_series(values).reset_index(drop=True)
     codes = pd.Index(STAGES).get_indexer(values.astype(object))
     if (codes < 0).any():
         row = int(np.flatnonzero(codes < 0)[0])
@@ -268,15 +279,14 @@ def stage_history(
 def ladder(book: Book, stages: pd.DataFrame | pd.Series) -> pd.DataFrame:
     """How many customers stand at each stage, per portfolio and overall.
 
-    Portfolios are the customers' current managers (``customers.manager``); customers
+    ``stages`` (the frame of :func:`stages`, or its ``stage`` column) is matched to the
+    book's customers by id. Portfolios are the customers' current managers (``customers.manager``); customers
     without one form the row ``None``. Columns: the five stages, ``customers`` and
     ``real_share`` (the share at intimar or confiar: the customers a portfolio really holds).
     The last row, ``"all"``, is the whole book.
     """
-    codes = _stage_codes(stages, "stage")
+    codes = _stage_codes(_aligned(_stage_series(stages), book.customer_ids, "stages"), "stage")
     managers = _current_manager_rows(book)
-    if len(codes) != len(managers):
-        raise _core.InvalidInputError(f"ladder: {len(codes)} stages for a book of {len(managers)} customers")
     portfolios, overall = _core.count_ladder(codes, managers, len(book.manager_ids))
     index = pd.Index([*book.manager_ids, None, "all"], name="manager", dtype=object)
     table = pd.DataFrame(np.vstack([portfolios, overall]), index=index, columns=list(STAGES))
@@ -286,15 +296,29 @@ def ladder(book: Book, stages: pd.DataFrame | pd.Series) -> pd.DataFrame:
     return table
 
 
+def _paired(before: pd.DataFrame | pd.Series, after: pd.DataFrame | pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The two evaluations on the same customers, in before's order."""
+    first, then = _stage_series(before), _stage_series(after)
+    if not first.index.is_unique or not then.index.is_unique:
+        raise _convert.invalid("before" if not first.index.is_unique else "after", "index", None, None, "customer ids must be unique")
+    extra = ~then.index.isin(first.index)
+    if extra.any():
+        row = _convert.first_row(extra)
+        raise _convert.invalid("before", "index", row, then.index[row], "no stage for this customer of after")
+    return first, _aligned(then, first.index, "after")
+
+
 def transitions(before: pd.DataFrame | pd.Series, after: pd.DataFrame | pd.Series) -> pd.DataFrame:
     """Customers moving between stages from one evaluation to another: rows are the stage
-    before, columns the stage after."""
-    matrix, _ = _core.count_transitions(_stage_codes(before, "before"), _stage_codes(after, "after"))
+    before, columns the stage after. The two are matched by customer id."""
+    first, then = _paired(before, after)
+    matrix, _ = _core.count_transitions(_stage_codes(first, "before"), _stage_codes(then, "after"))
     return pd.DataFrame(matrix, index=pd.Index(STAGES, name="from"), columns=pd.Index(STAGES, name="to"))
 
 
 def conversion(before: pd.DataFrame | pd.Series, after: pd.DataFrame | pd.Series) -> pd.Series:
     """For each stage below confiar, the share of its customers in ``before`` who stand
-    higher in ``after``."""
-    _, shares = _core.count_transitions(_stage_codes(before, "before"), _stage_codes(after, "after"))
+    higher in ``after`` (matched by customer id)."""
+    first, then = _paired(before, after)
+    _, shares = _core.count_transitions(_stage_codes(first, "before"), _stage_codes(then, "after"))
     return pd.Series(shares, index=pd.Index(STAGES[:-1], name="from"), name="conversion")

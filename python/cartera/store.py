@@ -19,6 +19,12 @@ from .report import Results
 
 __all__ = ["PortfolioStore"]
 
+#: What `history` shows of each run (the runs table has these, and the configuration).
+HISTORY_COLUMNS: tuple[str, ...] = (
+    "started", "finished", "as_of", "customers", "managers", "assigned", "moved", "kept", "newly_assigned", "left_out",
+    "objective", "gap", "status", "contacts", "unmet",
+)
+
 #: The result tables a run writes (each row tagged with its run), and where they come from.
 RESULT_TABLES: tuple[str, ...] = ("stages", "segments", "alerts", "assignments", "contacts", "unmet", "referrals")
 
@@ -77,21 +83,24 @@ class PortfolioStore:
         self.url = url
         self._engine = _engine(url)
 
-    def import_tables(self, frames: dict[str, pd.DataFrame], *, append: bool = False) -> None:
+    def import_tables(self, frames: dict[str, pd.DataFrame], *, append: bool = False, extra_columns: str = "error") -> None:
         """Replaces the book with these frames (customers and managers keyed by an ``id``
         column; a table not given is emptied), or with ``append`` adds them to it: events
         appended, customers and managers inserted or updated by id (an appended table has the
         stored one's columns). The book that results is checked first, and written in one
-        transaction: all or nothing."""
+        transaction: all or nothing. With ``extra_columns="ignore"`` the columns that are not
+        part of a table are left out (and not stored); otherwise they are an error."""
         unknown = [name for name in frames if name not in TABLES]
         if unknown:
             raise _convert.invalid("import", unknown[0], None, None, f"unknown table; the tables are {', '.join(TABLES)}")
+        if extra_columns == "ignore":
+            frames = {t: f[[c for c in f.columns if c in TABLES[t]]] for t, f in frames.items()}
         with self._engine.begin() as connection:
             book = {t: self._table(connection, f"book_{t}") for t in TABLES} if append else {}
             tables = {t: _merged(t, book.get(t), frames.get(t)) for t in TABLES}
             present = {t: f for t, f in tables.items() if f is not None}
             try:
-                Book(present.get("customers"), **{t: f for t, f in present.items() if t != "customers"})  # validates
+                Book(present.get("customers"), **{t: f for t, f in present.items() if t != "customers"}, extra_columns=extra_columns)
             except (_core.InvalidInputError, _core.TypeMismatchError) as error:
                 appended = {t: len(f) for t, f in book.items() if f is not None and t not in ("customers", "managers") and t in frames}
                 raise _in_feed(error, appended) from None
@@ -160,6 +169,7 @@ class PortfolioStore:
             "left_out": int(changes.get("left_out", 0)),
             "objective": float(results.assignment.objective),
             "gap": float(results.assignment.gap),
+            "status": results.assignment.status,
             "contacts": len(results.plan.contacts),
             "unmet": len(results.plan.unmet),
         }
@@ -173,7 +183,7 @@ class PortfolioStore:
                 "as_of": None if results.as_of is None else str(results.as_of.date()),
                 "config": json.dumps(config, default=str),
             } | figures
-            pd.DataFrame([row]).to_sql("runs", connection, if_exists="append", index=False)
+            self._append(connection, "runs", pd.DataFrame([row]))
             for name, frame in tables.items():
                 if frame is None:
                     continue
@@ -188,6 +198,15 @@ class PortfolioStore:
         return run
 
     def _append(self, connection: Any, name: str, frame: pd.DataFrame) -> None:
+        """Rows added to a table; columns a newer cartera writes are added to an older table."""
+        import sqlalchemy
+
+        inspector = sqlalchemy.inspect(connection)
+        if inspector.has_table(name):
+            known = {column["name"] for column in inspector.get_columns(name)}
+            for column in (c for c in frame.columns if c not in known):
+                kind = "DOUBLE PRECISION" if frame[column].dtype.kind == "f" else "BIGINT" if frame[column].dtype.kind in "iub" else "TEXT"
+                connection.execute(sqlalchemy.text(f'ALTER TABLE "{name}" ADD COLUMN "{column}" {kind}'))
         frame.to_sql(name, connection, if_exists="append", index=False, chunksize=50_000)
 
     def history(self) -> pd.DataFrame:
@@ -195,7 +214,7 @@ class PortfolioStore:
         with self._engine.connect() as connection:
             runs = self._table(connection, "runs")
         if runs is None:
-            return pd.DataFrame(columns=["run", "started", "as_of", "customers", "assigned", "moved", "kept", "objective", "gap", "contacts"])
+            return pd.DataFrame(columns=list(HISTORY_COLUMNS), index=pd.Index([], name="run"))
         return runs.drop(columns=["config"]).set_index("run")
 
     def report(self, run: int | None = None) -> str:

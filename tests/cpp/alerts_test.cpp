@@ -30,7 +30,7 @@ book moments() {
 TEST(alerts_test, finds_each_moment_of_truth_in_priority_order) {
   const book b = moments();
   const value_table v = compute_value(b, 1000);
-  const std::vector<std::uint8_t> valuable = {1, 0, 0, 1, 1, 0, 0};
+  const std::vector<std::uint8_t> valuable = {1, 1, 0, 1, 1, 0, 0};
   const alert_table a = detect_alerts(b, v, 1000, {}, {}, valuable);
   std::vector<std::pair<index_t, std::string_view>> seen;
   for (std::size_t k = 0; k < a.customer.size(); ++k) seen.emplace_back(a.customer[k], alert_name(a.kind[k]));
@@ -42,17 +42,35 @@ TEST(alerts_test, finds_each_moment_of_truth_in_priority_order) {
                                                                       {5, "below_zero"}}));
   EXPECT_EQ(a.urgent[0], 1);
   EXPECT_EQ(a.reason[0], "valuable; complaint opened 1972-09-07 (20 days ago), unresolved: act within 10 days");
-  EXPECT_EQ(a.reason[1], "recent spend 10.00 is 10 % of usual 100.00 (below 40 %)");
+  EXPECT_EQ(a.reason[1], "valuable; recent spend 10.00 is 10 % of usual 100.00 (below 40 %)");
   EXPECT_EQ(a.reason[2], "valuable; last purchase 1971-05-16 (500 days ago)");
   EXPECT_EQ(a.reason[3], "recent spend 300.00 is 300 % of usual 100.00 (above 150 %)");
   EXPECT_EQ(a.reason[5], "contribution -60.00 = margin 0.00 - cost to serve 60.00");
   EXPECT_TRUE(std::is_sorted(a.priority.rbegin(), a.priority.rend()));
 }
 
+TEST(alerts_test, declining_is_about_valuable_customers_unless_the_policy_says_everyone) {
+  const book b = moments();
+  const value_table v = compute_value(b, 1000);
+  const std::vector<std::uint8_t> valuable = {1, 0, 0, 1, 1, 0, 0};  // b declines, and is not valuable
+  const auto declining = [](const alert_table& a) {
+    std::vector<std::string> reasons;
+    for (std::size_t k = 0; k < a.kind.size(); ++k) {
+      if (a.kind[k] == alert_kind::declining) reasons.push_back(a.reason[k]);
+    }
+    return reasons;
+  };
+  EXPECT_TRUE(declining(detect_alerts(b, v, 1000, {}, {}, valuable)).empty());
+  alert_policy everyone;
+  everyone.declining_valuable_only = false;
+  EXPECT_EQ(declining(detect_alerts(b, v, 1000, {}, everyone, valuable)),
+            (std::vector<std::string>{"recent spend 10.00 is 10 % of usual 100.00 (below 40 %)"}));
+}
+
 TEST(alerts_test, boundaries_of_the_windows) {
   const book b = moments();
   const value_table v = compute_value(b, 1000);
-  const std::vector<std::uint8_t> valuable = {1, 0, 0, 1, 1, 0, 0};
+  const std::vector<std::uint8_t> valuable = {1, 1, 0, 1, 1, 0, 0};
   alert_policy p;
   p.complaint_days = 20;  // the complaint of day 980 is exactly 20 days old: out
   p.lapsed_days = 499;    // d's last purchase is 500 days old: out

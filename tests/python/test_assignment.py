@@ -390,3 +390,23 @@ def test_large_money_values_give_the_same_plan_as_small_ones():
     assert large.objective == pytest.approx(small.objective * 1e12, rel=1e-12)
     with pytest.raises(ValueError, match=r"assignment_problem.leave_out row 0 \(value 1e\+16\): times cost_scale \(1000\) is beyond"):
         cartera.assign(customers.assign(value=1e16), managers, policy=policy)
+
+
+def test_without_managers_every_customer_is_left_out_with_no_candidate():
+    customers, _ = small_book()
+    nobody = pd.DataFrame({"capacity": pd.Series([], dtype=np.int64)}, index=pd.Index([], dtype=object, name="manager"))
+    result = cartera.assign(customers.drop(columns=["manager"]), nobody)
+    assert result.assignments["reason"].tolist() == ["no_candidate"] * 4
+    assert result.assignments["manager"].isna().all() and len(result.managers) == 0
+    routed = cartera.route(customers.drop(columns=["manager"]), nobody)
+    assert routed["reason"].tolist() == ["no_candidate"] * 4
+
+
+def test_preview_keeps_customers_only_the_current_assignment_knows():
+    current = pd.Series({"a": "m1", "b": "m1", "gone": "m2"})
+    proposed = pd.Series({"a": "m1", "b": "m2"})
+    p = cartera.preview(current, proposed)
+    assert p.customers.index.tolist() == ["a", "b", "gone"]
+    assert p.customers.loc["gone", "change"] == "left_out"
+    assert p.counts.to_dict() == {"kept": 1, "moved": 1, "newly_assigned": 0, "left_out": 1, "still_unassigned": 0}
+    assert p.managers.loc["m2", "load_before"] == 1 and p.managers.loc["m2", "load_after"] == 1

@@ -23,9 +23,12 @@ def test_customers_default_to_every_id_in_the_events_in_order_of_appearance():
     assert repr(book) == "Book(customers=3, managers=0, transactions=3, interactions=0, complaints=0, referrals=1)"
 
 
-def test_column_names_are_configurable_and_extra_columns_ignored():
+def test_column_names_are_configurable_and_extra_columns_ignored_on_request():
     frame = pd.DataFrame({"CustomerID": [7, 7], "When": ["2024-01-01", "2024-01-02"], "Total": [1.0, 2.0], "Note": ["a", "b"]})
-    book = cartera.Book(transactions=frame, columns={"transactions": {"customer": "CustomerID", "day": "When", "amount": "Total"}})
+    names = {"transactions": {"customer": "CustomerID", "day": "When", "amount": "Total"}}
+    with pytest.raises(ValueError, match=r"transactions.Note: unknown column; the columns are customer, day, amount, margin, product"):
+        cartera.Book(transactions=frame, columns=names)
+    book = cartera.Book(transactions=frame, columns=names, extra_columns="ignore")
     assert list(book.customer_ids) == [7]
     assert book.customer_ids.dtype == np.int64
     assert book.first_day == pd.Timestamp("2024-01-01")
@@ -106,6 +109,22 @@ def test_complaints_and_flags_are_checked():
     interactions = pd.DataFrame({"customer": ["ana"], "day": ["2024-02-01"], "channel": ["call"], "proactive": ["maybe"]})
     with pytest.raises(ValueError, match=r"interactions.proactive row 0 \(value 'maybe'\): expected one of proactive, reactive"):
         cartera.Book(transactions=tx(), interactions=interactions)
+
+
+def test_a_misspelt_column_is_an_error_that_says_what_was_meant():
+    interactions = pd.DataFrame({"customer": ["ana"], "day": ["2024-02-01"], "channel": ["call"], "two-way": [True]})
+    with pytest.raises(ValueError, match=r"interactions.two-way: unknown column; did you mean 'two_way'\?"):
+        cartera.Book(transactions=tx(), interactions=interactions)
+    with pytest.raises(ValueError, match=r"extra_columns \(value 'drop'\): expected 'error' or 'ignore'"):
+        cartera.Book(transactions=tx(), extra_columns="drop")
+
+
+def test_a_flag_holds_0_or_1_only():
+    interactions = pd.DataFrame({"customer": ["ana"], "day": ["2024-02-01"], "channel": ["call"], "two_way": [256]})
+    with pytest.raises(ValueError, match=r"interactions.two_way row 0 \(value 256\): a flag must be 0 or 1"):
+        cartera.Book(transactions=tx(), interactions=interactions)
+    with pytest.raises(ValueError, match=r"interactions.two_way row 0 \(value -1\): a flag must be 0 or 1"):
+        cartera.Book(transactions=tx(), interactions=interactions.assign(two_way=[-1]))
 
 
 def test_unknown_table_or_column_mapping_is_an_error():

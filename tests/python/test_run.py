@@ -124,3 +124,15 @@ def test_the_summary_says_how_the_solve_ended_and_the_figures_really_used(data, 
     assert "s, stopped by the time limit: " in out and "optimal" not in out.split("Realignment")[1].splitlines()[0]
     assignment = pd.read_csv(tmp_path / "second" / "assignment.csv")
     assert set(assignment["reason"]) <= {"assigned", "no_candidate", "capacity_exhausted", "not_worth_it", "solve_stopped"}
+
+
+def test_extra_columns_in_the_files_are_named_or_ignored_on_request(data, tmp_path, capsys):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for path in data.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    customers = pd.read_csv(folder / "customers.csv", dtype=str, keep_default_na=False)
+    customers.assign(reachble="True", email="x@y").to_csv(folder / "customers.csv", index=False)
+    assert main(["run", "--data", str(folder), "--out", str(tmp_path / "r1")]) == 2
+    assert "customers.reachble: unknown column; did you mean 'reachable'?" in capsys.readouterr().err
+    assert main(["run", "--data", str(folder), "--out", str(tmp_path / "r2"), "-q", "--ignore-extra-columns"]) == 0

@@ -99,7 +99,7 @@ def test_kmeans_matches_scikit_learn_on_separated_data():
 
 def test_kmeans_inertia_within_one_percent_of_scikit_learn_on_real_data(shared_data):
     invoices = cartera.datasets.read_online_retail(shared_data / "online_retail" / "online_retail.parquet")
-    value = cartera.value(cartera.Book(transactions=invoices))
+    value = cartera.value(cartera.Book(transactions=invoices, extra_columns="ignore"))
     features = np.log1p(value[["recency", "frequency", "monetary", "monetary_mean"]].clip(lower=0))
     ours = cartera.KMeans(6, n_init=10, random_state=0).fit(features)
     scaled = StandardScaler().fit_transform(features)
@@ -136,7 +136,8 @@ def test_alerts_by_hand():
     )
     complaints = pd.DataFrame({"customer": ["luis"], "opened": ["2024-06-20"]})
     book = cartera.Book(pd.DataFrame({"id": ["ana", "luis"], "since": ["2023-01-01"] * 2}), transactions=tx, complaints=complaints)
-    found = cartera.alerts(book, "2024-06-30", valuable=pd.Series([False, True], index=["ana", "luis"]))
+    everyone_declining = cartera.AlertPolicy(declining_valuable_only=False)
+    found = cartera.alerts(book, "2024-06-30", valuable=pd.Series([False, True], index=["ana", "luis"]), policy=everyone_declining)
     pairs = list(zip(found["customer"], found["alert"].astype(str)))
     assert pairs[0] == ("luis", "valuable_complainer")
     assert found.iloc[0]["urgent"]
@@ -162,3 +163,39 @@ def test_infinite_recency_and_trend_score_as_the_extremes(scale):
     assert tiers["tier"].notna().all()
     frame = cartera.segment(book, policy={"score": {"trend": {"weight": 1, "scale": scale}}})
     assert np.isfinite(frame["score"]).all()
+
+
+def test_kmeans_refuses_missing_values_by_row_and_column():
+    X = pd.DataFrame({"a": [0.0, 1.0, 10.0, 11.0], "b": [0.0, 1.0, 10.0, 11.0]})
+    model = cartera.KMeans(2, random_state=0).fit(X)
+    with pytest.raises(ValueError, match=r"kmeans.b row 1 \(value nan\): missing value; fill or drop it first"):
+        model.predict(pd.DataFrame({"a": [0.0, 1.0], "b": [0.0, np.nan]}))
+    with pytest.raises(ValueError, match=r"kmeans.a row 2 \(value inf\): not a finite number"):
+        cartera.KMeans(2).fit(X.assign(a=[0.0, 1.0, np.inf, 3.0]))
+
+
+def test_subsegments_keep_customers_with_missing_keys():
+    book = cartera.synthetic_book(500, 5, seed=3)
+    tiers = cartera.segment(book)["tier"].astype(object)
+    tiers.iloc[:7] = None
+    stages = cartera.stages(book)["stage"].astype(object)
+    stages.iloc[3:9] = None
+    counts = cartera.subsegments(book, tiers, stages)
+    assert counts.to_numpy().sum() == 500
+    assert "(none)" in counts.columns.get_level_values("segment") and "(none)" in counts.columns.get_level_values("stage")
+
+
+def test_the_declining_alert_is_for_valuable_customers_by_default():
+    tx = pd.DataFrame(
+        {
+            "customer": ["ana"] * 5 + ["luis"] * 5,
+            "day": ["2024-06-25", "2024-03-01", "2023-12-01", "2023-09-01", "2023-06-01"] * 2,
+            "amount": [10.0, 100, 100, 100, 100, 20.0, 200, 200, 200, 200],
+        }
+    )
+    book = cartera.Book(pd.DataFrame({"id": ["ana", "luis"], "since": ["2023-01-01"] * 2}), transactions=tx)
+    valuable = pd.Series([False, True], index=["ana", "luis"])
+    declining = lambda found: sorted(found.loc[found["alert"] == "declining", "customer"])  # noqa: E731
+    assert declining(cartera.alerts(book, "2024-06-30", valuable=valuable)) == ["luis"]
+    everyone = cartera.AlertPolicy(declining_valuable_only=False)
+    assert declining(cartera.alerts(book, "2024-06-30", valuable=valuable, policy=everyone)) == ["ana", "luis"]

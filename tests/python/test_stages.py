@@ -150,3 +150,17 @@ def test_the_ladder_plot_draws_every_stage(book):
     assert [t.get_text() for t in ax.get_legend().get_texts()] == list(cartera.STAGES)
     widths = np.array([patch.get_width() for patch in ax.patches]).reshape(5, 6)
     assert widths.sum(axis=0) == pytest.approx(np.ones(6))
+
+
+def test_ladder_and_transitions_match_stages_to_customers_by_id():
+    book = cartera.synthetic_book(2000, 20, seed=6)
+    before, after = cartera.stages(book, "2025-06-30"), cartera.stages(book)
+    shuffled = after.sample(frac=1.0, random_state=1)
+    assert cartera.ladder(book, shuffled).equals(cartera.ladder(book, after))
+    assert cartera.ladder(book, shuffled["stage"]).equals(cartera.ladder(book, after))
+    assert cartera.transitions(before, shuffled).equals(cartera.transitions(before, after))
+    assert cartera.conversion(before.sample(frac=1.0, random_state=2), shuffled).equals(cartera.conversion(before, after))
+    with pytest.raises(ValueError, match=r"stages.index row 0 \(value 'C0000001'\): no stage for this customer of the book"):
+        cartera.ladder(book, after.iloc[1:])
+    with pytest.raises(ValueError, match=r"after.index row 0 \(value 'C0000001'\): no stage for this customer"):
+        cartera.transitions(before, after.iloc[1:])

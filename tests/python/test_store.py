@@ -155,3 +155,26 @@ def test_append_adds_the_day_s_events_and_upserts_customers_and_managers(data, d
     assert main(["import", "--data", str(feed), "--db", db, "--append"]) == 2
     assert "transactions.customer row 0 of the appended rows (value 'GHOST'): unknown id, not in customers" in capsys.readouterr().err
     assert counts(db) == written
+
+
+def test_history_of_a_book_without_runs_says_so(data, db, capsys):
+    assert main(["history", "--db", db]) == 0
+    assert capsys.readouterr().out.strip() == f"cartera history: no runs in {db} yet"
+    assert main(["import", "--data", str(data), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["history", "--db", db]) == 0
+    assert capsys.readouterr().out.strip() == f"cartera history: no runs in {db} yet"
+    assert PortfolioStore(db).history().empty
+
+
+def test_a_book_saved_by_an_older_cartera_takes_the_new_columns(data, db):
+    assert main(["import", "--data", str(data), "--db", db]) == 0
+    assert main(["run", "--db", db, "--report", "", "-q"]) == 0
+    engine = sqlalchemy.create_engine(db if "://" in db else f"sqlite:///{db}")
+    with engine.begin() as connection:  # as the runs table was before it had a status
+        runs = pd.read_sql_table("runs", connection).drop(columns="status")
+        runs.to_sql("runs", connection, if_exists="replace", index=False)
+    engine.dispose()
+    assert main(["run", "--db", db, "--report", "", "-q"]) == 0
+    history = PortfolioStore(db).history()
+    assert history["status"].isna().tolist() == [True, False] and history.loc[2, "status"] == "optimal"
