@@ -190,24 +190,28 @@ book::book(customer_table customers, manager_table managers, transaction_table t
 
   // Each event table is reordered by customer and day; columns already in that order are
   // moved, not copied.
-  auto g = detail::group_by(transactions.customer, transactions.day, n);
+  using detail::row_order;
+  auto g = detail::group_by(transactions.customer, transactions.day, n,
+                            row_order::of(transactions.amount, transactions.margin, transactions.product, transactions.proactive));
   detail::reorder(g.order, transactions.customer, transactions.day, transactions.amount, transactions.margin,
                   transactions.product, transactions.proactive);
   transactions_ = std::move(transactions);
   transaction_offsets_ = std::move(g.offsets);
 
-  g = detail::group_by(interactions.customer, interactions.day, n);
+  g = detail::group_by(interactions.customer, interactions.day, n,
+                       row_order::of(interactions.manager, interactions.channel, interactions.proactive, interactions.relational,
+                                     interactions.two_way));
   detail::reorder(g.order, interactions.customer, interactions.manager, interactions.day, interactions.channel,
                   interactions.proactive, interactions.relational, interactions.two_way);
   interactions_ = std::move(interactions);
   interaction_offsets_ = std::move(g.offsets);
 
-  g = detail::group_by(complaints.customer, complaints.opened, n);
+  g = detail::group_by(complaints.customer, complaints.opened, n, row_order::of(complaints.resolved, complaints.first_contact));
   detail::reorder(g.order, complaints.customer, complaints.opened, complaints.resolved, complaints.first_contact);
   complaints_ = std::move(complaints);
   complaint_offsets_ = std::move(g.offsets);
 
-  g = detail::group_by(referrals.referrer, referrals.day, n);
+  g = detail::group_by(referrals.referrer, referrals.day, n, row_order::of(referrals.referred));
   detail::reorder(g.order, referrals.referrer, referrals.referred, referrals.day);
   referrals_ = std::move(referrals);
   referral_offsets_ = std::move(g.offsets);

@@ -4,7 +4,9 @@
 // sort of any group that arrived out of day order.
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "cartera/columns.hpp"
@@ -27,8 +29,11 @@ void insertion_sort(Iterator first, Iterator last, Less less) {
   }
 }
 
-/// Groups rows by `key` (values in [0, groups)), ordered by `day` within a group.
-inline grouping group_by(const int_column& key, const int_column& day, index_t groups) {
+/// Groups rows by `key` (values in [0, groups)), ordered by `day` within a group, and rows
+/// of one day by `same_day` (a strict weak order on their other columns), so that the order
+/// the rows came in never shows in a result.
+template <typename SameDay>
+grouping group_by(const int_column& key, const int_column& day, index_t groups, SameDay same_day) {
   grouping result;
   const auto rows = static_cast<std::int64_t>(key.size());
   result.offsets.assign(static_cast<std::size_t>(groups) + 1, 0);
@@ -39,7 +44,7 @@ inline grouping group_by(const int_column& key, const int_column& day, index_t g
   for (std::int64_t row = 0; row < rows; ++row) {
     result.order[static_cast<std::size_t>(next[static_cast<std::size_t>(key[row])]++)] = row;
   }
-  const auto by_day = [&](std::int64_t a, std::int64_t b) { return day[a] < day[b]; };
+  const auto by_day = [&](std::int64_t a, std::int64_t b) { return day[a] < day[b] || (day[a] == day[b] && same_day(a, b)); };
   for (std::size_t g = 0; g < static_cast<std::size_t>(groups); ++g) {
     const auto first = result.order.begin() + result.offsets[g];
     const auto last = result.order.begin() + result.offsets[g + 1];
@@ -55,6 +60,35 @@ inline grouping group_by(const int_column& key, const int_column& day, index_t g
   if (in_place) result.order.clear();
   return result;
 }
+
+/// Rows compared column by column (the first that differs decides): a same-day order for
+/// group_by. Absent (empty) columns compare equal; NaN sorts after every number.
+class row_order {
+ public:
+  template <typename... Columns>
+  static auto of(const Columns&... columns) {
+    return [&columns...](std::int64_t a, std::int64_t b) {
+      int decided = 0;
+      ((decided = decided != 0 ? decided : compare(columns, a, b)), ...);
+      return decided < 0;
+    };
+  }
+
+ private:
+  template <typename Column>
+  static int compare(const Column& column, std::int64_t a, std::int64_t b) {
+    if (column.size() == 0) return 0;
+    return compare_values(column[a], column[b]);
+  }
+  static int compare(const categorical& column, std::int64_t a, std::int64_t b) { return compare(column.codes, a, b); }
+  template <typename T>
+  static int compare_values(T x, T y) {
+    if constexpr (std::is_floating_point_v<T>) {
+      if (std::isnan(x) || std::isnan(y)) return std::isnan(x) == std::isnan(y) ? 0 : (std::isnan(x) ? 1 : -1);
+    }
+    return x < y ? -1 : (y < x ? 1 : 0);
+  }
+};
 
 /// The column reordered: result[k] = column[order[k]]. An empty (absent) column stays
 /// empty, and an empty order (rows already in place) moves the column unchanged.

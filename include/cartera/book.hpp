@@ -73,7 +73,8 @@ struct referral_table {
 };
 
 /// Validated, immutable customer book. Copy is cheap to avoid by moving; every accessor
-/// is const and thread-safe.
+/// is const and thread-safe. Each event table is kept by customer, then day, then (within
+/// a day) by its other columns: the order the rows came in never shows in a result.
 class book {
  public:
   /// Validates and takes the tables. Throws invalid_input (unknown_id for a reference to a

@@ -51,6 +51,8 @@ def days(series: pd.Series, table: str, column: str, *, optional: bool = False) 
     values are an error unless the column is optional, where they become NO_DAY.
     """
     values = series
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int32)
     if values.dtype.kind in "iu":
         numbers = np.asarray(values, dtype=np.int64)
         return _missing_days(numbers, np.zeros(len(numbers), dtype=bool), table, column, optional, series)
@@ -155,6 +157,8 @@ def _flag_value(value: Any, words: dict[str, int]) -> int:
 def flags(series: pd.Series, table: str, column: str) -> np.ndarray:
     """Booleans or 0/1; for ``proactive`` and ``relational`` also the words of the domain
     ("proactive"/"reactive", "relational"/"transactional")."""
+    if len(series) == 0:  # an empty table's column has whatever type its reader gave
+        return np.zeros(0, dtype=np.uint8)
     if series.dtype.kind == "b":
         return np.asarray(series).astype(np.uint8)
     if series.dtype.kind in "iu":
@@ -172,12 +176,16 @@ def flags(series: pd.Series, table: str, column: str) -> np.ndarray:
 
 
 def numbers(series: pd.Series, table: str, column: str) -> np.ndarray:
+    if len(series) == 0:
+        return np.zeros(0, dtype=np.float64)
     if series.dtype.kind not in "fiu":
         raise _core.TypeMismatchError(located(table, column, None, None, f"expected numbers, got {series.dtype}"))
     return np.asarray(series, dtype=np.float64)
 
 
 def integers(series: pd.Series, table: str, column: str) -> np.ndarray:
+    if len(series) == 0:
+        return np.zeros(0, dtype=np.int64)
     if series.dtype.kind not in "iu":
         if series.dtype.kind == "f":
             whole = series.dropna()

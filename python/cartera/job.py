@@ -234,10 +234,19 @@ def _budgets(book: Book, config: Config) -> pd.Series:
     return pd.Series(minutes, index=book.manager_ids) if budgets is None else budgets.fillna(minutes)
 
 
+def _usual_budget(book: Book, config: Config) -> float:
+    """The managers' usual minutes per period (the median of those who have any), or the
+    job's manager_minutes when none has."""
+    budgets = _budgets(book, config)
+    positive = budgets[budgets > 0]
+    return float(positive.median()) if len(positive) else float(config.job["manager_minutes"])
+
+
 def _capacity(book: Book) -> int:
-    """The managers' usual capacity (the median), or the default 100."""
+    """The managers' usual capacity (the median of those with room), or the default 100."""
     capacity = book.table("managers").get("capacity")
-    return 100 if capacity is None or capacity.isna().all() else int(capacity.median())
+    room = capacity[capacity > 0] if capacity is not None else pd.Series([], dtype=float)
+    return int(room.median()) if len(room) else 100
 
 
 def segments_and_alerts(book: Book, config: Config, values: pd.DataFrame, customer_stages: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -302,7 +311,7 @@ def run_job(
     plan = contact_plan(book, assignment, segments, customer_stages, to_act, config)
     lap("plan")
     team = team_size(
-        segments, customer_stages, budget=float(_budgets(book, config).median()), capacity=_capacity(book), team=len(book.manager_ids),
+        segments, customer_stages, budget=_usual_budget(book, config), capacity=_capacity(book), team=len(book.manager_ids),
         policy=config.contact,
     )
     network = referrals(book, manager=assignment, policy=config.referrals)

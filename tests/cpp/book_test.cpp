@@ -36,11 +36,25 @@ TEST(book_test, groups_each_customers_events_in_day_order) {
   EXPECT_EQ(b.last_day(), 30);
 }
 
-TEST(book_test, keeps_input_order_within_a_day) {
-  const book b(customers({"a"}), {}, purchases(ints({0, 0, 0}), ints({7, 3, 7}), reals({1, 2, 3})));
+TEST(book_test, orders_the_events_of_a_day_by_their_columns_not_by_their_input_order) {
+  const book b(customers({"a"}), {}, purchases(ints({0, 0, 0, 0}), ints({7, 3, 7, 7}), reals({3, 2, 1, 0.5})));
   EXPECT_EQ(b.transactions().amount[0], 2);
-  EXPECT_EQ(b.transactions().amount[1], 1);
-  EXPECT_EQ(b.transactions().amount[2], 3);
+  EXPECT_EQ(b.transactions().amount[1], 0.5);
+  EXPECT_EQ(b.transactions().amount[2], 1);
+  EXPECT_EQ(b.transactions().amount[3], 3);
+  // The same contacts of one day in two orders: the same table.
+  const auto contacts = [](std::vector<std::string> channel, int_column two_way) {
+    interaction_table in;
+    in.customer = ints({0, 0, 0});
+    in.day = ints({5, 5, 5});
+    in.channel = labels(std::move(channel));
+    in.two_way = flags({static_cast<std::uint8_t>(two_way[0]), static_cast<std::uint8_t>(two_way[1]), static_cast<std::uint8_t>(two_way[2])});
+    return book(customers({"a"}), {}, {}, std::move(in));
+  };
+  const book one = contacts({"call", "visit", "call"}, ints({0, 1, 1}));
+  const book other = contacts({"call", "call", "visit"}, ints({1, 0, 1}));
+  EXPECT_TRUE((one.interactions().channel.codes == other.interactions().channel.codes).all());
+  EXPECT_TRUE((one.interactions().two_way == other.interactions().two_way).all());
 }
 
 TEST(book_test, rejects_an_unknown_customer_in_an_event) {
