@@ -156,7 +156,7 @@ def assert_same(a, b) -> None:
     pd.testing.assert_frame_equal(a.plan.contacts.reset_index(drop=True), b.plan.contacts.reset_index(drop=True), obj="contacts")
 
 
-_PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+_PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 @_PROPERTY
