@@ -624,6 +624,39 @@ TEST(assignment_test, the_move_budget_plan_is_the_best_within_the_budget_against
   EXPECT_GE(timed_optimal, 0.95 * timed_trials);
 }
 
+// Metamorphic: what more freedom does to an optimum. More room, or one more candidate, can
+// only lower the objective; with a move budget too.
+TEST(assignment_test, more_room_or_another_candidate_never_raises_the_optimum) {
+  std::mt19937 random(41);
+  for (int trial = 0; trial < 300; ++trial) {
+    auto p = random_problem(random, 1 + static_cast<index_t>(random() % 7), 1 + static_cast<index_t>(random() % 3), 2);
+    if (trial % 2 == 1) {
+      p.current.resize(static_cast<std::size_t>(p.customers));
+      for (index_t c = 0; c < p.customers; ++c) p.current[static_cast<std::size_t>(c)] = random() % 2 ? no_index : static_cast<index_t>(random() % static_cast<unsigned>(p.managers));
+      p.move_budget = static_cast<std::int64_t>(random() % 2);
+    }
+    const assignment_options exact{.solver = trial % 3 == 0 ? "flow" : "auction", .gap_limit = 0};
+    const assignment_result before = solve_assignment(p, exact);
+    if (before.status == solve_status::infeasible) continue;
+    auto roomier = p;
+    ++roomier.capacity[random() % roomier.capacity.size()];
+    EXPECT_LE(solve_assignment(roomier, exact).objective, before.objective + 1e-9) << "trial " << trial;
+    // A manager the first customer does not have yet, at some cost. (Not its current manager:
+    // that one back among its candidates turns a forced move, which the budget does not
+    // count, into a voluntary one, which it does.)
+    auto wider = p;
+    std::vector<bool> has(static_cast<std::size_t>(p.managers), false);
+    for (auto a = p.offsets[0]; a < p.offsets[1]; ++a) has[static_cast<std::size_t>(p.manager[static_cast<std::size_t>(a)])] = true;
+    if (!p.current.empty() && p.current[0] != no_index) has[static_cast<std::size_t>(p.current[0])] = true;
+    const auto missing = std::find(has.begin(), has.end(), false);
+    if (missing == has.end()) continue;
+    wider.manager.insert(wider.manager.begin() + p.offsets[1], static_cast<index_t>(missing - has.begin()));
+    wider.cost.insert(wider.cost.begin() + p.offsets[1], static_cast<double>(random() % 100));
+    for (std::size_t c = 1; c < wider.offsets.size(); ++c) ++wider.offsets[c];
+    EXPECT_LE(solve_assignment(wider, exact).objective, before.objective + 1e-9) << "trial " << trial;
+  }
+}
+
 TEST(assignment_test, degenerate_problems_have_answers_or_clear_errors) {
   assignment_problem none;
   EXPECT_TRUE(solve_assignment(none).manager.empty());

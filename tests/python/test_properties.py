@@ -187,3 +187,47 @@ def test_cartera_run_on_files_gives_back_every_customer_and_id(tmp_path_factory,
     assignment = pd.read_csv(out / "assignment.csv", dtype=str, keep_default_na=False)
     assert (assignment["reason"] != "").all()
     assert set(assignment["manager"]) - {""} <= set(frames["managers"]["id"])
+
+
+@st.composite
+def realignments(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Customers (value, stage, current manager, region) and managers (capacity, region)."""
+    m = draw(st.integers(1, 4))
+    n = draw(st.integers(1, 8))
+    managers = pd.DataFrame(
+        {"capacity": draw(st.lists(st.integers(0, 3), min_size=m, max_size=m)), "region": draw(st.lists(st.sampled_from("NS"), min_size=m, max_size=m))},
+        index=[f"m{k}" for k in range(m)],
+    )
+    customers = pd.DataFrame(
+        {
+            "value": draw(st.lists(st.sampled_from([0.0, 10.0, 50.0, 50.0, 120.0]), min_size=n, max_size=n)),
+            "stage": draw(st.lists(st.sampled_from(cartera.STAGES), min_size=n, max_size=n)),
+            "manager": pd.Series(draw(st.lists(st.one_of(st.none(), st.sampled_from(list(managers.index))), min_size=n, max_size=n)), dtype=object),
+            "region": draw(st.lists(st.sampled_from("NS"), min_size=n, max_size=n)),
+        },
+        index=[f"c{k}" for k in range(n)],
+    )
+    return customers, managers
+
+
+@settings(max_examples=150, deadline=None)
+@given(book=realignments(), budget=st.sampled_from([None, 0, 1]), data=st.data())
+def test_raising_a_stage_never_costs_a_customer_the_manager_it_keeps(book, budget, data):
+    customers, managers = book
+    policy = {"fit_weight": 0.0} | ({} if budget is None else {"move_budget": budget})
+    before = cartera.assign(customers, managers, policy=policy, gap_limit=0)
+    kept = before.assignments.index[before.assignments["change"] == "kept"]
+    if len(kept) == 0 or before.status != "optimal":
+        return
+    who = data.draw(st.sampled_from(list(kept)))
+    stage = customers.loc[who, "stage"]
+    higher = [s for s in cartera.STAGES if cartera.STAGES.index(s) > cartera.STAGES.index(stage)]
+    if not higher:
+        return
+    raised = customers.copy()
+    raised.loc[who, "stage"] = data.draw(st.sampled_from(higher))
+    after = cartera.assign(raised, managers, policy=policy, gap_limit=0)
+    assert after.assignments.loc[who, "manager"] == customers.loc[who, "manager"]
+    # More room never raises the objective.
+    roomier = managers.assign(capacity=managers["capacity"] + 1)
+    assert cartera.assign(customers, roomier, policy=policy, gap_limit=0).objective <= before.objective + 1e-9
