@@ -26,7 +26,7 @@ from .network import Referrals
 from .planning import ContactPlan, TeamSize
 from .report import Results, render_report, write_page, write_report
 from .stages import STAGES, stages
-from .store import PortfolioStore
+from .store import PortfolioStore, StoreError
 from .synthetic import synthetic_book
 from .value import value
 
@@ -139,17 +139,19 @@ def _steps_bar(args: argparse.Namespace) -> Iterator[_Progress]:
 
 
 def _run_in_store(args: argparse.Namespace) -> int:
-    """The job on the book in a database; the run's results go back in one transaction."""
+    """The job on the book in a database: read, run and saved in one transaction that holds
+    the book (a second run waits for this one)."""
     started = time.perf_counter()
-    began = datetime.now(timezone.utc)
     config = _config_of(args)
-    store = PortfolioStore(args.db)
-    book = store.read_book()
+    store = PortfolioStore(args.db, wait=args.wait)
     timings: dict[str, float] = {}
-    with _steps_bar(args) as bar:
-        results = run_job(book, config, timings=timings, progress=bar.step, solver_progress=bar.solving)
-    page = render_report(results, title=f"cartera run of {began:%Y-%m-%d %H:%M} UTC: {args.db}")
-    run = store.save_run(results, config.to_dict(), began, report=page)
+    with store.session() as connection:
+        began = datetime.now(timezone.utc)
+        book = store.read_book(connection)
+        with _steps_bar(args) as bar:
+            results = run_job(book, config, timings=timings, progress=bar.step, solver_progress=bar.solving)
+        page = render_report(results, title=f"cartera run of {began:%Y-%m-%d %H:%M} UTC: {args.db}")
+        run = store.save_run(results, config.to_dict(), began, report=page, connection=connection)
     if args.report:
         write_page(args.report, page)
     if args.quiet:
@@ -190,7 +192,7 @@ def _import(args: argparse.Namespace) -> int:
     """Loads a folder of tables into the book's database: the book replaced, or with
     --append the day's feed added to it."""
     frames = read_frames(args.data)
-    PortfolioStore(args.db).import_tables(frames, append=args.append, extra_columns=_extra(args))
+    PortfolioStore(args.db, wait=args.wait).import_tables(frames, append=args.append, extra_columns=_extra(args))
     done = "appended to" if args.append else "into"
     print(f"cartera import: {', '.join(f'{name} {len(frame):,}' for name, frame in frames.items())} {done} {args.db}")
     return 0
@@ -386,6 +388,11 @@ def _print_value_summary(values: pd.DataFrame) -> None:
     print(finite.describe(percentiles=[0.5, 0.9]).T.to_string(float_format=lambda x: f"{x:,.2f}"))
 
 
+def _add_wait(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--wait", type=float, default=600.0, metavar="SECONDS",
+                         help="with --db: how long to wait for another run or import holding the book (default 600)")
+
+
 def _add_extra_columns(command: argparse.ArgumentParser) -> None:
     command.add_argument("--ignore-extra-columns", action="store_true",
                          help="leave out the columns a table does not have (default: they are an error, naming the column meant)")
@@ -410,6 +417,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="a folder with customers, managers, transactions, interactions, complaints, referrals (.csv or .parquet)")
     source.add_argument("--db", metavar="URL", help="the book in a database (a SQLite file, or any SQLAlchemy URL); the run is saved there")
     run.add_argument("--report", default="cartera-report.html", metavar="PATH", help="with --db: where to write the report ('' for none)")
+    _add_wait(run)
     _add_extra_columns(run)
     run.add_argument("--config", metavar="FILE", help="policies as TOML or JSON (see `cartera config --defaults`)")
     run.add_argument("--out", default="cartera-results", metavar="FOLDER", help="a new folder for the results (default cartera-results)")
@@ -435,6 +443,7 @@ def _parser() -> argparse.ArgumentParser:
     load = commands.add_parser("import", help="load a folder of tables into the book's database (the book replaced)")
     load.add_argument("--data", required=True, metavar="FOLDER", help="the tables, as for `cartera run --data`")
     _add_extra_columns(load)
+    _add_wait(load)
     load.add_argument("--append", action="store_true",
                       help="add to the book instead: events appended, customers and managers inserted or updated by id")
     load.add_argument("--db", default="cartera.db", metavar="URL", help="a SQLite file or SQLAlchemy URL (default cartera.db)")
@@ -480,7 +489,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ModuleNotFoundError as error:
         print(f"cartera: error: {_missing_module(error)}", file=sys.stderr)
         return 2
-    except (ValueError, TypeError, KeyError, ImportError) as error:
+    except (ValueError, TypeError, KeyError, ImportError, StoreError) as error:
         print(f"cartera: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:

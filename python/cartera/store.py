@@ -2,12 +2,15 @@
 time, configuration and figures. A SQLite file by default; any SQLAlchemy URL (PostgreSQL
 included) goes through the same code.
 
-Each run is written in one transaction, so a failed or interrupted run leaves the book as
-it was; the next run takes the last run's assignment as each customer's current manager."""
+Each run reads the book and writes its results in one transaction that holds the book (a
+second run waits for it), so a failed or interrupted run leaves the book as it was; the
+next run takes the last run's assignment as each customer's current manager."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
@@ -17,7 +20,7 @@ from . import _convert, _core
 from .book import TABLES, Book
 from .report import Results
 
-__all__ = ["PortfolioStore"]
+__all__ = ["PortfolioStore", "StoreError"]
 
 #: What `history` shows of each run (the runs table has these, and the configuration).
 HISTORY_COLUMNS: tuple[str, ...] = (
@@ -29,18 +32,39 @@ HISTORY_COLUMNS: tuple[str, ...] = (
 RESULT_TABLES: tuple[str, ...] = ("stages", "segments", "alerts", "assignments", "contacts", "unmet", "referrals")
 
 
-def _engine(url: str) -> Any:
+class StoreError(RuntimeError):
+    """The book's database could not do what was asked: busy with another run past the
+    wait, or gone (a server stopped). Nothing of the operation was written."""
+
+
+def _engine(url: str, wait: float) -> Any:
     try:
         import sqlalchemy
     except ImportError:
         raise ImportError("the book's database needs SQLAlchemy: pip install 'cartera[db]'") from None
 
     if "://" not in url:
-        return sqlalchemy.create_engine(f"sqlite:///{url}")
-    if url.startswith("sqlite"):
-        return sqlalchemy.create_engine(url)
-    # A store opens a few connections per run: no pool, so none is left open behind it.
-    return sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
+        url = f"sqlite:///{url}"
+    if not url.startswith("sqlite"):
+        # A store opens a few connections per run: no pool, so none is left open behind it.
+        return sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
+    engine = sqlalchemy.create_engine(url, connect_args={"timeout": wait})
+
+    # SQLite's driver begins transactions on its own, lazily: take that over, so that a run's
+    # transaction can take the write lock at once (BEGIN IMMEDIATE) and a second run waits.
+    @sqlalchemy.event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection: Any, _: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @sqlalchemy.event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.info.get("cartera_exclusive") else "BEGIN")
+
+    return engine
+
+
+#: The key of the PostgreSQL advisory lock a run holds (any fixed number; "cart").
+_RUN_LOCK = 0x63617274
 
 
 def _merged(table: str, stored: pd.DataFrame | None, new: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -77,11 +101,54 @@ def _in_feed(error: Exception, appended: dict[str, int]) -> Exception:
 
 
 class PortfolioStore:
-    """The book and its runs in the database at ``url`` (a path means a SQLite file)."""
+    """The book and its runs in the database at ``url`` (a path means a SQLite file).
 
-    def __init__(self, url: str) -> None:
+    One run (or import) at a time holds the book: on SQLite and PostgreSQL a second one
+    waits for it to end, up to ``wait`` seconds, then fails with :class:`StoreError`; every
+    run reads and writes in one transaction, so a failed or interrupted one leaves the book
+    as it was."""
+
+    def __init__(self, url: str, *, wait: float = 600.0) -> None:
         self.url = url
-        self._engine = _engine(url)
+        self.wait = wait
+        self._engine = _engine(url, wait)
+
+    @contextmanager
+    def session(self) -> Iterator[Any]:
+        """A transaction holding the book for one run: read the book, save the run, all in
+        it; committed at the end, rolled back on any error (or interrupt)."""
+        import sqlalchemy
+
+        try:
+            with self._engine.connect() as connection:
+                connection.info["cartera_exclusive"] = True
+                try:
+                    with connection.begin():
+                        if self._engine.dialect.name == "postgresql":
+                            connection.execute(sqlalchemy.text(f"SET LOCAL lock_timeout = '{int(self.wait * 1000)}ms'"))
+                            connection.execute(sqlalchemy.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _RUN_LOCK})
+                        yield connection
+                finally:
+                    connection.info.pop("cartera_exclusive", None)
+        except sqlalchemy.exc.OperationalError as error:
+            raise self._failure(error) from None
+
+    @contextmanager
+    def _reading(self) -> Iterator[Any]:
+        """A connection to read with; the database's failures said plainly."""
+        import sqlalchemy
+
+        try:
+            with self._engine.connect() as connection:
+                yield connection
+        except sqlalchemy.exc.OperationalError as error:
+            raise self._failure(error) from None
+
+    def _failure(self, error: Exception) -> StoreError:
+        reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+        if "locked" in reason or "lock timeout" in reason:
+            return StoreError(f"{self.url}: another run or import holds the book; waited {self.wait:g} s ({reason})")
+        return StoreError(f"{self.url}: the database failed ({reason}); nothing of this operation was saved")
 
     def import_tables(self, frames: dict[str, pd.DataFrame], *, append: bool = False, extra_columns: str = "error") -> None:
         """Replaces the book with these frames (customers and managers keyed by an ``id``
@@ -95,7 +162,7 @@ class PortfolioStore:
             raise _convert.invalid("import", unknown[0], None, None, f"unknown table; the tables are {', '.join(TABLES)}")
         if extra_columns == "ignore":
             frames = {t: f[[c for c in f.columns if c in TABLES[t]]] for t, f in frames.items()}
-        with self._engine.begin() as connection:
+        with self.session() as connection:
             book = {t: self._table(connection, f"book_{t}") for t in TABLES} if append else {}
             tables = {t: _merged(t, book.get(t), frames.get(t)) for t in TABLES}
             present = {t: f for t, f in tables.items() if f is not None}
@@ -123,31 +190,47 @@ class PortfolioStore:
             return None
         return pd.read_sql_table(name, connection)
 
-    def read_book(self) -> Book:
+    def read_book(self, connection: Any = None) -> Book:
         """The book, with each customer's current manager from the last run's assignment
-        (where there is one)."""
-        with self._engine.connect() as connection:
-            frames = {t: self._table(connection, f"book_{t}") for t in TABLES}
-            last = self._last_run(connection)
-            assignments = self._table(connection, "result_assignments") if last is not None else None
+        (where there is one); read on ``connection`` (a :meth:`session`'s) when given."""
+        if connection is None:
+            with self._reading() as reading:
+                return self.read_book(reading)
+        frames = {t: self._table(connection, f"book_{t}") for t in TABLES}
+        last = self._last_run(connection)
+        assignments = self._rows(connection, "result_assignments", last, ["customer", "manager"]) if last is not None else None
         present = {t: f for t, f in frames.items() if f is not None}
         if not present:
             raise _convert.invalid("book", self.url, None, None, "holds no book yet; import one with `cartera import`")
         customers = present.get("customers")
         if customers is not None and assignments is not None:
-            latest = assignments[assignments["run"] == last].set_index("customer")["manager"]
+            latest = assignments.set_index("customer")["manager"]
             customers = customers.copy()
             customers["manager"] = customers["id"].map(latest).where(customers["id"].isin(latest.index), customers.get("manager"))
             present["customers"] = customers
         return Book(present.get("customers"), **{t: f for t, f in present.items() if t != "customers"})
 
+    def _rows(self, connection: Any, table: str, run: int, columns: list[str] | None = None) -> pd.DataFrame | None:
+        """One run's rows of a result table (None when the table does not exist)."""
+        import sqlalchemy
+
+        if not sqlalchemy.inspect(connection).has_table(table):
+            return None
+        chosen = "*" if columns is None else ", ".join(f'"{c}"' for c in columns)
+        return pd.read_sql_query(sqlalchemy.text(f'SELECT {chosen} FROM "{table}" WHERE run = :run'), connection, params={"run": run})
+
     def _last_run(self, connection: Any) -> int | None:
         runs = self._table(connection, "runs")
         return None if runs is None or runs.empty else int(runs["run"].max())
 
-    def save_run(self, results: Results, config: dict[str, Any], started: datetime, report: str | None = None) -> int:
-        """Writes a run's results (and its rendered report, when given) in one transaction;
-        returns its number."""
+    def save_run(
+        self, results: Results, config: dict[str, Any], started: datetime, report: str | None = None, *, connection: Any = None
+    ) -> int:
+        """Writes a run's results (and its rendered report, when given) in one transaction
+        (``connection``, a :meth:`session`'s, when given); returns its number."""
+        if connection is None:
+            with self.session() as session:
+                return self.save_run(results, config, started, report, connection=session)
         assert results.assignment is not None and results.plan is not None and results.referrals is not None
         tables: dict[str, pd.DataFrame | None] = {
             "stages": results.stages,
@@ -173,28 +256,27 @@ class PortfolioStore:
             "contacts": len(results.plan.contacts),
             "unmet": len(results.plan.unmet),
         }
-        with self._engine.begin() as connection:
-            last = self._last_run(connection)
-            run = 1 if last is None else last + 1
-            row = {
-                "run": run,
-                "started": started.isoformat(timespec="seconds"),
-                "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "as_of": None if results.as_of is None else str(results.as_of.date()),
-                "config": json.dumps(config, default=str),
-            } | figures
-            self._append(connection, "runs", pd.DataFrame([row]))
-            for name, frame in tables.items():
-                if frame is None:
-                    continue
-                stored = frame.reset_index() if frame.index.name == "customer" or frame.index.name == "id" else frame.copy()
-                for column in stored.columns:
-                    if isinstance(stored[column].dtype, pd.CategoricalDtype):
-                        stored[column] = stored[column].astype(object)
-                stored.insert(0, "run", run)
-                self._append(connection, f"result_{name}", stored)
-            if report is not None:
-                self._append(connection, "reports", pd.DataFrame({"run": [run], "html": [report]}))
+        last = self._last_run(connection)
+        run = 1 if last is None else last + 1
+        row = {
+            "run": run,
+            "started": started.isoformat(timespec="seconds"),
+            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "as_of": None if results.as_of is None else str(results.as_of.date()),
+            "config": json.dumps(config, default=str),
+        } | figures
+        self._append(connection, "runs", pd.DataFrame([row]))
+        for name, frame in tables.items():
+            if frame is None:
+                continue
+            stored = frame.reset_index() if frame.index.name == "customer" or frame.index.name == "id" else frame.copy()
+            for column in stored.columns:
+                if isinstance(stored[column].dtype, pd.CategoricalDtype):
+                    stored[column] = stored[column].astype(object)
+            stored.insert(0, "run", run)
+            self._append(connection, f"result_{name}", stored)
+        if report is not None:
+            self._append(connection, "reports", pd.DataFrame({"run": [run], "html": [report]}))
         return run
 
     def _append(self, connection: Any, name: str, frame: pd.DataFrame) -> None:
@@ -211,7 +293,7 @@ class PortfolioStore:
 
     def history(self) -> pd.DataFrame:
         """One row per run: when, as of which day, and its figures (moved, kept, objective…)."""
-        with self._engine.connect() as connection:
+        with self._reading() as connection:
             runs = self._table(connection, "runs")
         if runs is None:
             return pd.DataFrame(columns=list(HISTORY_COLUMNS), index=pd.Index([], name="run"))
@@ -219,21 +301,21 @@ class PortfolioStore:
 
     def report(self, run: int | None = None) -> str:
         """The HTML report saved with a run (the last one by default)."""
-        with self._engine.connect() as connection:
+        with self._reading() as connection:
             last = self._last_run(connection)
             if last is None:
                 raise _convert.invalid("book", self.url, None, None, "holds no runs yet; run one with `cartera run --db`")
             run = last if run is None else run
-            reports = self._table(connection, "reports")
-        if reports is None or not (reports["run"] == run).any():
+            reports = self._rows(connection, "reports", run)
+        if reports is None or reports.empty:
             raise _convert.invalid("runs", "run", None, run, f"no report saved for this run (runs 1 to {last})")
-        return str(reports.loc[reports["run"] == run, "html"].iloc[0])
+        return str(reports["html"].iloc[0])
 
     def moved(self, run: int) -> pd.DataFrame:
         """The customers a run moved: from which manager to which."""
-        with self._engine.connect() as connection:
-            assignments = self._table(connection, "result_assignments")
+        with self._reading() as connection:
+            assignments = self._rows(connection, "result_assignments", run, ["customer", "current", "manager", "change"])
         if assignments is None:
             return pd.DataFrame(columns=["customer", "current", "manager"])
-        chosen = assignments[(assignments["run"] == run) & (assignments["change"] == "moved")]
+        chosen = assignments[assignments["change"] == "moved"]
         return chosen[["customer", "current", "manager"]].reset_index(drop=True)

@@ -57,36 +57,54 @@ def write_book(folder: Path, customers: int, managers: int, seed: int) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[Path]:
+class PostgresServer:
     """A throwaway PostgreSQL server (Debian's binaries, installed by scripts/setup) on a Unix
-    socket in a temporary folder, for the book's database tests; the socket's folder."""
-    initdb = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    if not initdb:
-        pytest.fail("PostgreSQL's server is missing: run scripts/setup (Debian package postgresql)")
-    binaries = initdb[-1].parent
-    folder = Path(tempfile.mkdtemp(prefix="cartera-postgres-"))
-    # The server refuses to run as root: it runs as Debian's postgres user then.
-    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if as_user:
-        shutil.chown(folder, "postgres")
-    data = folder / "data"
-    subprocess.run([*as_user, binaries / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"], check=True, capture_output=True)
-    options = f"-k {folder} -c listen_addresses='' -F"
-    subprocess.run([*as_user, binaries / "pg_ctl", "-D", data, "-o", options, "-l", folder / "log", "-w", "start"], check=True, capture_output=True)
+    socket in a temporary folder; tests may stop and start it."""
+
+    def __init__(self) -> None:
+        initdb = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+        if not initdb:
+            pytest.fail("PostgreSQL's server is missing: run scripts/setup (Debian package postgresql)")
+        self._binaries = initdb[-1].parent
+        self.socket = Path(tempfile.mkdtemp(prefix="cartera-postgres-"))
+        # The server refuses to run as root: it runs as Debian's postgres user then.
+        self._as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self._as_user:
+            shutil.chown(self.socket, "postgres")
+        self._data = self.socket / "data"
+        subprocess.run([*self._as_user, self._binaries / "initdb", "-D", self._data, "-A", "trust", "-U", "postgres", "--no-sync"],
+                       check=True, capture_output=True)
+        self.start()
+
+    def start(self) -> None:
+        options = f"-k {self.socket} -c listen_addresses='' -F"
+        subprocess.run([*self._as_user, self._binaries / "pg_ctl", "-D", self._data, "-o", options, "-l", self.socket / "log", "-w", "start"],
+                       check=True, capture_output=True)
+
+    def stop(self) -> None:
+        subprocess.run([*self._as_user, self._binaries / "pg_ctl", "-D", self._data, "-m", "immediate", "-w", "stop"], capture_output=True)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.socket, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """The session's PostgreSQL server, for the book's database tests."""
+    server = PostgresServer()
     try:
-        yield folder
+        yield server
     finally:
-        subprocess.run([*as_user, binaries / "pg_ctl", "-D", data, "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
+        server.remove()
 
 
 @pytest.fixture()
-def postgres_url(postgres_server: Path) -> str:
+def postgres_url(postgres_server: PostgresServer) -> str:
     """A new, empty database on the throwaway server, as a SQLAlchemy URL."""
     import psycopg
 
     name = f"book_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(host=str(postgres_server), user="postgres", dbname="postgres", autocommit=True) as connection:
+    with psycopg.connect(host=str(postgres_server.socket), user="postgres", dbname="postgres", autocommit=True) as connection:
         connection.execute(f"create database {name}")
-    return f"postgresql+psycopg://postgres@/{name}?host={postgres_server}"
+    return f"postgresql+psycopg://postgres@/{name}?host={postgres_server.socket}"
