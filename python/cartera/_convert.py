@@ -18,8 +18,10 @@ _EPOCH = np.datetime64("1970-01-01", "D")
 
 
 def located(table: str, column: str, row: int | None, value: Any, problem: str) -> str:
-    """The message format shared with the C++ core: ``table.column row R (value V): problem``."""
-    text = f"{table}.{column}"
+    """The message format shared with the C++ core: ``table.column row R (value V): problem``.
+    A column name that is not plain text (spaces, line ends, quotes) is quoted."""
+    plain = column.replace("_", "").replace(".", "").replace("-", "").isalnum() or column == ""
+    text = f"{table}.{column if plain else repr(column)}"
     if row is not None:
         text += f" row {row}"
     if value is not None:
@@ -59,25 +61,44 @@ def days(series: pd.Series, table: str, column: str, *, optional: bool = False) 
     if values.dtype.kind == "f":
         missing = values.isna().to_numpy()
         whole = np.asarray(values.fillna(0), dtype=np.float64)
-        fractional = whole != np.floor(whole)
+        fractional = ~np.isfinite(whole) | (whole != np.floor(whole))
         if fractional.any():
             row = first_row(fractional)
             raise _core.TypeMismatchError(
                 located(table, column, row, values.iloc[row], "days must be whole numbers or dates")
             )
+        out_of_range = np.abs(whole) >= 2**31
+        if out_of_range.any():
+            row = first_row(out_of_range)
+            raise invalid(table, column, row, values.iloc[row], "day out of range (1900-01-01..2199-12-31)")
         return _missing_days(whole.astype(np.int64), missing, table, column, optional, values)
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         values = values.dt.tz_localize(None)
     if values.dtype.kind != "M":
         try:
             values = pd.to_datetime(values, format="ISO8601")
-        except (ValueError, TypeError) as exc:
-            raise _core.TypeMismatchError(
-                f"{table}.{column}: expected dates, ISO date strings or integer days ({exc})"
-            ) from None
+        except (ValueError, TypeError, OverflowError):
+            raise _first_bad_day(values, table, column) from None
     missing = values.isna().to_numpy()
     day_numbers = (values.to_numpy().astype("datetime64[D]") - _EPOCH).astype(np.int64)
     return _missing_days(day_numbers, missing, table, column, optional, series)
+
+
+def _first_bad_day(values: pd.Series, table: str, column: str) -> Exception:
+    """The error for a day column that does not parse, naming its first bad row."""
+    parsed = pd.Series([_parses_as_day(v) for v in values], dtype=bool)
+    bad = ~parsed.to_numpy() & values.notna().to_numpy()
+    if not bad.any():
+        return _core.TypeMismatchError(located(table, column, None, None, "expected dates, ISO date strings or integer days"))
+    row = first_row(bad)
+    return invalid(table, column, row, values.iloc[row], "not a day: expected an ISO date (2024-05-02), a date or whole days since 1970-01-01")
+
+
+def _parses_as_day(value: Any) -> bool:
+    try:
+        return not pd.isna(pd.to_datetime(value, format="ISO8601"))
+    except (ValueError, TypeError, OverflowError):
+        return False
 
 
 def _missing_days(
@@ -187,9 +208,12 @@ def integers(series: pd.Series, table: str, column: str) -> np.ndarray:
     if len(series) == 0:
         return np.zeros(0, dtype=np.int64)
     if series.dtype.kind not in "iu":
-        if series.dtype.kind == "f":
-            whole = series.dropna()
-            if len(whole) == len(series) and (whole == np.floor(whole)).all():
-                return np.asarray(series, dtype=np.int64)
+        if series.dtype.kind == "f":  # whole numbers read as floats (a CSV column with a missing cell)
+            values = series.to_numpy(dtype=np.float64)
+            bad = ~np.isfinite(values) | (values != np.floor(values)) | (np.abs(values) > 2.0**53)
+            if bad.any():
+                row = first_row(bad)
+                raise invalid(table, column, row, series.iloc[row], "expected a whole number")
+            return values.astype(np.int64)
         raise _core.TypeMismatchError(located(table, column, None, None, f"expected integers, got {series.dtype}"))
     return np.asarray(series, dtype=np.int64)

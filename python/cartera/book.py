@@ -236,6 +236,8 @@ def _renamed(frame: pd.DataFrame | None, table: str, names: dict[str, str], igno
         raise _core.TypeMismatchError(f"{table}: expected a pandas DataFrame, got {type(frame).__name__}")
     frame = frame.rename(columns=names) if names else frame
     if table in ("customers", "managers") and "id" not in frame.columns and not isinstance(frame.index, pd.RangeIndex):
+        if isinstance(frame.index, pd.MultiIndex):
+            raise _core.InvalidInputError(f"{table}.id: the frame's index has {frame.index.nlevels} levels; give the ids in an 'id' column or a plain index")
         frame = frame.reset_index(names="id")  # ids kept as the index, as pandas users often do
     for column, _, required in _SCHEMA[table]:
         if required and column not in frame.columns:

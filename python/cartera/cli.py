@@ -470,6 +470,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(message: str) -> str:
+    """An error as one line, whatever the values it quotes hold."""
+    return " / ".join(part.strip() for part in message.splitlines() if part.strip())
+
+
 #: The extra of cartera that brings each optional module.
 _EXTRAS = {"sqlalchemy": "db", "psycopg": "postgresql", "pyarrow": "parquet"}
 
@@ -490,7 +495,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cartera: error: {_missing_module(error)}", file=sys.stderr)
         return 2
     except (ValueError, TypeError, KeyError, ImportError, StoreError) as error:
-        print(f"cartera: error: {error}", file=sys.stderr)
+        print(f"cartera: error: {_one_line(str(error))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         # The reader went away (`cartera demo | head`): not an error worth a traceback.

@@ -49,6 +49,32 @@ _JOB_DEFAULTS: dict[str, Any] = {
 }
 
 
+def _job_field(name: str, value: Any) -> Any:
+    """A [job] field checked: its type, and its range."""
+    where = f"job.{name}"
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if name == "as_of":
+        if value is not None:
+            _convert.day_number(value, f"config.{where}")
+        return value
+    if name == "time_budgets":
+        if not isinstance(value, bool):
+            raise _core.TypeMismatchError(_convert.located("config", where, None, value, "expected true or false"))
+        return value
+    if name == "solver":
+        names = ["auto", *_core.assignment_solvers()]
+        if value not in names:
+            raise _convert.invalid("config", where, None, value, f"no such solver; the solvers are {', '.join(names)}")
+        return value
+    if not number:
+        raise _core.TypeMismatchError(_convert.located("config", where, None, value, "expected a number"))
+    if name == "days" and (value != int(value) or value < 1):
+        raise _convert.invalid("config", where, None, value, "must be a whole number of days >= 1")
+    if name in ("manager_minutes", "time_limit") and not (value >= 0 and value < float("inf")):
+        raise _convert.invalid("config", where, None, value, "must be finite and >= 0")
+    return value
+
+
 @dataclass
 class Config:
     """Every policy of the job, with the documented defaults for what a file leaves out."""
@@ -67,11 +93,14 @@ class Config:
         unknown = [name for name in fields if name not in SECTIONS]
         if unknown:
             raise _convert.invalid("config", str(unknown[0]), None, None, f"unknown section; the sections are {', '.join(SECTIONS)}")
+        for name, section in fields.items():
+            if not isinstance(section, Mapping):
+                raise _core.TypeMismatchError(_convert.located("config", str(name), None, section, "expected a section: a table of fields"))
         job = dict(_JOB_DEFAULTS)
         for name, setting in dict(fields.get("job", {})).items():
             if name not in job:
                 raise _convert.invalid("config", f"job.{name}", None, None, f"unknown field; the fields are {', '.join(job)}")
-            job[name] = setting
+            job[name] = _job_field(str(name), setting)
         policies: dict[str, Any] = {
             "value": ValuePolicy,
             "stages": StagePolicy,
@@ -132,13 +161,26 @@ _MISSING_WORDS = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", 
                   "NULL", "NaN", "None", "n/a", "nan", "null"]
 
 
+def _unreadable(table: str, path: Path, kind: str, error: Exception) -> _core.InvalidInputError:
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return _core.InvalidInputError(f"{table}: {path.name} cannot be read as {kind} ({reason})")
+
+
 def _read_csv(path: Path, table: str, ids: str) -> pd.DataFrame:
-    if ids == "as_stored":
-        return pd.read_csv(path)
-    text = TEXT_COLUMNS[table]
-    header = pd.read_csv(path, nrows=0).columns
-    missing = {str(c): [""] if c in text else _MISSING_WORDS for c in header}
-    return pd.read_csv(path, dtype={c: str for c in text if c in header}, keep_default_na=False, na_values=missing)
+    try:
+        if ids == "as_stored":
+            frame = pd.read_csv(path)
+        else:
+            text = TEXT_COLUMNS[table]
+            header = pd.read_csv(path, nrows=0).columns
+            missing = {str(c): [""] if c in text else _MISSING_WORDS for c in header}
+            frame = pd.read_csv(path, dtype={c: str for c in text if c in header}, keep_default_na=False, na_values=missing)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OverflowError) as error:
+        raise _unreadable(table, path, "CSV", error) from None
+    if not isinstance(frame.index, pd.RangeIndex):
+        # pandas takes the first row's extra fields as an index: a header name is missing.
+        raise _core.InvalidInputError(f"{table}: {path.name} row 0 has more fields than its header ({len(frame.columns)} names)")
+    return frame
 
 
 def _as_text(values: pd.Series) -> pd.Series:
@@ -158,6 +200,8 @@ def _read_parquet(path: Path, table: str, ids: str) -> pd.DataFrame:
         frame = pd.read_parquet(path)
     except ImportError:
         raise ImportError(f"reading {path.name} needs pyarrow: pip install 'cartera[parquet]'") from None
+    except Exception as error:  # pyarrow's errors for a file that is not Parquet, or broken
+        raise _unreadable(table, path, "Parquet", error) from None
     if ids == "text":
         for column in TEXT_COLUMNS[table]:
             if column in frame.columns and not isinstance(frame[column].dtype, pd.CategoricalDtype):

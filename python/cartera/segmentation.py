@@ -370,12 +370,19 @@ class SegmentPolicy:
         if not isinstance(self.score, Mapping) or not self.score:
             raise _convert.invalid("segments", "score", None, self.score, "needs at least one variable: {column = weight, ...}")
         self.variables()
-        if not self.tiers or not all(isinstance(t, str) and t for t in self.tiers) or len(set(self.tiers)) != len(self.tiers):
-            raise _convert.invalid("segments", "tiers", None, self.tiers, "must be distinct, non-empty names, lowest first")
-        if len(self.cuts) != len(self.tiers) - 1:
-            raise _convert.invalid("segments", "cuts", None, self.cuts, f"needs one cut fewer than tiers ({len(self.tiers) - 1})")
-        if self.abc_cuts is not None and (len(self.abc_cuts) != 2 or not 0 < self.abc_cuts[0] <= self.abc_cuts[1] <= 1):
+        names = self.tiers if isinstance(self.tiers, (list, tuple)) else None
+        if not names or not all(isinstance(t, str) and t for t in names) or len(set(names)) != len(names):
+            raise _convert.invalid("segments", "tiers", None, self.tiers, "must be a list of distinct, non-empty names, lowest first")
+        if not _numbers(self.cuts) or len(self.cuts) != len(self.tiers) - 1:
+            raise _convert.invalid("segments", "cuts", None, self.cuts, f"needs a list of numbers, one cut fewer than tiers ({len(self.tiers) - 1})")
+        if not isinstance(self.quantile_cuts, bool):
+            raise _core.TypeMismatchError(_convert.located("segments", "quantile_cuts", None, self.quantile_cuts, "expected true or false"))
+        if isinstance(self.reason_variables, bool) or not isinstance(self.reason_variables, int):
+            raise _core.TypeMismatchError(_convert.located("segments", "reason_variables", None, self.reason_variables, "expected a whole number"))
+        if self.abc_cuts is not None and (not _numbers(self.abc_cuts) or len(self.abc_cuts) != 2 or not 0 < self.abc_cuts[0] <= self.abc_cuts[1] <= 1):
             raise _convert.invalid("segments", "abc_cuts", None, self.abc_cuts, "must be [a, b] with 0 < a <= b <= 1")
+        if self.valuable is not None and not (isinstance(self.valuable, (list, tuple)) and all(isinstance(t, str) for t in self.valuable)):
+            raise _convert.invalid("segments", "valuable", None, self.valuable, "must be a list of tier names")
         if isinstance(self.rfm_bins, bool) or not isinstance(self.rfm_bins, int) or not 2 <= self.rfm_bins <= 20:
             raise _convert.invalid("segments", "rfm_bins", None, self.rfm_bins, "must be an integer in 2..20")
         unknown = [t for t in self.valuable or [] if t not in self.tiers]
@@ -394,7 +401,11 @@ class SegmentPolicy:
                 unknown = [k for k in spec if k not in _VARIABLE_FIELDS]
                 if unknown:
                     raise _convert.invalid("segments", f"score.{column}.{unknown[0]}", None, None, f"unknown field; the fields are {', '.join(_VARIABLE_FIELDS)}")
-                variable = Variable(str(column), **dict(spec))
+                weight, scale, better = spec.get("weight", 1.0), spec.get("scale", "percentile"), spec.get("higher_is_better", True)
+                if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not isinstance(scale, str) or not isinstance(better, bool):
+                    raise _core.TypeMismatchError(_convert.located(
+                        "segments", f"score.{column}", None, dict(spec), "expected weight a number, scale a name, higher_is_better true or false"))
+                variable = Variable(str(column), float(weight), scale, better)
             elif isinstance(spec, (int, float)) and not isinstance(spec, bool):
                 variable = Variable(str(column), float(spec))
             else:
@@ -432,6 +443,11 @@ class SegmentPolicy:
         if unknown:
             raise _convert.invalid("segments", str(unknown[0]), None, None, f"unknown field; the fields are {', '.join(names)}")
         return cls(**dict(fields))
+
+
+def _numbers(values: Any) -> bool:
+    """A list of plain numbers (not booleans)?"""
+    return isinstance(values, (list, tuple)) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
 
 
 def _aligned(frame: pd.DataFrame | pd.Series, book: Book, what: str) -> pd.DataFrame | pd.Series:

@@ -82,7 +82,7 @@ def test_the_segments_section_sets_the_tiers_every_step_reads(book, tmp_path):
 def test_sections_that_disagree_or_are_wrong_are_named():
     with pytest.raises(ValueError, match=r"config.contact.tiers .*has no cadence for the tier 'Bronce' of \[segments\]"):
         Config.from_dict({"segments": {"tiers": ["Bronce", "Oro"], "cuts": [0.8]}})
-    with pytest.raises(ValueError, match=r"segments.cuts .*needs one cut fewer than tiers \(2\)"):
+    with pytest.raises(ValueError, match=r"segments.cuts .*one cut fewer than tiers \(2\)"):
         Config.from_dict({"segments": {"cuts": [0.8]}})
     with pytest.raises(ValueError, match=r"segments.score.monetary.weigth: unknown field"):
         Config.from_dict({"segments": {"score": {"monetary": {"weigth": 2}}}})
