@@ -278,6 +278,15 @@ def _unique_index(frame: pd.DataFrame, table: str) -> pd.Index:
         row = _convert.first_row(repeated)
         first = int(np.flatnonzero(index == index[row])[0])
         raise _convert.invalid(table, "id", row, ids.iloc[row], f"duplicate id, first seen at row {first}")
+    # The core keeps ids as text: 1 and "1" would be one id there.
+    as_text = pd.Index([str(i) for i in index])
+    clash = as_text.duplicated()
+    if clash.any():
+        row = _convert.first_row(clash)
+        first = int(np.flatnonzero(as_text == as_text[row])[0])
+        raise _convert.invalid(
+            table, "id", row, ids.iloc[row], f"the same id as row {first} ({ids.iloc[first]!r}) once written as text; give ids of one kind"
+        )
     return index
 
 

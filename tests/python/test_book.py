@@ -151,3 +151,10 @@ def test_value_policy_is_plain_picklable_data():
         cartera.ValuePolicy(window_dys=3)
     with pytest.raises(ValueError, match=r"value_policy.recent_days \(value 0\): must be positive"):
         cartera.ValuePolicy(recent_days=0)
+
+
+def test_ids_of_mixed_kinds_are_kept_as_given_unless_they_clash_as_text():
+    book = cartera.Book(transactions=tx(customer=[7, "7b", 7]))
+    assert list(book.customer_ids) == [7, "7b"] and type(book.customer_ids[0]) is int
+    with pytest.raises(ValueError, match=r"customers.id row 1 \(value '7'\): the same id as row 0 \(7\) once written as text"):
+        cartera.Book(pd.DataFrame({"id": [7, "7"]}), transactions=tx(customer=[7, 7, "7"]))
