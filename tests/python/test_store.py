@@ -56,22 +56,29 @@ def test_runs_are_saved_and_the_next_one_continues_from_the_last(data, db, tmp_p
     assert len(moved) == history.loc[1, "moved"] and (moved["current"] != moved["manager"]).all()
 
 
-def test_an_interrupted_run_leaves_the_book_as_it_was(data, db, monkeypatch, capsys):
-    assert main(["import", "--data", str(data), "--db", db]) == 0
-    assert main(["run", "--db", db, "--report", "", "-q"]) == 0
-    before = counts(db)
+def interrupt_a_run(db: str, monkeypatch) -> None:
+    """A run stopped while it writes its results (after its first table), as Ctrl-C would."""
     written = []
 
     def fail_midway(self, connection, name, frame):
         if written:
-            raise KeyboardInterrupt  # as if the process were stopped while writing
+            raise KeyboardInterrupt
         written.append(name)
         frame.to_sql(name, connection, if_exists="append", index=False)
 
     monkeypatch.setattr(PortfolioStore, "_append", fail_midway)
     with pytest.raises(KeyboardInterrupt):
         main(["run", "--db", db, "--report", "", "-q"])
-    assert written and counts(db) == before
+    monkeypatch.undo()
+    assert written
+
+
+def test_an_interrupted_run_leaves_the_book_as_it_was(data, db, monkeypatch, capsys):
+    assert main(["import", "--data", str(data), "--db", db]) == 0
+    assert main(["run", "--db", db, "--report", "", "-q"]) == 0
+    before = counts(db)
+    interrupt_a_run(db, monkeypatch)
+    assert counts(db) == before
 
 
 def test_a_bad_import_writes_nothing(data, db, capsys):

@@ -14,7 +14,7 @@ from cartera.cli import main
 from cartera.store import PortfolioStore
 
 from .conftest import write_book
-from .test_store import counts
+from .test_store import counts, interrupt_a_run
 
 
 @pytest.fixture()
@@ -78,18 +78,8 @@ def test_a_run_that_cannot_get_the_book_in_time_says_so(data, db, capsys):
 def test_a_first_run_interrupted_leaves_no_table_behind(data, db, monkeypatch):
     assert main(["import", "--data", str(data), "--db", db]) == 0
     before = counts(db)
-    written = []
-
-    def fail_midway(self, connection, name, frame):
-        if written:
-            raise KeyboardInterrupt  # as if the process were stopped while writing
-        written.append(name)
-        frame.to_sql(name, connection, if_exists="append", index=False)
-
-    monkeypatch.setattr(PortfolioStore, "_append", fail_midway)
-    with pytest.raises(KeyboardInterrupt):
-        main(["run", "--db", db, "--report", "", "-q"])
-    assert written and counts(db) == before
+    interrupt_a_run(db, monkeypatch)
+    assert counts(db) == before
 
 
 def test_the_server_stopped_in_the_middle_of_a_save_leaves_the_book_as_it_was(data, postgres_url, postgres_server, monkeypatch, capsys):
