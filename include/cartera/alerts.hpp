@@ -16,7 +16,7 @@ namespace cartera {
 /// The alerts, from the most urgent kind to the least.
 enum class alert_kind : std::uint8_t {
   valuable_complainer = 0,  ///< a valuable customer complained in the last `complaint_days`
-  declining = 1,            ///< active (bought in the recent period) but spending under `declining_trend` × usual; valuable ones only by default
+  declining = 1,            ///< active but spending under `declining_trend` × usual (valuable ones, by default)
   lapsed_valuable = 2,      ///< was valuable, no purchase in the recent period, lost within `lapsed_days`
   growing = 3,              ///< trend above `growing_trend`, with `growing_min_purchases` in the window
   mvc = 4,                  ///< among the most valuable `mvc_share` by spend in the window

@@ -5,8 +5,9 @@
 ///
 /// A manager is a candidate for a customer when the manager's skills cover the customer's
 /// segment, the manager serves the customer's pool (a label given by routing rules) and (by
-/// default) both are in the same region; pairs listed as forbidden never are. Of the candidates, the `max_candidates` cheapest are kept, and the current manager
-/// always (while eligible, or whenever the assignment is locked). A pair costs
+/// default) both are in the same region; pairs listed as forbidden never are. Of the
+/// candidates, the `max_candidates` cheapest are kept, and the current manager always
+/// (while eligible, or whenever the assignment is locked). A pair costs
 ///
 ///     distance_weight × distance + fit_weight × |segment − manager level|
 ///       + continuity[stage reached with the current manager] when the customer has a

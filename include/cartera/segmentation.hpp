@@ -52,7 +52,7 @@ struct score_model {
   score_policy policy;
   std::vector<double> location;                ///< min (min_max) or mean (z_score) per variable
   std::vector<double> spread;                  ///< max - min, or standard deviation (1 when 0)
-  std::vector<double> low, high;               ///< smallest and largest finite fitted value (min_max, z_score): where -inf and +inf score
+  std::vector<double> low, high;               ///< smallest and largest finite fitted values: where -inf and +inf score
   std::vector<std::vector<double>> sorted;     ///< fitted values, for percentile
   std::vector<double> thresholds;              ///< score at each cut
 };

@@ -529,8 +529,13 @@ def assign(
     Candidates follow the ``policy`` (an :data:`AssignmentPolicy`), unless ``candidates``
     (customer, manager, cost[, workload]) lists them. ``forbidden`` (customer, manager)
     pairs never are. With ``rules`` (the rule language, as :func:`route` takes them) only
-    managers whose ``pools`` column holds the customer's label are candidates. ``workload_by_segment`` (minutes per period by segment label) fills
-    the workload of customers without a ``workload`` column. See docs/assignment.md.
+    managers whose ``pools`` column holds the customer's label are candidates.
+    ``workload_by_segment`` (minutes per period by segment label) fills the workload of
+    customers without a ``workload`` column. See docs/assignment.md.
+
+    The result says how the solve ended (``status``, ``stopped_by``, ``outcome()``); a
+    customer the solver did not settle before a time limit or a progress callback stopped it
+    has the reason "solve_stopped".
     """
     if workload_by_segment is not None and "workload" not in customers.columns:
         if "segment" not in customers.columns:
