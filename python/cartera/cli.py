@@ -294,7 +294,8 @@ def _print_realignment(plan: Assignment) -> None:
     changes = plan.assignments["change"].value_counts(sort=False)
     print("  " + ", ".join(f"{change.replace('_', ' ')} {count:,}" for change, count in changes.items()))
     reasons = plan.assignments["reason"].value_counts(sort=False).drop("assigned")
-    print("  without a manager: " + ", ".join(f"{reason.replace('_', ' ')} {count:,}" for reason, count in reasons.items()))
+    reasons = reasons[reasons > 0]
+    print("  without a manager: " + (", ".join(f"{reason.replace('_', ' ')} {count:,}" for reason, count in reasons.items()) or "nobody"))
     load = plan.managers["load"] / plan.managers["capacity"].where(plan.managers["capacity"] > 0)
     print(f"  managers' load: median {load.median():.0%} of capacity, {int((load >= 1).sum()):,} full")
 
