@@ -5,8 +5,8 @@
 #include <cmath>
 #include <numeric>
 
-#include "cartera/detail/format.hpp"
-#include "cartera/detail/ordering.hpp"
+#include "detail/format.hpp"
+#include "detail/ordering.hpp"
 
 namespace cartera {
 namespace {

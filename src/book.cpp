@@ -3,8 +3,8 @@
 #include <cmath>
 #include <string>
 
-#include "cartera/detail/format.hpp"
-#include "grouping.hpp"
+#include "detail/format.hpp"
+#include "detail/grouping.hpp"
 
 namespace cartera {
 namespace {

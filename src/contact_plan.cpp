@@ -8,8 +8,8 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "cartera/detail/format.hpp"
-#include "text_codes.hpp"
+#include "detail/format.hpp"
+#include "detail/text_codes.hpp"
 
 namespace cartera {
 namespace {

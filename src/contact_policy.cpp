@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include "cartera/detail/format.hpp"
+#include "detail/format.hpp"
 
 namespace cartera {
 namespace {

@@ -11,7 +11,7 @@
 #include <string>
 #include <utility>
 
-#include "cartera/detail/format.hpp"
+#include "detail/format.hpp"
 
 namespace cartera {
 namespace {

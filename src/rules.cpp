@@ -7,7 +7,7 @@
 #include <cmath>
 #include <variant>
 
-#include "cartera/detail/format.hpp"
+#include "detail/format.hpp"
 
 namespace cartera {
 namespace detail {

@@ -8,9 +8,9 @@
 #include <numeric>
 #include <unordered_map>
 
-#include "cartera/detail/format.hpp"
-#include "cartera/detail/ordering.hpp"
-#include "cartera/detail/parallel.hpp"
+#include "detail/format.hpp"
+#include "detail/ordering.hpp"
+#include "detail/parallel.hpp"
 
 namespace cartera {
 namespace {

@@ -6,8 +6,8 @@
 #include <map>
 #include <tuple>
 
-#include "cartera/detail/format.hpp"
-#include "cartera/detail/parallel.hpp"
+#include "detail/format.hpp"
+#include "detail/parallel.hpp"
 
 namespace cartera {
 namespace {

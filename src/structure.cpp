@@ -4,8 +4,8 @@
 #include <cmath>
 #include <string>
 
-#include "cartera/detail/format.hpp"
-#include "text_codes.hpp"
+#include "detail/format.hpp"
+#include "detail/text_codes.hpp"
 
 namespace cartera {
 namespace {

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "cartera/detail/format.hpp"
-#include "cartera/detail/parallel.hpp"
-#include "cartera/detail/random.hpp"
+#include "detail/format.hpp"
+#include "detail/parallel.hpp"
+#include "detail/random.hpp"
 
 namespace cartera {
 namespace {

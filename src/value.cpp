@@ -5,8 +5,8 @@
 #include <limits>
 #include <vector>
 
-#include "cartera/detail/format.hpp"
-#include "cartera/detail/parallel.hpp"
+#include "detail/format.hpp"
+#include "detail/parallel.hpp"
 
 namespace cartera {
 namespace {

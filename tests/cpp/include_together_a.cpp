@@ -1,9 +1,9 @@
 // With include_together_b.cpp: every public header in two translation units of one program.
 #include "cartera/cartera.hpp"
-#include "cartera/detail/format.hpp"
-#include "cartera/detail/ordering.hpp"
-#include "cartera/detail/parallel.hpp"
-#include "cartera/detail/random.hpp"
+#include "detail/format.hpp"
+#include "detail/ordering.hpp"
+#include "detail/parallel.hpp"
+#include "detail/random.hpp"
 
 int include_together_b();
 

@@ -1,6 +1,6 @@
 #include "cartera/kmeans.hpp"
 
-#include "cartera/detail/random.hpp"
+#include "detail/random.hpp"
 #include "test_support.hpp"
 
 namespace cartera {

@@ -28,7 +28,7 @@
 #include <limits>
 #include <queue>
 
-#include "assignment_detail.hpp"
+#include "assignment/solver_support.hpp"
 
 namespace cartera::detail {
 namespace {

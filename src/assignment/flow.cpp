@@ -8,7 +8,7 @@
 #include <numeric>
 #include <queue>
 
-#include "assignment_detail.hpp"
+#include "assignment/solver_support.hpp"
 #include "cartera/assignment.hpp"
 
 namespace cartera {

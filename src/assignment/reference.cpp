@@ -3,7 +3,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/successive_shortest_path_nonnegative_weights.hpp>
 
-#include "assignment_detail.hpp"
+#include "assignment/solver_support.hpp"
 #include "cartera/assignment.hpp"
 
 namespace cartera {

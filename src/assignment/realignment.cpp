@@ -5,9 +5,9 @@
 #include <limits>
 #include <string>
 
-#include "cartera/detail/parallel.hpp"
+#include "detail/parallel.hpp"
 #include "cartera/error.hpp"
-#include "pairing.hpp"
+#include "assignment/pairing.hpp"
 
 namespace cartera {
 namespace {

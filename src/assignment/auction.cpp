@@ -20,7 +20,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "assignment_detail.hpp"
+#include "assignment/solver_support.hpp"
 
 namespace cartera::detail {
 namespace {

@@ -30,9 +30,9 @@
 #include <limits>
 #include <numeric>
 
-#include "assignment_detail.hpp"
-#include "cartera/detail/parallel.hpp"
-#include "cartera/detail/random.hpp"
+#include "assignment/solver_support.hpp"
+#include "detail/parallel.hpp"
+#include "detail/random.hpp"
 
 namespace cartera::detail {
 namespace {

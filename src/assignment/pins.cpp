@@ -2,7 +2,7 @@
 // problem is solved without them.
 #include <algorithm>
 
-#include "assignment_detail.hpp"
+#include "assignment/solver_support.hpp"
 
 namespace cartera::detail {
 

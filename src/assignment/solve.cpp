@@ -10,8 +10,8 @@
 #include <mutex>
 #include <string>
 
-#include "assignment_detail.hpp"
-#include "cartera/detail/format.hpp"
+#include "assignment/solver_support.hpp"
+#include "detail/format.hpp"
 
 namespace cartera {
 namespace {

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "cartera/error.hpp"
-#include "pairing.hpp"
+#include "assignment/pairing.hpp"
 
 namespace cartera {
 namespace {

@@ -1,11 +1,11 @@
-#include "pairing.hpp"
+#include "assignment/pairing.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 
-#include "cartera/detail/format.hpp"
+#include "detail/format.hpp"
 #include "cartera/error.hpp"
 
 namespace cartera {
