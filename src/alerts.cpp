@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "detail/checks.hpp"
 #include "detail/format.hpp"
 #include "detail/ordering.hpp"
 
@@ -66,14 +67,8 @@ alert_table detect_alerts(const book& customers, const value_table& value, day_t
                           const alert_policy& policy, std::span<const std::uint8_t> valuable_flags) {
   policy.validate();
   const auto n = static_cast<std::size_t>(customers.customer_count());
-  if (static_cast<std::size_t>(value.monetary.size()) != n) {
-    throw invalid_input({"alerts", "value", -1, std::to_string(value.monetary.size()) + " rows"},
-                        "must have one row per customer (" + std::to_string(n) + ")");
-  }
-  if (!valuable_flags.empty() && valuable_flags.size() != n) {
-    throw invalid_input({"alerts", "valuable", -1, std::to_string(valuable_flags.size()) + " rows"},
-                        "must have one row per customer (" + std::to_string(n) + ")");
-  }
+  detail::check_size("alerts", "value", static_cast<std::size_t>(value.monetary.size()), n, "customer");
+  detail::check_size("alerts", "valuable", valuable_flags.size(), n, "customer", detail::counted::rows, true);
   // Value percentile (share of customers with less lifetime spend) orders alerts of a kind.
   const std::vector<index_t> by_lifetime = ordered(value.lifetime_monetary, true);
   std::vector<double> percentile(n);

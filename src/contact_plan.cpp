@@ -8,6 +8,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "detail/checks.hpp"
 #include "detail/format.hpp"
 #include "detail/text_codes.hpp"
 
@@ -41,14 +42,6 @@ struct want {
   double minutes;
   index_t reason;           // code into the plan's reason texts
 };
-
-template <typename T>
-void check_size(std::span<const T> values, std::size_t expected, const char* column, const char* of) {
-  if (values.size() != expected) {
-    throw invalid_input({"contact_inputs", column, -1, std::to_string(values.size()) + " rows"},
-                        std::string("must have one row per ") + of + " (" + std::to_string(expected) + ")");
-  }
-}
 
 // Whether one more contact on day `d` keeps every window of `period` days that holds it at
 // or under `cap` contacts, given the customer's other contact days (sorted). A window's
@@ -158,11 +151,13 @@ void check_inputs(const book& b, const contact_inputs& inputs, day_t start, int 
   if (start < first_valid_day || start > last_valid_day) {
     throw invalid_input({"contact_plan", "start", -1, std::to_string(start)}, "must be a day between 1900-01-01 and 2199-12-31");
   }
-  check_size(inputs.manager, count, "manager", "customer");
-  check_size(inputs.tier, count, "tier", "customer");
-  check_size(inputs.stages, count, "stage", "customer");
-  if (!inputs.preferred_channel.empty()) check_size(inputs.preferred_channel, count, "preferred_channel", "customer");
-  if (!inputs.max_contacts.empty()) check_size(inputs.max_contacts, count, "max_contacts", "customer");
+  using detail::check_size;
+  using detail::counted;
+  check_size("contact_inputs", "manager", inputs.manager.size(), count, "customer");
+  check_size("contact_inputs", "tier", inputs.tier.size(), count, "customer");
+  check_size("contact_inputs", "stage", inputs.stages.size(), count, "customer");
+  check_size("contact_inputs", "preferred_channel", inputs.preferred_channel.size(), count, "customer", counted::rows, true);
+  check_size("contact_inputs", "max_contacts", inputs.max_contacts.size(), count, "customer", counted::rows, true);
   for (index_t m = 0; m < managers; ++m) {
     const double budget = inputs.time_budget[static_cast<std::size_t>(m)];
     if (!(budget >= 0) || !std::isfinite(budget)) {
@@ -204,10 +199,7 @@ void check_inputs(const book& b, const contact_inputs& inputs, day_t start, int 
   }
   if (inputs.campaigns) {
     const campaign_table& t = *inputs.campaigns;
-    if (t.day.size() != t.customer.size()) {
-      throw invalid_input({"campaigns", "day", -1, std::to_string(t.day.size()) + " rows"},
-                          "must have one row per campaign contact (" + std::to_string(t.customer.size()) + ")");
-    }
+    detail::check_size("campaigns", "day", t.day.size(), t.customer.size(), "campaign contact");
     for (Eigen::Index r = 0; r < t.customer.size(); ++r) {
       if (t.customer[r] < 0 || t.customer[r] >= b.customer_count()) {
         throw unknown_id({"campaigns", "customer", r, std::to_string(t.customer[r])}, "no such customer");

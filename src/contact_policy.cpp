@@ -3,13 +3,14 @@
 #include <cmath>
 #include <string>
 
+#include "detail/checks.hpp"
 #include "detail/format.hpp"
 
 namespace cartera {
 namespace {
 
 [[noreturn]] void fail(const std::string& field, std::int64_t row, const std::string& value, const std::string& rule) {
-  throw invalid_input({"contact_policy", field, row, value}, rule);
+  detail::fail({"contact_policy", field, row, value}, rule);
 }
 
 std::string text(double x) { return detail::format_number(x); }

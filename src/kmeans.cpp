@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "detail/checks.hpp"
 #include "detail/format.hpp"
 #include "detail/parallel.hpp"
 #include "detail/random.hpp"
@@ -173,9 +174,7 @@ point_matrix seed_centres(points_view x, const real_column& x_norm, Eigen::Index
 }  // namespace
 
 void kmeans_options::validate() const {
-  const auto require = [](bool ok, const char* field, double value, const char* rule) {
-    if (!ok) throw invalid_input({"kmeans_options", field, -1, detail::format_number(value)}, rule);
-  };
+  const detail::policy_checks require("kmeans_options");
   require(clusters >= 1, "clusters", clusters, "must be >= 1");
   require(restarts >= 1, "restarts", restarts, "must be >= 1");
   require(max_iterations >= 1, "max_iterations", max_iterations, "must be >= 1");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include "detail/checks.hpp"
 
 namespace cartera {
 namespace {
@@ -11,10 +12,7 @@ std::size_t index(stage s) { return static_cast<std::size_t>(s); }
 }  // namespace
 
 ladder_table count_ladder(std::span<const stage> stages, std::span<const index_t> manager, index_t managers) {
-  if (!manager.empty() && manager.size() != stages.size()) {
-    throw invalid_input({"ladder", "manager", -1, std::to_string(manager.size()) + " rows"},
-                        "must have one row per stage (" + std::to_string(stages.size()) + ")");
-  }
+  detail::check_size("ladder", "manager", manager.size(), stages.size(), "stage", detail::counted::rows, true);
   ladder_table table;
   table.portfolios.assign(static_cast<std::size_t>(managers) + 1, stage_counts{});
   for (std::size_t c = 0; c < stages.size(); ++c) {

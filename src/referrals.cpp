@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "detail/checks.hpp"
 #include "detail/format.hpp"
 
 namespace cartera {
@@ -114,23 +115,18 @@ std::vector<double> influence(const referral_table& referrals, index_t customers
 }  // namespace
 
 void referral_policy::validate() const {
-  const auto fail = [](const char* field, double value, const char* rule) {
-    throw invalid_input({"referral_policy", field, -1, detail::format_number(value)}, rule);
-  };
-  if (!(damping > 0.0 && damping < 1.0)) fail("damping", damping, "must be in (0, 1)");
-  if (!(tolerance > 0.0)) fail("tolerance", tolerance, "must be > 0");
-  if (max_iterations < 1) fail("max_iterations", max_iterations, "must be >= 1");
-  if (!(decay >= 0.0 && decay <= 1.0)) fail("decay", decay, "must be in [0, 1]");
+  const detail::policy_checks require("referral_policy");
+  require(damping > 0.0 && damping < 1.0, "damping", damping, "must be in (0, 1)");
+  require(tolerance > 0.0, "tolerance", tolerance, "must be > 0");
+  require(max_iterations >= 1, "max_iterations", max_iterations, "must be >= 1");
+  require(decay >= 0.0 && decay <= 1.0, "decay", decay, "must be in [0, 1]");
 }
 
 referral_network analyse_referrals(const book& customers, std::span<const double> value, const referral_policy& policy) {
   policy.validate();
   const index_t n = customers.customer_count();
   const auto count = static_cast<std::size_t>(n);
-  if (!value.empty() && value.size() != count) {
-    throw invalid_input({"referrals", "value", -1, std::to_string(value.size()) + " rows"},
-                        "must have one row per customer (" + std::to_string(count) + ")");
-  }
+  detail::check_size("referrals", "value", value.size(), count, "customer", detail::counted::rows, true);
   for (std::size_t c = 0; c < value.size(); ++c) {
     if (!std::isfinite(value[c])) {
       throw invalid_input({"referrals", "value", static_cast<std::int64_t>(c), detail::format_number(value[c])}, "must be finite");
@@ -194,14 +190,8 @@ referral_network analyse_referrals(const book& customers, std::span<const double
 show_room_table show_room(const referral_network& network, std::span<const index_t> manager, index_t managers,
                           std::span<const std::uint8_t> satisfied, int per_portfolio) {
   const std::size_t count = network.influence.size();
-  if (!manager.empty() && manager.size() != count) {
-    throw invalid_input({"show_room", "manager", -1, std::to_string(manager.size()) + " rows"},
-                        "must have one row per customer (" + std::to_string(count) + ")");
-  }
-  if (!satisfied.empty() && satisfied.size() != count) {
-    throw invalid_input({"show_room", "satisfied", -1, std::to_string(satisfied.size()) + " rows"},
-                        "must have one row per customer (" + std::to_string(count) + ")");
-  }
+  detail::check_size("show_room", "manager", manager.size(), count, "customer", detail::counted::rows, true);
+  detail::check_size("show_room", "satisfied", satisfied.size(), count, "customer", detail::counted::rows, true);
   if (per_portfolio < 0) {
     throw invalid_input({"show_room", "per_portfolio", -1, std::to_string(per_portfolio)}, "must be >= 0");
   }

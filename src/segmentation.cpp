@@ -8,6 +8,7 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "detail/checks.hpp"
 #include "detail/format.hpp"
 #include "detail/ordering.hpp"
 #include "detail/parallel.hpp"
@@ -15,9 +16,7 @@
 namespace cartera {
 namespace {
 
-void require(bool ok, const char* policy, const std::string& field, const std::string& value, const char* rule) {
-  if (!ok) throw invalid_input({policy, field, -1, value}, rule);
-}
+using detail::require;
 
 // For every value, the share of `sorted` strictly below it (or, with `above`, strictly
 // above it); NaN gets 0. One sort of the values and a sweep: faster than a binary search

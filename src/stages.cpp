@@ -6,6 +6,7 @@
 #include <map>
 #include <tuple>
 
+#include "detail/checks.hpp"
 #include "detail/format.hpp"
 #include "detail/parallel.hpp"
 
@@ -295,10 +296,6 @@ std::string next_step(criterion blocking, double value, const stage_policy& poli
          " " + number(value) + (criterion_is_maximum(blocking) ? " > " : " of ") + number(policy.threshold(blocking));
 }
 
-void require(bool ok, const char* field, double value, const char* rule) {
-  if (!ok) throw invalid_input({"stage_policy", field, -1, detail::format_number(value)}, rule);
-}
-
 }  // namespace
 
 std::string_view stage_name(stage s) {
@@ -331,6 +328,7 @@ double stage_policy::threshold(criterion c) const {
 }
 
 void stage_policy::validate() const {
+  const detail::policy_checks require("stage_policy");
   require(window_days > 0 && window_days <= 36500, "window_days", window_days, "must be in 1..36500");
   require(grace_days > 0 && grace_days <= 36500, "grace_days", grace_days, "must be in 1..36500 (1: no hysteresis)");
   require(contactar.min_contacts >= 0, "contactar.min_contacts", contactar.min_contacts, "must be >= 0");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "detail/checks.hpp"
 #include "detail/format.hpp"
 #include "detail/text_codes.hpp"
 
@@ -75,10 +76,7 @@ structure_table classify_structures(const column_set& columns, const structure_p
 
 std::vector<structure_counts> count_structures(std::span<const relationship_structure> structures,
                                                std::span<const index_t> manager, index_t managers) {
-  if (!manager.empty() && manager.size() != structures.size()) {
-    throw invalid_input({"structure", "manager", -1, std::to_string(manager.size()) + " rows"},
-                        "must have one row per customer (" + std::to_string(structures.size()) + ")");
-  }
+  detail::check_size("structure", "manager", manager.size(), structures.size(), "customer", detail::counted::rows, true);
   std::vector<structure_counts> counts(static_cast<std::size_t>(managers) + 1, structure_counts{});
   for (std::size_t c = 0; c < structures.size(); ++c) {
     const index_t m = manager.empty() ? no_index : manager[c];

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "detail/checks.hpp"
 #include "detail/format.hpp"
 #include "detail/parallel.hpp"
 #include "detail/random.hpp"
@@ -112,13 +113,10 @@ std::string numbered(const char* prefix, std::int64_t number, int digits) {
   return text;
 }
 
-void require(bool ok, const char* option, double value, const char* rule) {
-  if (!ok) throw invalid_input({"synthetic_options", option, -1, detail::format_number(value)}, rule);
-}
-
 }  // namespace
 
 void synthetic_options::validate() const {
+  const detail::policy_checks require("synthetic_options");
   require(customers >= 0, "customers", customers, "must be >= 0");
   require(managers >= 0, "managers", managers, "must be >= 0");
   require(history_days > change_days + 180 && history_days <= 36500, "history_days", history_days,

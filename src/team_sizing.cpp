@@ -3,16 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include "detail/checks.hpp"
 
 namespace cartera {
 
 team_sizing size_team(std::span<const index_t> tier, std::span<const stage> stages, const contact_policy& policy,
                       double budget, std::int64_t capacity, std::int64_t team) {
   policy.validate();
-  if (tier.size() != stages.size()) {
-    throw invalid_input({"team_size", "stage", -1, std::to_string(stages.size()) + " rows"},
-                        "must have one row per customer (" + std::to_string(tier.size()) + ")");
-  }
+  detail::check_size("team_size", "stage", stages.size(), tier.size(), "customer");
   if (!(budget > 0) || !std::isfinite(budget)) {
     throw invalid_input({"team_size", "budget", -1, std::to_string(budget)}, "minutes per manager must be finite and > 0");
   }

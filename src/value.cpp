@@ -5,6 +5,7 @@
 #include <limits>
 #include <vector>
 
+#include "detail/checks.hpp"
 #include "detail/format.hpp"
 #include "detail/parallel.hpp"
 
@@ -22,13 +23,10 @@ std::vector<double> costs_by_code(const categorical& channel, const value_policy
   return costs;
 }
 
-void require(bool ok, const char* field, const std::string& value, const char* rule) {
-  if (!ok) throw invalid_input({"value_policy", field, -1, value}, rule);
-}
-
 }  // namespace
 
 void value_policy::validate() const {
+  const detail::policy_checks require("value_policy");
   require(window_days > 0, "window_days", std::to_string(window_days), "must be positive");
   require(recent_days > 0, "recent_days", std::to_string(recent_days), "must be positive");
   require(usual_periods > 0, "usual_periods", std::to_string(usual_periods), "must be positive");

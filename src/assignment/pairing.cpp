@@ -5,50 +5,31 @@
 #include <limits>
 #include <string>
 
-#include "detail/format.hpp"
 #include "cartera/error.hpp"
+#include "detail/checks.hpp"
 
 namespace cartera {
 namespace {
 
-[[noreturn]] void fail(const char* table, const char* column, std::int64_t row, const std::string& value, const std::string& problem) {
-  throw invalid_input({table, column, row, value}, problem);
-}
+using detail::check_codes;
+using detail::check_numbers;
+using detail::fail;
 
+// The per-row columns of a table given here are all optional (empty: absent).
 template <typename T>
 void check_size(const char* table, const char* column, const std::vector<T>& values, index_t expected) {
-  if (!values.empty() && values.size() != static_cast<std::size_t>(expected)) {
-    fail(table, column, -1, std::to_string(values.size()) + " entries", "must hold one entry per row (" + std::to_string(expected) + ")");
-  }
-}
-
-void check_reals(const char* table, const char* column, const std::vector<double>& values, bool infinity_allowed, bool negative_allowed = false) {
-  for (std::size_t k = 0; k < values.size(); ++k) {
-    const double v = values[k];
-    if (std::isnan(v) || (!negative_allowed && v < 0) || (!infinity_allowed && std::isinf(v))) {
-      fail(table, column, static_cast<std::int64_t>(k), detail::format_number(v),
-           std::string("must be ") + (infinity_allowed ? "" : "finite") + (negative_allowed ? "" : (infinity_allowed ? ">= 0" : " and >= 0")));
-    }
-  }
-}
-
-void check_codes(const char* table, const char* column, const std::vector<std::int32_t>& codes) {
-  for (std::size_t i = 0; i < codes.size(); ++i) {
-    if (codes[i] < -1 || codes[i] > 63) fail(table, column, static_cast<std::int64_t>(i), std::to_string(codes[i]), "must be -1 or a code in 0..63");
-  }
+  detail::check_size(table, column, values.size(), static_cast<std::size_t>(expected), "row", detail::counted::entries, true);
 }
 
 void check_policy_number(const char* column, double value, double high = std::numeric_limits<double>::infinity()) {
-  if (!std::isfinite(value) || value < 0 || value > high) {
-    fail("realignment_policy", column, -1, detail::format_number(value),
-         "must be finite, >= 0" + (std::isinf(high) ? std::string() : " and <= " + detail::format_number(high)));
-  }
+  detail::require(std::isfinite(value) && value >= 0 && value <= high, "realignment_policy", column, value,
+                  "must be finite, >= 0" + (std::isinf(high) ? std::string() : " and <= " + detail::format_number(high)));
 }
 
 void validate(const realignment_customers& c, const realignment_managers& m, const realignment_policy& policy,
               const std::vector<std::pair<index_t, index_t>>& forbidden) {
   const index_t n = c.size(), k = m.size();
-  check_reals("customers", "value", c.value, false);
+  check_numbers("customers", "value", c.value);
   check_size("customers", "segment", c.segment, n);
   check_size("customers", "region", c.region, n);
   check_size("customers", "pool", c.pool, n);
@@ -58,17 +39,17 @@ void validate(const realignment_customers& c, const realignment_managers& m, con
   check_size("customers", "workload", c.workload, n);
   check_size("customers", "x", c.x, n);
   check_size("customers", "y", c.y, n);
-  if (c.x.size() != c.y.size()) fail("customers", "y", -1, std::to_string(c.y.size()) + " entries", "must be given with x");
-  check_reals("customers", "workload", c.workload, false);
-  check_reals("customers", "x", c.x, false, true);
-  check_reals("customers", "y", c.y, false, true);
+  if (c.x.size() != c.y.size()) fail({"customers", "y", -1, std::to_string(c.y.size()) + " entries"}, "must be given with x");
+  check_numbers("customers", "workload", c.workload);
+  check_numbers("customers", "x", c.x, {.negative = true});
+  check_numbers("customers", "y", c.y, {.negative = true});
   check_codes("customers", "segment", c.segment);
   check_codes("customers", "pool", c.pool);
   for (std::size_t i = 0; i < c.current.size(); ++i) {
-    if (c.current[i] < no_index || c.current[i] >= k) fail("customers", "current", static_cast<std::int64_t>(i), std::to_string(c.current[i]), "no such manager");
+    if (c.current[i] < no_index || c.current[i] >= k) fail({"customers", "current", static_cast<std::int64_t>(i), std::to_string(c.current[i])}, "no such manager");
   }
   for (std::size_t i = 0; i < c.current_stage.size(); ++i) {
-    if (static_cast<int>(c.current_stage[i]) >= stage_count) fail("customers", "current_stage", static_cast<std::int64_t>(i), std::to_string(static_cast<int>(c.current_stage[i])), "no such stage");
+    if (static_cast<int>(c.current_stage[i]) >= stage_count) fail({"customers", "current_stage", static_cast<std::int64_t>(i), std::to_string(static_cast<int>(c.current_stage[i]))}, "no such stage");
   }
   check_size("managers", "time_budget", m.time_budget, k);
   check_size("managers", "x", m.x, k);
@@ -77,20 +58,20 @@ void validate(const realignment_customers& c, const realignment_managers& m, con
   check_size("managers", "skills", m.skills, k);
   check_size("managers", "pools", m.pools, k);
   check_size("managers", "level", m.level, k);
-  if (m.x.size() != m.y.size()) fail("managers", "y", -1, std::to_string(m.y.size()) + " entries", "must be given with x");
+  if (m.x.size() != m.y.size()) fail({"managers", "y", -1, std::to_string(m.y.size()) + " entries"}, "must be given with x");
   check_size("managers", "fixed_cost", m.fixed_cost, k);
-  check_reals("managers", "time_budget", m.time_budget, true);
-  check_reals("managers", "fixed_cost", m.fixed_cost, false);
-  check_reals("managers", "x", m.x, false, true);
-  check_reals("managers", "y", m.y, false, true);
+  check_numbers("managers", "time_budget", m.time_budget, {.infinity = true});
+  check_numbers("managers", "fixed_cost", m.fixed_cost);
+  check_numbers("managers", "x", m.x, {.negative = true});
+  check_numbers("managers", "y", m.y, {.negative = true});
   check_codes("managers", "level", m.level);
   for (std::size_t j = 0; j < m.capacity.size(); ++j) {
-    if (m.capacity[j] < 0) fail("managers", "capacity", static_cast<std::int64_t>(j), std::to_string(m.capacity[j]), "must be >= 0");
+    if (m.capacity[j] < 0) fail({"managers", "capacity", static_cast<std::int64_t>(j), std::to_string(m.capacity[j])}, "must be >= 0");
   }
   policy.validate();
   for (std::size_t f = 0; f < forbidden.size(); ++f) {
-    if (forbidden[f].first < 0 || forbidden[f].first >= n) fail("forbidden", "customer", static_cast<std::int64_t>(f), std::to_string(forbidden[f].first), "no such customer");
-    if (forbidden[f].second < 0 || forbidden[f].second >= k) fail("forbidden", "manager", static_cast<std::int64_t>(f), std::to_string(forbidden[f].second), "no such manager");
+    if (forbidden[f].first < 0 || forbidden[f].first >= n) fail({"forbidden", "customer", static_cast<std::int64_t>(f), std::to_string(forbidden[f].first)}, "no such customer");
+    if (forbidden[f].second < 0 || forbidden[f].second >= k) fail({"forbidden", "manager", static_cast<std::int64_t>(f), std::to_string(forbidden[f].second)}, "no such manager");
   }
 }
 
@@ -107,8 +88,8 @@ void realignment_policy::validate() const {
   check_policy_number("value_band_tolerance", value_band_tolerance);
   check_policy_number("value_band_penalty", value_band_penalty);
   for (const double price : continuity) check_policy_number("continuity", price);
-  if (max_candidates < 0) fail("realignment_policy", "max_candidates", -1, std::to_string(max_candidates), "must be >= 0");
-  if (move_budget < -1) fail("realignment_policy", "move_budget", -1, std::to_string(move_budget), "must be >= 0, or -1 for no limit");
+  if (max_candidates < 0) fail({"realignment_policy", "max_candidates", -1, std::to_string(max_candidates)}, "must be >= 0");
+  if (move_budget < -1) fail({"realignment_policy", "move_budget", -1, std::to_string(move_budget)}, "must be >= 0, or -1 for no limit");
 }
 
 namespace detail {
@@ -126,7 +107,7 @@ pairing::pairing(const realignment_customers& customers, const realignment_manag
   for (const auto& [c, j] : forbidden) banned_[static_cast<std::size_t>(c)].push_back(j);
   for (std::size_t c = 0; c < banned_.size(); ++c) {
     if (locked(c) && std::ranges::find(banned_[c], current_of(c)) != banned_[c].end()) {
-      fail("forbidden", "manager", -1, std::to_string(current_of(c)), "is the locked manual manager of customer " + std::to_string(c));
+      fail({"forbidden", "manager", -1, std::to_string(current_of(c))}, "is the locked manual manager of customer " + std::to_string(c));
     }
   }
 }

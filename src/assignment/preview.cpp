@@ -3,6 +3,7 @@
 #include <string>
 
 #include "cartera/error.hpp"
+#include "detail/checks.hpp"
 
 namespace cartera {
 namespace {
@@ -19,11 +20,8 @@ void check_managers(const char* column, std::span<const index_t> managers_of, in
 
 assignment_preview preview_assignment(std::span<const index_t> current, std::span<const index_t> proposed, std::span<const double> value,
                                       index_t managers) {
-  if (proposed.size() != current.size() || value.size() != current.size()) {
-    throw invalid_input({"preview", proposed.size() != current.size() ? "proposed" : "value", -1,
-                         std::to_string(proposed.size() != current.size() ? proposed.size() : value.size()) + " entries"},
-                        "must hold one entry per customer (" + std::to_string(current.size()) + ")");
-  }
+  detail::check_size("preview", "proposed", proposed.size(), current.size(), "customer", detail::counted::entries);
+  detail::check_size("preview", "value", value.size(), current.size(), "customer", detail::counted::entries);
   check_managers("current", current, managers);
   check_managers("proposed", proposed, managers);
   assignment_preview p;

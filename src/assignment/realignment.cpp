@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "detail/checks.hpp"
 #include "detail/parallel.hpp"
 #include "cartera/error.hpp"
 #include "assignment/pairing.hpp"
@@ -13,7 +14,7 @@ namespace cartera {
 namespace {
 
 [[noreturn]] void fail_candidates(const char* column, std::int64_t row, const std::string& value, const std::string& problem) {
-  throw invalid_input({"candidates", column, row, value}, problem);
+  detail::fail({"candidates", column, row, value}, problem);
 }
 
 struct candidate {

@@ -5,16 +5,16 @@
 
 #include "cartera/error.hpp"
 #include "assignment/pairing.hpp"
+#include "detail/checks.hpp"
 
 namespace cartera {
 namespace {
 
 // The managers' books before the arrivals, checked; an empty `time` is all zeros.
 void check_books(const std::vector<std::int64_t>& load, std::vector<double>& time, std::size_t managers) {
-  const auto per_manager = "must hold one entry per manager (" + std::to_string(managers) + ")";
-  if (load.size() != managers) throw invalid_input({"routing", "load", -1, std::to_string(load.size()) + " entries"}, per_manager);
+  detail::check_size("routing", "load", load.size(), managers, "manager", detail::counted::entries);
   if (time.empty()) time.assign(managers, 0);
-  if (time.size() != managers) throw invalid_input({"routing", "time", -1, std::to_string(time.size()) + " entries"}, per_manager);
+  detail::check_size("routing", "time", time.size(), managers, "manager", detail::counted::entries);
 }
 
 routing_result unrouted(std::size_t arrivals) {
