@@ -8,10 +8,13 @@ void register_book(py::module_& m);
 void register_value(py::module_& m);
 void register_stages(py::module_& m);
 void register_segmentation(py::module_& m);
+void register_alerts(py::module_& m);
 void register_synthetic(py::module_& m);
 void register_assignment(py::module_& m);
-void register_planning(py::module_& m);
-void register_network(py::module_& m);
+void register_contact_plan(py::module_& m);
+void register_team_sizing(py::module_& m);
+void register_referrals(py::module_& m);
+void register_structure(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "cartera's C++ core. Use the cartera package, not this module.";
@@ -21,8 +24,11 @@ PYBIND11_MODULE(_core, m) {
   register_value(m);
   register_stages(m);
   register_segmentation(m);
+  register_alerts(m);
   register_synthetic(m);
   register_assignment(m);
-  register_planning(m);
-  register_network(m);
+  register_contact_plan(m);
+  register_team_sizing(m);
+  register_referrals(m);
+  register_structure(m);
 }

@@ -69,6 +69,14 @@ categorical to_categorical(const py::handle& pair, const std::string& table, con
   return {parts[0].cast<std::vector<std::string>>(), to_int_column(parts[1], table, column)};
 }
 
+std::vector<stage> to_stages(const py::handle& values, const std::string& table, const std::string& column) {
+  const auto codes = narrowed<std::uint8_t>(values, table, column, 0, stage_count - 1, "expected stage codes",
+                                            "no such stage; a stage code is 0 (sin_contacto) to 4 (confiar)");
+  std::vector<stage> result(static_cast<std::size_t>(codes.size()));
+  for (Eigen::Index i = 0; i < codes.size(); ++i) result[static_cast<std::size_t>(i)] = static_cast<stage>(codes[i]);
+  return result;
+}
+
 std::vector<std::string> to_ids(const py::handle& values, const std::string& table) {
   if (py::isinstance<py::array>(values)) {
     const py::array array = as_array(values, table, "id");

@@ -8,12 +8,14 @@
 
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "cartera/columns.hpp"
 #include "cartera/columns_set.hpp"
+#include "cartera/stages.hpp"
 
 namespace cartera::python {
 
@@ -27,8 +29,16 @@ categorical to_categorical(const py::handle& pair, const std::string& table, con
 /// Named per-customer columns ({name: float array | (categories, codes)}) as a column_set;
 /// errors name `table` and the column.
 column_set columns_from(const py::dict& columns, index_t rows, const std::string& table);
+/// Stage codes (0 contactar … 4 lost) as stages; a code out of range names its row.
+std::vector<stage> to_stages(const py::handle& values, const std::string& table, const std::string& column);
 /// Ids from a list of str, or from an integer array (formatted in C++, which is faster).
 std::vector<std::string> to_ids(const py::handle& values, const std::string& table);
+
+/// A read-only span over a column, for the C++ calls that take one.
+template <typename Scalar>
+std::span<const Scalar> span_of(const Eigen::Array<Scalar, Eigen::Dynamic, 1>& column) {
+  return {column.data(), static_cast<std::size_t>(column.size())};
+}
 
 /// A vector's values copied into a new NumPy array.
 template <typename T>
@@ -60,5 +70,8 @@ py::array_t<Scalar> view_numpy(const Eigen::Array<Scalar, Eigen::Dynamic, 1>& co
   py::detail::array_proxy(array.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
   return array;
 }
+
+/// A categorical as the (categories, codes) pair Python builds a pandas.Categorical from.
+inline py::tuple categorical_out(categorical&& c) { return py::make_tuple(std::move(c.categories), to_numpy(std::move(c.codes))); }
 
 }  // namespace cartera::python

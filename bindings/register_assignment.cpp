@@ -117,53 +117,48 @@ std::vector<std::uint8_t> reason_codes(const std::vector<unassigned_reason>& rea
   return codes;
 }
 
-py::dict policy_dict(const realignment_policy& p) {
+py::dict continuity_dict(const realignment_policy& p) {
   py::dict continuity;
-  for (int s = 0; s < stage_count; ++s) continuity[py::str(std::string(stage_name(static_cast<stage>(s))))] = p.continuity[static_cast<std::size_t>(s)];
-  return py::dict(py::arg("same_region") = p.same_region, py::arg("max_candidates") = p.max_candidates,
-                  py::arg("distance_weight") = p.distance_weight, py::arg("fit_weight") = p.fit_weight,
-                  py::arg("continuity") = continuity, py::arg("leave_out_weight") = p.leave_out_weight, py::arg("leave_out_floor") = p.leave_out_floor,
-                  py::arg("lock_manual") = p.lock_manual, py::arg("move_budget") = p.move_budget, py::arg("move_share") = p.move_share,
-                  py::arg("band_tolerance") = p.band_tolerance, py::arg("band_penalty") = p.band_penalty,
-                  py::arg("value_band_tolerance") = p.value_band_tolerance, py::arg("value_band_penalty") = p.value_band_penalty);
+  for (int s = 0; s < stage_count; ++s) {
+    continuity[py::str(std::string(stage_name(static_cast<stage>(s))))] = p.continuity[static_cast<std::size_t>(s)];
+  }
+  return continuity;
 }
 
-realignment_policy policy_from(const py::dict& fields) {
-  realignment_policy p;
-  for (const auto& [key, value] : fields) {
-    const auto name = py::str(key).cast<std::string>();
-    if (name == "same_region") p.same_region = value.cast<bool>();
-    else if (name == "max_candidates") p.max_candidates = value.cast<std::int64_t>();
-    else if (name == "distance_weight") p.distance_weight = value.cast<double>();
-    else if (name == "fit_weight") p.fit_weight = value.cast<double>();
-    else if (name == "leave_out_weight") p.leave_out_weight = value.cast<double>();
-    else if (name == "leave_out_floor") p.leave_out_floor = value.cast<double>();
-    else if (name == "lock_manual") p.lock_manual = value.cast<bool>();
-    else if (name == "move_budget") p.move_budget = value.cast<std::int64_t>();
-    else if (name == "move_share") p.move_share = value.cast<double>();
-    else if (name == "band_tolerance") p.band_tolerance = value.cast<double>();
-    else if (name == "band_penalty") p.band_penalty = value.cast<double>();
-    else if (name == "value_band_tolerance") p.value_band_tolerance = value.cast<double>();
-    else if (name == "value_band_penalty") p.value_band_penalty = value.cast<double>();
-    else if (name == "continuity") {
-      for (const auto& [stage_key, price] : value.cast<py::dict>()) {
-        const auto text = py::str(stage_key).cast<std::string>();
-        int found = -1;
-        for (int s = 0; s < stage_count; ++s) {
-          if (stage_name(static_cast<stage>(s)) == text) found = s;
-        }
-        if (found < 0) throw invalid_input({"assignment_policy", "continuity", -1, "'" + text + "'"}, "no such stage; the stages are sin_contacto, contactar, relacionar, intimar, confiar");
-        p.continuity[static_cast<std::size_t>(found)] = price.cast<double>();
-      }
-    } else {
-      throw invalid_input({"assignment_policy", name, -1, py::repr(value).cast<std::string>()},
-                          "unknown field; the fields are same_region, max_candidates, distance_weight, fit_weight, continuity, "
-                          "leave_out_weight, leave_out_floor, lock_manual, move_budget, move_share, band_tolerance, band_penalty, "
-                          "value_band_tolerance, value_band_penalty");
+void set_continuity(realignment_policy& p, const py::handle& prices) {
+  for (const auto& [stage_key, price] : prices.cast<py::dict>()) {
+    const auto text = py::str(stage_key).cast<std::string>();
+    int found = -1;
+    for (int s = 0; s < stage_count; ++s) {
+      if (stage_name(static_cast<stage>(s)) == text) found = s;
     }
+    if (found < 0) {
+      throw invalid_input({"assignment_policy", "continuity", -1, "'" + text + "'"},
+                          "no such stage; the stages are sin_contacto, contactar, relacionar, intimar, confiar");
+    }
+    p.continuity[static_cast<std::size_t>(found)] = price.cast<double>();
   }
-  p.validate();
-  return p;
+}
+
+std::vector<policy_field<realignment_policy>> assignment_fields() {
+  using p = realignment_policy;
+  return {
+      member("same_region", &p::same_region, "Only managers of the customer's region are candidates."),
+      member("max_candidates", &p::max_candidates, "Cheapest candidates kept per customer (0: all)."),
+      member("distance_weight", &p::distance_weight, "Pair cost per unit of distance (x, y)."),
+      member("fit_weight", &p::fit_weight, "Pair cost per step between segment and manager level."),
+      custom<p>("continuity", continuity_dict, set_continuity,
+                "Price of moving a customer away from their manager, by the stage reached with them (the stages named are set)."),
+      member("leave_out_weight", &p::leave_out_weight, "Leave-out price per unit of value."),
+      member("leave_out_floor", &p::leave_out_floor, "The least leave-out price, whatever the value."),
+      member("lock_manual", &p::lock_manual, "Manual current assignments are pinned."),
+      member("move_budget", &p::move_budget, "Most voluntary moves (-1: no limit)."),
+      member("move_share", &p::move_share, "Most voluntary moves, as a share of customers with a manager."),
+      member("band_tolerance", &p::band_tolerance, "Half-width of the load band, as a share of the target."),
+      member("band_penalty", &p::band_penalty, "Price per customer outside the band (0: no band)."),
+      member("value_band_tolerance", &p::value_band_tolerance, "Half-width of the value band, as a share of each manager's value target."),
+      member("value_band_penalty", &p::value_band_penalty, "Price per unit of value outside the value band (0: no value balance)."),
+  };
 }
 
 }  // namespace
@@ -172,33 +167,7 @@ void register_assignment(py::module_& m) {
   py::class_<realignment_policy> policy(m, "AssignmentPolicy",
                                         "Who may serve whom and what each pair costs: candidates, weights, continuity by stage, "
                                         "locks, the move budget and the load band.");
-  define_policy(policy, "AssignmentPolicy", &policy_dict, &policy_from);
-  policy.def_readwrite("same_region", &realignment_policy::same_region, "Only managers of the customer's region are candidates.")
-      .def_readwrite("max_candidates", &realignment_policy::max_candidates, "Cheapest candidates kept per customer (0: all).")
-      .def_readwrite("distance_weight", &realignment_policy::distance_weight, "Pair cost per unit of distance (x, y).")
-      .def_readwrite("fit_weight", &realignment_policy::fit_weight, "Pair cost per step between segment and manager level.")
-      .def_property(
-          "continuity",
-          [](const realignment_policy& p) {
-            const py::dict fields = policy_dict(p);
-            return py::dict(fields["continuity"]);
-          },
-          [](realignment_policy& p, const py::dict& prices) {
-            realignment_policy changed = policy_from(py::dict(py::arg("continuity") = prices));
-            p.continuity = changed.continuity;
-          },
-          "Price of moving a customer away from their manager, by the stage reached with them.")
-      .def_readwrite("leave_out_weight", &realignment_policy::leave_out_weight, "Leave-out price per unit of value.")
-      .def_readwrite("leave_out_floor", &realignment_policy::leave_out_floor, "The least leave-out price, whatever the value.")
-      .def_readwrite("lock_manual", &realignment_policy::lock_manual, "Manual current assignments are pinned.")
-      .def_readwrite("move_budget", &realignment_policy::move_budget, "Most voluntary moves (-1: no limit).")
-      .def_readwrite("move_share", &realignment_policy::move_share, "Most voluntary moves, as a share of customers with a manager.")
-      .def_readwrite("band_tolerance", &realignment_policy::band_tolerance, "Half-width of the load band, as a share of the target.")
-      .def_readwrite("band_penalty", &realignment_policy::band_penalty, "Price per customer outside the band (0: no band).")
-      .def_readwrite("value_band_tolerance", &realignment_policy::value_band_tolerance,
-                     "Half-width of the value band, as a share of each manager's value target.")
-      .def_readwrite("value_band_penalty", &realignment_policy::value_band_penalty,
-                     "Price per unit of value outside the value band (0: no value balance).");
+  define_policy(policy, "AssignmentPolicy", assignment_fields());
 
   m.def(
       "solve_assignment",

@@ -1,26 +1,19 @@
-// Segmentation, rules and alerts. Fitted models cross as plain arrays, so the Python
+// Segmentation and rules. Fitted models cross as plain arrays, so the Python
 // estimators hold (and pickle) them as NumPy attributes, scikit-learn style.
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
-#include "cartera/alerts.hpp"
 #include "cartera/kmeans.hpp"
 #include "cartera/rules.hpp"
 #include "cartera/segmentation.hpp"
 #include "numpy_columns.hpp"
-#include "policy_binding.hpp"
-#include "value_columns.hpp"
 
 namespace py = pybind11;
 using namespace cartera;
 using namespace cartera::python;
 
 namespace {
-
-std::span<const double> span_of(const real_column& c) { return {c.data(), static_cast<std::size_t>(c.size())}; }
-
-py::tuple categorical_out(categorical&& c) { return py::make_tuple(std::move(c.categories), to_numpy(std::move(c.codes))); }
 
 std::vector<rule> rules_from(const std::vector<std::pair<std::string, std::string>>& pairs) {
   std::vector<rule> rules;
@@ -64,40 +57,6 @@ py::dict score_dict(score_table&& t) {
   return py::dict(py::arg("score") = to_numpy(std::move(t.score)), py::arg("rank") = to_numpy(std::move(t.rank)),
                   py::arg("tier") = categorical_out(std::move(t.tier)), py::arg("reason") = categorical_out(std::move(t.reason)),
                   py::arg("contribution") = contribution);
-}
-
-py::dict alert_policy_dict(const alert_policy& p) {
-  return py::dict(py::arg("mvc_share") = p.mvc_share, py::arg("below_zero_by_share") = p.below_zero_by_share,
-                  py::arg("below_zero_share") = p.below_zero_share, py::arg("declining_trend") = p.declining_trend,
-                  py::arg("declining_valuable_only") = p.declining_valuable_only,
-                  py::arg("complaint_days") = p.complaint_days, py::arg("lapsed_days") = p.lapsed_days,
-                  py::arg("growing_trend") = p.growing_trend, py::arg("growing_min_purchases") = p.growing_min_purchases,
-                  py::arg("valuable_share") = p.valuable_share);
-}
-
-alert_policy alert_policy_from(const py::dict& fields) {
-  alert_policy p;
-  const py::dict names = alert_policy_dict(p);
-  for (const auto& [key, value] : fields) {
-    const auto name = py::str(key).cast<std::string>();
-    if (name == "mvc_share") p.mvc_share = value.cast<double>();
-    else if (name == "below_zero_by_share") p.below_zero_by_share = value.cast<bool>();
-    else if (name == "below_zero_share") p.below_zero_share = value.cast<double>();
-    else if (name == "declining_trend") p.declining_trend = value.cast<double>();
-    else if (name == "declining_valuable_only") p.declining_valuable_only = value.cast<bool>();
-    else if (name == "complaint_days") p.complaint_days = value.cast<int>();
-    else if (name == "lapsed_days") p.lapsed_days = value.cast<int>();
-    else if (name == "growing_trend") p.growing_trend = value.cast<double>();
-    else if (name == "growing_min_purchases") p.growing_min_purchases = value.cast<int>();
-    else if (name == "valuable_share") p.valuable_share = value.cast<double>();
-    else {
-      std::string known;
-      for (const auto& [k, v] : names) known += (known.empty() ? "" : ", ") + py::str(k).cast<std::string>();
-      throw invalid_input({"alert_policy", name, -1, {}}, "unknown field; the fields are " + known);
-    }
-  }
-  p.validate();
-  return p;
 }
 
 }  // namespace
@@ -283,47 +242,4 @@ void register_segmentation(py::module_& m) {
         return py::make_tuple(to_numpy(std::move(labels)), inertia);
       },
       py::arg("points"), py::arg("centres"), py::arg("mean"), py::arg("scale"), py::arg("threads") = 0);
-
-  py::class_<alert_policy> policy(m, "AlertPolicy", "Thresholds of the moments-of-truth alerts.");
-  define_policy(policy, "AlertPolicy", &alert_policy_dict, &alert_policy_from);
-  policy.def_readwrite("mvc_share", &alert_policy::mvc_share)
-      .def_readwrite("below_zero_by_share", &alert_policy::below_zero_by_share)
-      .def_readwrite("below_zero_share", &alert_policy::below_zero_share)
-      .def_readwrite("declining_trend", &alert_policy::declining_trend)
-      .def_readwrite("declining_valuable_only", &alert_policy::declining_valuable_only)
-      .def_readwrite("complaint_days", &alert_policy::complaint_days)
-      .def_readwrite("lapsed_days", &alert_policy::lapsed_days)
-      .def_readwrite("growing_trend", &alert_policy::growing_trend)
-      .def_readwrite("growing_min_purchases", &alert_policy::growing_min_purchases)
-      .def_readwrite("valuable_share", &alert_policy::valuable_share);
-
-  std::vector<std::string> kinds;
-  for (int k = 0; k < alert_kind_count; ++k) kinds.emplace_back(alert_name(static_cast<alert_kind>(k)));
-  m.attr("ALERTS") = kinds;
-
-  m.def(
-      "compute_alerts",
-      [](const book& b, day_t as_of, const value_policy& value_rules, const alert_policy& policy, const py::object& valuable,
-         const py::object& computed, int threads) {
-        const flag_column flags = valuable.is_none() ? flag_column() : to_flag_column(valuable, "alerts", "valuable");
-        // The value as the caller computed it (as of the same day, under value_rules), or now.
-        value_table v = computed.is_none() ? value_table{} : value_from(computed.cast<py::dict>(), b.customer_count());
-        alert_table t;
-        {
-          py::gil_scoped_release release;
-          if (computed.is_none()) v = compute_value(b, as_of, value_rules, {.threads = threads});
-          t = detect_alerts(b, v, as_of, value_rules, policy, {flags.data(), static_cast<std::size_t>(flags.size())});
-        }
-        std::vector<std::uint8_t> kind(t.kind.size());
-        for (std::size_t k = 0; k < kind.size(); ++k) kind[k] = static_cast<std::uint8_t>(t.kind[k]);
-        const auto array = [](const auto& values) {
-          using scalar = typename std::decay_t<decltype(values)>::value_type;
-          return py::array_t<scalar>(static_cast<py::ssize_t>(values.size()), values.data());
-        };
-        return py::dict(py::arg("customer") = array(t.customer), py::arg("kind") = array(kind),
-                        py::arg("priority") = array(t.priority), py::arg("urgent") = array(t.urgent),
-                        py::arg("reason") = t.reason);
-      },
-      py::arg("book"), py::arg("as_of"), py::arg("value_policy"), py::arg("policy"), py::arg("valuable") = py::none(),
-      py::arg("value") = py::none(), py::arg("threads") = 0);
 }

@@ -16,96 +16,42 @@ using namespace cartera::python;
 
 namespace {
 
-py::dict policy_dict(const stage_policy& p) {
-  return py::dict(
-      py::arg("window_days") = p.window_days, py::arg("grace_days") = p.grace_days,
-      py::arg("contactar") = py::dict(py::arg("require_reachable") = p.contactar.require_reachable,
-                                      py::arg("min_contacts") = p.contactar.min_contacts),
-      py::arg("relacionar") = py::dict(py::arg("min_two_way") = p.relacionar.min_two_way,
-                                       py::arg("min_two_way_share") = p.relacionar.min_two_way_share),
-      py::arg("intimar") = py::dict(py::arg("min_relational") = p.intimar.min_relational,
-                                    py::arg("min_profile") = p.intimar.min_profile,
-                                    py::arg("min_breadth") = p.intimar.min_breadth,
-                                    py::arg("max_gap_days") = p.intimar.max_gap_days),
-      py::arg("confiar") = py::dict(py::arg("min_tenure_days") = p.confiar.min_tenure_days,
-                                    py::arg("min_unprompted") = p.confiar.min_unprompted,
-                                    py::arg("min_trust_signals") = p.confiar.min_trust_signals,
-                                    py::arg("max_open_complaint_days") = p.confiar.max_open_complaint_days));
-}
-
-[[noreturn]] void unknown_field(const std::string& where, const std::string& name, const py::dict& known) {
-  std::string names;
-  for (const auto& [key, value] : known) names += (names.empty() ? "" : ", ") + py::str(key).cast<std::string>();
-  throw invalid_input({"stage_policy", where + name, -1, {}}, "unknown field; the fields are " + names);
-}
-
-// Sets the fields named in `fields` on `target`; `names` lists the valid ones (the
-// defaults' dict) so a misspelt field is an error, not ignored.
-template <typename Set>
-void apply(const py::dict& fields, const py::dict& names, const std::string& where, Set set) {
-  for (const auto& [key, value] : fields) {
-    const auto name = py::str(key).cast<std::string>();
-    if (!names.contains(name)) unknown_field(where, name, names);
-    set(name, py::reinterpret_borrow<py::object>(value));
-  }
-}
-
-stage_policy policy_from(const py::dict& fields) {
-  stage_policy p;
-  const py::dict defaults = policy_dict(p);
-  apply(fields, defaults, "", [&](const std::string& name, const py::object& value) {
-    if (name == "window_days") p.window_days = value.cast<int>();
-    else if (name == "grace_days") p.grace_days = value.cast<int>();
-    else {
-      const py::dict section = value.cast<py::dict>();
-      const py::dict names = defaults[name.c_str()];
-      apply(section, names, name + ".", [&](const std::string& field, const py::object& v) {
-        if (name == "contactar") {
-          if (field == "require_reachable") p.contactar.require_reachable = v.cast<bool>();
-          else p.contactar.min_contacts = v.cast<int>();
-        } else if (name == "relacionar") {
-          if (field == "min_two_way") p.relacionar.min_two_way = v.cast<int>();
-          else p.relacionar.min_two_way_share = v.cast<double>();
-        } else if (name == "intimar") {
-          if (field == "min_relational") p.intimar.min_relational = v.cast<int>();
-          else if (field == "min_profile") p.intimar.min_profile = v.cast<double>();
-          else if (field == "min_breadth") p.intimar.min_breadth = v.cast<int>();
-          else p.intimar.max_gap_days = v.cast<int>();
-        } else {
-          if (field == "min_tenure_days") p.confiar.min_tenure_days = v.cast<int>();
-          else if (field == "min_unprompted") p.confiar.min_unprompted = v.cast<int>();
-          else if (field == "min_trust_signals") p.confiar.min_trust_signals = v.cast<int>();
-          else p.confiar.max_open_complaint_days = v.cast<int>();
-        }
-      });
-    }
-  });
-  p.validate();
-  return p;
+std::vector<policy_field<stage_policy>> stage_fields() {
+  using p = stage_policy;
+  using contactar = contactar_criteria;
+  using relacionar = relacionar_criteria;
+  using intimar = intimar_criteria;
+  using confiar = confiar_criteria;
+  return {
+      member("window_days", &p::window_days, "Criteria count events in (day - window_days, day]."),
+      member("grace_days", &p::grace_days, "A stage is lost after its criteria fail this many days in a row (1: at once)."),
+      section("contactar", &p::contactar,
+              {member("require_reachable", &contactar::require_reachable, "customers.reachable must be 1 (when the column is given)."),
+               member("min_contacts", &contactar::min_contacts, "Contacts in the window.")},
+              "stage_policy", "contactar's criteria."),
+      section("relacionar", &p::relacionar,
+              {member("min_two_way", &relacionar::min_two_way, "Two-way contacts in the window."),
+               member("min_two_way_share", &relacionar::min_two_way_share, "Two-way contacts ÷ contacts.")},
+              "stage_policy", "relacionar's criteria."),
+      section("intimar", &p::intimar,
+              {member("min_relational", &intimar::min_relational, "Relational (non-transactional) contacts in the window."),
+               member("min_profile", &intimar::min_profile, "Profile completeness (customers.profile; 0 when absent)."),
+               member("min_breadth", &intimar::min_breadth, "Distinct products bought + distinct managers in contact, in the window."),
+               member("max_gap_days", &intimar::max_gap_days, "Longest gap between contacts in the window, the last one to the day included.")},
+              "stage_policy", "intimar's criteria."),
+      section("confiar", &p::confiar,
+              {member("min_tenure_days", &confiar::min_tenure_days, "Days since first known."),
+               member("min_unprompted", &confiar::min_unprompted, "Purchases in the window not prompted by us."),
+               member("min_trust_signals", &confiar::min_trust_signals, "Referrals given + purchases after a complaint, all history."),
+               member("max_open_complaint_days", &confiar::max_open_complaint_days, "Most days the oldest unresolved complaint may have been open.")},
+              "stage_policy", "confiar's criteria."),
+  };
 }
 
 relationship relationship_from(const std::string& name) {
   if (name == "customer") return relationship::customer;
   if (name == "current_manager") return relationship::current_manager;
   throw invalid_input({"stages", "relationship", -1, "'" + name + "'"}, "expected 'customer' or 'current_manager'");
-}
-
-std::vector<stage> stages_from(const py::handle& values, const char* name) {
-  const flag_column codes = [&] {
-    const auto array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(values);
-    if (!array || array.ndim() != 1) throw type_mismatch({"stages", name, -1, {}}, "expected a 1-dimensional array of stage codes");
-    flag_column out(array.shape(0));
-    for (py::ssize_t i = 0; i < array.shape(0); ++i) {
-      if (array.at(i) < 0 || array.at(i) >= stage_count) {
-        throw invalid_input({"stages", name, i, std::to_string(array.at(i))}, "a stage code must be 0..4");
-      }
-      out[i] = static_cast<std::uint8_t>(array.at(i));
-    }
-    return out;
-  }();
-  std::vector<stage> result(static_cast<std::size_t>(codes.size()));
-  for (Eigen::Index i = 0; i < codes.size(); ++i) result[static_cast<std::size_t>(i)] = static_cast<stage>(codes[i]);
-  return result;
 }
 
 // A stage table as a dict of arrays, plus the short reasons as (categories, codes).
@@ -144,15 +90,7 @@ void register_stages(py::module_& m) {
   py::class_<stage_policy> policy(m, "StagePolicy",
                                   "The relationship ladder's criteria. Build with keywords, nested sections as dicts:\n"
                                   "StagePolicy(grace_days=30, relacionar={'min_two_way': 4}).");
-  define_policy(policy, "StagePolicy", &policy_dict, &policy_from);
-  policy
-      .def_property(
-          "window_days", [](const stage_policy& p) { return p.window_days; },
-          [](stage_policy& p, int v) { p.window_days = v; }, "Criteria count events in (day - window_days, day].")
-      .def_property(
-          "grace_days", [](const stage_policy& p) { return p.grace_days; },
-          [](stage_policy& p, int v) { p.grace_days = v; },
-          "A stage is lost after its criteria fail this many days in a row (1: at once).");
+  define_policy(policy, "StagePolicy", stage_fields());
 
   m.def(
       "compute_stages",
@@ -267,7 +205,7 @@ void register_stages(py::module_& m) {
   m.def(
       "count_ladder",
       [](const py::handle& stages, const py::handle& managers, index_t manager_count) {
-        const std::vector<stage> s = stages_from(stages, "stage");
+        const std::vector<stage> s = to_stages(stages, "stages", "stage");
         const int_column who = to_int_column(managers, "ladder", "manager");
         const ladder_table t = count_ladder(s, view(who), manager_count);
         py::array_t<std::int64_t> portfolios({static_cast<py::ssize_t>(t.portfolios.size()), py::ssize_t{stage_count}});
@@ -282,7 +220,7 @@ void register_stages(py::module_& m) {
   m.def(
       "count_transitions",
       [](const py::handle& before, const py::handle& after) {
-        const transition_matrix t = count_transitions(stages_from(before, "before"), stages_from(after, "after"));
+        const transition_matrix t = count_transitions(to_stages(before, "stages", "before"), to_stages(after, "stages", "after"));
         py::array_t<std::int64_t> out({py::ssize_t{stage_count}, py::ssize_t{stage_count}});
         auto view = out.mutable_unchecked<2>();
         for (int f = 0; f < stage_count; ++f) {

@@ -15,30 +15,15 @@ using namespace cartera::python;
 
 namespace {
 
-py::dict policy_dict(const value_policy& p) {
-  return py::dict(py::arg("window_days") = p.window_days, py::arg("recent_days") = p.recent_days,
-                  py::arg("usual_periods") = p.usual_periods, py::arg("margin_rate") = p.margin_rate,
-                  py::arg("channel_costs") = p.channel_costs, py::arg("other_channel_cost") = p.other_channel_cost);
-}
-
-value_policy policy_from(const py::dict& fields) {
-  value_policy p;
-  for (const auto& [key, value] : fields) {
-    const auto name = py::str(key).cast<std::string>();
-    if (name == "window_days") p.window_days = value.cast<int>();
-    else if (name == "recent_days") p.recent_days = value.cast<int>();
-    else if (name == "usual_periods") p.usual_periods = value.cast<int>();
-    else if (name == "margin_rate") p.margin_rate = value.cast<double>();
-    else if (name == "channel_costs") p.channel_costs = value.cast<decltype(p.channel_costs)>();
-    else if (name == "other_channel_cost") p.other_channel_cost = value.cast<double>();
-    else {
-      throw invalid_input({"value_policy", name, -1, py::repr(value).cast<std::string>()},
-                          "unknown field; the fields are window_days, recent_days, usual_periods, margin_rate, "
-                          "channel_costs, other_channel_cost");
-    }
-  }
-  p.validate();
-  return p;
+std::vector<policy_field<value_policy>> value_fields() {
+  return {
+      member("window_days", &value_policy::window_days, "Frequency, monetary, margin and cost to serve are summed over (as_of - window_days, as_of]."),
+      member("recent_days", &value_policy::recent_days, "Length of the recent period (trend)."),
+      member("usual_periods", &value_policy::usual_periods, "Earlier periods of recent_days averaged into the usual spend."),
+      member("margin_rate", &value_policy::margin_rate, "Margin = amount × margin_rate when transactions carry no margin column."),
+      member("channel_costs", &value_policy::channel_costs, "Cost of one interaction by channel."),
+      member("other_channel_cost", &value_policy::other_channel_cost, "Cost of an interaction on a channel missing from channel_costs."),
+  };
 }
 
 py::dict value_dict(value_table&& v) {
@@ -67,18 +52,7 @@ value_table cartera::python::value_from(const py::dict& columns, index_t custome
 void register_value(py::module_& m) {
   py::class_<value_policy> policy(m, "ValuePolicy",
                                   "How value is measured: windows, margin rate and the cost of a contact by channel.");
-  define_policy(policy, "ValuePolicy", &policy_dict, &policy_from);
-  policy
-      .def_readwrite("window_days", &value_policy::window_days,
-                     "Frequency, monetary, margin and cost to serve are summed over (as_of - window_days, as_of].")
-      .def_readwrite("recent_days", &value_policy::recent_days, "Length of the recent period (trend).")
-      .def_readwrite("usual_periods", &value_policy::usual_periods,
-                     "Earlier periods of recent_days averaged into the usual spend.")
-      .def_readwrite("margin_rate", &value_policy::margin_rate,
-                     "Margin = amount × margin_rate when transactions carry no margin column.")
-      .def_readwrite("channel_costs", &value_policy::channel_costs, "Cost of one interaction by channel.")
-      .def_readwrite("other_channel_cost", &value_policy::other_channel_cost,
-                     "Cost of an interaction on a channel missing from channel_costs.");
+  define_policy(policy, "ValuePolicy", value_fields());
 
   m.def(
       "compute_value",

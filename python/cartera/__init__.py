@@ -31,8 +31,10 @@ from .assignment import (
     read_orlibrary_gap,
     route,
 )
-from .network import STRUCTURES, ReferralPolicy, Referrals, Structures, referrals, relationship_structure
-from .planning import PURPOSES, STATUSES, ContactPlan, ContactPolicy, TeamSize, plan_contacts, team_size
+from .contact_plan import PURPOSES, STATUSES, ContactPlan, ContactPolicy, plan_contacts
+from .referrals import ReferralPolicy, Referrals, referrals
+from .structure import STRUCTURES, Structures, relationship_structure
+from .team_sizing import TeamSize, team_size
 from .segmentation import KMeans, RFM, Rules, SegmentPolicy, TierScorer, Variable, abc, pareto_curve, segment, subsegments
 from .stages import (
     CRITERIA,

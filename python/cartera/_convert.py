@@ -138,6 +138,25 @@ def dates(day_numbers: np.ndarray) -> np.ndarray:
     return out
 
 
+def labels_of(rows: np.ndarray, labels: pd.Index) -> pd.Series:
+    """Rows of ``labels`` as the labels (ids), missing where the row is -1."""
+    if len(labels) == 0:
+        return pd.Series([None] * len(rows), dtype=object)
+    return pd.Series(labels.take(np.maximum(rows, 0)), dtype=labels.dtype).where(rows >= 0)
+
+
+def manager_rows(manager: Any, customers: pd.Index) -> tuple[np.ndarray | None, pd.Index]:
+    """Manager positions per customer (-1: none) and the managers, from a Series of manager
+    ids by customer or an Assignment."""
+    if manager is None:
+        return None, pd.Index([])
+    if hasattr(manager, "assignments"):
+        manager = manager.assignments["manager"]
+    aligned = manager.reindex(customers)
+    managers = pd.Index(sorted(aligned.dropna().unique(), key=str))
+    return managers.get_indexer(aligned).astype(np.int32), managers
+
+
 def references(series: pd.Series, index: pd.Index, table: str, column: str, target: str, *, optional: bool) -> np.ndarray:
     """External ids in an event column mapped to rows of ``index``; -1 for a missing optional one."""
     missing = series.isna().to_numpy()

@@ -1,6 +1,6 @@
 """Type stubs of the compiled module cartera._core (use the cartera package instead)."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +48,7 @@ class Book:
     def rows(self) -> dict[str, int]: ...
 
 class ValuePolicy:
+    fields: ClassVar[tuple[str, ...]]
     window_days: int
     recent_days: int
     usual_periods: int
@@ -78,8 +79,13 @@ STAGES: list[str]
 CRITERIA: list[str]
 
 class StagePolicy:
+    fields: ClassVar[tuple[str, ...]]
     window_days: int
     grace_days: int
+    contactar: dict[str, Any]
+    relacionar: dict[str, Any]
+    intimar: dict[str, Any]
+    confiar: dict[str, Any]
     def __init__(self, **fields: Any) -> None: ...
     def validate(self) -> None: ...
     def to_dict(self) -> dict[str, Any]: ...
@@ -149,6 +155,7 @@ def kmeans_fit(
 def kmeans_predict(points: Any, centres: Any, mean: Any, scale: Any, threads: int = 0) -> tuple[npt.NDArray[np.int32], float]: ...
 
 class AlertPolicy:
+    fields: ClassVar[tuple[str, ...]]
     mvc_share: float
     below_zero_by_share: bool
     below_zero_share: float
@@ -176,6 +183,7 @@ def compute_alerts(
 ) -> dict[str, Any]: ...
 
 class AssignmentPolicy:
+    fields: ClassVar[tuple[str, ...]]
     same_region: bool
     max_candidates: int
     distance_weight: float
@@ -231,6 +239,15 @@ CONTACT_PURPOSES: list[str]
 PLAN_STATUSES: list[str]
 
 class ContactPolicy:
+    fields: ClassVar[tuple[str, ...]]
+    minutes: dict[str, float]
+    tiers: list[str]
+    cadence: dict[str, dict[str, dict[str, Any]]]
+    period_days: int
+    max_contacts: int
+    follow_up_days: int
+    preference_days: int
+    working_days: list[str]
     def __init__(self, **fields: Any) -> None: ...
     def validate(self) -> None: ...
     def to_dict(self) -> dict[str, Any]: ...
@@ -258,6 +275,7 @@ def size_team(tier: Any, stage: Any, policy: ContactPolicy, budget: float, capac
 STRUCTURES: list[str]
 
 class ReferralPolicy:
+    fields: ClassVar[tuple[str, ...]]
     damping: float
     tolerance: float
     max_iterations: int

@@ -567,14 +567,6 @@ def assign(
     return _assignment(customers, managers, problem, solution)
 
 
-def _labels(positions: np.ndarray, managers: pd.Index) -> pd.Series:
-    """Manager positions as their ids; -1 (none) as missing."""
-    if len(managers) == 0:
-        return pd.Series([None] * len(positions), dtype=object)
-    labels = pd.Series(managers.take(np.maximum(positions, 0)), dtype=managers.dtype)
-    return labels.where(positions >= 0)
-
-
 def _assignment(customers: pd.DataFrame, managers: pd.DataFrame, problem: AssignmentProblem, solution: Solution) -> Assignment:
     positions = solution.manager
     # Each customer's cost: the pair's, or the price of being left out.
@@ -584,9 +576,9 @@ def _assignment(customers: pd.DataFrame, managers: pd.DataFrame, problem: Assign
     cost[arc_customer[chosen]] = problem.cost[chosen]
     current = problem.current if problem.current is not None else np.full(problem.customers, -1, dtype=np.int32)
     change = _core.preview_assignment(current, positions, np.zeros(problem.customers), problem.managers)["change"]
-    manager_labels = _labels(positions, managers.index)
+    manager_labels = _convert.labels_of(positions, managers.index)
     manager_labels.index = customers.index
-    current_labels = _labels(current, managers.index)
+    current_labels = _convert.labels_of(current, managers.index)
     current_labels.index = customers.index
     assignments = pd.DataFrame(
         {
@@ -646,7 +638,7 @@ def route(
     before = np.zeros(len(managers), dtype=np.int64) if load is None else load.reindex(managers.index, fill_value=0).to_numpy(dtype=np.int64)
     minutes = None if time is None else time.reindex(managers.index, fill_value=0).to_numpy(dtype=np.float64)
     raw = _core.route(c, m, policy, before, minutes, who, whom)
-    manager_labels = _labels(raw["manager"], managers.index)
+    manager_labels = _convert.labels_of(raw["manager"], managers.index)
     manager_labels.index = arrivals.index
     return pd.DataFrame(
         {"manager": manager_labels, "reason": pd.Categorical.from_codes(raw["reason"], categories=list(REASONS))}, index=arrivals.index

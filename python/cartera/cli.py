@@ -22,8 +22,9 @@ from . import __version__
 from .assignment import Assignment, AssignmentPolicy
 from .book import Book
 from .job import STEPS, Config, contact_plan, read_config, read_frames, read_tables, realign, run_job, segments_and_alerts
-from .network import Referrals
-from .planning import ContactPlan, TeamSize
+from .contact_plan import ContactPlan
+from .referrals import Referrals
+from .team_sizing import TeamSize
 from .report import Results, render_report, write_page, write_report
 from .stages import STAGES, stages
 from .store import PortfolioStore, StoreError

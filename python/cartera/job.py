@@ -25,8 +25,9 @@ else:  # the same parser, from PyPI
 from .alerts import AlertPolicy, alerts
 from .assignment import AssignmentPolicy, assign
 from .book import TABLES, TEXT_COLUMNS, Book
-from .network import ReferralPolicy, referrals
-from .planning import ContactPolicy, plan_contacts, team_size
+from .contact_plan import ContactPolicy, plan_contacts
+from .referrals import ReferralPolicy, referrals
+from .team_sizing import team_size
 from .report import Results
 from .segmentation import SegmentPolicy, segment
 from .stages import STAGES, StagePolicy, ladder, stages

@@ -17,8 +17,9 @@ import pandas as pd
 
 from . import __version__, plot
 from .assignment import Assignment
-from .network import Referrals
-from .planning import ContactPlan, TeamSize
+from .contact_plan import ContactPlan
+from .referrals import Referrals
+from .team_sizing import TeamSize
 from .stages import STAGES
 
 __all__ = ["Results", "render_report", "write_page", "write_report"]

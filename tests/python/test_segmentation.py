@@ -126,30 +126,6 @@ def test_segment_gives_every_customer_every_label():
     assert counts.to_numpy().sum() == 4000
 
 
-def test_alerts_by_hand():
-    tx = pd.DataFrame(
-        {
-            "customer": ["ana"] * 5 + ["luis"],
-            "day": ["2024-06-25", "2024-03-01", "2023-12-01", "2023-09-01", "2023-06-01", "2023-01-10"],
-            "amount": [10.0, 100, 100, 100, 100, 5000],
-        }
-    )
-    complaints = pd.DataFrame({"customer": ["luis"], "opened": ["2024-06-20"]})
-    book = cartera.Book(pd.DataFrame({"id": ["ana", "luis"], "since": ["2023-01-01"] * 2}), transactions=tx, complaints=complaints)
-    everyone_declining = cartera.AlertPolicy(declining_valuable_only=False)
-    found = cartera.alerts(book, "2024-06-30", valuable=pd.Series([False, True], index=["ana", "luis"]), policy=everyone_declining)
-    pairs = list(zip(found["customer"], found["alert"].astype(str)))
-    assert pairs[0] == ("luis", "valuable_complainer")
-    assert found.iloc[0]["urgent"]
-    assert ("ana", "declining") in pairs
-    assert ("luis", "lapsed_valuable") in pairs
-    assert found["priority"].is_monotonic_decreasing
-    with pytest.raises(ValueError, match="no value for customer 'luis'"):
-        cartera.alerts(book, valuable=pd.Series([True], index=["ana"]))
-    with pytest.raises(ValueError, match=r"alert_policy.mvc_share \(value 2\): must be in \[0, 1\]"):
-        cartera.AlertPolicy(mvc_share=2)
-
-
 @pytest.mark.parametrize("scale", ["min_max", "z_score", "percentile"])
 def test_infinite_recency_and_trend_score_as_the_extremes(scale):
     book = cartera.synthetic_book(3000, 30, seed=2)
@@ -183,19 +159,3 @@ def test_subsegments_keep_customers_with_missing_keys():
     counts = cartera.subsegments(book, tiers, stages)
     assert counts.to_numpy().sum() == 500
     assert "(none)" in counts.columns.get_level_values("segment") and "(none)" in counts.columns.get_level_values("stage")
-
-
-def test_the_declining_alert_is_for_valuable_customers_by_default():
-    tx = pd.DataFrame(
-        {
-            "customer": ["ana"] * 5 + ["luis"] * 5,
-            "day": ["2024-06-25", "2024-03-01", "2023-12-01", "2023-09-01", "2023-06-01"] * 2,
-            "amount": [10.0, 100, 100, 100, 100, 20.0, 200, 200, 200, 200],
-        }
-    )
-    book = cartera.Book(pd.DataFrame({"id": ["ana", "luis"], "since": ["2023-01-01"] * 2}), transactions=tx)
-    valuable = pd.Series([False, True], index=["ana", "luis"])
-    declining = lambda found: sorted(found.loc[found["alert"] == "declining", "customer"])  # noqa: E731
-    assert declining(cartera.alerts(book, "2024-06-30", valuable=valuable)) == ["luis"]
-    everyone = cartera.AlertPolicy(declining_valuable_only=False)
-    assert declining(cartera.alerts(book, "2024-06-30", valuable=valuable, policy=everyone)) == ["ana", "luis"]

@@ -118,7 +118,7 @@ def test_policy_is_data_from_dicts_and_json(tmp_path):
     path.write_text(json.dumps(policy.to_dict()))
     assert cartera.StagePolicy.from_json(path) == policy
     assert cartera.StagePolicy.from_json('{"grace_days": 30, "intimar": {"min_relational": 5}}') == policy
-    with pytest.raises(ValueError, match=r"stage_policy.intimar.min_relationl: unknown field"):
+    with pytest.raises(ValueError, match=r"stage_policy.intimar.min_relationl \(value 2\): unknown field"):
         cartera.StagePolicy(intimar={"min_relationl": 2})
     with pytest.raises(ValueError, match=r"stage_policy.grace_days \(value 0\): must be in 1..36500"):
         cartera.StagePolicy(grace_days=0)

@@ -1,11 +1,10 @@
-// The contact plan, its cadence policy and team sizing, returning NumPy arrays.
+// The contact plan and its cadence policy, returning NumPy arrays.
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
 #include <algorithm>
 
 #include "cartera/contact_plan.hpp"
-#include "cartera/team_sizing.hpp"
 #include "numpy_columns.hpp"
 #include "policy_binding.hpp"
 
@@ -21,9 +20,39 @@ constexpr const char* weekdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "s
   throw invalid_input({"contact_policy", field, -1, value}, rule);
 }
 
-py::dict policy_dict(const contact_policy& p) {
+// New channels or tiers make the cadence explicit again: the defaults where they apply,
+// otherwise no contacts, for the cadence field (set after them) to fill.
+void reset_cadence(contact_policy& p) {
+  const bool defaults_fit = p.tiers.size() == 3 && p.channels == contact_policy{}.channels;
+  p.cadence = defaults_fit ? contact_policy::default_cadence()
+                           : std::vector<cadence_rule>(p.tiers.size() * stage_count,
+                                                       {0.0, contact_nature::transactional, std::vector<double>(p.channels.size(), 0.0)});
+}
+
+py::dict minutes_dict(const contact_policy& p) {
   py::dict minutes;
   for (std::size_t ch = 0; ch < p.channels.size(); ++ch) minutes[py::str(p.channels[ch])] = p.minutes[ch];
+  return minutes;
+}
+
+void set_minutes(contact_policy& p, const py::handle& value) {
+  std::vector<std::string> channels;
+  std::vector<double> minutes;
+  for (const auto& [channel, each] : value.cast<py::dict>()) {
+    channels.push_back(py::str(channel).cast<std::string>());
+    minutes.push_back(each.cast<double>());
+  }
+  p.channels = std::move(channels);
+  p.minutes = std::move(minutes);
+  reset_cadence(p);
+}
+
+void set_tiers(contact_policy& p, const py::handle& value) {
+  p.tiers = value.cast<std::vector<std::string>>();
+  reset_cadence(p);
+}
+
+py::dict cadence_dict(const contact_policy& p) {
   py::dict cadence;
   for (std::size_t t = 0; t < p.tiers.size(); ++t) {
     py::dict by_stage;
@@ -38,18 +67,13 @@ py::dict policy_dict(const contact_policy& p) {
     }
     cadence[py::str(p.tiers[t])] = by_stage;
   }
-  py::list working;
-  for (int d = 0; d < 7; ++d) {
-    if (p.working_days[static_cast<std::size_t>(d)]) working.append(weekdays[d]);
-  }
-  return py::dict(py::arg("minutes") = minutes, py::arg("tiers") = p.tiers, py::arg("cadence") = cadence,
-                  py::arg("period_days") = p.period_days, py::arg("max_contacts") = p.max_contacts,
-                  py::arg("follow_up_days") = p.follow_up_days, py::arg("preference_days") = p.preference_days,
-                  py::arg("working_days") = working);
+  return cadence;
 }
 
-void apply_cadence(contact_policy& p, const py::dict& cadence) {
-  for (const auto& [tier_key, stages] : cadence) {
+// Sets the cells the dict names ({tier: {stage: {contacts, nature, mix}}}), keeping the others.
+void set_cadence(contact_policy& p, const py::handle& given) {
+  if (p.cadence.empty()) p.cadence = contact_policy::default_cadence();
+  for (const auto& [tier_key, stages] : given.cast<py::dict>()) {
     const auto tier = py::str(tier_key).cast<std::string>();
     const auto t = std::find(p.tiers.begin(), p.tiers.end(), tier) - p.tiers.begin();
     if (static_cast<std::size_t>(t) == p.tiers.size()) bad_field("cadence", "'" + tier + "'", "no such tier");
@@ -84,71 +108,50 @@ void apply_cadence(contact_policy& p, const py::dict& cadence) {
   }
 }
 
-contact_policy policy_from(const py::dict& fields) {
-  contact_policy p;
-  const py::dict known = policy_dict(p);
-  for (const auto& [key, value] : fields) {
-    const auto name = py::str(key).cast<std::string>();
-    if (!known.contains(name)) {
-      bad_field(name, {}, "unknown field; the fields are minutes, tiers, cadence, period_days, max_contacts, follow_up_days, "
-                          "preference_days, working_days");
-    }
+py::list working_days_list(const contact_policy& p) {
+  py::list working;
+  for (int d = 0; d < 7; ++d) {
+    if (p.working_days[static_cast<std::size_t>(d)]) working.append(weekdays[d]);
   }
-  if (fields.contains("minutes")) {
-    p.channels.clear();
-    p.minutes.clear();
-    for (const auto& [channel, minutes] : fields["minutes"].cast<py::dict>()) {
-      p.channels.push_back(py::str(channel).cast<std::string>());
-      p.minutes.push_back(minutes.cast<double>());
-    }
-  }
-  if (fields.contains("tiers")) p.tiers = fields["tiers"].cast<std::vector<std::string>>();
-  // The cadence as explicit rules: the defaults where they apply, otherwise none.
-  const bool defaults_fit = p.tiers.size() == 3 && p.channels == contact_policy{}.channels;
-  p.cadence = defaults_fit ? contact_policy::default_cadence()
-                           : std::vector<cadence_rule>(p.tiers.size() * stage_count,
-                                                       {0.0, contact_nature::transactional, std::vector<double>(p.channels.size(), 0.0)});
-  if (fields.contains("cadence")) apply_cadence(p, fields["cadence"].cast<py::dict>());
-  if (fields.contains("period_days")) p.period_days = fields["period_days"].cast<int>();
-  if (fields.contains("max_contacts")) p.max_contacts = fields["max_contacts"].cast<int>();
-  if (fields.contains("follow_up_days")) p.follow_up_days = fields["follow_up_days"].cast<int>();
-  if (fields.contains("preference_days")) p.preference_days = fields["preference_days"].cast<int>();
-  if (fields.contains("working_days")) {
-    p.working_days.fill(false);
-    for (const auto& day : fields["working_days"].cast<py::list>()) {
-      const auto name = day.cast<std::string>();
-      const auto d = std::find_if(std::begin(weekdays), std::end(weekdays), [&](const char* w) { return name == w; }) - std::begin(weekdays);
-      if (d == 7) bad_field("working_days", "'" + name + "'", "expected mon, tue, wed, thu, fri, sat or sun");
-      p.working_days[static_cast<std::size_t>(d)] = true;
-    }
-  }
-  p.validate();
-  return p;
+  return working;
 }
 
-py::tuple categorical_out(categorical&& c) { return py::make_tuple(std::move(c.categories), to_numpy(std::move(c.codes))); }
-
-std::vector<stage> stages_from(const int_column& codes) {
-  std::vector<stage> out(static_cast<std::size_t>(codes.size()));
-  for (Eigen::Index i = 0; i < codes.size(); ++i) {
-    if (codes[i] < 0 || codes[i] >= stage_count) throw invalid_input({"customers", "stage", i, std::to_string(codes[i])}, "no such stage");
-    out[static_cast<std::size_t>(i)] = static_cast<stage>(codes[i]);
+void set_working_days(contact_policy& p, const py::handle& value) {
+  std::array<bool, 7> working{};
+  for (const auto& day : value.cast<py::list>()) {
+    const auto name = day.cast<std::string>();
+    const auto d = std::find_if(std::begin(weekdays), std::end(weekdays), [&](const char* w) { return name == w; }) - std::begin(weekdays);
+    if (d == 7) bad_field("working_days", "'" + name + "'", "expected mon, tue, wed, thu, fri, sat or sun");
+    working[static_cast<std::size_t>(d)] = true;
   }
-  return out;
+  p.working_days = working;
 }
 
-template <typename T>
-std::span<const T> span_of(const Eigen::Array<T, Eigen::Dynamic, 1>& c) {
-  return {c.data(), static_cast<std::size_t>(c.size())};
+std::vector<policy_field<contact_policy>> contact_fields() {
+  using p = contact_policy;
+  return {
+      custom<p>("minutes", minutes_dict, set_minutes,
+                "Minutes per contact by channel ({'visit': 90, ...}); new channels reset the cadence."),
+      custom<p>("tiers", [](const p& policy) { return py::cast(policy.tiers); }, set_tiers,
+                "The tiers, lowest to highest; new tiers reset the cadence."),
+      custom<p>("cadence", cadence_dict, set_cadence,
+                "{tier: {stage: {'contacts', 'nature', 'mix'}}}: proactive contacts per period, their nature and channel shares."),
+      member("period_days", &p::period_days, "Cadences, time budgets and contact caps count per this many days."),
+      member("max_contacts", &p::max_contacts, "Most contacts per customer in any period_days (campaigns count), unless the customer says."),
+      member("follow_up_days", &p::follow_up_days,
+             "A conversation the customer started this recently, not yet answered proactively, gets a follow-up."),
+      member("preference_days", &p::preference_days, "The preferred channel is learned from the two-way contacts of this many days."),
+      custom<p>("working_days", working_days_list, set_working_days, "The days contacts are planned on: 'mon' … 'sun'."),
+  };
 }
 
 }  // namespace
 
-void register_planning(py::module_& m) {
+void register_contact_plan(py::module_& m) {
   py::class_<contact_policy> policy(m, "ContactPolicy",
                                     "Cadences per tier × stage and minutes per contact by channel. Build with keywords:\n"
                                     "ContactPolicy(max_contacts=3, cadence={'Premium': {'intimar': {'contacts': 3}}}).");
-  define_policy(policy, "ContactPolicy", &policy_dict, &policy_from);
+  define_policy(policy, "ContactPolicy", contact_fields());
   policy.def(
       "workload",
       [](const contact_policy& p, const std::string& tier, const std::string& stage_text) {
@@ -168,7 +171,7 @@ void register_planning(py::module_& m) {
          const py::object& campaigns, day_t start, int days, const contact_policy& p) {
         const int_column managers = to_int_column(manager, "customers", "manager");
         const int_column tiers = to_int_column(tier, "customers", "tier");
-        const std::vector<stage> stages = stages_from(to_int_column(stage_codes, "customers", "stage"));
+        const std::vector<stage> stages = to_stages(stage_codes, "customers", "stage");
         const real_column budget = to_real_column(time_budget, "managers", "time_budget");
         const int_column pref = preferred.is_none() ? int_column() : to_int_column(preferred, "customers", "preferred_channel");
         const int_column caps = max_contacts.is_none() ? int_column() : to_int_column(max_contacts, "customers", "max_contacts");
@@ -237,22 +240,6 @@ void register_planning(py::module_& m) {
       "preferred_channels",
       [](const book& b, day_t as_of, const contact_policy& p) { return array_of(preferred_channels(b, as_of, p)); },
       py::arg("book"), py::arg("as_of"), py::arg("policy"));
-
-  m.def(
-      "size_team",
-      [](const py::handle& tier, const py::handle& stage_codes, const contact_policy& p, double budget, std::int64_t capacity,
-         std::int64_t team) {
-        const int_column tiers = to_int_column(tier, "customers", "tier");
-        const std::vector<stage> stages = stages_from(to_int_column(stage_codes, "customers", "stage"));
-        const team_sizing t = size_team(span_of(tiers), stages, p, budget, capacity, team);
-        return py::dict(py::arg("customers") = array_of(t.customers), py::arg("minutes_per_customer") = array_of(t.minutes_per_customer),
-                        py::arg("minutes") = array_of(t.minutes), py::arg("largest_portfolio") = array_of(t.largest_portfolio),
-                        py::arg("coverage") = array_of(t.coverage), py::arg("total_minutes") = t.total_minutes,
-                        py::arg("managers_by_time") = t.managers_by_time, py::arg("managers_by_capacity") = t.managers_by_capacity,
-                        py::arg("managers_needed") = t.managers_needed, py::arg("team") = t.team,
-                        py::arg("customer_coverage") = t.customer_coverage, py::arg("minute_coverage") = t.minute_coverage);
-      },
-      py::arg("tier"), py::arg("stage"), py::arg("policy"), py::arg("budget"), py::arg("capacity"), py::arg("team"));
 
   std::vector<std::string> purposes = {"alert", "follow_up", "cadence"};
   m.attr("CONTACT_PURPOSES") = purposes;

@@ -1,7 +1,5 @@
 """The contact plan: each manager's limited time turned into proactive contacts with the
-right customers, on the right day and channel, without saturating anyone; and team sizing,
-where "more than 100 customers gives no value" becomes a number to check.
-"""
+right customers, on the right day and channel, without saturating anyone."""
 
 from __future__ import annotations
 
@@ -16,7 +14,7 @@ from .alerts import ALERTS
 from .book import Book
 from .stages import STAGES
 
-__all__ = ["ContactPlan", "ContactPolicy", "PURPOSES", "STATUSES", "TeamSize", "plan_contacts", "team_size"]
+__all__ = ["ContactPlan", "ContactPolicy", "PURPOSES", "STATUSES", "plan_contacts"]
 
 #: Cadences per tier × stage (contacts per period, nature, channel mix), minutes per
 #: contact by channel, the contact cap and working days; see docs/contact-plan.md.
@@ -305,67 +303,3 @@ def _plan(
         index=managers,
     )
     return ContactPlan(contacts, unmet, per_customer, per_manager, pd.Timestamp(_convert.dates(np.array([first]))[0]), days)
-
-
-@dataclass
-class TeamSize:
-    """How many managers a policy needs. ``tiers``: customers, minutes per customer and in
-    all, the largest portfolio each tier allows, and the share of the tier the ``team``
-    serves in full; the totals as attributes, with the ``budget`` (minutes per period) and
-    ``capacity`` each manager was sized with."""
-
-    tiers: pd.DataFrame
-    total_minutes: float
-    managers_by_time: int
-    managers_by_capacity: int
-    managers_needed: int
-    team: int
-    customer_coverage: float
-    minute_coverage: float
-    budget: float
-    capacity: int
-
-    def __repr__(self) -> str:
-        return (
-            f"TeamSize(managers_needed={self.managers_needed} (time {self.managers_by_time}, capacity "
-            f"{self.managers_by_capacity}); team {self.team} covers {self.customer_coverage:.1%} of customers)"
-        )
-
-
-def team_size(
-    tier: pd.Series | pd.DataFrame,
-    stage: pd.Series | pd.DataFrame,
-    *,
-    budget: float,
-    capacity: int = 100,
-    team: int = 0,
-    policy: Any = None,
-) -> TeamSize:
-    """Managers needed for full coverage of these customers under the policy, each with
-    ``budget`` minutes per period and room for ``capacity`` customers; with ``team`` (0: the
-    team needed), the coverage that team reaches serving higher tiers and stages first."""
-    policy = _policy(policy)
-    labels = policy.to_dict()["tiers"]
-    tiers = tier["tier"] if isinstance(tier, pd.DataFrame) else tier
-    stages = stage["stage"] if isinstance(stage, pd.DataFrame) else stage
-    stages = stages.reindex(tiers.index)
-    if stages.isna().any():
-        row = _convert.first_row(stages.isna().to_numpy())
-        raise _convert.invalid("customers", "stage", row, tiers.index[row], "no stage for this customer")
-    raw = _core.size_team(_labels(tiers, labels, "tier"), _labels(stages, STAGES, "stage"), policy, float(budget), int(capacity), int(team))
-    table = pd.DataFrame(
-        {k: raw[k] for k in ("customers", "minutes_per_customer", "minutes", "largest_portfolio", "coverage")},
-        index=pd.Index(labels, name="tier"),
-    )
-    return TeamSize(
-        table,
-        raw["total_minutes"],
-        raw["managers_by_time"],
-        raw["managers_by_capacity"],
-        raw["managers_needed"],
-        raw["team"],
-        raw["customer_coverage"],
-        raw["minute_coverage"],
-        float(budget),
-        int(capacity),
-    )
