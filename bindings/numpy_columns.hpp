@@ -24,6 +24,10 @@ namespace py = pybind11;
 int_column to_int_column(const py::handle& values, const std::string& table, const std::string& column);
 real_column to_real_column(const py::handle& values, const std::string& table, const std::string& column);
 flag_column to_flag_column(const py::handle& values, const std::string& table, const std::string& column);
+/// A column as a vector of Scalar (double, int32, int64, uint64, or uint8 for flags), by the
+/// same rules: whole numbers only for an integer Scalar, each checked to fit.
+template <typename Scalar>
+std::vector<Scalar> to_vector(const py::handle& values, const std::string& table, const std::string& column);
 /// A categorical from a (categories, codes) pair.
 categorical to_categorical(const py::handle& pair, const std::string& table, const std::string& column);
 /// Named per-customer columns ({name: float array | (categories, codes)}) as a column_set;
@@ -67,6 +71,14 @@ py::array_t<Scalar> to_numpy(Eigen::Array<Scalar, Eigen::Dynamic, 1>&& column) {
 template <typename Scalar>
 py::array_t<Scalar> view_numpy(const Eigen::Array<Scalar, Eigen::Dynamic, 1>& column, py::handle owner) {
   py::array_t<Scalar> array(column.size(), column.data(), owner);
+  py::detail::array_proxy(array.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return array;
+}
+
+/// A read-only NumPy view of a vector owned by `owner` (kept alive by the array).
+template <typename Scalar>
+py::array_t<Scalar> view_numpy(const std::vector<Scalar>& values, py::handle owner) {
+  py::array_t<Scalar> array(static_cast<py::ssize_t>(values.size()), values.data(), owner);
   py::detail::array_proxy(array.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
   return array;
 }

@@ -1,12 +1,15 @@
-// Assignment: problems cross as dicts of NumPy arrays (the Python AssignmentProblem holds
-// them), solvers release the GIL and take it back only to report progress.
+// Assignment: the problem and the result are bound C++ objects whose columns Python reads
+// as NumPy views of their memory (no copies either way); solvers release the GIL and take
+// it back only to report progress.
 #include <pybind11/functional.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
-#include <cstring>
 #include <fstream>
+#include <memory>
+#include <type_traits>
 
+#include "assignment_columns.hpp"
 #include "cartera/assignment.hpp"
 #include "cartera/gap_instances.hpp"
 #include "cartera/preview.hpp"
@@ -21,100 +24,244 @@ using namespace cartera::python;
 
 namespace {
 
-// A 1-d array of T (converted if needed; the Python layer passes the right dtypes).
 template <typename T>
-std::vector<T> vector_of(const py::handle& values) {
-  if (values.is_none()) return {};
-  const auto array = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(values);
-  if (!array || array.ndim() != 1) throw py::type_error("expected a one-dimensional array");
-  std::vector<T> out(static_cast<std::size_t>(array.size()));
-  if (!out.empty()) std::memcpy(out.data(), array.data(), out.size() * sizeof(T));
-  return out;
+struct is_vector : std::false_type {};
+template <typename T>
+struct is_vector<std::vector<T>> : std::true_type {};
+
+std::vector<std::string> problem_field_names() {
+  std::vector<std::string> names;
+  assignment_problem p;
+  for_each_problem_field(p, [&](const char* name, auto&, field_role, const char*) { names.emplace_back(name); });
+  return names;
 }
 
-assignment_problem problem_from(const py::dict& d) {
+// Sets the fields a dict names (columns converted strictly; None leaves an optional column
+// empty); `p` keeps the others.
+void apply_problem_fields(assignment_problem& p, const py::dict& given) {
+  const auto names = problem_field_names();
+  for (const auto& [key, value] : given) {
+    const auto name = py::str(key).cast<std::string>();
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      std::string known;
+      for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+      throw invalid_input({"problem", name, -1, std::string(py::repr(value))}, "unknown field; the fields are " + known);
+    }
+  }
+  for_each_problem_field(p, [&](const char* name, auto& member, field_role role, const char*) {
+    if (!given.contains(name)) return;
+    const py::object value = given[name];
+    using member_type = std::decay_t<decltype(member)>;
+    if constexpr (is_vector<member_type>::value) {
+      if (!value.is_none()) member = to_vector<typename member_type::value_type>(value, "problem", name);
+      else if (role == field_role::required) throw invalid_input({"problem", name, -1, "None"}, "is required");
+      else member.clear();
+    } else {
+      const bool whole = std::is_integral_v<member_type>;
+      if (py::isinstance<py::bool_>(value) || !(py::isinstance<py::int_>(value) || (!whole && py::isinstance<py::float_>(value)))) {
+        throw type_mismatch({"problem", name, -1, std::string(py::repr(value))}, whole ? "expected a whole number" : "expected a number");
+      }
+      member = value.cast<member_type>();
+    }
+  });
+  p.customers = static_cast<index_t>(p.leave_out.size());
+  p.managers = static_cast<index_t>(p.capacity.size());
+}
+
+assignment_problem problem_from(const py::dict& given) {
   assignment_problem p;
-  p.customers = d["customers"].cast<index_t>();
-  p.managers = d["managers"].cast<index_t>();
-  p.offsets = vector_of<std::int64_t>(d["offsets"]);
-  p.manager = vector_of<index_t>(d["manager"]);
-  p.cost = vector_of<double>(d["cost"]);
-  p.workload = vector_of<double>(d["workload"]);
-  p.leave_out = vector_of<double>(d["leave_out"]);
-  p.capacity = vector_of<std::int64_t>(d["capacity"]);
-  p.time_budget = vector_of<double>(d["time_budget"]);
-  p.band.low = vector_of<std::int64_t>(d["band_low"]);
-  p.band.high = vector_of<std::int64_t>(d["band_high"]);
-  p.band.penalty = d["band_penalty"].cast<double>();
-  p.value_balance.value = vector_of<double>(d["value"]);
-  p.value_balance.low = vector_of<double>(d["value_low"]);
-  p.value_balance.high = vector_of<double>(d["value_high"]);
-  p.value_balance.penalty = d["value_penalty"].cast<double>();
-  p.fixed_cost = vector_of<double>(d["fixed_cost"]);
-  p.pinned = vector_of<index_t>(d["pinned"]);
-  p.current = vector_of<index_t>(d["current"]);
-  p.move_budget = d["move_budget"].cast<std::int64_t>();
+  for_each_problem_field(p, [&](const char* name, auto&, field_role role, const char*) {
+    if (role == field_role::required && !given.contains(name)) throw invalid_input({"problem", name, -1, {}}, "missing column");
+  });
+  apply_problem_fields(p, given);
   return p;
 }
 
-py::dict problem_dict(const assignment_problem& p) {
-  const auto optional = [](const auto& values) -> py::object {
-    if (values.empty()) return py::none();
-    return array_of(values);
-  };
-  return py::dict(py::arg("customers") = p.customers, py::arg("managers") = p.managers, py::arg("offsets") = array_of(p.offsets),
-                  py::arg("manager") = array_of(p.manager), py::arg("cost") = array_of(p.cost),
-                  py::arg("workload") = optional(p.workload), py::arg("leave_out") = array_of(p.leave_out),
-                  py::arg("capacity") = array_of(p.capacity), py::arg("time_budget") = optional(p.time_budget),
-                  py::arg("band_low") = optional(p.band.low), py::arg("band_high") = optional(p.band.high),
-                  py::arg("band_penalty") = p.band.penalty, py::arg("value") = optional(p.value_balance.value),
-                  py::arg("value_low") = optional(p.value_balance.low), py::arg("value_high") = optional(p.value_balance.high),
-                  py::arg("value_penalty") = p.value_balance.penalty, py::arg("fixed_cost") = optional(p.fixed_cost),
-                  py::arg("pinned") = optional(p.pinned),
-                  py::arg("current") = optional(p.current), py::arg("move_budget") = p.move_budget);
+// One field: a column as a read-only view of `self`'s memory (None for an optional column
+// left empty), a number as it is.
+py::object problem_field(const assignment_problem& p, const std::string& name, py::handle self) {
+  py::object out;
+  for_each_problem_field(p, [&](const char* field, const auto& member, field_role role, const char*) {
+    if (name != field) return;
+    if constexpr (is_vector<std::decay_t<decltype(member)>>::value) {
+      out = role == field_role::optional && member.empty() ? py::object(py::none()) : py::object(view_numpy(member, self));
+    } else {
+      out = py::cast(member);
+    }
+  });
+  return out;
+}
+
+py::dict problem_dict(const assignment_problem& p, py::handle self) {
+  py::dict out;
+  for (const auto& name : problem_field_names()) out[py::str(name)] = problem_field(p, name, self);
+  return out;
+}
+
+template <typename T>
+void optional_column(const py::dict& table, const char* table_name, const char* name, std::vector<T>& into) {
+  if (table.contains(name) && !table[name].is_none()) into = to_vector<T>(table[name], table_name, name);
 }
 
 realignment_customers customers_from(const py::dict& c) {
   realignment_customers customers;
-  customers.value = vector_of<double>(c["value"]);
-  customers.segment = vector_of<std::int32_t>(c["segment"]);
-  customers.region = vector_of<std::int32_t>(c["region"]);
-  customers.pool = vector_of<std::int32_t>(c["pool"]);
-  customers.current = vector_of<index_t>(c["current"]);
-  for (const auto code : vector_of<std::uint8_t>(c["current_stage"])) customers.current_stage.push_back(static_cast<stage>(code));
-  customers.manual = vector_of<std::uint8_t>(c["manual"]);
-  customers.workload = vector_of<double>(c["workload"]);
-  customers.x = vector_of<double>(c["x"]);
-  customers.y = vector_of<double>(c["y"]);
+  optional_column(c, "customers", "value", customers.value);
+  optional_column(c, "customers", "segment", customers.segment);
+  optional_column(c, "customers", "region", customers.region);
+  optional_column(c, "customers", "pool", customers.pool);
+  optional_column(c, "customers", "current", customers.current);
+  if (c.contains("current_stage") && !c["current_stage"].is_none()) {
+    customers.current_stage = to_stages(c["current_stage"], "customers", "stage");
+  }
+  optional_column(c, "customers", "manual", customers.manual);
+  optional_column(c, "customers", "workload", customers.workload);
+  optional_column(c, "customers", "x", customers.x);
+  optional_column(c, "customers", "y", customers.y);
   return customers;
 }
 
 realignment_managers managers_from(const py::dict& mg) {
   realignment_managers managers;
-  managers.capacity = vector_of<std::int64_t>(mg["capacity"]);
-  managers.time_budget = vector_of<double>(mg["time_budget"]);
-  managers.fixed_cost = vector_of<double>(mg["fixed_cost"]);
-  managers.region = vector_of<std::int32_t>(mg["region"]);
-  managers.skills = vector_of<std::uint64_t>(mg["skills"]);
-  managers.pools = vector_of<std::uint64_t>(mg["pools"]);
-  managers.level = vector_of<std::int32_t>(mg["level"]);
-  managers.x = vector_of<double>(mg["x"]);
-  managers.y = vector_of<double>(mg["y"]);
+  optional_column(mg, "managers", "capacity", managers.capacity);
+  optional_column(mg, "managers", "time_budget", managers.time_budget);
+  optional_column(mg, "managers", "fixed_cost", managers.fixed_cost);
+  optional_column(mg, "managers", "region", managers.region);
+  optional_column(mg, "managers", "skills", managers.skills);
+  optional_column(mg, "managers", "pools", managers.pools);
+  optional_column(mg, "managers", "level", managers.level);
+  optional_column(mg, "managers", "x", managers.x);
+  optional_column(mg, "managers", "y", managers.y);
   return managers;
 }
 
+template <typename T>
+std::vector<T> optional_vector(const py::object& values, const char* table, const char* column) {
+  return values.is_none() ? std::vector<T>{} : to_vector<T>(values, table, column);
+}
+
 std::vector<std::pair<index_t, index_t>> pairs_from(const py::object& customers, const py::object& managers) {
+  const auto who = optional_vector<index_t>(customers, "forbidden", "customer");
+  const auto whom = optional_vector<index_t>(managers, "forbidden", "manager");
+  if (who.size() != whom.size()) {
+    throw invalid_input({"forbidden", "manager", -1, std::to_string(whom.size()) + " entries"}, "must hold one entry per customer entry");
+  }
   std::vector<std::pair<index_t, index_t>> pairs;
-  const auto who = vector_of<index_t>(customers), whom = vector_of<index_t>(managers);
-  if (who.size() != whom.size()) throw invalid_input({"forbidden", "manager", -1, std::to_string(whom.size()) + " entries"}, "must hold one entry per customer entry");
   for (std::size_t k = 0; k < who.size(); ++k) pairs.emplace_back(who[k], whom[k]);
   return pairs;
 }
 
-std::vector<std::uint8_t> reason_codes(const std::vector<unassigned_reason>& reasons) {
-  std::vector<std::uint8_t> codes(reasons.size());
-  for (std::size_t k = 0; k < reasons.size(); ++k) codes[k] = static_cast<std::uint8_t>(reasons[k]);
-  return codes;
+// Binds the problem: keywords in (converted once), read-only views out, the numbers
+// settable, replace() for a changed copy, pickling through to_dict.
+void bind_problem(py::module_& m) {
+  using problem_ptr = std::shared_ptr<assignment_problem>;
+  py::class_<assignment_problem, problem_ptr> cls(
+      m, "AssignmentProblem",
+      "A realignment problem as arrays: candidates per customer in CSR form. Customer c's candidate pairs are\n"
+      "offsets[c]:offsets[c + 1] of manager, cost and (with time budgets) workload. The columns are read-only\n"
+      "views of the C++ problem; replace(**fields) gives a changed copy.");
+  cls.def(py::init([](const py::kwargs& given) { return std::make_shared<assignment_problem>(problem_from(given)); }))
+      .def_property_readonly_static("fields", [](const py::object&) { return py::tuple(py::cast(problem_field_names())); },
+                                    "The constructor's keywords, in order.")
+      .def_readonly("customers", &assignment_problem::customers)
+      .def_readonly("managers", &assignment_problem::managers)
+      .def_property_readonly("arcs", [](const assignment_problem& p) { return p.manager.size(); })
+      .def("validate", &assignment_problem::validate, "Raises InvalidInputError naming the array, position and value of a problem.")
+      .def("capacity_only", &assignment_problem::capacity_only, "No time budget, band or fixed cost: the exact solvers' case.")
+      .def(
+          "to_dict", [](const py::object& self) { return problem_dict(self.cast<const assignment_problem&>(), self); },
+          "Every field (columns as read-only views): AssignmentProblem(**p.to_dict()) is an equal copy.")
+      .def(
+          "replace",
+          [](const assignment_problem& p, const py::kwargs& changes) {
+            auto changed = std::make_shared<assignment_problem>(p);
+            apply_problem_fields(*changed, changes);
+            return changed;
+          },
+          "A copy with the fields named changed.")
+      .def("__repr__",
+           [](const assignment_problem& p) {
+             std::string text = "AssignmentProblem(customers=" + std::to_string(p.customers) + ", managers=" + std::to_string(p.managers) +
+                                ", arcs=" + std::to_string(p.manager.size());
+             for_each_problem_field(p, [&](const char* name, const auto& member, field_role role, const char*) {
+               if constexpr (is_vector<std::decay_t<decltype(member)>>::value) {
+                 if (role == field_role::optional && !member.empty()) text += std::string(", ") + name;
+               }
+             });
+             return text + ")";
+           })
+      .def(py::pickle([](const py::object& self) { return problem_dict(self.cast<const assignment_problem&>(), self); },
+                      [](const py::dict& state) { return std::make_shared<assignment_problem>(problem_from(state)); }));
+  assignment_problem blank;
+  for_each_problem_field(blank, [&](const char* name, auto& member, field_role, const char* doc) {
+    const auto get = [field = std::string(name)](const py::object& self) {
+      return problem_field(self.cast<const assignment_problem&>(), field, self);
+    };
+    if constexpr (is_vector<std::decay_t<decltype(member)>>::value) {
+      cls.def_property_readonly(name, get, doc);
+    } else {
+      cls.def_property(
+          name, get, [field = std::string(name)](assignment_problem& p, const py::object& value) {
+            apply_problem_fields(p, py::dict(py::arg(field.c_str()) = value));
+          },
+          doc);
+    }
+  });
+}
+
+// Binds the result: read-only views of its columns and its figures.
+void bind_result(py::module_& m) {
+  py::class_<assignment_result, std::shared_ptr<assignment_result>> cls(
+      m, "AssignmentResult", "What a solver found: a manager position per customer (-1: none), why not, and how the solve ended.");
+  assignment_result blank;
+  for_each_result_column(blank, [&](const char* name, auto&, const char* doc) {
+    cls.def_property_readonly(
+        name,
+        [field = std::string(name)](const py::object& self) {
+          py::object out;
+          for_each_result_column(self.cast<const assignment_result&>(), [&](const char* column, const auto& member, const char*) {
+            if (field == column) out = view_numpy(member, self);
+          });
+          return out;
+        },
+        doc);
+  });
+  cls.def_property_readonly(
+         "reason_codes",
+         [](const py::object& self) {
+           const auto& reasons = self.cast<const assignment_result&>().reason;
+           static_assert(sizeof(unassigned_reason) == 1);
+           py::array_t<std::uint8_t> codes(static_cast<py::ssize_t>(reasons.size()), reinterpret_cast<const std::uint8_t*>(reasons.data()), self);
+           py::detail::array_proxy(codes.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+           return codes;
+         },
+         "Per customer: the code of the reason in REASONS (0: assigned).")
+      .def_property_readonly(
+          "value",
+          [](const py::object& self) -> py::object {
+            const auto& r = self.cast<const assignment_result&>();
+            if (r.value.empty()) return py::none();
+            return view_numpy(r.value, self);
+          },
+          "Per manager: the value served (with a value band; else None).")
+      .def_readonly("objective", &assignment_result::objective, "Pair costs + leave-out prices + fixed costs + band penalties.")
+      .def_readonly("bound", &assignment_result::bound, "A proven lower bound of the optimum.")
+      .def_readonly("gap", &assignment_result::gap, "(objective - bound) / max(1, |objective|).")
+      .def_readonly("moves", &assignment_result::moves, "Customers whose manager changes.")
+      .def_readonly("solver", &assignment_result::solver, "The solver that ran.")
+      .def_property_readonly(
+          "status", [](const assignment_result& r) { return std::string(status_name(r.status)); },
+          "How the solve ended: optimal, feasible, stopped or infeasible.")
+      .def_property_readonly(
+          "stopped_by", [](const assignment_result& r) { return std::string(stop_reason_name(r.stopped_by)); },
+          "What cut the solve short: none, time_limit or progress.")
+      .def_readonly("seconds", &assignment_result::seconds, "Wall time of the solve.")
+      .def_readonly("iterations", &assignment_result::iterations, "Solver iterations.")
+      .def_readonly("searches", &assignment_result::searches, "flow: shortest-path searches; auction: bids.")
+      .def("__repr__", [](const assignment_result& r) {
+        return "AssignmentResult(solver='" + r.solver + "', status='" + status_name(r.status) + "', objective=" +
+               std::string(py::repr(py::float_(r.objective))) + ", gap=" + std::string(py::repr(py::float_(r.gap))) +
+               ", moves=" + std::to_string(r.moves) + ")";
+      });
 }
 
 py::dict continuity_dict(const realignment_policy& p) {
@@ -161,6 +308,7 @@ std::vector<policy_field<realignment_policy>> assignment_fields() {
   };
 }
 
+
 }  // namespace
 
 void register_assignment(py::module_& m) {
@@ -168,12 +316,13 @@ void register_assignment(py::module_& m) {
                                         "Who may serve whom and what each pair costs: candidates, weights, continuity by stage, "
                                         "locks, the move budget and the load band.");
   define_policy(policy, "AssignmentPolicy", assignment_fields());
+  bind_problem(m);
+  bind_result(m);
 
   m.def(
       "solve_assignment",
-      [](const py::dict& problem, const std::string& solver, double cost_scale, double time_limit, double gap_limit,
+      [](const assignment_problem& p, const std::string& solver, double cost_scale, double time_limit, double gap_limit,
          std::int64_t iterations, std::uint64_t seed, const py::object& progress) {
-        const assignment_problem p = problem_from(problem);
         assignment_options options{.solver = solver, .cost_scale = cost_scale, .time_limit = time_limit, .gap_limit = gap_limit,
                                    .iterations = iterations, .seed = seed, .progress = {}};
         if (!progress.is_none()) {
@@ -184,17 +333,12 @@ void register_assignment(py::module_& m) {
             return answer.is_none() || answer.cast<bool>();
           };
         }
-        assignment_result r;
+        auto result = std::make_shared<assignment_result>();
         {
           py::gil_scoped_release release;
-          r = solve_assignment(p, options);
+          *result = solve_assignment(p, options);
         }
-        return py::dict(py::arg("manager") = array_of(r.manager), py::arg("reason") = array_of(reason_codes(r.reason)),
-                        py::arg("load") = array_of(r.load), py::arg("time") = array_of(r.time),
-                        py::arg("value") = r.value.empty() ? py::object(py::none()) : py::object(array_of(r.value)), py::arg("objective") = r.objective,
-                        py::arg("bound") = r.bound, py::arg("gap") = r.gap, py::arg("moves") = r.moves, py::arg("solver") = r.solver,
-                        py::arg("status") = status_name(r.status), py::arg("stopped_by") = stop_reason_name(r.stopped_by),
-                        py::arg("seconds") = r.seconds, py::arg("iterations") = r.iterations, py::arg("searches") = r.searches);
+        return result;
       },
       py::arg("problem"), py::arg("solver") = "auto", py::arg("cost_scale") = 1000.0, py::arg("time_limit") = 60.0,
       py::arg("gap_limit") = 1e-4, py::arg("iterations") = 1000, py::arg("seed") = 0, py::arg("progress") = py::none());
@@ -207,19 +351,21 @@ void register_assignment(py::module_& m) {
          const py::object& forbidden_manager, const py::object& given) {
         const realignment_customers customers = customers_from(c);
         const realignment_managers managers = managers_from(mg);
-        assignment_problem p;
+        auto p = std::make_shared<assignment_problem>();
         if (!given.is_none()) {
           const auto pairs = given.cast<py::dict>();
-          const given_candidates chosen{vector_of<index_t>(pairs["customer"]), vector_of<index_t>(pairs["manager"]),
-                                        vector_of<double>(pairs["cost"]), vector_of<double>(pairs["workload"])};
+          const given_candidates chosen{to_vector<index_t>(pairs["customer"], "candidates", "customer"),
+                                        to_vector<index_t>(pairs["manager"], "candidates", "manager"),
+                                        to_vector<double>(pairs["cost"], "candidates", "cost"),
+                                        optional_vector<double>(pairs["workload"], "candidates", "workload")};
           py::gil_scoped_release release;
-          p = build_realignment_from_candidates(customers, managers, policy, chosen);
+          *p = build_realignment_from_candidates(customers, managers, policy, chosen);
         } else {
           const auto forbidden = pairs_from(forbidden_customer, forbidden_manager);
           py::gil_scoped_release release;
-          p = build_realignment(customers, managers, policy, forbidden);
+          *p = build_realignment(customers, managers, policy, forbidden);
         }
-        return problem_dict(p);
+        return p;
       },
       py::arg("customers"), py::arg("managers"), py::arg("policy"), py::arg("forbidden_customer") = py::none(),
       py::arg("forbidden_manager") = py::none(), py::arg("given") = py::none());
@@ -231,12 +377,14 @@ void register_assignment(py::module_& m) {
         const realignment_customers arrivals = customers_from(c);
         const realignment_managers managers = managers_from(mg);
         const auto forbidden = pairs_from(forbidden_customer, forbidden_manager);
+        const auto loads = to_vector<std::int64_t>(load, "managers", "load");
+        const auto minutes = optional_vector<double>(time, "managers", "time");
         routing_result r;
         {
           py::gil_scoped_release release;
-          r = route(arrivals, managers, policy, vector_of<std::int64_t>(load), vector_of<double>(time), forbidden);
+          r = route(arrivals, managers, policy, loads, minutes, forbidden);
         }
-        return py::dict(py::arg("manager") = array_of(r.manager), py::arg("reason") = array_of(reason_codes(r.reason)),
+        return py::dict(py::arg("manager") = array_of(r.manager), py::arg("reason") = codes_of(r.reason),
                         py::arg("load") = array_of(r.load), py::arg("time") = array_of(r.time));
       },
       py::arg("customers"), py::arg("managers"), py::arg("policy"), py::arg("load"), py::arg("time") = py::none(),
@@ -245,12 +393,11 @@ void register_assignment(py::module_& m) {
   m.def(
       "preview_assignment",
       [](const py::object& current, const py::object& proposed, const py::object& value, index_t managers) {
-        const auto before = vector_of<index_t>(current), after = vector_of<index_t>(proposed);
-        const auto worth = vector_of<double>(value);
+        const auto before = to_vector<index_t>(current, "preview", "current");
+        const auto after = to_vector<index_t>(proposed, "preview", "proposed");
+        const auto worth = to_vector<double>(value, "preview", "value");
         const assignment_preview p = preview_assignment(before, after, worth, managers);
-        std::vector<std::uint8_t> change(p.change.size());
-        for (std::size_t k = 0; k < change.size(); ++k) change[k] = static_cast<std::uint8_t>(p.change[k]);
-        return py::dict(py::arg("change") = array_of(change), py::arg("counts") = array_of(p.counts),
+        return py::dict(py::arg("change") = codes_of(p.change), py::arg("counts") = array_of(p.counts),
                         py::arg("load_before") = array_of(p.load_before), py::arg("load_after") = array_of(p.load_after),
                         py::arg("value_before") = array_of(p.value_before), py::arg("value_after") = array_of(p.value_after),
                         py::arg("value_unassigned_before") = p.value_unassigned_before,
@@ -263,7 +410,7 @@ void register_assignment(py::module_& m) {
       [](const std::string& path) {
         std::ifstream in(path);
         if (!in) throw invalid_input({"orlibrary_gap", "path", -1, path}, "cannot be read");
-        return problem_dict(read_orlibrary_gap(in));
+        return std::make_shared<assignment_problem>(read_orlibrary_gap(in));
       },
       py::arg("path"));
 }

@@ -154,6 +154,7 @@ struct assignment_options {
 struct assignment_result {
   std::vector<index_t> manager;           ///< per customer; no_index when left out
   std::vector<unassigned_reason> reason;  ///< per customer
+  std::vector<double> cost;               ///< per customer: the pair's cost, or the leave-out price when left out
   std::vector<std::int64_t> load;         ///< customers per manager
   std::vector<double> time;               ///< minutes per manager (0 without workloads)
   std::vector<double> value;              ///< value served per manager (with value_balance.value; else empty)

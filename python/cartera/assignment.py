@@ -59,204 +59,105 @@ def assignment_solvers() -> list[str]:
     return list(_core.assignment_solvers())
 
 
-def _optional(values: Any, dtype: Any) -> np.ndarray | None:
-    return None if values is None else np.ascontiguousarray(values, dtype=dtype)
+#: A realignment problem as arrays, candidates per customer in CSR form: customer ``c``'s
+#: pairs are ``offsets[c]:offsets[c + 1]`` of ``manager``, ``cost`` and (with time budgets)
+#: ``workload``; ``leave_out`` prices a customer without a manager; ``capacity`` and
+#: ``time_budget`` limit each manager; ``band_low``, ``band_high`` and ``band_penalty``
+#: price loads outside a band (``value``, ``value_low``, ``value_high``, ``value_penalty``
+#: the value served); ``pinned`` and ``current`` hold a manager per customer or -1;
+#: ``move_budget`` caps voluntary moves (-1: none). The C++ problem itself: its columns are
+#: read-only NumPy views of its memory, ``replace(**fields)`` gives a changed copy.
+AssignmentProblem = _core.AssignmentProblem
+
+#: What a solver found: ``manager`` (a position per customer, -1: none), ``reason`` (why
+#: not), ``cost`` (each customer's pair cost or leave-out price), ``load``, ``time`` and
+#: ``value`` per manager, and how the solve ended (``objective``, ``bound``, ``gap``,
+#: ``moves``, ``solver``, ``status``, ``stopped_by``, ``seconds``, ``iterations``,
+#: ``searches``). The C++ result itself, its columns read-only views of its memory.
+Solution = _core.AssignmentResult
 
 
-@dataclass
-class AssignmentProblem:
-    """A realignment problem as arrays: candidates per customer in CSR form.
+def _reason(solution: Solution) -> pd.Categorical:
+    """Why each customer has no manager, as a Categorical of REASONS ("assigned" when they have one)."""
+    return pd.Categorical.from_codes(solution.reason_codes, categories=list(REASONS))
 
-    Customer ``c``'s candidate pairs are ``offsets[c]:offsets[c + 1]`` of ``manager``,
-    ``cost`` and (with time budgets) ``workload``. ``leave_out`` prices a customer without
-    a manager; ``capacity`` and ``time_budget`` limit each manager; ``band_low``,
-    ``band_high`` and ``band_penalty`` price loads outside a band; ``pinned`` and ``current``
-    hold a manager per customer or -1; ``move_budget`` caps voluntary moves (-1: none).
+
+def _from_pairs(
+    cls: type[AssignmentProblem],
+    customer: Iterable[int],
+    manager: Iterable[int],
+    cost: Iterable[float],
+    *,
+    leave_out: Iterable[float],
+    capacity: Iterable[int],
+    workload: Iterable[float] | None = None,
+    **limits: Any,
+) -> AssignmentProblem:
+    """A problem from a sparse table of pairs (customer and manager positions, cost);
+    ``leave_out`` has one entry per customer and ``capacity`` one per manager."""
+    customer = np.asarray(customer) if len(np.asarray(customer)) else np.zeros(0, dtype=np.int64)
+    if customer.dtype.kind not in "iu":
+        raise _core.TypeMismatchError(_convert.located("candidates", "customer", None, str(customer.dtype), "expected integers"))
+    prices = np.asarray(leave_out)
+    bad = (customer < 0) | (customer >= len(prices))
+    if bad.any():
+        row = _convert.first_row(bad)
+        raise _convert.invalid("candidates", "customer", row, customer[row], "no such customer")
+    order = np.argsort(customer, kind="stable")
+    offsets = np.zeros(len(prices) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(customer, minlength=len(prices)), out=offsets[1:])
+    return cls(
+        offsets=offsets,
+        manager=np.asarray(manager)[order],
+        cost=np.asarray(cost)[order],
+        workload=None if workload is None else np.asarray(workload)[order],
+        leave_out=prices,
+        capacity=np.asarray(capacity),
+        **limits,
+    )
+
+
+def _from_dense(cls: type[AssignmentProblem], cost: Any, *, leave_out: Iterable[float], capacity: Iterable[int], **limits: Any) -> AssignmentProblem:
+    """A problem from a customers × managers cost matrix; NaN marks pairs that are not
+    candidates. For small problems."""
+    matrix = np.asarray(cost, dtype=np.float64)
+    if matrix.ndim != 2:
+        raise TypeError(f"cost: expected a customers × managers matrix, got {matrix.ndim} dimensions")
+    customer, manager = np.nonzero(~np.isnan(matrix))
+    return _from_pairs(cls, customer, manager, matrix[customer, manager], leave_out=leave_out, capacity=capacity, **limits)
+
+
+def _solve(
+    self: AssignmentProblem,
+    solver: str = "auto",
+    *,
+    time_limit: float = 60.0,
+    gap_limit: float = 1e-4,
+    iterations: int = 1000,
+    seed: int = 0,
+    cost_scale: float = 1000.0,
+    progress: Progress | None = None,
+) -> Solution:
+    """Solves the problem (the GIL is released meanwhile).
+
+    ``solver``: "auction" or "flow" (exact, capacity only; costs rounded to 1/cost_scale),
+    "lagrangian" (time budgets, bands, fixed costs: bound, heuristic, gap), "boost" (reference),
+    or "auto". ``progress`` is called now and then with a dict (iteration, seconds,
+    objective, bound); returning False stops the solver with its best so far.
     """
-
-    offsets: np.ndarray
-    manager: np.ndarray
-    cost: np.ndarray
-    leave_out: np.ndarray
-    capacity: np.ndarray
-    workload: np.ndarray | None = None
-    time_budget: np.ndarray | None = None
-    band_low: np.ndarray | None = None
-    band_high: np.ndarray | None = None
-    band_penalty: float = 0.0
-    value: np.ndarray | None = None
-    value_low: np.ndarray | None = None
-    value_high: np.ndarray | None = None
-    value_penalty: float = 0.0
-    fixed_cost: np.ndarray | None = None
-    pinned: np.ndarray | None = None
-    current: np.ndarray | None = None
-    move_budget: int = -1
-
-    def __post_init__(self) -> None:
-        self.offsets = np.ascontiguousarray(self.offsets, dtype=np.int64)
-        self.manager = np.ascontiguousarray(self.manager, dtype=np.int32)
-        self.cost = np.ascontiguousarray(self.cost, dtype=np.float64)
-        self.leave_out = np.ascontiguousarray(self.leave_out, dtype=np.float64)
-        self.capacity = np.ascontiguousarray(self.capacity, dtype=np.int64)
-        self.workload = _optional(self.workload, np.float64)
-        self.time_budget = _optional(self.time_budget, np.float64)
-        self.band_low = _optional(self.band_low, np.int64)
-        self.band_high = _optional(self.band_high, np.int64)
-        self.value = _optional(self.value, np.float64)
-        self.value_low = _optional(self.value_low, np.float64)
-        self.value_high = _optional(self.value_high, np.float64)
-        self.fixed_cost = _optional(self.fixed_cost, np.float64)
-        self.pinned = _optional(self.pinned, np.int32)
-        self.current = _optional(self.current, np.int32)
-
-    @property
-    def customers(self) -> int:
-        return len(self.leave_out)
-
-    @property
-    def managers(self) -> int:
-        return len(self.capacity)
-
-    @property
-    def arcs(self) -> int:
-        return len(self.manager)
-
-    @classmethod
-    def from_pairs(
-        cls,
-        customer: Iterable[int],
-        manager: Iterable[int],
-        cost: Iterable[float],
-        *,
-        leave_out: Iterable[float],
-        capacity: Iterable[int],
-        workload: Iterable[float] | None = None,
-        **limits: Any,
-    ) -> AssignmentProblem:
-        """A problem from a sparse table of pairs (customer and manager positions, cost);
-        ``leave_out`` has one entry per customer and ``capacity`` one per manager."""
-        customer = np.asarray(customer, dtype=np.int64)
-        prices = np.asarray(leave_out, dtype=np.float64)
-        bad = (customer < 0) | (customer >= len(prices))
-        if bad.any():
-            row = _convert.first_row(bad)
-            raise _convert.invalid("candidates", "customer", row, customer[row], "no such customer")
-        order = np.argsort(customer, kind="stable")
-        offsets = np.zeros(len(prices) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(customer, minlength=len(prices)), out=offsets[1:])
-        return cls(
-            offsets=offsets,
-            manager=np.asarray(manager)[order],
-            cost=np.asarray(cost, dtype=np.float64)[order],
-            workload=None if workload is None else np.asarray(workload, dtype=np.float64)[order],
-            leave_out=prices,
-            capacity=capacity,  # type: ignore[arg-type]
-            **limits,
-        )
-
-    @classmethod
-    def from_dense(cls, cost: Any, *, leave_out: Iterable[float], capacity: Iterable[int], **limits: Any) -> AssignmentProblem:
-        """A problem from a customers × managers cost matrix; NaN marks pairs that are not
-        candidates. For small problems."""
-        matrix = np.asarray(cost, dtype=np.float64)
-        if matrix.ndim != 2:
-            raise TypeError(f"cost: expected a customers × managers matrix, got {matrix.ndim} dimensions")
-        customer, manager = np.nonzero(~np.isnan(matrix))
-        return cls.from_pairs(customer, manager, matrix[customer, manager], leave_out=leave_out, capacity=capacity, **limits)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The arrays as the compiled core takes them."""
-        return {
-            "customers": self.customers,
-            "managers": self.managers,
-            "offsets": self.offsets,
-            "manager": self.manager,
-            "cost": self.cost,
-            "workload": self.workload,
-            "leave_out": self.leave_out,
-            "capacity": self.capacity,
-            "time_budget": self.time_budget,
-            "band_low": self.band_low,
-            "band_high": self.band_high,
-            "band_penalty": float(self.band_penalty),
-            "value": self.value,
-            "value_low": self.value_low,
-            "value_high": self.value_high,
-            "value_penalty": float(self.value_penalty),
-            "fixed_cost": self.fixed_cost,
-            "pinned": self.pinned,
-            "current": self.current,
-            "move_budget": int(self.move_budget),
-        }
-
-    @classmethod
-    def _from_core(cls, raw: Mapping[str, Any]) -> AssignmentProblem:
-        return cls(**{k: v for k, v in raw.items() if k not in ("customers", "managers")})
-
-    def solve(
-        self,
-        solver: str = "auto",
-        *,
-        time_limit: float = 60.0,
-        gap_limit: float = 1e-4,
-        iterations: int = 1000,
-        seed: int = 0,
-        cost_scale: float = 1000.0,
-        progress: Progress | None = None,
-    ) -> Solution:
-        """Solves the problem (the GIL is released meanwhile).
-
-        ``solver``: "auction" or "flow" (exact, capacity only; costs rounded to 1/cost_scale),
-        "lagrangian" (time budgets, bands, fixed costs: bound, heuristic, gap), "boost" (reference),
-        or "auto". ``progress`` is called now and then with a dict (iteration, seconds,
-        objective, bound); returning False stops the solver with its best so far.
-        """
-        raw = _core.solve_assignment(self.to_dict(), solver, cost_scale, time_limit, gap_limit, iterations, seed, progress)
-        return Solution(
-            manager=raw["manager"],
-            reason=pd.Categorical.from_codes(raw["reason"], categories=list(REASONS)),
-            load=raw["load"],
-            time=raw["time"],
-            value=raw["value"],
-            objective=raw["objective"],
-            bound=raw["bound"],
-            gap=raw["gap"],
-            moves=raw["moves"],
-            solver=raw["solver"],
-            status=raw["status"],
-            stopped_by=raw["stopped_by"],
-            seconds=raw["seconds"],
-            iterations=raw["iterations"],
-            searches=raw["searches"],
-        )
+    return _core.solve_assignment(self, solver, cost_scale, time_limit, gap_limit, iterations, seed, progress)
 
 
-@dataclass(frozen=True)
-class Solution:
-    """What a solver found: a manager position per customer (-1: none) and why not."""
-
-    manager: np.ndarray
-    reason: pd.Categorical
-    load: np.ndarray
-    time: np.ndarray
-    value: np.ndarray | None  # served per manager, with a value band
-    objective: float
-    bound: float
-    gap: float
-    moves: int
-    solver: str
-    status: str  # one of SOLVE_STATUSES
-    stopped_by: str  # "none", "time_limit" or "progress"
-    seconds: float
-    iterations: int
-    searches: int
+AssignmentProblem.from_pairs = classmethod(_from_pairs)  # type: ignore[assignment]
+AssignmentProblem.from_dense = classmethod(_from_dense)  # type: ignore[assignment]
+AssignmentProblem.solve = _solve  # type: ignore[method-assign]
+Solution.reason = property(_reason)  # type: ignore[assignment]
 
 
 def read_orlibrary_gap(path: str | PathLike[str]) -> AssignmentProblem:
     """A published generalized assignment instance (OR-Library format) as a problem:
     agents are managers with a time budget, items customers that must all be placed."""
-    return AssignmentProblem._from_core(_core.read_orlibrary_gap(str(path)))
+    return _core.read_orlibrary_gap(str(path))
 
 
 @dataclass(frozen=True)
@@ -493,7 +394,7 @@ def _given_candidates(
     if cost is None:
         raise _convert.invalid("candidates", "cost", None, None, "is required")
     given = {"customer": who, "manager": whom, "cost": cost, "workload": _reals(candidates, "candidates", "workload")}
-    return AssignmentProblem._from_core(_core.build_realignment(c, m, policy, None, None, given))
+    return _core.build_realignment(c, m, policy, None, None, given)
 
 
 def assign(
@@ -562,18 +463,13 @@ def assign(
         problem = _given_candidates(candidates, customers, managers, c, m, policy)
     else:
         who, whom = _pairs(forbidden, customers, managers, "forbidden")
-        problem = AssignmentProblem._from_core(_core.build_realignment(c, m, policy, who, whom))
+        problem = _core.build_realignment(c, m, policy, who, whom)
     solution = problem.solve(solver, time_limit=time_limit, gap_limit=gap_limit, iterations=iterations, seed=seed, progress=progress)
     return _assignment(customers, managers, problem, solution)
 
 
 def _assignment(customers: pd.DataFrame, managers: pd.DataFrame, problem: AssignmentProblem, solution: Solution) -> Assignment:
     positions = solution.manager
-    # Each customer's cost: the pair's, or the price of being left out.
-    cost = problem.leave_out.copy()
-    arc_customer = np.repeat(np.arange(problem.customers), np.diff(problem.offsets))
-    chosen = problem.manager == positions[arc_customer]
-    cost[arc_customer[chosen]] = problem.cost[chosen]
     current = problem.current if problem.current is not None else np.full(problem.customers, -1, dtype=np.int32)
     change = _core.preview_assignment(current, positions, np.zeros(problem.customers), problem.managers)["change"]
     manager_labels = _convert.labels_of(positions, managers.index)
@@ -583,8 +479,8 @@ def _assignment(customers: pd.DataFrame, managers: pd.DataFrame, problem: Assign
     assignments = pd.DataFrame(
         {
             "manager": manager_labels,
-            "reason": pd.Series(solution.reason, index=customers.index),
-            "cost": cost,
+            "reason": solution.reason,
+            "cost": solution.cost,
             "value": customers["value"].to_numpy(dtype=np.float64),
             "current": current_labels,
             "change": pd.Categorical.from_codes(change, categories=list(CHANGES)),

@@ -96,10 +96,12 @@ assignment_result finish(const assignment_problem& p, std::vector<index_t> manag
   const bool valued = !p.value_balance.value.empty();
   if (valued) r.value.assign(static_cast<std::size_t>(p.managers), 0);
   r.reason.assign(static_cast<std::size_t>(p.customers), unassigned_reason::assigned);
+  r.cost.assign(static_cast<std::size_t>(p.customers), 0);
   for (index_t c = 0; c < p.customers; ++c) {
     const index_t m = r.manager[static_cast<std::size_t>(c)];
     if (!p.current.empty() && p.current[static_cast<std::size_t>(c)] != no_index) r.moves += p.current[static_cast<std::size_t>(c)] != m;
     if (m == no_index) {
+      r.cost[static_cast<std::size_t>(c)] = p.leave_out[static_cast<std::size_t>(c)];
       add(p.leave_out[static_cast<std::size_t>(c)]);
       continue;
     }
@@ -107,6 +109,7 @@ assignment_result finish(const assignment_problem& p, std::vector<index_t> manag
     ++r.load[static_cast<std::size_t>(m)];
     if (!p.workload.empty()) r.time[static_cast<std::size_t>(m)] += p.workload[arc];
     if (valued) r.value[static_cast<std::size_t>(m)] += p.value_balance.value[static_cast<std::size_t>(c)];
+    r.cost[static_cast<std::size_t>(c)] = p.cost[arc];
     add(p.cost[arc]);
   }
   for (index_t j = 0; j < p.managers; ++j) {

@@ -48,6 +48,7 @@ TEST(assignment_test, solves_a_small_case_by_hand) {
   EXPECT_EQ(r.gap, 0);
   EXPECT_EQ(r.reason[2], unassigned_reason::capacity_exhausted);
   EXPECT_EQ(r.load, (std::vector<std::int64_t>{1, 1}));
+  EXPECT_EQ(r.cost, (std::vector<double>{1, 2, 5}));  // a's pair, b's pair, c's leave-out price
 }
 
 TEST(assignment_test, says_why_a_customer_is_left_out) {

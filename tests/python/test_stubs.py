@@ -14,18 +14,20 @@ import cartera
 from cartera import _core
 
 STUBS = Path(cartera.__file__).with_name("_core.pyi")
-POLICIES = [name for name in dir(_core) if isinstance(getattr(_core, name), type) and hasattr(getattr(_core, name), "fields")]
+POLICIES = [name for name in dir(_core) if isinstance(getattr(_core, name), type) and hasattr(getattr(_core, name), "from_dict")]
 
 
 def stub_attributes(class_name: str) -> dict[str, str]:
     tree = ast.parse(STUBS.read_text())
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == class_name:
-            return {
-                item.target.id: ast.unparse(item.annotation)
-                for item in node.body
-                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and item.target.id != "fields"
-            }
+            attributes = {}
+            for item in node.body:
+                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and item.target.id != "fields":
+                    attributes[item.target.id] = ast.unparse(item.annotation)
+                elif isinstance(item, ast.FunctionDef) and any(ast.unparse(d) == "property" for d in item.decorator_list):
+                    attributes[item.name] = ast.unparse(item.returns)
+            return attributes
     raise AssertionError(f"{class_name} is not in {STUBS.name}")
 
 
@@ -53,6 +55,11 @@ def test_stubs_list_the_fields_in_order_with_their_types(name):
     for field, annotation in attributes.items():
         assert matches(annotation, defaults[field]), f"{name}.{field}: stub says {annotation}, default is {defaults[field]!r}"
         assert getattr(policy(), field) == defaults[field]
+
+
+def test_the_assignment_problem_stubs_list_its_fields_in_order():
+    attributes = [name for name in stub_attributes("AssignmentProblem") if name not in ("customers", "managers", "arcs")]
+    assert tuple(attributes) == _core.AssignmentProblem.fields
 
 
 def test_stubtest_finds_that_stubs_and_module_agree():
