@@ -1,11 +1,19 @@
 // The assignment solvers on random sparse instances (assignment_instances.hpp): the exact
 // capacity-only solvers side by side with the Boost.Graph reference where it finishes, and
-// the Lagrangian solver on the same books with time budgets.
+// the Lagrangian solver on the same books with time budgets. With CARTERA_PROBLEM_DIR set,
+// `capacity_auction_from_files` solves the capacity-only problem written there as raw arrays
+// (offsets.i64, manager.i32, cost.f64, leave_out.f64, capacity.i64, native byte order):
+// bench_seam.py writes one and times the same solve from Python.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <random>
+#include <stdexcept>
+#include <string>
 
 #include "assignment_instances.hpp"
 #include "cartera/assignment.hpp"
@@ -52,6 +60,28 @@ const assignment_problem& timed_instance(std::int64_t customers, int candidates)
   return *slot;
 }
 
+template <typename T>
+std::vector<T> read_raw(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  const auto bytes = std::filesystem::file_size(path);
+  std::vector<T> values(bytes / sizeof(T));
+  in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(T)));
+  return values;
+}
+
+assignment_problem problem_from_files(const std::filesystem::path& dir) {
+  assignment_problem p;
+  p.offsets = read_raw<std::int64_t>(dir / "offsets.i64");
+  p.manager = read_raw<index_t>(dir / "manager.i32");
+  p.cost = read_raw<double>(dir / "cost.f64");
+  p.leave_out = read_raw<double>(dir / "leave_out.f64");
+  p.capacity = read_raw<std::int64_t>(dir / "capacity.i64");
+  p.customers = static_cast<index_t>(p.leave_out.size());
+  p.managers = static_cast<index_t>(p.capacity.size());
+  return p;
+}
+
 void run(benchmark::State& state, const assignment_problem& p, const assignment_options& options) {
   assignment_result r;
   for (auto _ : state) {
@@ -81,6 +111,17 @@ void time_budget_lagrangian(benchmark::State& state) {
 void time_budget_lagrangian_to_the_limit(benchmark::State& state) {
   run(state, timed_instance(state.range(0), static_cast<int>(state.range(1))), {.solver = "lagrangian", .time_limit = 60, .gap_limit = 0});
 }
+
+// Registered only when CARTERA_PROBLEM_DIR names a problem written as raw arrays.
+const bool from_files_registered = [] {
+  const char* dir = std::getenv("CARTERA_PROBLEM_DIR");
+  if (dir == nullptr) return false;
+  benchmark::RegisterBenchmark("capacity_auction_from_files", [path = std::string(dir)](benchmark::State& state) {
+    static const assignment_problem p = problem_from_files(path);
+    run(state, p, {.solver = "auction"});
+  })->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+  return true;
+}();
 
 }  // namespace
 

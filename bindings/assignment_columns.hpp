@@ -47,4 +47,18 @@ void for_each_result_column(Result& r, Visit&& visit) {
   visit("time", r.time, "Per manager: minutes per period (0 without workloads).");
 }
 
+/// Calls visit(name, member, doc) for every figure of a result but its status and stop
+/// reason (bound by name).
+template <typename Result, typename Visit>
+void for_each_result_figure(Result& r, Visit&& visit) {
+  visit("objective", r.objective, "Pair costs + leave-out prices + fixed costs + band penalties.");
+  visit("bound", r.bound, "A proven lower bound of the optimum.");
+  visit("gap", r.gap, "(objective - bound) / max(1, |objective|).");
+  visit("moves", r.moves, "Customers whose manager changes.");
+  visit("solver", r.solver, "The solver that ran.");
+  visit("seconds", r.seconds, "Wall time of the solve.");
+  visit("iterations", r.iterations, "Solver iterations.");
+  visit("searches", r.searches, "flow: shortest-path searches; auction: bids.");
+}
+
 }  // namespace cartera::python

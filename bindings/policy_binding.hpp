@@ -19,8 +19,8 @@ namespace cartera::python {
 
 namespace py = pybind11;
 
-/// Version of the pickled state; bump it when a policy's fields change meaning.
-inline constexpr int policy_state_version = 1;
+/// Version of the pickled state of policies, problems and results; bump it when a field changes meaning.
+inline constexpr int pickle_state_version = 1;
 
 /// One field of a policy.
 template <typename Policy>
@@ -152,9 +152,9 @@ void define_policy(py::class_<Policy>& cls, const char* name, std::vector<policy
              }
              return text + ")";
            })
-      .def(py::pickle([to_dict](const Policy& p) { return py::make_tuple(policy_state_version, to_dict(p)); },
+      .def(py::pickle([to_dict](const Policy& p) { return py::make_tuple(pickle_state_version, to_dict(p)); },
                       [from_dict, name](const py::tuple& state) {
-                        if (state.size() != 2 || state[0].template cast<int>() != policy_state_version) {
+                        if (state.size() != 2 || state[0].template cast<int>() != pickle_state_version) {
                           throw invalid_input({name, "state", -1, {}}, "unsupported pickle state");
                         }
                         return from_dict(state[1].template cast<py::dict>());

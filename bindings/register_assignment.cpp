@@ -189,8 +189,16 @@ void bind_problem(py::module_& m) {
              });
              return text + ")";
            })
-      .def(py::pickle([](const py::object& self) { return problem_dict(self.cast<const assignment_problem&>(), self); },
-                      [](const py::dict& state) { return std::make_shared<assignment_problem>(problem_from(state)); }));
+      .def(py::pickle(
+          [](const py::object& self) {
+            return py::make_tuple(pickle_state_version, problem_dict(self.cast<const assignment_problem&>(), self));
+          },
+          [](const py::tuple& state) {
+            if (state.size() != 2 || state[0].cast<int>() != pickle_state_version) {
+              throw invalid_input({"AssignmentProblem", "state", -1, {}}, "unsupported pickle state");
+            }
+            return std::make_shared<assignment_problem>(problem_from(state[1].cast<py::dict>()));
+          }));
   assignment_problem blank;
   for_each_problem_field(blank, [&](const char* name, auto& member, field_role, const char* doc) {
     const auto get = [field = std::string(name)](const py::object& self) {
@@ -208,6 +216,37 @@ void bind_problem(py::module_& m) {
   });
 }
 
+// A result as plain data for pickling: its columns copied, its figures by name.
+py::dict result_state(const assignment_result& r) {
+  py::dict state;
+  for_each_result_column(r, [&](const char* name, const auto& column, const char*) { state[name] = array_of(column); });
+  std::vector<std::uint8_t> reasons(r.reason.size());
+  for (std::size_t k = 0; k < reasons.size(); ++k) reasons[k] = static_cast<std::uint8_t>(r.reason[k]);
+  state["reason"] = array_of(reasons);
+  state["value"] = array_of(r.value);
+  for_each_result_figure(r, [&](const char* name, const auto& figure, const char*) { state[name] = figure; });
+  state["status"] = static_cast<int>(r.status);
+  state["stopped_by"] = static_cast<int>(r.stopped_by);
+  return state;
+}
+
+assignment_result result_from(const py::dict& state) {
+  assignment_result r;
+  for_each_result_column(r, [&](const char* name, auto& column, const char*) {
+    column = to_vector<typename std::decay_t<decltype(column)>::value_type>(state[name], "AssignmentResult", name);
+  });
+  for (const auto code : to_vector<std::int32_t>(state["reason"], "AssignmentResult", "reason")) {
+    r.reason.push_back(static_cast<unassigned_reason>(code));
+  }
+  r.value = to_vector<double>(state["value"], "AssignmentResult", "value");
+  for_each_result_figure(r, [&](const char* name, auto& figure, const char*) {
+    figure = state[name].cast<std::decay_t<decltype(figure)>>();
+  });
+  r.status = static_cast<solve_status>(state["status"].cast<int>());
+  r.stopped_by = static_cast<stop_reason>(state["stopped_by"].cast<int>());
+  return r;
+}
+
 // Binds the result: read-only views of its columns and its figures.
 void bind_result(py::module_& m) {
   py::class_<assignment_result, std::shared_ptr<assignment_result>> cls(
@@ -220,6 +259,18 @@ void bind_result(py::module_& m) {
           py::object out;
           for_each_result_column(self.cast<const assignment_result&>(), [&](const char* column, const auto& member, const char*) {
             if (field == column) out = view_numpy(member, self);
+          });
+          return out;
+        },
+        doc);
+  });
+  for_each_result_figure(blank, [&](const char* name, auto&, const char* doc) {
+    cls.def_property_readonly(
+        name,
+        [field = std::string(name)](const assignment_result& r) {
+          py::object out;
+          for_each_result_figure(r, [&](const char* figure, const auto& member, const char*) {
+            if (field == figure) out = py::cast(member);
           });
           return out;
         },
@@ -243,25 +294,25 @@ void bind_result(py::module_& m) {
             return view_numpy(r.value, self);
           },
           "Per manager: the value served (with a value band; else None).")
-      .def_readonly("objective", &assignment_result::objective, "Pair costs + leave-out prices + fixed costs + band penalties.")
-      .def_readonly("bound", &assignment_result::bound, "A proven lower bound of the optimum.")
-      .def_readonly("gap", &assignment_result::gap, "(objective - bound) / max(1, |objective|).")
-      .def_readonly("moves", &assignment_result::moves, "Customers whose manager changes.")
-      .def_readonly("solver", &assignment_result::solver, "The solver that ran.")
       .def_property_readonly(
           "status", [](const assignment_result& r) { return std::string(status_name(r.status)); },
           "How the solve ended: optimal, feasible, stopped or infeasible.")
       .def_property_readonly(
           "stopped_by", [](const assignment_result& r) { return std::string(stop_reason_name(r.stopped_by)); },
           "What cut the solve short: none, time_limit or progress.")
-      .def_readonly("seconds", &assignment_result::seconds, "Wall time of the solve.")
-      .def_readonly("iterations", &assignment_result::iterations, "Solver iterations.")
-      .def_readonly("searches", &assignment_result::searches, "flow: shortest-path searches; auction: bids.")
       .def("__repr__", [](const assignment_result& r) {
-        return "AssignmentResult(solver='" + r.solver + "', status='" + status_name(r.status) + "', objective=" +
+        return "AssignmentResult(customers=" + std::to_string(r.manager.size()) + ", managers=" + std::to_string(r.load.size()) +
+               ", solver='" + r.solver + "', status='" + status_name(r.status) + "', objective=" +
                std::string(py::repr(py::float_(r.objective))) + ", gap=" + std::string(py::repr(py::float_(r.gap))) +
                ", moves=" + std::to_string(r.moves) + ")";
-      });
+      })
+      .def(py::pickle([](const assignment_result& r) { return py::make_tuple(pickle_state_version, result_state(r)); },
+                      [](const py::tuple& state) {
+                        if (state.size() != 2 || state[0].cast<int>() != pickle_state_version) {
+                          throw invalid_input({"AssignmentResult", "state", -1, {}}, "unsupported pickle state");
+                        }
+                        return std::make_shared<assignment_result>(result_from(state[1].cast<py::dict>()));
+                      }));
 }
 
 py::dict continuity_dict(const realignment_policy& p) {

@@ -6,6 +6,7 @@ core does, so a user never has to guess which cell was wrong.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -138,11 +139,43 @@ def dates(day_numbers: np.ndarray) -> np.ndarray:
     return out
 
 
+def frame(columns: Mapping[str, Any], index: pd.Index | None = None) -> pd.DataFrame:
+    """A result frame over the core's arrays as they are: no copy, no consolidation into one
+    block (which copies every column). Read-only views of C++ memory are copied, so that the
+    frame stays the caller's to change."""
+    owned = {name: values.copy() if isinstance(values, np.ndarray) and not values.flags.writeable else values for name, values in columns.items()}
+    return pd.DataFrame(owned, index=index, copy=False)
+
+
+def columns_of(frame: pd.DataFrame) -> dict[str, Any]:
+    """A frame's columns by name, as their arrays (no copy), to gather beside others."""
+    return {str(name): series.array for name, series in frame.items()}
+
+
+def positions(values: pd.Series, labels: pd.Index) -> np.ndarray:
+    """Each value's position in ``labels`` as int32; -1 where it is missing or not there.
+    Categoricals map their categories once; Arrow-backed text is matched by Arrow."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        where = np.append(labels.get_indexer(values.cat.categories), -1)  # code -1 (missing) reads the last entry
+        return where[np.asarray(values.cat.codes)].astype(np.int32)
+    if _arrow_text(values) and _arrow_text(labels):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        found = pc.index_in(pa.array(values.array), value_set=pa.array(labels.array))
+        return np.asarray(found.fill_null(-1)).astype(np.int32)  # astype copies: Arrow's memory is read-only
+    return labels.get_indexer(values).astype(np.int32)
+
+
+def _arrow_text(values: pd.Series | pd.Index) -> bool:
+    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+
+
 def labels_of(rows: np.ndarray, labels: pd.Index) -> pd.Series:
     """Rows of ``labels`` as the labels (ids), missing where the row is -1."""
     if len(labels) == 0:
         return pd.Series([None] * len(rows), dtype=object)
-    return pd.Series(labels.take(np.maximum(rows, 0)), dtype=labels.dtype).where(rows >= 0)
+    return pd.Series(labels.take(rows, allow_fill=True, fill_value=None))
 
 
 def manager_rows(manager: Any, customers: pd.Index) -> tuple[np.ndarray | None, pd.Index]:
@@ -154,7 +187,7 @@ def manager_rows(manager: Any, customers: pd.Index) -> tuple[np.ndarray | None, 
         manager = manager.assignments["manager"]
     aligned = manager.reindex(customers)
     managers = pd.Index(sorted(aligned.dropna().unique(), key=str))
-    return managers.get_indexer(aligned).astype(np.int32), managers
+    return positions(aligned, managers), managers
 
 
 def references(series: pd.Series, index: pd.Index, table: str, column: str, target: str, *, optional: bool) -> np.ndarray:
@@ -163,7 +196,7 @@ def references(series: pd.Series, index: pd.Index, table: str, column: str, targ
     if missing.any() and not optional:
         row = first_row(missing)
         raise invalid(table, column, row, series.iloc[row], "missing id")
-    rows = index.get_indexer(series)
+    rows = positions(series, index)
     unknown = (rows < 0) & ~missing
     if unknown.any():
         row = first_row(unknown)
@@ -171,7 +204,7 @@ def references(series: pd.Series, index: pd.Index, table: str, column: str, targ
         error = _core.UnknownIdError(located(table, column, row, value, f"unknown id, not in {target}"))
         error.table, error.column, error.row, error.value = table, column, row, repr(_plain(value))
         raise error
-    return rows.astype(np.int32)
+    return rows
 
 
 def categories(series: pd.Series) -> tuple[list[str], np.ndarray]:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _convert, _core
 from .book import Book
 from .value import ValuePolicy, _as_of, _value_columns
 
@@ -68,7 +68,7 @@ def alerts(
     raw = _core.compute_alerts(
         book._core, _as_of(book, as_of), value_policy or ValuePolicy(), policy or AlertPolicy(), flags, computed, threads
     )
-    return pd.DataFrame(
+    return _convert.frame(
         {
             "customer": book.customer_ids.take(raw["customer"]),
             "alert": pd.Categorical.from_codes(raw["kind"], categories=list(ALERTS), ordered=True),

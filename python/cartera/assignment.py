@@ -235,7 +235,7 @@ class _Codes:
         return cls(sorted(values, key=str))
 
     def encode(self, series: pd.Series) -> np.ndarray:
-        codes = self._index.get_indexer(series.to_numpy(dtype=object)).astype(np.int32)
+        codes = _convert.positions(series, self._index)
         codes[series.isna().to_numpy()] = -1
         return codes
 
@@ -259,7 +259,7 @@ def _reals(frame: pd.DataFrame, table: str, name: str) -> np.ndarray | None:
 def _manager_positions(values: pd.Series | None, managers: pd.Index, table: str, column: str) -> np.ndarray | None:
     if values is None:
         return None
-    positions = managers.get_indexer(values).astype(np.int32)
+    positions = _convert.positions(values, managers)
     unknown = (positions < 0) & values.notna().to_numpy()
     if unknown.any():
         row = _convert.first_row(unknown)
@@ -474,9 +474,13 @@ def _assignment(customers: pd.DataFrame, managers: pd.DataFrame, problem: Assign
     change = _core.preview_assignment(current, positions, np.zeros(problem.customers), problem.managers)["change"]
     manager_labels = _convert.labels_of(positions, managers.index)
     manager_labels.index = customers.index
-    current_labels = _convert.labels_of(current, managers.index)
-    current_labels.index = customers.index
-    assignments = pd.DataFrame(
+    given = _column(customers, "manager")
+    if given is not None and given.dtype == managers.index.dtype:
+        current_labels = given  # the same labels, every one a manager (unknown ones were refused)
+    else:
+        current_labels = _convert.labels_of(current, managers.index)
+        current_labels.index = customers.index
+    assignments = _convert.frame(
         {
             "manager": manager_labels,
             "reason": solution.reason,
@@ -488,7 +492,7 @@ def _assignment(customers: pd.DataFrame, managers: pd.DataFrame, problem: Assign
         index=customers.index,
     )
     value = np.bincount(positions[positions >= 0], weights=assignments["value"].to_numpy()[positions >= 0], minlength=problem.managers)
-    per_manager = pd.DataFrame(
+    per_manager = _convert.frame(
         {"load": solution.load, "capacity": problem.capacity, "time": solution.time, "value": value}, index=managers.index
     )
     if problem.time_budget is not None:
@@ -536,7 +540,7 @@ def route(
     raw = _core.route(c, m, policy, before, minutes, who, whom)
     manager_labels = _convert.labels_of(raw["manager"], managers.index)
     manager_labels.index = arrivals.index
-    return pd.DataFrame(
+    return _convert.frame(
         {"manager": manager_labels, "reason": pd.Categorical.from_codes(raw["reason"], categories=list(REASONS))}, index=arrivals.index
     )
 
@@ -560,11 +564,11 @@ def preview(current: pd.Series, proposed: pd.Series, value: pd.Series | None = N
     assert before is not None and after is not None
     worth = np.zeros(len(proposed)) if value is None else value.reindex(proposed.index, fill_value=0).to_numpy(dtype=np.float64)
     raw = _core.preview_assignment(before, after, worth, len(managers))
-    customers = pd.DataFrame(
+    customers = _convert.frame(
         {"current": current, "proposed": proposed, "change": pd.Categorical.from_codes(raw["change"], categories=list(CHANGES))},
         index=proposed.index,
     )
-    per_manager = pd.DataFrame(
+    per_manager = _convert.frame(
         {
             "load_before": raw["load_before"],
             "load_after": raw["load_after"],

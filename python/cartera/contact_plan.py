@@ -246,7 +246,7 @@ def _plan(
     book_channels = list(book._core.table("interactions")["channel"][0]) if book.rows()["interactions"] else []
     last_channel = c["last_channel"]
     alert = np.where(c["alert"] == 255, -1, c["alert"]).astype(np.int8)
-    contacts = pd.DataFrame(
+    contacts = _convert.frame(
         {
             "manager": managers.take(c["manager"]),
             "customer": customers.take(c["customer"]),
@@ -264,7 +264,7 @@ def _plan(
         }
     )
     u = raw["unmet"]
-    unmet = pd.DataFrame(
+    unmet = _convert.frame(
         {
             "manager": managers.take(u["manager"]),
             "customer": customers.take(u["customer"]),
@@ -276,7 +276,7 @@ def _plan(
         }
     )
     p = raw["customers"]
-    per_customer = pd.DataFrame(
+    per_customer = _convert.frame(
         {
             "manager": managers_of,
             "tier": tiers,
@@ -290,7 +290,7 @@ def _plan(
         index=customers,
     )
     m = raw["managers"]
-    per_manager = pd.DataFrame(
+    per_manager = _convert.frame(
         {
             "portfolio": m["portfolio"],
             "reached": m["reached"],

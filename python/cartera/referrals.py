@@ -76,7 +76,7 @@ def referrals(
     shown = _satisfied(book) if satisfied is None else satisfied.reindex(customers).fillna(False).to_numpy(dtype=bool).astype(np.uint8)
     raw = _core.analyse_referrals(book._core, values, policy, positions, len(managers), shown, int(per_portfolio))
 
-    frame = pd.DataFrame(
+    frame = _convert.frame(
         {
             "referred_by": _convert.labels_of(raw["referred_by"], customers).set_axis(customers),
             "origin": customers.take(raw["origin"]),
@@ -89,7 +89,7 @@ def referrals(
         index=customers,
     )
     room = raw["show_room"]
-    show = pd.DataFrame(
+    show = _convert.frame(
         {
             "manager": _convert.labels_of(room["manager"], managers),
             "customer": customers.take(room["customer"]),

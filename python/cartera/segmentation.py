@@ -149,7 +149,7 @@ class TierScorer:
     @staticmethod
     def _frame(raw: dict[str, Any], index: pd.Index) -> pd.DataFrame:
         tiers = _categorical(raw["tier"]).as_ordered()
-        return pd.DataFrame({"score": raw["score"], "rank": raw["rank"], "tier": tiers, "reason": _categorical(raw["reason"])}, index=index)
+        return _convert.frame({"score": raw["score"], "rank": raw["rank"], "tier": tiers, "reason": _categorical(raw["reason"])}, index=index)
 
 
 def abc(values: pd.Series, *, a: float = 0.80, b: float = 0.95) -> pd.DataFrame:
@@ -160,7 +160,7 @@ def abc(values: pd.Series, *, a: float = 0.80, b: float = 0.95) -> pd.DataFrame:
     ``cumulative`` (share up to and including the customer), indexed like ``values``.
     """
     raw = _core.classify_abc(np.asarray(values, dtype=np.float64), a, b)
-    return pd.DataFrame(
+    return _convert.frame(
         {"abc": _categorical(raw["abc"]).as_ordered(), "rank": raw["rank"], "share": raw["share"], "cumulative": raw["cumulative"]},
         index=values.index,
     )
@@ -217,7 +217,7 @@ class RFM:
 
     def _frame(self, raw: dict[str, Any], index: pd.Index) -> pd.DataFrame:
         code = raw["r"] * 100 + raw["f"] * 10 + raw["m"] if self.bins <= 9 else raw["r"] * 10_000 + raw["f"] * 100 + raw["m"]
-        return pd.DataFrame({"r": raw["r"], "f": raw["f"], "m": raw["m"], "rfm": code, "segment": _categorical(raw["segment"])}, index=index)
+        return _convert.frame({"r": raw["r"], "f": raw["f"], "m": raw["m"], "rfm": code, "segment": _categorical(raw["segment"])}, index=index)
 
 
 class KMeans:
@@ -320,7 +320,7 @@ class Rules:
         raw = _core.apply_rules(columns, len(X), self.rules, self.default)
         reasons = [f"rule {k}: {text}" for k, (_, text) in enumerate(self.rules)] + ["default"]
         which = np.where(raw["rule"] < 0, len(self.rules), raw["rule"])
-        return pd.DataFrame(
+        return _convert.frame(
             {"label": _categorical(raw["label"]), "reason": pd.Categorical.from_codes(which, categories=reasons)},
             index=X.index,
         )
@@ -452,6 +452,8 @@ def _numbers(values: Any) -> bool:
 
 def _aligned(frame: pd.DataFrame | pd.Series, book: Book, what: str) -> pd.DataFrame | pd.Series:
     """A per-customer result given by the caller, in the book's customer order; every customer needed."""
+    if frame.index is book.customer_ids or frame.index.equals(book.customer_ids):
+        return frame
     absent = ~book.customer_ids.isin(frame.index)
     if absent.any():
         row = _convert.first_row(absent)
@@ -491,32 +493,41 @@ def segment(
     """
     policy = SegmentPolicy() if policy is None else policy if isinstance(policy, SegmentPolicy) else SegmentPolicy.from_dict(policy)
     day = _as_of(book, as_of)
-    frame = _value(book, day, policy=value_policy) if value is None else _aligned(value, book, "value").copy()
+    # Every step reads the rows in the book's order and returns them in it: columns are
+    # gathered side by side, never joined on the index (a join of a million ids costs more
+    # than the steps).
+    frame = _value(book, day, policy=value_policy) if value is None else _aligned(value, book, "value")
+    columns = _convert.columns_of(frame)
     if with_stages:
         ladder = _stages(book, day) if stages is None else _aligned(stages, book, "stages")
-        frame["stage"] = ladder["stage"] if isinstance(ladder, pd.DataFrame) else ladder
+        columns["stage"] = (ladder["stage"] if isinstance(ladder, pd.DataFrame) else ladder).array
+    frame = _convert.frame(columns, book.customer_ids)
     if score is None:
         score = policy.scorer()
     elif isinstance(score, Mapping):
         score = TierScorer(score)
     tiers = score.fit_predict(frame) if not hasattr(score, "model_") else score.predict(frame)
-    frame = frame.join(tiers.rename(columns={"reason": "tier_reason"}))
+    columns |= _convert.columns_of(tiers.rename(columns={"reason": "tier_reason"}))
     if policy.abc_cuts is not None:
         classes = abc(frame["monetary"], a=policy.abc_cuts[0], b=policy.abc_cuts[1])
-        frame["abc"] = classes["abc"]
-        frame["abc_rank"] = classes["rank"]
+        columns["abc"] = classes["abc"].array
+        columns["abc_rank"] = classes["rank"].array
     if rfm is not False:
         scorer = RFM(bins=policy.rfm_bins) if rfm is True else rfm
         scores = scorer.fit_predict(frame) if not hasattr(scorer, "fitted_") else scorer.predict(frame)
-        frame = frame.join(scores.rename(columns={"segment": "rfm_segment"}))
+        columns |= _convert.columns_of(scores.rename(columns={"segment": "rfm_segment"}))
+    frame = _convert.frame(columns, book.customer_ids)
     if clusters is not None:
         points = frame[list(cluster_columns)].replace([np.inf, -np.inf], np.nan)
         points = points.fillna(points.max())  # never bought: as far as the farthest who did
-        frame["cluster"] = clusters.fit_predict(points) if not hasattr(clusters, "cluster_centers_") else clusters.predict(points)
+        labels = clusters.fit_predict(points) if not hasattr(clusters, "cluster_centers_") else clusters.predict(points)
+        columns["cluster"] = np.asarray(labels)
+        frame = _convert.frame(columns, book.customer_ids)
     if rules is not None:
         labelled = rules.predict(frame)
-        frame["rule"] = labelled["label"]
-        frame["rule_reason"] = labelled["reason"]
+        columns["rule"] = labelled["label"].array
+        columns["rule_reason"] = labelled["reason"].array
+        frame = _convert.frame(columns, book.customer_ids)
     return frame
 
 

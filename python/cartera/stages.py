@@ -113,7 +113,7 @@ def _frame(raw: dict[str, Any], index: pd.Index) -> pd.DataFrame:
             columns[column] = values
         else:
             columns[column] = values.astype(np.int64)  # counts and days
-    return pd.DataFrame(columns, index=index)
+    return _convert.frame(columns, index=index)
 
 
 def stages(
@@ -212,7 +212,7 @@ class StageHistory:
     def stages(self) -> pd.DataFrame:
         """Customers × days, each cell the stage on that day."""
         codes = self._core.stages()
-        return pd.DataFrame(
+        return _convert.frame(
             {day: pd.Categorical.from_codes(codes[d], dtype=_STAGE_DTYPE) for d, day in enumerate(self.days)},
             index=self._book.customer_ids,
         )
@@ -223,7 +223,7 @@ class StageHistory:
         fails for the stage above the new one, and its measure). Before the first day every
         customer stands at sin_contacto, so the first day records each one's entry."""
         raw = self._core.changes()
-        return pd.DataFrame(
+        return _convert.frame(
             {
                 "customer": self._book.customer_ids.take(raw["customer"]),
                 "day": _convert.dates(raw["day"]),
@@ -238,7 +238,7 @@ class StageHistory:
         """One row per customer and stage they stood at: first entry, latest entry and days
         there (each evaluation day counts until the next; the last one counts one day)."""
         raw = self._core.time_in_stage()
-        return pd.DataFrame(
+        return _convert.frame(
             {
                 "customer": self._book.customer_ids.take(raw["customer"]),
                 "stage": pd.Categorical.from_codes(raw["stage"], dtype=_STAGE_DTYPE),

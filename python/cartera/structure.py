@@ -64,7 +64,7 @@ def relationship_structure(
     positions, managers = _convert.manager_rows(manager, customers.index)
     raw = _core.classify_structures(_columns(customers), len(customers), providers, peer, float(many_providers), pairs, positions, len(managers))
     labels, codes = raw["reason"]
-    frame = pd.DataFrame(
+    frame = _convert.frame(
         {
             "structure": pd.Categorical.from_codes(raw["structure"], categories=list(STRUCTURES)),
             "reason": pd.Categorical.from_codes(codes, categories=labels),

@@ -79,4 +79,15 @@ def test_the_result_is_the_solve_itself():
     assert solution.cost.tolist() == expected.tolist() == [1, 2, 5]
     assert solution.cost.sum() == solution.objective
     assert (solution.status, solution.stopped_by, solution.load.tolist()) == ("optimal", "none", [1, 1])
-    assert "status='optimal'" in repr(solution)
+    assert "AssignmentResult(customers=3, managers=2, solver=" in repr(solution) and "status='optimal'" in repr(solution)
+
+
+def test_problems_and_results_pickle_through_a_versioned_state():
+    problem = small().replace(move_budget=1)
+    solution = problem.solve()
+    thawed = pickle.loads(pickle.dumps(solution))
+    assert thawed.manager.tolist() == solution.manager.tolist() and list(thawed.reason) == list(solution.reason)
+    assert (thawed.objective, thawed.status, thawed.stopped_by, thawed.solver) == (8, "optimal", "none", solution.solver)
+    assert thawed.value is None and thawed.cost.tolist() == [1, 2, 5]
+    with pytest.raises(ValueError, match="unsupported pickle state"):
+        cartera.AssignmentProblem.__new__(cartera.AssignmentProblem).__setstate__((99, {}))
