@@ -11,10 +11,8 @@ every customer.
 
 from __future__ import annotations
 
-from ._core import InvalidInputError, TypeMismatchError, UnknownIdError, __version__
-from .book import TABLES, Book
-from .synthetic import synthetic_behaviours, synthetic_book
 from . import datasets, plot
+from ._core import InvalidInputError, TypeMismatchError, UnknownIdError, __version__
 from .alerts import ALERTS, AlertPolicy, alerts
 from .assignment import (
     CHANGES,
@@ -31,11 +29,21 @@ from .assignment import (
     read_orlibrary_gap,
     route,
 )
+from .book import TABLES, Book
 from .contact_plan import PURPOSES, STATUSES, ContactPlan, ContactPolicy, plan_contacts
 from .referrals import ReferralPolicy, Referrals, referrals
-from .structure import STRUCTURES, Structures, relationship_structure
-from .team_sizing import TeamSize, team_size
-from .segmentation import KMeans, RFM, Rules, SegmentPolicy, TierScorer, Variable, abc, pareto_curve, segment, subsegments
+from .segmentation import (
+    RFM,
+    KMeans,
+    Rules,
+    SegmentPolicy,
+    TierScorer,
+    Variable,
+    abc,
+    pareto_curve,
+    segment,
+    subsegments,
+)
 from .stages import (
     CRITERIA,
     STAGES,
@@ -49,6 +57,9 @@ from .stages import (
     stages,
     transitions,
 )
+from .structure import STRUCTURES, Structures, relationship_structure
+from .synthetic import synthetic_behaviours, synthetic_book
+from .team_sizing import TeamSize, team_size
 from .value import ValuePolicy, repeat_summary, value
 
 __all__ = [

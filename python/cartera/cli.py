@@ -21,14 +21,24 @@ import pandas as pd
 from . import __version__
 from .assignment import Assignment, AssignmentPolicy
 from .book import Book
-from .job import STEPS, Config, contact_plan, read_config, read_frames, read_tables, realign, run_job, segments_and_alerts
 from .contact_plan import ContactPlan
+from .job import (
+    STEPS,
+    Config,
+    contact_plan,
+    read_config,
+    read_frames,
+    read_tables,
+    realign,
+    run_job,
+    segments_and_alerts,
+)
 from .referrals import Referrals
-from .team_sizing import TeamSize
 from .report import Results, render_report, write_page, write_report
 from .stages import STAGES, stages
 from .store import PortfolioStore, StoreError
 from .synthetic import synthetic_book
+from .team_sizing import TeamSize
 from .value import value
 
 __all__ = ["main"]

@@ -27,10 +27,10 @@ from .assignment import AssignmentPolicy, assign
 from .book import TABLES, TEXT_COLUMNS, Book
 from .contact_plan import ContactPolicy, plan_contacts
 from .referrals import ReferralPolicy, referrals
-from .team_sizing import team_size
 from .report import Results
 from .segmentation import SegmentPolicy, segment
 from .stages import STAGES, StagePolicy, ladder, stages
+from .team_sizing import team_size
 from .value import ValuePolicy, value
 
 __all__ = ["STEPS", "Config", "contact_plan", "read_config", "read_frames", "read_tables", "realign", "run_job", "segments_and_alerts", "SECTIONS"]
@@ -268,7 +268,7 @@ def realign(
     if config.job["time_budgets"]:
         managers = managers.assign(time_budget=_budgets(book, config))
         workload = {(t, s): config.contact.workload(t, s) for t in segments["tier"].cat.categories for s in STAGES}
-        customers["workload"] = [workload[(t, s)] for t, s in zip(segments["tier"], segments["stage"])]
+        customers["workload"] = [workload[(t, s)] for t, s in zip(segments["tier"], segments["stage"], strict=True)]
     return assign(customers, managers, policy=config.assignment, solver=config.job["solver"], time_limit=float(config.job["time_limit"]), progress=progress)
 
 

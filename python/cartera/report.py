@@ -19,8 +19,8 @@ from . import __version__, plot
 from .assignment import Assignment
 from .contact_plan import ContactPlan
 from .referrals import Referrals
-from .team_sizing import TeamSize
 from .stages import STAGES
+from .team_sizing import TeamSize
 
 __all__ = ["Results", "render_report", "write_page", "write_report"]
 
@@ -92,9 +92,9 @@ def _table(frame: pd.DataFrame, *, index: bool = True) -> str:
     as percentages, text escaped."""
     columns = ([str(frame.index.name or "")] if index else []) + [str(c) for c in frame.columns]
     rows = []
-    for label, row in zip(frame.index, frame.itertuples(index=False)):
+    for label, row in zip(frame.index, frame.itertuples(index=False), strict=True):
         cells = [_cell(label, "")] if index else []
-        cells += [_cell(v, str(c)) for v, c in zip(row, frame.columns)]
+        cells += [_cell(v, str(c)) for v, c in zip(row, frame.columns, strict=True)]
         rows.append("<tr>" + "".join(f"<td class='{'num' if number else 'text'}'>{text}</td>" for text, number in cells) + "</tr>")
     head = "<tr>" + "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in columns) + "</tr>"
     return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"

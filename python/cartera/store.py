@@ -96,7 +96,7 @@ def _in_feed(error: Exception, appended: dict[str, int]) -> Exception:
     renamed = type(error)(str(error).replace(where, f"{table}.{column} row {row - appended[table]} of the appended rows", 1))
     for name in ("table", "column", "value"):
         setattr(renamed, name, getattr(error, name, None))
-    setattr(renamed, "row", row - appended[table])
+    setattr(renamed, "row", row - appended[table])  # noqa: B010 (the type says Exception, which declares no row)
     return renamed
 
 

@@ -34,8 +34,8 @@ MANAGER_COLUMNS = {"customers": ["manager"], "managers": ["id"], "interactions":
 def book_frames(book: cartera.Book, customer_ids: list[str] | None = None, manager_ids: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """The book's tables as a user's files hold them (customers and managers keyed by an
     ``id`` column), with the ids renamed position by position when new ones are given."""
-    rename = {"customer": dict(zip(book.customer_ids, customer_ids or book.customer_ids)),
-              "manager": dict(zip(book.manager_ids, manager_ids or book.manager_ids))}
+    rename = {"customer": dict(zip(book.customer_ids, customer_ids or book.customer_ids, strict=True)),
+              "manager": dict(zip(book.manager_ids, manager_ids or book.manager_ids, strict=True))}
     frames = {}
     for table in cartera.TABLES:
         frame = book.table(table)

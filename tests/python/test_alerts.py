@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 import pandas as pd
 import pytest
 
@@ -19,7 +18,7 @@ def test_alerts_by_hand():
     book = cartera.Book(pd.DataFrame({"id": ["ana", "luis"], "since": ["2023-01-01"] * 2}), transactions=tx, complaints=complaints)
     everyone_declining = cartera.AlertPolicy(declining_valuable_only=False)
     found = cartera.alerts(book, "2024-06-30", valuable=pd.Series([False, True], index=["ana", "luis"]), policy=everyone_declining)
-    pairs = list(zip(found["customer"], found["alert"].astype(str)))
+    pairs = list(zip(found["customer"], found["alert"].astype(str), strict=True))
     assert pairs[0] == ("luis", "valuable_complainer")
     assert found.iloc[0]["urgent"]
     assert ("ana", "declining") in pairs

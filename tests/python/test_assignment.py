@@ -266,8 +266,8 @@ def test_results_are_deterministic_for_a_seed():
 
 
 def gap_path(name: str):
-    from pathlib import Path
     import os
+    from pathlib import Path
 
     root = Path(os.environ.get("CARTERA_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
     return root / "gap" / name

@@ -7,7 +7,6 @@ import pytest
 
 import cartera
 
-
 MONDAY = "2026-01-05"
 
 

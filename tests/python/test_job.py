@@ -4,7 +4,6 @@ handed to the steps that need it."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import cartera
@@ -35,7 +34,7 @@ def test_value_is_computed_once_and_every_ladder_under_the_configured_policy(boo
     assert results.segments["stage"].equals(results.stages["stage"])
     # The workloads the assignment weighed are the contact policy's for tier × that stage.
     problem = results.assignment.problem
-    expected = np.array([config.contact.workload(t, s) for t, s in zip(results.segments["tier"], results.stages["stage"])])
+    expected = np.array([config.contact.workload(t, s) for t, s in zip(results.segments["tier"], results.stages["stage"], strict=True)])
     has_arcs = np.diff(problem.offsets) > 0
     assert np.array_equal(_per_customer(problem, problem.workload), expected[has_arcs])
 
@@ -58,7 +57,7 @@ def test_the_segments_section_sets_the_tiers_every_step_reads(book, tmp_path):
     tiers = ["Bronce", "Plata", "Oro"]
     contact = cartera.ContactPolicy().to_dict()
     contact["tiers"] = tiers
-    contact["cadence"] = {new: contact["cadence"][old] for new, old in zip(tiers, ["Genérico", "Medio", "Premium"])}
+    contact["cadence"] = {new: contact["cadence"][old] for new, old in zip(tiers, ["Genérico", "Medio", "Premium"], strict=True)}
     config = Config.from_dict({
         "segments": {"tiers": tiers, "cuts": [0.6, 0.9], "score": {"monetary": 1}, "valuable": ["Plata", "Oro"], "rfm_bins": 4},
         "contact": contact,

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import threading
 
-import pandas as pd
 import pytest
 
 from cartera.cli import main
