@@ -52,10 +52,12 @@ const assignment_problem& timed_instance(std::int64_t customers, int candidates)
     for (index_t c = 0; c < p.customers; ++c) {
       const double minutes = static_cast<double>(10 + random() % 51);
       total += minutes;
-      for (auto a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) p.workload.push_back(minutes);
+      for (auto a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a)
+        p.workload.push_back(minutes);
     }
     p.capacity.assign(static_cast<std::size_t>(p.managers), 100);
-    p.time_budget.assign(static_cast<std::size_t>(p.managers), std::round(0.8 * total / static_cast<double>(p.managers)));
+    p.time_budget.assign(static_cast<std::size_t>(p.managers),
+                         std::round(0.8 * total / static_cast<double>(p.managers)));
   }
   return *slot;
 }
@@ -105,28 +107,63 @@ void capacity_boost_reference(benchmark::State& state) {
 }
 // Time budgets: stop at 1 % of the bound or 60 s.
 void time_budget_lagrangian(benchmark::State& state) {
-  run(state, timed_instance(state.range(0), static_cast<int>(state.range(1))), {.solver = "lagrangian", .time_limit = 60, .gap_limit = 0.01});
+  run(state, timed_instance(state.range(0), static_cast<int>(state.range(1))),
+      {.solver = "lagrangian", .time_limit = 60, .gap_limit = 0.01});
 }
 // Time budgets, no gap target: how close 60 s get (or the search's end, when sooner).
 void time_budget_lagrangian_to_the_limit(benchmark::State& state) {
-  run(state, timed_instance(state.range(0), static_cast<int>(state.range(1))), {.solver = "lagrangian", .time_limit = 60, .gap_limit = 0});
+  run(state, timed_instance(state.range(0), static_cast<int>(state.range(1))),
+      {.solver = "lagrangian", .time_limit = 60, .gap_limit = 0});
 }
 
 // Registered only when CARTERA_PROBLEM_DIR names a problem written as raw arrays.
 const bool from_files_registered = [] {
   const char* dir = std::getenv("CARTERA_PROBLEM_DIR");
   if (dir == nullptr) return false;
-  benchmark::RegisterBenchmark("capacity_auction_from_files", [path = std::string(dir)](benchmark::State& state) {
-    static const assignment_problem p = problem_from_files(path);
-    run(state, p, {.solver = "auction"});
-  })->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+  benchmark::RegisterBenchmark("capacity_auction_from_files",
+                               [path = std::string(dir)](benchmark::State& state) {
+                                 static const assignment_problem p = problem_from_files(path);
+                                 run(state, p, {.solver = "auction"});
+                               })
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime()
+      ->Iterations(1);
   return true;
 }();
 
 }  // namespace
 
-BENCHMARK(capacity_auction)->Args({3'000, 20})->Args({10'000, 20})->Args({100'000, 20})->Args({1'000'000, 20})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
-BENCHMARK(capacity_flow)->Args({3'000, 20})->Args({10'000, 20})->Args({100'000, 20})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
-BENCHMARK(capacity_boost_reference)->Args({3'000, 20})->Args({10'000, 20})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
-BENCHMARK(time_budget_lagrangian)->Args({100'000, 20})->Args({1'000'000, 20})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
-BENCHMARK(time_budget_lagrangian_to_the_limit)->Args({10'000, 20})->Args({100'000, 20})->Args({1'000'000, 20})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(capacity_auction)
+    ->Args({3'000, 20})
+    ->Args({10'000, 20})
+    ->Args({100'000, 20})
+    ->Args({1'000'000, 20})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
+BENCHMARK(capacity_flow)
+    ->Args({3'000, 20})
+    ->Args({10'000, 20})
+    ->Args({100'000, 20})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
+BENCHMARK(capacity_boost_reference)
+    ->Args({3'000, 20})
+    ->Args({10'000, 20})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
+BENCHMARK(time_budget_lagrangian)
+    ->Args({100'000, 20})
+    ->Args({1'000'000, 20})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
+BENCHMARK(time_budget_lagrangian_to_the_limit)
+    ->Args({10'000, 20})
+    ->Args({100'000, 20})
+    ->Args({1'000'000, 20})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);

@@ -37,7 +37,8 @@ inline const random_instance& random_book(std::int64_t customers, int candidates
       const auto first = p.manager.size();
       while (p.manager.size() - first < static_cast<std::size_t>(candidates)) {
         const auto m = static_cast<std::int32_t>(random() % static_cast<std::uint64_t>(p.managers));
-        if (std::find(p.manager.begin() + static_cast<std::ptrdiff_t>(first), p.manager.end(), m) != p.manager.end()) continue;
+        if (std::find(p.manager.begin() + static_cast<std::ptrdiff_t>(first), p.manager.end(), m) != p.manager.end())
+          continue;
         p.manager.push_back(m);
         p.cost.push_back(std::round(cost(random) * 100) / 100);
       }

@@ -60,7 +60,9 @@ def ortools_min_cost_flow(problem: cartera.AssignmentProblem) -> tuple[float, fl
     tails = np.concatenate([customer_of_arc, np.arange(n), n + np.arange(m)])
     heads = np.concatenate([n + problem.manager, np.full(n, sink), np.full(m, sink)])
     capacities = np.concatenate([np.ones(problem.arcs + n, dtype=np.int64), problem.capacity])
-    costs = np.concatenate([np.rint(problem.cost * 1000), np.rint(problem.leave_out * 1000), np.zeros(m)]).astype(np.int64)
+    costs = np.concatenate([np.rint(problem.cost * 1000), np.rint(problem.leave_out * 1000), np.zeros(m)]).astype(
+        np.int64
+    )
     flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
     supplies = np.concatenate([np.ones(n, dtype=np.int64), np.zeros(m, dtype=np.int64), [-n]])
     flow.set_nodes_supplies(np.arange(n + m + 1), supplies)
@@ -72,7 +74,9 @@ def ortools_min_cost_flow(problem: cartera.AssignmentProblem) -> tuple[float, fl
 
 
 def capacity_only(sizes: list[int]) -> None:
-    print("| customers × managers | cartera auction | cartera flow | OR-Tools SimpleMinCostFlow | auction vs OR-Tools | objective |")
+    print(
+        "| customers × managers | cartera auction | cartera flow | OR-Tools SimpleMinCostFlow | auction vs OR-Tools | objective |"
+    )
     print("|---|---:|---:|---:|---:|---:|")
     for customers in sizes:
         problem = random_book(customers)
@@ -132,7 +136,9 @@ def published_gap(seconds: float) -> None:
     for row in rows:
         path = DATA / "gap" / row["Path"]
         best = float(row["Best known solution value"])
-        solution = cartera.read_orlibrary_gap(path).solve("lagrangian", time_limit=seconds, iterations=10**6, gap_limit=0)
+        solution = cartera.read_orlibrary_gap(path).solve(
+            "lagrangian", time_limit=seconds, iterations=10**6, gap_limit=0
+        )
         assert (solution.manager >= 0).all(), row["Path"]
         peer = cp_sat(path, seconds)
         ours = 100 * (solution.objective / best - 1)
@@ -147,7 +153,9 @@ def published_gap(seconds: float) -> None:
     print("\n| data set | instances | cartera mean gap % | CP-SAT mean gap % |")
     print("|---|---:|---:|---:|")
     for dataset in ours_gaps:
-        print(f"| {dataset} | {len(ours_gaps[dataset])} | {np.mean(ours_gaps[dataset]):.3f} | {np.nanmean(peer_gaps[dataset]):.3f} |")
+        print(
+            f"| {dataset} | {len(ours_gaps[dataset])} | {np.mean(ours_gaps[dataset]):.3f} | {np.nanmean(peer_gaps[dataset]):.3f} |"
+        )
     everything = [g for gaps in ours_gaps.values() for g in gaps]
     theirs_all = [g for gaps in peer_gaps.values() for g in gaps]
     print(f"| all | {len(everything)} | {np.mean(everything):.3f} | {np.nanmean(theirs_all):.3f} |")

@@ -48,7 +48,9 @@ def main() -> None:
             raise SystemExit(f"different objectives: cartera {our_objective}, LEMON {their_objective}")
         ratios.append(theirs / ours)
         print(f"| {round_number} | {ours:.3f} | {theirs:.3f} | {theirs / ours:.1f}× |", flush=True)
-    print(f"\nmedian ratio over {len(ratios)} rounds: {statistics.median(ratios):.1f}× (objective {our_objective:,.2f})")
+    print(
+        f"\nmedian ratio over {len(ratios)} rounds: {statistics.median(ratios):.1f}× (objective {our_objective:,.2f})"
+    )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,9 @@ def referral_table(customers: int, any_direction: bool, seed: int = 3) -> pd.Dat
     b = b + (b >= a)
     if not any_direction:
         a, b = np.minimum(a, b), np.maximum(a, b)
-    day = np.datetime64("2020-01-01") + (random.integers(0, 2000, size=len(a)) if any_direction else b // (customers // 2000 + 1))
+    day = np.datetime64("2020-01-01") + (
+        random.integers(0, 2000, size=len(a)) if any_direction else b // (customers // 2000 + 1)
+    )
     return pd.DataFrame({"referrer": a, "referred": b, "day": day.astype("datetime64[D]")})
 
 

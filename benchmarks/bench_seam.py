@@ -66,7 +66,9 @@ def capacity_solve(customers: int, rounds: int, program: Path) -> None:
     built = time.perf_counter()
     cartera.AssignmentProblem(**arrays)
     construct = time.perf_counter() - built
-    print(f"### {problem.customers:,} × {problem.managers:,} × 20, capacity only (generated in {built - started:.1f} s)\n")
+    print(
+        f"### {problem.customers:,} × {problem.managers:,} × 20, capacity only (generated in {built - started:.1f} s)\n"
+    )
     print("| round | Python `problem.solve` (s) | C++ benchmark (s) | Python ÷ C++ |")
     print("|---:|---:|---:|---:|")
     ratios = []
@@ -80,9 +82,14 @@ def capacity_solve(customers: int, rounds: int, program: Path) -> None:
             if abs(ours.objective - cpp_objective) > 1e-6 * max(1.0, abs(cpp_objective)):
                 raise SystemExit(f"different objectives: Python {ours.objective}, C++ {cpp_objective}")
             ratios.append(python_seconds / cpp_seconds)
-            print(f"| {number} | {python_seconds:.3f} | {cpp_seconds:.3f} | {python_seconds / cpp_seconds:.3f} |", flush=True)
-    print(f"\nmedian Python ÷ C++ over {rounds} rounds: {statistics.median(ratios):.3f} (objective {ours.objective:,.2f}); "
-          f"building the problem from NumPy arrays (once): {construct * 1000:,.0f} ms\n")
+            print(
+                f"| {number} | {python_seconds:.3f} | {cpp_seconds:.3f} | {python_seconds / cpp_seconds:.3f} |",
+                flush=True,
+            )
+    print(
+        f"\nmedian Python ÷ C++ over {rounds} rounds: {statistics.median(ratios):.3f} (objective {ours.objective:,.2f}); "
+        f"building the problem from NumPy arrays (once): {construct * 1000:,.0f} ms\n"
+    )
 
 
 class CoreClock:
@@ -103,7 +110,12 @@ class CoreClock:
     def _wrap_attribute(self, owner: Any, name: str, label: str) -> None:
         try:
             target = getattr(owner, name)
-            if not callable(target) or isinstance(target, type) or inspect.isfunction(target) or inspect.ismethod(target):
+            if (
+                not callable(target)
+                or isinstance(target, type)
+                or inspect.isfunction(target)
+                or inspect.ismethod(target)
+            ):
                 return  # numbers, classes, and the Python helpers cartera attaches
             setattr(owner, name, self._timed(label, target))
         except (AttributeError, TypeError):
@@ -137,7 +149,9 @@ class CoreClock:
         return statistics.median(walls), statistics.median(insides), dict(self.spent)
 
 
-def assignment_inputs(book: cartera.Book, value: pd.DataFrame, segments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def assignment_inputs(
+    book: cartera.Book, value: pd.DataFrame, segments: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The book's customers by region (20 managers each) and its managers, placed on a map."""
     random = np.random.default_rng(3)
     managers = book.manager_ids
@@ -182,8 +196,15 @@ def overheads(customers: int, repeat: int) -> None:
     print("|---|---:|---:|---:|---|")
     for name, work in works.items():
         wall, inside, calls = clock.measure(work, repeat)
-        listed = ", ".join(f"{label} {seconds * 1000:,.0f} ms" for label, seconds in sorted(calls.items(), key=lambda c: -c[1]) if seconds >= 0.0005)
-        print(f"| `{name}` | {wall * 1000:,.0f} ms | {inside * 1000:,.0f} ms | {(wall - inside) * 1000:,.0f} ms | {listed} |", flush=True)
+        listed = ", ".join(
+            f"{label} {seconds * 1000:,.0f} ms"
+            for label, seconds in sorted(calls.items(), key=lambda c: -c[1])
+            if seconds >= 0.0005
+        )
+        print(
+            f"| `{name}` | {wall * 1000:,.0f} ms | {inside * 1000:,.0f} ms | {(wall - inside) * 1000:,.0f} ms | {listed} |",
+            flush=True,
+        )
     print()
 
 

@@ -52,23 +52,36 @@ def main() -> None:
     features = np.log1p(value[FEATURES].replace(np.inf, np.nan).fillna(value["tenure"].max()).clip(lower=0))
     points = np.ascontiguousarray(((features - features.mean()) / features.std(ddof=0)).to_numpy())
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; scikit-learn {sklearn.__version__}, numpy {np.__version__}, cartera {cartera.__version__}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores; scikit-learn {sklearn.__version__}, numpy {np.__version__}, cartera {cartera.__version__}"
+    )
     blas = {info.get("internal_api") for info in threadpool_info()}
     print(f"threadpools: {sorted(filter(None, blas))}")
     print()
     ours_time, ours = timed(
-        lambda: cartera.KMeans(args.clusters, n_init=1, max_iter=args.iterations, tol=0.0, standardise=False).fit(points), args.repeat
-    )
-    theirs_time, theirs = timed(
-        lambda: SklearnKMeans(args.clusters, n_init=1, max_iter=args.iterations, tol=0.0, algorithm="lloyd", random_state=0).fit(points),
+        lambda: cartera.KMeans(args.clusters, n_init=1, max_iter=args.iterations, tol=0.0, standardise=False).fit(
+            points
+        ),
         args.repeat,
     )
-    print(f"k-means, {points.shape[0]:,} × {points.shape[1]}, k = {args.clusters}, {args.iterations} iterations, one initialisation:")
+    theirs_time, theirs = timed(
+        lambda: SklearnKMeans(
+            args.clusters, n_init=1, max_iter=args.iterations, tol=0.0, algorithm="lloyd", random_state=0
+        ).fit(points),
+        args.repeat,
+    )
+    print(
+        f"k-means, {points.shape[0]:,} × {points.shape[1]}, k = {args.clusters}, {args.iterations} iterations, one initialisation:"
+    )
     print()
     print("| implementation | time (median) | iterations | inertia | vs scikit-learn |")
     print("|---|---:|---:|---:|---:|")
-    print(f"| cartera.KMeans | {ours_time * 1000:,.0f} ms | {ours.n_iter_} | {ours.inertia_:,.0f} | {theirs_time / ours_time:.2f}× |")
-    print(f"| scikit-learn KMeans (lloyd) | {theirs_time * 1000:,.0f} ms | {theirs.n_iter_} | {theirs.inertia_:,.0f} | 1× |")
+    print(
+        f"| cartera.KMeans | {ours_time * 1000:,.0f} ms | {ours.n_iter_} | {ours.inertia_:,.0f} | {theirs_time / ours_time:.2f}× |"
+    )
+    print(
+        f"| scikit-learn KMeans (lloyd) | {theirs_time * 1000:,.0f} ms | {theirs.n_iter_} | {theirs.inertia_:,.0f} | 1× |"
+    )
     print()
 
     rules = cartera.Rules(

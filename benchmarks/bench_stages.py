@@ -39,21 +39,31 @@ def main() -> None:
     )
     rows = book.rows()
     as_of = book.last_day
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; pandas {pd.__version__}, cartera {cartera.__version__}")
-    print(f"book: {rows['customers']:,} customers, {rows['interactions']:,} interactions, {rows['transactions']:,} transactions")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores; pandas {pd.__version__}, cartera {cartera.__version__}"
+    )
+    print(
+        f"book: {rows['customers']:,} customers, {rows['interactions']:,} interactions, {rows['transactions']:,} transactions"
+    )
     print()
     print("| work | time (median) |")
     print("|---|---:|")
     cases = {
         "cartera.stages, 60-day grace period, DataFrame out": lambda: cartera.stages(book, as_of),
         "cartera.stages, one thread": lambda: cartera.stages(book, as_of, threads=1),
-        "cartera.stages, no hysteresis (grace_days=1)": lambda: cartera.stages(book, as_of, policy=cartera.StagePolicy(grace_days=1)),
-        "cartera.stages, relationship with the current manager": lambda: cartera.stages(book, as_of, relationship="current_manager"),
+        "cartera.stages, no hysteresis (grace_days=1)": lambda: cartera.stages(
+            book, as_of, policy=cartera.StagePolicy(grace_days=1)
+        ),
+        "cartera.stages, relationship with the current manager": lambda: cartera.stages(
+            book, as_of, relationship="current_manager"
+        ),
     }
     for name, call in cases.items():
         print(f"| {name} | {timed(call, args.repeat) * 1000:,.0f} ms |")
     stages = cartera.stages(book, as_of)
-    print(f"| cartera.ladder over the result ({len(book.manager_ids):,} portfolios) | {timed(lambda: cartera.ladder(book, stages), args.repeat) * 1000:,.0f} ms |")
+    print(
+        f"| cartera.ladder over the result ({len(book.manager_ids):,} portfolios) | {timed(lambda: cartera.ladder(book, stages), args.repeat) * 1000:,.0f} ms |"
+    )
     counts = stages["stage"].value_counts(sort=False)
     print()
     print("stages: " + ", ".join(f"{stage} {count:,}" for stage, count in counts.items()))

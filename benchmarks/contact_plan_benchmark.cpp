@@ -82,5 +82,9 @@ void team_size(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(contact_plan_four_weeks)->RangeMultiplier(10)->Range(10'000, 1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(contact_plan_four_weeks)
+    ->RangeMultiplier(10)
+    ->Range(10'000, 1'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(team_size)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();

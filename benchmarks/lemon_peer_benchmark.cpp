@@ -37,11 +37,14 @@ struct lemon_flow {
     for (int c = 0; c < p.customers; ++c) {
       supply.set(customer[static_cast<std::size_t>(c)], 1);
       for (auto a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
-        add(customer[static_cast<std::size_t>(c)], manager[static_cast<std::size_t>(p.manager[static_cast<std::size_t>(a)])], 1, p.cost[static_cast<std::size_t>(a)]);
+        add(customer[static_cast<std::size_t>(c)],
+            manager[static_cast<std::size_t>(p.manager[static_cast<std::size_t>(a)])], 1,
+            p.cost[static_cast<std::size_t>(a)]);
       }
       add(customer[static_cast<std::size_t>(c)], sink, 1, p.leave_out[static_cast<std::size_t>(c)]);
     }
-    for (int m = 0; m < p.managers; ++m) add(manager[static_cast<std::size_t>(m)], sink, p.capacity[static_cast<std::size_t>(m)], 0);
+    for (int m = 0; m < p.managers; ++m)
+      add(manager[static_cast<std::size_t>(m)], sink, p.capacity[static_cast<std::size_t>(m)], 0);
     for (int m = 0; m < p.managers; ++m) supply.set(manager[static_cast<std::size_t>(m)], 0);
     supply.set(sink, -p.customers);
   }
@@ -61,10 +64,26 @@ void lemon_run(benchmark::State& state) {
   state.counters["objective"] = objective;
 }
 
-void lemon_network_simplex(benchmark::State& state) { lemon_run<lemon::NetworkSimplex<graph, long long, long long>>(state); }
+void lemon_network_simplex(benchmark::State& state) {
+  lemon_run<lemon::NetworkSimplex<graph, long long, long long>>(state);
+}
 void lemon_cost_scaling(benchmark::State& state) { lemon_run<lemon::CostScaling<graph, long long, long long>>(state); }
 
 }  // namespace
 
-BENCHMARK(lemon_network_simplex)->Args({3'000, 20})->Args({10'000, 20})->Args({100'000, 20})->Args({1'000'000, 20})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
-BENCHMARK(lemon_cost_scaling)->Args({3'000, 20})->Args({10'000, 20})->Args({100'000, 20})->Args({1'000'000, 20})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(lemon_network_simplex)
+    ->Args({3'000, 20})
+    ->Args({10'000, 20})
+    ->Args({100'000, 20})
+    ->Args({1'000'000, 20})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
+BENCHMARK(lemon_cost_scaling)
+    ->Args({3'000, 20})
+    ->Args({10'000, 20})
+    ->Args({100'000, 20})
+    ->Args({1'000'000, 20})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);

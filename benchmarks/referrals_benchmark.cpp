@@ -37,8 +37,9 @@ const book& referral_book(std::int64_t customers, bool any_direction) {
     r.referred[k] = b;
     r.day[k] = make_day(2020, 1, 1) + static_cast<std::int32_t>(any_direction ? random() % 2000 : b / (n / 2000 + 1));
   }
-  slot = std::make_unique<book>(customer_table{id_index(std::move(ids), "customers"), {}, {}, {}, {}, {}}, manager_table{},
-                                transaction_table{}, interaction_table{}, complaint_table{}, std::move(r));
+  slot =
+      std::make_unique<book>(customer_table{id_index(std::move(ids), "customers"), {}, {}, {}, {}, {}}, manager_table{},
+                             transaction_table{}, interaction_table{}, complaint_table{}, std::move(r));
   return *slot;
 }
 
@@ -59,5 +60,9 @@ void referrals_any_direction(benchmark::State& state) { run(state, true); }
 
 }  // namespace
 
-BENCHMARK(referrals_acquisition_dag)->RangeMultiplier(10)->Range(10'000, 1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(referrals_acquisition_dag)
+    ->RangeMultiplier(10)
+    ->Range(10'000, 1'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(referrals_any_direction)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();

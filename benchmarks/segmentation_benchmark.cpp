@@ -37,7 +37,8 @@ column_set value_columns() {
 void score_tiers(benchmark::State& state) {
   const column_set c = value_columns();
   score_policy p;
-  p.variables = {{"monetary", 2.0}, {"frequency", 1.0}, {"margin", 1.0}, {"recency", 1.0, normalisation::percentile, false}};
+  p.variables = {
+      {"monetary", 2.0}, {"frequency", 1.0}, {"margin", 1.0}, {"recency", 1.0, normalisation::percentile, false}};
   for (auto _ : state) benchmark::DoNotOptimize(fit_apply_score(p, c).second.score.data());
 }
 
@@ -49,7 +50,8 @@ void rfm_segments(benchmark::State& state) {
   const value_table& v = bank_value();
   const real_column frequency = v.frequency.cast<double>();
   for (auto _ : state) {
-    benchmark::DoNotOptimize(fit_apply_rfm({}, span_of(v.recency), span_of(frequency), span_of(v.monetary)).second.r.data());
+    benchmark::DoNotOptimize(
+        fit_apply_rfm({}, span_of(v.recency), span_of(frequency), span_of(v.monetary)).second.r.data());
   }
 }
 
@@ -68,7 +70,8 @@ void moments_of_truth(benchmark::State& state) {
 void kmeans_1m_by_8(benchmark::State& state) {
   const value_table& v = bank_value();
   point_matrix points(v.monetary.size(), 8);
-  const real_column* columns[] = {&v.recency, &v.monetary, &v.monetary_mean, &v.margin, &v.recent, &v.usual, &v.cost_to_serve, &v.contribution};
+  const real_column* columns[] = {&v.recency, &v.monetary, &v.monetary_mean, &v.margin,
+                                  &v.recent,  &v.usual,    &v.cost_to_serve, &v.contribution};
   for (Eigen::Index j = 0; j < 8; ++j) {
     for (Eigen::Index r = 0; r < points.rows(); ++r) {
       const double x = (*columns[j])[r];

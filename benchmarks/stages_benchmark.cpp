@@ -15,7 +15,8 @@ void run_stages(benchmark::State& state, int threads, int grace_days) {
   cartera::stage_policy policy;
   policy.grace_days = grace_days;
   for (auto _ : state) {
-    auto result = cartera::evaluate_stages(b, b.last_day(), policy, cartera::relationship::customer, {.threads = threads});
+    auto result =
+        cartera::evaluate_stages(b, b.last_day(), policy, cartera::relationship::customer, {.threads = threads});
     benchmark::DoNotOptimize(result.current.data());
   }
   state.counters["interactions"] = static_cast<double>(b.interactions().day.size());
@@ -36,7 +37,11 @@ void stages_by_current_manager(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(stages_all_cores)->RangeMultiplier(10)->Range(10'000, 1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(stages_all_cores)
+    ->RangeMultiplier(10)
+    ->Range(10'000, 1'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(stages_one_thread)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(stages_no_hysteresis)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(stages_by_current_manager)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -2,8 +2,8 @@
 // 5 interactions each), with every core and with one thread.
 #include <benchmark/benchmark.h>
 
-#include "synthetic_books.hpp"
 #include "cartera/value.hpp"
+#include "synthetic_books.hpp"
 
 namespace {
 
@@ -34,5 +34,9 @@ void repeat_summary(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(value_all_cores)->RangeMultiplier(10)->Range(10'000, 1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(value_one_thread)->RangeMultiplier(10)->Range(10'000, 1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(value_one_thread)
+    ->RangeMultiplier(10)
+    ->Range(10'000, 1'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(repeat_summary)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();

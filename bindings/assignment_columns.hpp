@@ -17,7 +17,8 @@ enum class field_role { required, optional, scalar };
 template <typename Problem, typename Visit>
 void for_each_problem_field(Problem& p, Visit&& visit) {
   using role = field_role;
-  visit("offsets", p.offsets, role::required, "Customer c's candidates are arcs offsets[c]:offsets[c + 1] (customers + 1 entries).");
+  visit("offsets", p.offsets, role::required,
+        "Customer c's candidates are arcs offsets[c]:offsets[c + 1] (customers + 1 entries).");
   visit("manager", p.manager, role::required, "Per arc: the candidate manager.");
   visit("cost", p.cost, role::required, "Per arc: the pair cost.");
   visit("leave_out", p.leave_out, role::required, "Per customer: the price of no personal manager.");

@@ -16,7 +16,8 @@ py::array as_array(const py::handle& values, const std::string& table, const std
   py::array array = py::array::ensure(values);
   if (!array) throw type_mismatch({table, column, -1, {}}, "expected an array-like column");
   if (array.ndim() != 1) {
-    throw type_mismatch({table, column, -1, std::to_string(array.ndim()) + " dimensions"}, "expected a 1-dimensional column");
+    throw type_mismatch({table, column, -1, std::to_string(array.ndim()) + " dimensions"},
+                        "expected a 1-dimensional column");
   }
   return array;
 }
@@ -34,8 +35,10 @@ void whole_numbers_into(const py::array& array, Scalar* out, const std::string& 
   if (kind != 'i' && kind != 'u' && kind != 'b') throw type_mismatch({table, column, -1, kind_name(array)}, expected);
   const auto check = [&](py::ssize_t row, auto value) {
     bool fits = true;
-    if constexpr (std::is_signed_v<decltype(value)>) fits = value < 0 ? value >= low : static_cast<std::uint64_t>(value) <= high;
-    else fits = value <= high;
+    if constexpr (std::is_signed_v<decltype(value)>)
+      fits = value < 0 ? value >= low : static_cast<std::uint64_t>(value) <= high;
+    else
+      fits = value <= high;
     if (!fits) throw invalid_input({table, column, row, std::to_string(value)}, out_of_range);
     out[row] = static_cast<Scalar>(value);
   };
@@ -54,7 +57,8 @@ template <typename Scalar>
 void numbers_into(const py::array& array, Scalar* out, const std::string& table, const std::string& column) {
   if constexpr (std::is_floating_point_v<Scalar>) {
     const char kind = kind_of(array);
-    if (kind != 'f' && kind != 'i' && kind != 'u') throw type_mismatch({table, column, -1, kind_name(array)}, "expected numbers");
+    if (kind != 'f' && kind != 'i' && kind != 'u')
+      throw type_mismatch({table, column, -1, kind_name(array)}, "expected numbers");
     const auto doubles = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(array);
     std::copy_n(doubles.data(), doubles.shape(0), out);
   } else if constexpr (std::is_same_v<Scalar, std::uint8_t>) {
@@ -67,7 +71,8 @@ void numbers_into(const py::array& array, Scalar* out, const std::string& table,
 }
 
 template <typename Scalar>
-Eigen::Array<Scalar, Eigen::Dynamic, 1> column_of(const py::handle& values, const std::string& table, const std::string& column) {
+Eigen::Array<Scalar, Eigen::Dynamic, 1> column_of(const py::handle& values, const std::string& table,
+                                                  const std::string& column) {
   const py::array array = as_array(values, table, column);
   Eigen::Array<Scalar, Eigen::Dynamic, 1> result(array.shape(0));
   numbers_into(array, result.data(), table, column);
@@ -140,8 +145,10 @@ column_set columns_from(const py::dict& columns, index_t rows, const std::string
   column_set out(rows);
   for (const auto& [key, value] : columns) {
     const auto name = py::str(key).cast<std::string>();
-    if (py::isinstance<py::tuple>(value)) out.add(name, to_categorical(value, table, name));
-    else out.add(name, to_real_column(value, table, name));
+    if (py::isinstance<py::tuple>(value))
+      out.add(name, to_categorical(value, table, name));
+    else
+      out.add(name, to_real_column(value, table, name));
   }
   return out;
 }

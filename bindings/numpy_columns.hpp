@@ -84,6 +84,8 @@ py::array_t<Scalar> view_numpy(const std::vector<Scalar>& values, py::handle own
 }
 
 /// A categorical as the (categories, codes) pair Python builds a pandas.Categorical from.
-inline py::tuple categorical_out(categorical&& c) { return py::make_tuple(std::move(c.categories), to_numpy(std::move(c.codes))); }
+inline py::tuple categorical_out(categorical&& c) {
+  return py::make_tuple(std::move(c.categories), to_numpy(std::move(c.codes)));
+}
 
 }  // namespace cartera::python

@@ -87,12 +87,15 @@ py::dict fields_dict(const Policy& p, const std::vector<policy_field<Policy>>& f
 /// Sets the fields a dict names on `p`, in the table's order (a field may depend on one
 /// listed before it); `where` names the policy (and section) in errors.
 template <typename Policy>
-void apply_fields(Policy& p, const py::dict& given, const std::vector<policy_field<Policy>>& fields, const std::string& where) {
+void apply_fields(Policy& p, const py::dict& given, const std::vector<policy_field<Policy>>& fields,
+                  const std::string& where) {
   for (const auto& [key, value] : given) {
     const auto name = py::str(key).cast<std::string>();
     bool known = false;
     for (const auto& f : fields) known = known || f.name == name;
-    if (!known) throw invalid_input({where, name, -1, std::string(py::repr(value))}, "unknown field; the fields are " + field_names(fields));
+    if (!known)
+      throw invalid_input({where, name, -1, std::string(py::repr(value))},
+                          "unknown field; the fields are " + field_names(fields));
   }
   for (const auto& f : fields) {
     if (!given.contains(f.name)) continue;
@@ -111,8 +114,8 @@ void apply_fields(Policy& p, const py::dict& given, const std::vector<policy_fie
 /// A section of a policy (a struct member with fields of its own), as one field holding a
 /// table: read as a dict, set field by field ("section.field" in errors).
 template <typename Policy, typename Section>
-policy_field<Policy> section(const char* name, Section Policy::*where, std::vector<policy_field<Section>> fields, const char* policy,
-                             const char* doc) {
+policy_field<Policy> section(const char* name, Section Policy::*where, std::vector<policy_field<Section>> fields,
+                             const char* policy, const char* doc) {
   return {name, [where, fields](const Policy& p) { return py::object(fields_dict(p.*where, fields)); },
           [where, fields, policy, name](Policy& p, const py::handle& value) {
             apply_fields(p.*where, value.template cast<py::dict>(), fields, std::string(policy) + "." + name);
@@ -136,11 +139,13 @@ void define_policy(py::class_<Policy>& cls, const char* name, std::vector<policy
   std::vector<std::string> names;
   for (const auto& f : fields) names.push_back(f.name);
   cls.def(py::init([from_dict](const py::kwargs& given) { return from_dict(given); }))
-      .def_property_readonly_static("fields", [names](const py::object&) { return py::tuple(py::cast(names)); },
-                                    "The names of the policy's fields, in order.")
+      .def_property_readonly_static(
+          "fields", [names](const py::object&) { return py::tuple(py::cast(names)); },
+          "The names of the policy's fields, in order.")
       .def("validate", &Policy::validate, "Raises InvalidInputError naming the field out of range.")
       .def("to_dict", to_dict, "Every field, with the defaults for those never set.")
-      .def_static("from_dict", from_dict, py::arg("fields"), "A policy from a dict; missing fields keep their defaults.")
+      .def_static("from_dict", from_dict, py::arg("fields"),
+                  "A policy from a dict; missing fields keep their defaults.")
       .def("__eq__", [to_dict](const Policy& a, const Policy& b) { return to_dict(a).equal(to_dict(b)); })
       .def("__repr__",
            [to_dict, name](const Policy& p) {

@@ -16,7 +16,8 @@ namespace {
 std::vector<policy_field<alert_policy>> alert_fields() {
   using p = alert_policy;
   return {
-      member("mvc_share", &p::mvc_share, "The most valuable customers, as a share of the book (the field uses 5-10 %)."),
+      member("mvc_share", &p::mvc_share,
+             "The most valuable customers, as a share of the book (the field uses 5-10 %)."),
       member("below_zero_by_share", &p::below_zero_by_share,
              "False: contribution below zero; true: the bottom below_zero_share by contribution."),
       member("below_zero_share", &p::below_zero_share, "With below_zero_by_share (the field uses 10-20 %)."),
@@ -44,8 +45,8 @@ void register_alerts(py::module_& m) {
 
   m.def(
       "compute_alerts",
-      [](const book& b, day_t as_of, const value_policy& value_rules, const alert_policy& policy, const py::object& valuable,
-         const py::object& computed, int threads) {
+      [](const book& b, day_t as_of, const value_policy& value_rules, const alert_policy& policy,
+         const py::object& valuable, const py::object& computed, int threads) {
         const flag_column flags = valuable.is_none() ? flag_column() : to_flag_column(valuable, "alerts", "valuable");
         // The value as the caller computed it (as of the same day, under value_rules), or now.
         value_table v = computed.is_none() ? value_table{} : value_from(computed.cast<py::dict>(), b.customer_count());

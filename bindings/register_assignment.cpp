@@ -45,7 +45,8 @@ void apply_problem_fields(assignment_problem& p, const py::dict& given) {
     if (std::find(names.begin(), names.end(), name) == names.end()) {
       std::string known;
       for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-      throw invalid_input({"problem", name, -1, std::string(py::repr(value))}, "unknown field; the fields are " + known);
+      throw invalid_input({"problem", name, -1, std::string(py::repr(value))},
+                          "unknown field; the fields are " + known);
     }
   }
   for_each_problem_field(p, [&](const char* name, auto& member, field_role role, const char*) {
@@ -53,13 +54,18 @@ void apply_problem_fields(assignment_problem& p, const py::dict& given) {
     const py::object value = given[name];
     using member_type = std::decay_t<decltype(member)>;
     if constexpr (is_vector<member_type>::value) {
-      if (!value.is_none()) member = to_vector<typename member_type::value_type>(value, "problem", name);
-      else if (role == field_role::required) throw invalid_input({"problem", name, -1, "None"}, "is required");
-      else member.clear();
+      if (!value.is_none())
+        member = to_vector<typename member_type::value_type>(value, "problem", name);
+      else if (role == field_role::required)
+        throw invalid_input({"problem", name, -1, "None"}, "is required");
+      else
+        member.clear();
     } else {
       const bool whole = std::is_integral_v<member_type>;
-      if (py::isinstance<py::bool_>(value) || !(py::isinstance<py::int_>(value) || (!whole && py::isinstance<py::float_>(value)))) {
-        throw type_mismatch({"problem", name, -1, std::string(py::repr(value))}, whole ? "expected a whole number" : "expected a number");
+      if (py::isinstance<py::bool_>(value) ||
+          !(py::isinstance<py::int_>(value) || (!whole && py::isinstance<py::float_>(value)))) {
+        throw type_mismatch({"problem", name, -1, std::string(py::repr(value))},
+                            whole ? "expected a whole number" : "expected a number");
       }
       member = value.cast<member_type>();
     }
@@ -71,7 +77,8 @@ void apply_problem_fields(assignment_problem& p, const py::dict& given) {
 assignment_problem problem_from(const py::dict& given) {
   assignment_problem p;
   for_each_problem_field(p, [&](const char* name, auto&, field_role role, const char*) {
-    if (role == field_role::required && !given.contains(name)) throw invalid_input({"problem", name, -1, {}}, "missing column");
+    if (role == field_role::required && !given.contains(name))
+      throw invalid_input({"problem", name, -1, {}}, "missing column");
   });
   apply_problem_fields(p, given);
   return p;
@@ -84,7 +91,8 @@ py::object problem_field(const assignment_problem& p, const std::string& name, p
   for_each_problem_field(p, [&](const char* field, const auto& member, field_role role, const char*) {
     if (name != field) return;
     if constexpr (is_vector<std::decay_t<decltype(member)>>::value) {
-      out = role == field_role::optional && member.empty() ? py::object(py::none()) : py::object(view_numpy(member, self));
+      out = role == field_role::optional && member.empty() ? py::object(py::none())
+                                                           : py::object(view_numpy(member, self));
     } else {
       out = py::cast(member);
     }
@@ -143,7 +151,8 @@ std::vector<std::pair<index_t, index_t>> pairs_from(const py::object& customers,
   const auto who = optional_vector<index_t>(customers, "forbidden", "customer");
   const auto whom = optional_vector<index_t>(managers, "forbidden", "manager");
   if (who.size() != whom.size()) {
-    throw invalid_input({"forbidden", "manager", -1, std::to_string(whom.size()) + " entries"}, "must hold one entry per customer entry");
+    throw invalid_input({"forbidden", "manager", -1, std::to_string(whom.size()) + " entries"},
+                        "must hold one entry per customer entry");
   }
   std::vector<std::pair<index_t, index_t>> pairs;
   for (std::size_t k = 0; k < who.size(); ++k) pairs.emplace_back(who[k], whom[k]);
@@ -160,13 +169,16 @@ void bind_problem(py::module_& m) {
       "offsets[c]:offsets[c + 1] of manager, cost and (with time budgets) workload. The columns are read-only\n"
       "views of the C++ problem; replace(**fields) gives a changed copy.");
   cls.def(py::init([](const py::kwargs& given) { return std::make_shared<assignment_problem>(problem_from(given)); }))
-      .def_property_readonly_static("fields", [](const py::object&) { return py::tuple(py::cast(problem_field_names())); },
-                                    "The constructor's keywords, in order.")
+      .def_property_readonly_static(
+          "fields", [](const py::object&) { return py::tuple(py::cast(problem_field_names())); },
+          "The constructor's keywords, in order.")
       .def_readonly("customers", &assignment_problem::customers)
       .def_readonly("managers", &assignment_problem::managers)
       .def_property_readonly("arcs", [](const assignment_problem& p) { return p.manager.size(); })
-      .def("validate", &assignment_problem::validate, "Raises InvalidInputError naming the array, position and value of a problem.")
-      .def("capacity_only", &assignment_problem::capacity_only, "No time budget, band or fixed cost: the exact solvers' case.")
+      .def("validate", &assignment_problem::validate,
+           "Raises InvalidInputError naming the array, position and value of a problem.")
+      .def("capacity_only", &assignment_problem::capacity_only,
+           "No time budget, band or fixed cost: the exact solvers' case.")
       .def(
           "to_dict", [](const py::object& self) { return problem_dict(self.cast<const assignment_problem&>(), self); },
           "Every field (columns as read-only views): AssignmentProblem(**p.to_dict()) is an equal copy.")
@@ -180,7 +192,8 @@ void bind_problem(py::module_& m) {
           "A copy with the fields named changed.")
       .def("__repr__",
            [](const assignment_problem& p) {
-             std::string text = "AssignmentProblem(customers=" + std::to_string(p.customers) + ", managers=" + std::to_string(p.managers) +
+             std::string text = "AssignmentProblem(customers=" + std::to_string(p.customers) +
+                                ", managers=" + std::to_string(p.managers) +
                                 ", arcs=" + std::to_string(p.manager.size());
              for_each_problem_field(p, [&](const char* name, const auto& member, field_role role, const char*) {
                if constexpr (is_vector<std::decay_t<decltype(member)>>::value) {
@@ -208,7 +221,8 @@ void bind_problem(py::module_& m) {
       cls.def_property_readonly(name, get, doc);
     } else {
       cls.def_property(
-          name, get, [field = std::string(name)](assignment_problem& p, const py::object& value) {
+          name, get,
+          [field = std::string(name)](assignment_problem& p, const py::object& value) {
             apply_problem_fields(p, py::dict(py::arg(field.c_str()) = value));
           },
           doc);
@@ -250,16 +264,18 @@ assignment_result result_from(const py::dict& state) {
 // Binds the result: read-only views of its columns and its figures.
 void bind_result(py::module_& m) {
   py::class_<assignment_result, std::shared_ptr<assignment_result>> cls(
-      m, "AssignmentResult", "What a solver found: a manager position per customer (-1: none), why not, and how the solve ended.");
+      m, "AssignmentResult",
+      "What a solver found: a manager position per customer (-1: none), why not, and how the solve ended.");
   assignment_result blank;
   for_each_result_column(blank, [&](const char* name, auto&, const char* doc) {
     cls.def_property_readonly(
         name,
         [field = std::string(name)](const py::object& self) {
           py::object out;
-          for_each_result_column(self.cast<const assignment_result&>(), [&](const char* column, const auto& member, const char*) {
-            if (field == column) out = view_numpy(member, self);
-          });
+          for_each_result_column(self.cast<const assignment_result&>(),
+                                 [&](const char* column, const auto& member, const char*) {
+                                   if (field == column) out = view_numpy(member, self);
+                                 });
           return out;
         },
         doc);
@@ -281,7 +297,8 @@ void bind_result(py::module_& m) {
          [](const py::object& self) {
            const auto& reasons = self.cast<const assignment_result&>().reason;
            static_assert(sizeof(unassigned_reason) == 1);
-           py::array_t<std::uint8_t> codes(static_cast<py::ssize_t>(reasons.size()), reinterpret_cast<const std::uint8_t*>(reasons.data()), self);
+           py::array_t<std::uint8_t> codes(static_cast<py::ssize_t>(reasons.size()),
+                                           reinterpret_cast<const std::uint8_t*>(reasons.data()), self);
            py::detail::array_proxy(codes.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
            return codes;
          },
@@ -300,12 +317,13 @@ void bind_result(py::module_& m) {
       .def_property_readonly(
           "stopped_by", [](const assignment_result& r) { return std::string(stop_reason_name(r.stopped_by)); },
           "What cut the solve short: none, time_limit or progress.")
-      .def("__repr__", [](const assignment_result& r) {
-        return "AssignmentResult(customers=" + std::to_string(r.manager.size()) + ", managers=" + std::to_string(r.load.size()) +
-               ", solver='" + r.solver + "', status='" + status_name(r.status) + "', objective=" +
-               std::string(py::repr(py::float_(r.objective))) + ", gap=" + std::string(py::repr(py::float_(r.gap))) +
-               ", moves=" + std::to_string(r.moves) + ")";
-      })
+      .def("__repr__",
+           [](const assignment_result& r) {
+             return "AssignmentResult(customers=" + std::to_string(r.manager.size()) +
+                    ", managers=" + std::to_string(r.load.size()) + ", solver='" + r.solver + "', status='" +
+                    status_name(r.status) + "', objective=" + std::string(py::repr(py::float_(r.objective))) +
+                    ", gap=" + std::string(py::repr(py::float_(r.gap))) + ", moves=" + std::to_string(r.moves) + ")";
+           })
       .def(py::pickle([](const assignment_result& r) { return py::make_tuple(pickle_state_version, result_state(r)); },
                       [](const py::tuple& state) {
                         if (state.size() != 2 || state[0].cast<int>() != pickle_state_version) {
@@ -346,7 +364,8 @@ std::vector<policy_field<realignment_policy>> assignment_fields() {
       member("distance_weight", &p::distance_weight, "Pair cost per unit of distance (x, y)."),
       member("fit_weight", &p::fit_weight, "Pair cost per step between segment and manager level."),
       custom<p>("continuity", continuity_dict, set_continuity,
-                "Price of moving a customer away from their manager, by the stage reached with them (the stages named are set)."),
+                "Price of moving a customer away from their manager, by the stage reached with them (the stages named "
+                "are set)."),
       member("leave_out_weight", &p::leave_out_weight, "Leave-out price per unit of value."),
       member("leave_out_floor", &p::leave_out_floor, "The least leave-out price, whatever the value."),
       member("lock_manual", &p::lock_manual, "Manual current assignments are pinned."),
@@ -354,18 +373,20 @@ std::vector<policy_field<realignment_policy>> assignment_fields() {
       member("move_share", &p::move_share, "Most voluntary moves, as a share of customers with a manager."),
       member("band_tolerance", &p::band_tolerance, "Half-width of the load band, as a share of the target."),
       member("band_penalty", &p::band_penalty, "Price per customer outside the band (0: no band)."),
-      member("value_band_tolerance", &p::value_band_tolerance, "Half-width of the value band, as a share of each manager's value target."),
-      member("value_band_penalty", &p::value_band_penalty, "Price per unit of value outside the value band (0: no value balance)."),
+      member("value_band_tolerance", &p::value_band_tolerance,
+             "Half-width of the value band, as a share of each manager's value target."),
+      member("value_band_penalty", &p::value_band_penalty,
+             "Price per unit of value outside the value band (0: no value balance)."),
   };
 }
-
 
 }  // namespace
 
 void register_assignment(py::module_& m) {
-  py::class_<realignment_policy> policy(m, "AssignmentPolicy",
-                                        "Who may serve whom and what each pair costs: candidates, weights, continuity by stage, "
-                                        "locks, the move budget and the load band.");
+  py::class_<realignment_policy> policy(
+      m, "AssignmentPolicy",
+      "Who may serve whom and what each pair costs: candidates, weights, continuity by stage, "
+      "locks, the move budget and the load band.");
   define_policy(policy, "AssignmentPolicy", assignment_fields());
   bind_problem(m);
   bind_result(m);
@@ -374,13 +395,19 @@ void register_assignment(py::module_& m) {
       "solve_assignment",
       [](const assignment_problem& p, const std::string& solver, double cost_scale, double time_limit, double gap_limit,
          std::int64_t iterations, std::uint64_t seed, const py::object& progress) {
-        assignment_options options{.solver = solver, .cost_scale = cost_scale, .time_limit = time_limit, .gap_limit = gap_limit,
-                                   .iterations = iterations, .seed = seed, .progress = {}};
+        assignment_options options{.solver = solver,
+                                   .cost_scale = cost_scale,
+                                   .time_limit = time_limit,
+                                   .gap_limit = gap_limit,
+                                   .iterations = iterations,
+                                   .seed = seed,
+                                   .progress = {}};
         if (!progress.is_none()) {
           options.progress = [progress](const assignment_progress& at) {
             py::gil_scoped_acquire hold;
-            const py::object answer = progress(py::dict(py::arg("iteration") = at.iteration, py::arg("seconds") = at.seconds,
-                                                        py::arg("objective") = at.objective, py::arg("bound") = at.bound));
+            const py::object answer =
+                progress(py::dict(py::arg("iteration") = at.iteration, py::arg("seconds") = at.seconds,
+                                  py::arg("objective") = at.objective, py::arg("bound") = at.bound));
             return answer.is_none() || answer.cast<bool>();
           };
         }
@@ -423,8 +450,8 @@ void register_assignment(py::module_& m) {
 
   m.def(
       "route",
-      [](const py::dict& c, const py::dict& mg, const realignment_policy& policy, const py::object& load, const py::object& time,
-         const py::object& forbidden_customer, const py::object& forbidden_manager) {
+      [](const py::dict& c, const py::dict& mg, const realignment_policy& policy, const py::object& load,
+         const py::object& time, const py::object& forbidden_customer, const py::object& forbidden_manager) {
         const realignment_customers arrivals = customers_from(c);
         const realignment_managers managers = managers_from(mg);
         const auto forbidden = pairs_from(forbidden_customer, forbidden_manager);
@@ -448,11 +475,12 @@ void register_assignment(py::module_& m) {
         const auto after = to_vector<index_t>(proposed, "preview", "proposed");
         const auto worth = to_vector<double>(value, "preview", "value");
         const assignment_preview p = preview_assignment(before, after, worth, managers);
-        return py::dict(py::arg("change") = codes_of(p.change), py::arg("counts") = array_of(p.counts),
-                        py::arg("load_before") = array_of(p.load_before), py::arg("load_after") = array_of(p.load_after),
-                        py::arg("value_before") = array_of(p.value_before), py::arg("value_after") = array_of(p.value_after),
-                        py::arg("value_unassigned_before") = p.value_unassigned_before,
-                        py::arg("value_unassigned_after") = p.value_unassigned_after);
+        return py::dict(
+            py::arg("change") = codes_of(p.change), py::arg("counts") = array_of(p.counts),
+            py::arg("load_before") = array_of(p.load_before), py::arg("load_after") = array_of(p.load_after),
+            py::arg("value_before") = array_of(p.value_before), py::arg("value_after") = array_of(p.value_after),
+            py::arg("value_unassigned_before") = p.value_unassigned_before,
+            py::arg("value_unassigned_after") = p.value_unassigned_after);
       },
       py::arg("current"), py::arg("proposed"), py::arg("value"), py::arg("managers"));
 

@@ -95,14 +95,14 @@ std::shared_ptr<book> make_book(const py::object& customers_in, const py::object
   transaction_table transactions;
   if (!t.empty()) {
     transactions = {t.ints("customer", true), t.ints("day", true), t.reals("amount", true),
-                    t.reals("margin"),        t.labels("product"),  t.flags("proactive")};
+                    t.reals("margin"),        t.labels("product"), t.flags("proactive")};
   }
   t.finish();
 
   column_reader i(interactions_in, "interactions");
   interaction_table interactions;
   if (!i.empty()) {
-    interactions = {i.ints("customer", true), i.ints("manager"),    i.ints("day", true),  i.labels("channel", true),
+    interactions = {i.ints("customer", true), i.ints("manager"),     i.ints("day", true), i.labels("channel", true),
                     i.flags("proactive"),     i.flags("relational"), i.flags("two_way")};
   }
   i.finish();
@@ -179,8 +179,9 @@ py::dict table_of(const py::object& self, const std::string& name) {
     out["referred"] = view_numpy(t.referred, self);
     out["day"] = view_numpy(t.day, self);
   } else {
-    throw invalid_input({"book", "table", -1, name},
-                        "unknown table; the tables are customers, managers, transactions, interactions, complaints, referrals");
+    throw invalid_input(
+        {"book", "table", -1, name},
+        "unknown table; the tables are customers, managers, transactions, interactions, complaints, referrals");
   }
   return out;
 }

@@ -25,8 +25,9 @@ constexpr const char* weekdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "s
 void reset_cadence(contact_policy& p) {
   const bool defaults_fit = p.tiers.size() == 3 && p.channels == contact_policy{}.channels;
   p.cadence = defaults_fit ? contact_policy::default_cadence()
-                           : std::vector<cadence_rule>(p.tiers.size() * stage_count,
-                                                       {0.0, contact_nature::transactional, std::vector<double>(p.channels.size(), 0.0)});
+                           : std::vector<cadence_rule>(
+                                 p.tiers.size() * stage_count,
+                                 {0.0, contact_nature::transactional, std::vector<double>(p.channels.size(), 0.0)});
 }
 
 py::dict minutes_dict(const contact_policy& p) {
@@ -63,7 +64,8 @@ py::dict cadence_dict(const contact_policy& p) {
         if (r.mix[ch] > 0) mix[py::str(p.channels[ch])] = r.mix[ch];
       }
       by_stage[py::str(std::string(stage_name(static_cast<stage>(s))))] =
-          py::dict(py::arg("contacts") = r.contacts, py::arg("nature") = std::string(nature_name(r.nature)), py::arg("mix") = mix);
+          py::dict(py::arg("contacts") = r.contacts, py::arg("nature") = std::string(nature_name(r.nature)),
+                   py::arg("mix") = mix);
     }
     cadence[py::str(p.tiers[t])] = by_stage;
   }
@@ -90,14 +92,16 @@ void set_cadence(contact_policy& p, const py::handle& given) {
           r.contacts = value.cast<double>();
         } else if (field == "nature") {
           const auto nature = value.cast<std::string>();
-          if (nature != "relational" && nature != "transactional") bad_field(where + ".nature", "'" + nature + "'", "expected 'relational' or 'transactional'");
+          if (nature != "relational" && nature != "transactional")
+            bad_field(where + ".nature", "'" + nature + "'", "expected 'relational' or 'transactional'");
           r.nature = nature == "relational" ? contact_nature::relational : contact_nature::transactional;
         } else if (field == "mix") {
           std::fill(r.mix.begin(), r.mix.end(), 0.0);
           for (const auto& [channel_key, share] : value.cast<py::dict>()) {
             const auto channel = py::str(channel_key).cast<std::string>();
             const index_t ch = p.channel_of(channel);
-            if (ch == no_index) bad_field(where + ".mix", "'" + channel + "'", "no such channel; the channels are the keys of minutes");
+            if (ch == no_index)
+              bad_field(where + ".mix", "'" + channel + "'", "no such channel; the channels are the keys of minutes");
             r.mix[static_cast<std::size_t>(ch)] = share.cast<double>();
           }
         } else {
@@ -120,7 +124,8 @@ void set_working_days(contact_policy& p, const py::handle& value) {
   std::array<bool, 7> working{};
   for (const auto& day : value.cast<py::list>()) {
     const auto name = day.cast<std::string>();
-    const auto d = std::find_if(std::begin(weekdays), std::end(weekdays), [&](const char* w) { return name == w; }) - std::begin(weekdays);
+    const auto d = std::find_if(std::begin(weekdays), std::end(weekdays), [&](const char* w) { return name == w; }) -
+                   std::begin(weekdays);
     if (d == 7) bad_field("working_days", "'" + name + "'", "expected mon, tue, wed, thu, fri, sat or sun");
     working[static_cast<std::size_t>(d)] = true;
   }
@@ -132,25 +137,31 @@ std::vector<policy_field<contact_policy>> contact_fields() {
   return {
       custom<p>("minutes", minutes_dict, set_minutes,
                 "Minutes per contact by channel ({'visit': 90, ...}); new channels reset the cadence."),
-      custom<p>("tiers", [](const p& policy) { return py::cast(policy.tiers); }, set_tiers,
-                "The tiers, lowest to highest; new tiers reset the cadence."),
+      custom<p>(
+          "tiers", [](const p& policy) { return py::cast(policy.tiers); }, set_tiers,
+          "The tiers, lowest to highest; new tiers reset the cadence."),
       custom<p>("cadence", cadence_dict, set_cadence,
-                "{tier: {stage: {'contacts', 'nature', 'mix'}}}: proactive contacts per period, their nature and channel shares."),
+                "{tier: {stage: {'contacts', 'nature', 'mix'}}}: proactive contacts per period, their nature and "
+                "channel shares."),
       member("period_days", &p::period_days, "Cadences, time budgets and contact caps count per this many days."),
-      member("max_contacts", &p::max_contacts, "Most contacts per customer in any period_days (campaigns count), unless the customer says."),
+      member("max_contacts", &p::max_contacts,
+             "Most contacts per customer in any period_days (campaigns count), unless the customer says."),
       member("follow_up_days", &p::follow_up_days,
              "A conversation the customer started this recently, not yet answered proactively, gets a follow-up."),
-      member("preference_days", &p::preference_days, "The preferred channel is learned from the two-way contacts of this many days."),
-      custom<p>("working_days", working_days_list, set_working_days, "The days contacts are planned on: 'mon' … 'sun'."),
+      member("preference_days", &p::preference_days,
+             "The preferred channel is learned from the two-way contacts of this many days."),
+      custom<p>("working_days", working_days_list, set_working_days,
+                "The days contacts are planned on: 'mon' … 'sun'."),
   };
 }
 
 }  // namespace
 
 void register_contact_plan(py::module_& m) {
-  py::class_<contact_policy> policy(m, "ContactPolicy",
-                                    "Cadences per tier × stage and minutes per contact by channel. Build with keywords:\n"
-                                    "ContactPolicy(max_contacts=3, cadence={'Premium': {'intimar': {'contacts': 3}}}).");
+  py::class_<contact_policy> policy(
+      m, "ContactPolicy",
+      "Cadences per tier × stage and minutes per contact by channel. Build with keywords:\n"
+      "ContactPolicy(max_contacts=3, cadence={'Premium': {'intimar': {'contacts': 3}}}).");
   define_policy(policy, "ContactPolicy", contact_fields());
   policy.def(
       "workload",
@@ -167,14 +178,16 @@ void register_contact_plan(py::module_& m) {
   m.def(
       "plan_contacts",
       [](const book& b, const py::handle& manager, const py::handle& tier, const py::handle& stage_codes,
-         const py::handle& time_budget, const py::object& preferred, const py::object& max_contacts, const py::object& alerts,
-         const py::object& campaigns, day_t start, int days, const contact_policy& p) {
+         const py::handle& time_budget, const py::object& preferred, const py::object& max_contacts,
+         const py::object& alerts, const py::object& campaigns, day_t start, int days, const contact_policy& p) {
         const int_column managers = to_int_column(manager, "customers", "manager");
         const int_column tiers = to_int_column(tier, "customers", "tier");
         const std::vector<stage> stages = to_stages(stage_codes, "customers", "stage");
         const real_column budget = to_real_column(time_budget, "managers", "time_budget");
-        const int_column pref = preferred.is_none() ? int_column() : to_int_column(preferred, "customers", "preferred_channel");
-        const int_column caps = max_contacts.is_none() ? int_column() : to_int_column(max_contacts, "customers", "max_contacts");
+        const int_column pref =
+            preferred.is_none() ? int_column() : to_int_column(preferred, "customers", "preferred_channel");
+        const int_column caps =
+            max_contacts.is_none() ? int_column() : to_int_column(max_contacts, "customers", "max_contacts");
         alert_table alert_rows;
         if (!alerts.is_none()) {
           const auto a = alerts.cast<py::dict>();
@@ -183,7 +196,8 @@ void register_contact_plan(py::module_& m) {
           const real_column priority = to_real_column(a["priority"], "alerts", "priority");
           const flag_column urgent = to_flag_column(a["urgent"], "alerts", "urgent");
           for (Eigen::Index k = 0; k < who.size(); ++k) {
-            if (kind[k] < 0 || kind[k] >= alert_kind_count) throw invalid_input({"alerts", "alert", k, std::to_string(kind[k])}, "no such alert");
+            if (kind[k] < 0 || kind[k] >= alert_kind_count)
+              throw invalid_input({"alerts", "alert", k, std::to_string(kind[k])}, "no such alert");
             alert_rows.customer.push_back(who[k]);
             alert_rows.kind.push_back(static_cast<alert_kind>(kind[k]));
             alert_rows.priority.push_back(priority[k]);
@@ -210,13 +224,14 @@ void register_contact_plan(py::module_& m) {
         for (std::size_t k = 0; k < alert_codes.size(); ++k) {
           alert_codes[k] = c.purpose[k] == contact_purpose::alert ? static_cast<std::uint8_t>(c.alert[k]) : 255;
         }
-        py::dict contacts(py::arg("manager") = array_of(c.manager), py::arg("customer") = array_of(c.customer),
-                          py::arg("day") = array_of(c.day), py::arg("channel") = array_of(c.channel),
-                          py::arg("minutes") = array_of(c.minutes), py::arg("purpose") = codes_of(c.purpose),
-                          py::arg("nature") = codes_of(c.nature), py::arg("alert") = array_of(alert_codes),
-                          py::arg("priority") = array_of(c.priority), py::arg("reason") = categorical_out(std::move(c.reason)),
-                          py::arg("last_day") = array_of(c.last_day), py::arg("last_channel") = array_of(c.last_channel),
-                          py::arg("last_note") = categorical_out(std::move(c.last_note)));
+        py::dict contacts(
+            py::arg("manager") = array_of(c.manager), py::arg("customer") = array_of(c.customer),
+            py::arg("day") = array_of(c.day), py::arg("channel") = array_of(c.channel),
+            py::arg("minutes") = array_of(c.minutes), py::arg("purpose") = codes_of(c.purpose),
+            py::arg("nature") = codes_of(c.nature), py::arg("alert") = array_of(alert_codes),
+            py::arg("priority") = array_of(c.priority), py::arg("reason") = categorical_out(std::move(c.reason)),
+            py::arg("last_day") = array_of(c.last_day), py::arg("last_channel") = array_of(c.last_channel),
+            py::arg("last_note") = categorical_out(std::move(c.last_note)));
         const auto& u = plan.unmet;
         py::dict unmet(py::arg("manager") = array_of(u.manager), py::arg("customer") = array_of(u.customer),
                        py::arg("due") = array_of(u.due), py::arg("channel") = array_of(u.channel),
@@ -233,8 +248,9 @@ void register_contact_plan(py::module_& m) {
         return py::dict(py::arg("contacts") = contacts, py::arg("unmet") = unmet, py::arg("customers") = customers,
                         py::arg("managers") = per_manager);
       },
-      py::arg("book"), py::arg("manager"), py::arg("tier"), py::arg("stage"), py::arg("time_budget"), py::arg("preferred"),
-      py::arg("max_contacts"), py::arg("alerts"), py::arg("campaigns"), py::arg("start"), py::arg("days"), py::arg("policy"));
+      py::arg("book"), py::arg("manager"), py::arg("tier"), py::arg("stage"), py::arg("time_budget"),
+      py::arg("preferred"), py::arg("max_contacts"), py::arg("alerts"), py::arg("campaigns"), py::arg("start"),
+      py::arg("days"), py::arg("policy"));
 
   m.def(
       "preferred_channels",

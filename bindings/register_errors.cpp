@@ -14,7 +14,8 @@ py::object make_exception_type(py::module_& m, const char* name, py::tuple bases
   namespace_["__doc__"] = doc;
   // KeyError quotes its message when printed; every cartera error prints it plainly.
   namespace_["__str__"] = py::module_::import("builtins").attr("BaseException").attr("__str__");
-  py::object type = py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(&PyType_Type))(name, bases, namespace_);
+  py::object type =
+      py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(&PyType_Type))(name, bases, namespace_);
   m.attr(name) = type;
   return type;
 }
@@ -37,12 +38,12 @@ void register_errors(py::module_& m) {
   static auto* invalid = new py::object(make_exception_type(
       m, "InvalidInputError", py::make_tuple(builtins.attr("ValueError")),
       "Bad input: a value breaks a documented rule. The message names table, column, row and value."));
-  static auto* unknown = new py::object(make_exception_type(
-      m, "UnknownIdError", py::make_tuple(builtins.attr("KeyError"), *invalid),
-      "An id that is not in the table it refers to. Both a KeyError and a ValueError."));
-  static auto* mismatch = new py::object(make_exception_type(
-      m, "TypeMismatchError", py::make_tuple(builtins.attr("TypeError")),
-      "A column or argument of the wrong type, such as floats where integers are needed."));
+  static auto* unknown = new py::object(
+      make_exception_type(m, "UnknownIdError", py::make_tuple(builtins.attr("KeyError"), *invalid),
+                          "An id that is not in the table it refers to. Both a KeyError and a ValueError."));
+  static auto* mismatch = new py::object(
+      make_exception_type(m, "TypeMismatchError", py::make_tuple(builtins.attr("TypeError")),
+                          "A column or argument of the wrong type, such as floats where integers are needed."));
   py::register_exception_translator([](std::exception_ptr caught) {
     try {
       if (caught) std::rethrow_exception(caught);

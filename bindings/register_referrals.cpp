@@ -37,7 +37,8 @@ void register_referrals(py::module_& m) {
          const py::object& satisfied, int per_portfolio) {
         const real_column values = value.is_none() ? real_column() : to_real_column(value, "customers", "value");
         const int_column portfolio = manager.is_none() ? int_column() : to_int_column(manager, "customers", "manager");
-        const flag_column shown = satisfied.is_none() ? flag_column() : to_flag_column(satisfied, "customers", "satisfied");
+        const flag_column shown =
+            satisfied.is_none() ? flag_column() : to_flag_column(satisfied, "customers", "satisfied");
         referral_network net;
         show_room_table room;
         {
@@ -47,13 +48,14 @@ void register_referrals(py::module_& m) {
                            {shown.data(), static_cast<std::size_t>(shown.size())}, per_portfolio);
         }
         return py::dict(py::arg("referred_by") = array_of(net.referred_by), py::arg("origin") = array_of(net.origin),
-                        py::arg("generation") = array_of(net.generation), py::arg("referrals") = array_of(net.referrals),
-                        py::arg("reach") = array_of(net.reach), py::arg("referral_value") = array_of(net.referral_value),
+                        py::arg("generation") = array_of(net.generation),
+                        py::arg("referrals") = array_of(net.referrals), py::arg("reach") = array_of(net.reach),
+                        py::arg("referral_value") = array_of(net.referral_value),
                         py::arg("influence") = array_of(net.influence), py::arg("iterations") = net.iterations,
                         py::arg("show_room") = py::dict(py::arg("manager") = array_of(room.manager),
                                                         py::arg("customer") = array_of(room.customer),
                                                         py::arg("rank") = array_of(room.rank)));
       },
-      py::arg("book"), py::arg("value"), py::arg("policy"), py::arg("manager"), py::arg("managers"), py::arg("satisfied"),
-      py::arg("per_portfolio"));
+      py::arg("book"), py::arg("value"), py::arg("policy"), py::arg("manager"), py::arg("managers"),
+      py::arg("satisfied"), py::arg("per_portfolio"));
 }

@@ -28,8 +28,8 @@ normalisation scale_from(const std::string& name) {
   throw invalid_input({"score", "scale", -1, "'" + name + "'"}, "expected 'min_max', 'z_score' or 'percentile'");
 }
 
-score_policy score_policy_from(const py::list& variables, const py::object& tiers, const py::object& cuts, bool quantile_cuts,
-                               int reason_variables) {
+score_policy score_policy_from(const py::list& variables, const py::object& tiers, const py::object& cuts,
+                               bool quantile_cuts, int reason_variables) {
   score_policy p;
   for (const auto& item : variables) {
     const auto v = item.cast<py::dict>();
@@ -46,7 +46,8 @@ score_policy score_policy_from(const py::list& variables, const py::object& tier
 
 py::dict model_dict(const score_model& model) {
   py::list sorted;
-  for (const auto& values : model.sorted) sorted.append(py::array_t<double>(static_cast<py::ssize_t>(values.size()), values.data()));
+  for (const auto& values : model.sorted)
+    sorted.append(py::array_t<double>(static_cast<py::ssize_t>(values.size()), values.data()));
   return py::dict(py::arg("location") = model.location, py::arg("spread") = model.spread, py::arg("low") = model.low,
                   py::arg("high") = model.high, py::arg("sorted") = sorted, py::arg("thresholds") = model.thresholds);
 }
@@ -55,8 +56,8 @@ py::dict score_dict(score_table&& t) {
   py::list contribution;
   for (auto& c : t.contribution) contribution.append(to_numpy(std::move(c)));
   return py::dict(py::arg("score") = to_numpy(std::move(t.score)), py::arg("rank") = to_numpy(std::move(t.rank)),
-                  py::arg("tier") = categorical_out(std::move(t.tier)), py::arg("reason") = categorical_out(std::move(t.reason)),
-                  py::arg("contribution") = contribution);
+                  py::arg("tier") = categorical_out(std::move(t.tier)),
+                  py::arg("reason") = categorical_out(std::move(t.reason)), py::arg("contribution") = contribution);
 }
 
 }  // namespace
@@ -75,63 +76,65 @@ void register_segmentation(py::module_& m) {
 
   m.def(
       "check_score_policy",
-      [](const py::list& variables, const py::object& tiers, const py::object& cuts, bool quantile_cuts, int reason_variables) {
-        (void)score_policy_from(variables, tiers, cuts, quantile_cuts, reason_variables);
-      },
+      [](const py::list& variables, const py::object& tiers, const py::object& cuts, bool quantile_cuts,
+         int reason_variables) { (void)score_policy_from(variables, tiers, cuts, quantile_cuts, reason_variables); },
       py::arg("variables"), py::arg("tiers"), py::arg("cuts"), py::arg("quantile_cuts"), py::arg("reason_variables"),
       "Raises InvalidInputError naming the score policy's field out of range.");
 
   m.def(
       "score_fit",
-      [](const py::dict& columns, index_t rows, const py::list& variables, const py::object& tiers, const py::object& cuts,
-         bool quantile_cuts, int reason_variables) {
+      [](const py::dict& columns, index_t rows, const py::list& variables, const py::object& tiers,
+         const py::object& cuts, bool quantile_cuts, int reason_variables) {
         const score_policy p = score_policy_from(variables, tiers, cuts, quantile_cuts, reason_variables);
         return model_dict(fit_score(p, columns_from(columns, rows, "columns")));
       },
-      py::arg("columns"), py::arg("rows"), py::arg("variables"), py::arg("tiers"), py::arg("cuts"), py::arg("quantile_cuts"),
-      py::arg("reason_variables"));
+      py::arg("columns"), py::arg("rows"), py::arg("variables"), py::arg("tiers"), py::arg("cuts"),
+      py::arg("quantile_cuts"), py::arg("reason_variables"));
 
   m.def(
       "score_apply",
-      [](const py::dict& columns, index_t rows, const py::list& variables, const py::object& tiers, const py::object& cuts,
-         bool quantile_cuts, int reason_variables, const py::dict& fitted) {
+      [](const py::dict& columns, index_t rows, const py::list& variables, const py::object& tiers,
+         const py::object& cuts, bool quantile_cuts, int reason_variables, const py::dict& fitted) {
         score_model model;
         model.policy = score_policy_from(variables, tiers, cuts, quantile_cuts, reason_variables);
         model.location = fitted["location"].cast<std::vector<double>>();
         model.spread = fitted["spread"].cast<std::vector<double>>();
-        if (!fitted.contains("low") || !fitted.contains("high")) throw invalid_input({"score", "model", -1, {}}, "the fitted model is from an older cartera; fit again");
+        if (!fitted.contains("low") || !fitted.contains("high"))
+          throw invalid_input({"score", "model", -1, {}}, "the fitted model is from an older cartera; fit again");
         model.low = fitted["low"].cast<std::vector<double>>();
         model.high = fitted["high"].cast<std::vector<double>>();
         model.thresholds = fitted["thresholds"].cast<std::vector<double>>();
-        for (const auto& values : fitted["sorted"].cast<py::list>()) model.sorted.push_back(values.cast<std::vector<double>>());
-        if (model.location.size() != model.policy.variables.size() || model.sorted.size() != model.policy.variables.size() ||
-            model.low.size() != model.policy.variables.size() || model.high.size() != model.policy.variables.size() ||
-            model.thresholds.size() != model.policy.cuts.size()) {
+        for (const auto& values : fitted["sorted"].cast<py::list>())
+          model.sorted.push_back(values.cast<std::vector<double>>());
+        if (model.location.size() != model.policy.variables.size() ||
+            model.sorted.size() != model.policy.variables.size() || model.low.size() != model.policy.variables.size() ||
+            model.high.size() != model.policy.variables.size() || model.thresholds.size() != model.policy.cuts.size()) {
           throw invalid_input({"score", "model", -1, {}}, "the fitted model does not match the policy; fit again");
         }
         return score_dict(apply_score(model, columns_from(columns, rows, "columns")));
       },
-      py::arg("columns"), py::arg("rows"), py::arg("variables"), py::arg("tiers"), py::arg("cuts"), py::arg("quantile_cuts"),
-      py::arg("reason_variables"), py::arg("fitted"));
+      py::arg("columns"), py::arg("rows"), py::arg("variables"), py::arg("tiers"), py::arg("cuts"),
+      py::arg("quantile_cuts"), py::arg("reason_variables"), py::arg("fitted"));
 
   m.def(
       "score_fit_apply",
-      [](const py::dict& columns, index_t rows, const py::list& variables, const py::object& tiers, const py::object& cuts,
-         bool quantile_cuts, int reason_variables) {
+      [](const py::dict& columns, index_t rows, const py::list& variables, const py::object& tiers,
+         const py::object& cuts, bool quantile_cuts, int reason_variables) {
         const score_policy p = score_policy_from(variables, tiers, cuts, quantile_cuts, reason_variables);
         auto [model, table] = fit_apply_score(p, columns_from(columns, rows, "columns"));
         return py::make_tuple(model_dict(model), score_dict(std::move(table)));
       },
-      py::arg("columns"), py::arg("rows"), py::arg("variables"), py::arg("tiers"), py::arg("cuts"), py::arg("quantile_cuts"),
-      py::arg("reason_variables"));
+      py::arg("columns"), py::arg("rows"), py::arg("variables"), py::arg("tiers"), py::arg("cuts"),
+      py::arg("quantile_cuts"), py::arg("reason_variables"));
 
   m.def(
       "classify_abc",
       [](const py::handle& values, double a, double b) {
         const real_column v = to_real_column(values, "abc", "value");
         abc_table t = classify_abc(span_of(v), {a, b});
-        return py::dict(py::arg("abc") = categorical_out(std::move(t.abc)), py::arg("rank") = to_numpy(std::move(t.rank)),
-                        py::arg("share") = to_numpy(std::move(t.share)), py::arg("cumulative") = to_numpy(std::move(t.cumulative)));
+        return py::dict(py::arg("abc") = categorical_out(std::move(t.abc)),
+                        py::arg("rank") = to_numpy(std::move(t.rank)), py::arg("share") = to_numpy(std::move(t.share)),
+                        py::arg("cumulative") = to_numpy(std::move(t.cumulative)));
       },
       py::arg("values"), py::arg("a"), py::arg("b"));
 
@@ -151,10 +154,13 @@ void register_segmentation(py::module_& m) {
         const real_column rv = to_real_column(r, "rfm", "recency"), fv = to_real_column(f, "rfm", "frequency"),
                           mv = to_real_column(mon, "rfm", "monetary");
         rfm_model model = fit_rfm({bins, rules_from(segments), fallback}, span_of(rv), span_of(fv), span_of(mv));
-        const auto array = [](const std::vector<double>& x) { return py::array_t<double>(static_cast<py::ssize_t>(x.size()), x.data()); };
+        const auto array = [](const std::vector<double>& x) {
+          return py::array_t<double>(static_cast<py::ssize_t>(x.size()), x.data());
+        };
         return py::make_tuple(array(model.recency), array(model.frequency), array(model.monetary));
       },
-      py::arg("recency"), py::arg("frequency"), py::arg("monetary"), py::arg("bins"), py::arg("segments"), py::arg("default_segment"));
+      py::arg("recency"), py::arg("frequency"), py::arg("monetary"), py::arg("bins"), py::arg("segments"),
+      py::arg("default_segment"));
 
   m.def(
       "rfm_fit_apply",
@@ -163,18 +169,22 @@ void register_segmentation(py::module_& m) {
         const real_column rv = to_real_column(r, "rfm", "recency"), fv = to_real_column(f, "rfm", "frequency"),
                           mv = to_real_column(mon, "rfm", "monetary");
         auto [model, t] = fit_apply_rfm({bins, rules_from(segments), fallback}, span_of(rv), span_of(fv), span_of(mv));
-        const auto array = [](const std::vector<double>& x) { return py::array_t<double>(static_cast<py::ssize_t>(x.size()), x.data()); };
+        const auto array = [](const std::vector<double>& x) {
+          return py::array_t<double>(static_cast<py::ssize_t>(x.size()), x.data());
+        };
         return py::make_tuple(py::make_tuple(array(model.recency), array(model.frequency), array(model.monetary)),
                               py::dict(py::arg("r") = to_numpy(std::move(t.r)), py::arg("f") = to_numpy(std::move(t.f)),
                                        py::arg("m") = to_numpy(std::move(t.m)),
                                        py::arg("segment") = categorical_out(std::move(t.segment))));
       },
-      py::arg("recency"), py::arg("frequency"), py::arg("monetary"), py::arg("bins"), py::arg("segments"), py::arg("default_segment"));
+      py::arg("recency"), py::arg("frequency"), py::arg("monetary"), py::arg("bins"), py::arg("segments"),
+      py::arg("default_segment"));
 
   m.def(
       "rfm_apply",
       [](const py::handle& r, const py::handle& f, const py::handle& mon, int bins,
-         const std::vector<std::pair<std::string, std::string>>& segments, const std::string& fallback, const py::tuple& fitted) {
+         const std::vector<std::pair<std::string, std::string>>& segments, const std::string& fallback,
+         const py::tuple& fitted) {
         const real_column rv = to_real_column(r, "rfm", "recency"), fv = to_real_column(f, "rfm", "frequency"),
                           mv = to_real_column(mon, "rfm", "monetary");
         rfm_model model{{bins, rules_from(segments), fallback},
@@ -184,10 +194,11 @@ void register_segmentation(py::module_& m) {
         model.policy.validate();
         rfm_table t = apply_rfm(model, span_of(rv), span_of(fv), span_of(mv));
         return py::dict(py::arg("r") = to_numpy(std::move(t.r)), py::arg("f") = to_numpy(std::move(t.f)),
-                        py::arg("m") = to_numpy(std::move(t.m)), py::arg("segment") = categorical_out(std::move(t.segment)));
+                        py::arg("m") = to_numpy(std::move(t.m)),
+                        py::arg("segment") = categorical_out(std::move(t.segment)));
       },
-      py::arg("recency"), py::arg("frequency"), py::arg("monetary"), py::arg("bins"), py::arg("segments"), py::arg("default_segment"),
-      py::arg("fitted"));
+      py::arg("recency"), py::arg("frequency"), py::arg("monetary"), py::arg("bins"), py::arg("segments"),
+      py::arg("default_segment"), py::arg("fitted"));
 
   m.def(
       "apply_rules",
@@ -200,7 +211,8 @@ void register_segmentation(py::module_& m) {
           py::gil_scoped_release release;
           out = apply_rules(list, fallback, c);
         }
-        return py::dict(py::arg("label") = categorical_out(std::move(out.label)), py::arg("rule") = to_numpy(std::move(out.rule)));
+        return py::dict(py::arg("label") = categorical_out(std::move(out.label)),
+                        py::arg("rule") = to_numpy(std::move(out.rule)));
       },
       py::arg("columns"), py::arg("rows"), py::arg("rules"), py::arg("default"));
 
@@ -215,14 +227,16 @@ void register_segmentation(py::module_& m) {
         kmeans_result r;
         {
           py::gil_scoped_release release;
-          r = fit_kmeans(points, {clusters, restarts, max_iterations, tolerance, seed, standardise}, {.threads = threads});
+          r = fit_kmeans(points, {clusters, restarts, max_iterations, tolerance, seed, standardise},
+                         {.threads = threads});
         }
-        return py::dict(py::arg("centres") = r.model.centres, py::arg("mean") = r.model.mean, py::arg("scale") = r.model.scale,
-                        py::arg("inertia") = r.model.inertia, py::arg("iterations") = r.model.iterations,
-                        py::arg("restart") = r.model.restart, py::arg("labels") = to_numpy(std::move(r.cluster)));
+        return py::dict(py::arg("centres") = r.model.centres, py::arg("mean") = r.model.mean,
+                        py::arg("scale") = r.model.scale, py::arg("inertia") = r.model.inertia,
+                        py::arg("iterations") = r.model.iterations, py::arg("restart") = r.model.restart,
+                        py::arg("labels") = to_numpy(std::move(r.cluster)));
       },
-      py::arg("points"), py::arg("clusters"), py::arg("restarts"), py::arg("max_iterations"), py::arg("tolerance"), py::arg("seed"),
-      py::arg("standardise"), py::arg("threads") = 0);
+      py::arg("points"), py::arg("clusters"), py::arg("restarts"), py::arg("max_iterations"), py::arg("tolerance"),
+      py::arg("seed"), py::arg("standardise"), py::arg("threads") = 0);
 
   m.def(
       "kmeans_predict",

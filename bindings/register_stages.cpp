@@ -24,26 +24,33 @@ std::vector<policy_field<stage_policy>> stage_fields() {
   using confiar = confiar_criteria;
   return {
       member("window_days", &p::window_days, "Criteria count events in (day - window_days, day]."),
-      member("grace_days", &p::grace_days, "A stage is lost after its criteria fail this many days in a row (1: at once)."),
+      member("grace_days", &p::grace_days,
+             "A stage is lost after its criteria fail this many days in a row (1: at once)."),
       section("contactar", &p::contactar,
-              {member("require_reachable", &contactar::require_reachable, "customers.reachable must be 1 (when the column is given)."),
+              {member("require_reachable", &contactar::require_reachable,
+                      "customers.reachable must be 1 (when the column is given)."),
                member("min_contacts", &contactar::min_contacts, "Contacts in the window.")},
               "stage_policy", "contactar's criteria."),
       section("relacionar", &p::relacionar,
               {member("min_two_way", &relacionar::min_two_way, "Two-way contacts in the window."),
                member("min_two_way_share", &relacionar::min_two_way_share, "Two-way contacts ÷ contacts.")},
               "stage_policy", "relacionar's criteria."),
-      section("intimar", &p::intimar,
-              {member("min_relational", &intimar::min_relational, "Relational (non-transactional) contacts in the window."),
-               member("min_profile", &intimar::min_profile, "Profile completeness (customers.profile; 0 when absent)."),
-               member("min_breadth", &intimar::min_breadth, "Distinct products bought + distinct managers in contact, in the window."),
-               member("max_gap_days", &intimar::max_gap_days, "Longest gap between contacts in the window, the last one to the day included.")},
-              "stage_policy", "intimar's criteria."),
+      section(
+          "intimar", &p::intimar,
+          {member("min_relational", &intimar::min_relational, "Relational (non-transactional) contacts in the window."),
+           member("min_profile", &intimar::min_profile, "Profile completeness (customers.profile; 0 when absent)."),
+           member("min_breadth", &intimar::min_breadth,
+                  "Distinct products bought + distinct managers in contact, in the window."),
+           member("max_gap_days", &intimar::max_gap_days,
+                  "Longest gap between contacts in the window, the last one to the day included.")},
+          "stage_policy", "intimar's criteria."),
       section("confiar", &p::confiar,
               {member("min_tenure_days", &confiar::min_tenure_days, "Days since first known."),
                member("min_unprompted", &confiar::min_unprompted, "Purchases in the window not prompted by us."),
-               member("min_trust_signals", &confiar::min_trust_signals, "Referrals given + purchases after a complaint, all history."),
-               member("max_open_complaint_days", &confiar::max_open_complaint_days, "Most days the oldest unresolved complaint may have been open.")},
+               member("min_trust_signals", &confiar::min_trust_signals,
+                      "Referrals given + purchases after a complaint, all history."),
+               member("max_open_complaint_days", &confiar::max_open_complaint_days,
+                      "Most days the oldest unresolved complaint may have been open.")},
               "stage_policy", "confiar's criteria."),
   };
 }
@@ -103,12 +110,13 @@ void register_stages(py::module_& m) {
         }
         return table_dict(std::move(t), policy);
       },
-      py::arg("book"), py::arg("as_of"), py::arg("policy"), py::arg("relationship") = "customer", py::arg("threads") = 0);
+      py::arg("book"), py::arg("as_of"), py::arg("policy"), py::arg("relationship") = "customer",
+      py::arg("threads") = 0);
 
   m.def(
       "compute_pair_stages",
-      [](const book& b, const py::handle& customers, const py::handle& managers, day_t as_of, const stage_policy& policy,
-         int threads) {
+      [](const book& b, const py::handle& customers, const py::handle& managers, day_t as_of,
+         const stage_policy& policy, int threads) {
         const int_column who = to_int_column(customers, "pairs", "customer");
         const int_column with = to_int_column(managers, "pairs", "manager");
         stage_table t;
@@ -118,7 +126,8 @@ void register_stages(py::module_& m) {
         }
         return table_dict(std::move(t), policy);
       },
-      py::arg("book"), py::arg("customers"), py::arg("managers"), py::arg("as_of"), py::arg("policy"), py::arg("threads") = 0);
+      py::arg("book"), py::arg("customers"), py::arg("managers"), py::arg("as_of"), py::arg("policy"),
+      py::arg("threads") = 0);
 
   m.def(
       "interaction_pairs",
@@ -140,18 +149,21 @@ void register_stages(py::module_& m) {
 
   py::class_<stage_history, std::shared_ptr<stage_history>>(m, "StageHistory")
       .def_property_readonly("days", [](const stage_history& h) { return h.days; })
-      .def("stages",
-           [](const stage_history& h) {
-             const auto days = static_cast<py::ssize_t>(h.stages.size());
-             const auto customers = days == 0 ? py::ssize_t{0} : static_cast<py::ssize_t>(h.stages.front().size());
-             py::array_t<std::uint8_t> out({days, customers});
-             auto view = out.mutable_unchecked<2>();
-             for (py::ssize_t d = 0; d < days; ++d) {
-               for (py::ssize_t c = 0; c < customers; ++c) view(d, c) = static_cast<std::uint8_t>(h.stages[static_cast<std::size_t>(d)][static_cast<std::size_t>(c)]);
-             }
-             return out;
-           },
-           "stages()[d, c]: customer c's stage code on days[d].")
+      .def(
+          "stages",
+          [](const stage_history& h) {
+            const auto days = static_cast<py::ssize_t>(h.stages.size());
+            const auto customers = days == 0 ? py::ssize_t{0} : static_cast<py::ssize_t>(h.stages.front().size());
+            py::array_t<std::uint8_t> out({days, customers});
+            auto view = out.mutable_unchecked<2>();
+            for (py::ssize_t d = 0; d < days; ++d) {
+              for (py::ssize_t c = 0; c < customers; ++c)
+                view(d, c) =
+                    static_cast<std::uint8_t>(h.stages[static_cast<std::size_t>(d)][static_cast<std::size_t>(c)]);
+            }
+            return out;
+          },
+          "stages()[d, c]: customer c's stage code on days[d].")
       .def("changes",
            [](const stage_history& h) {
              const auto n = static_cast<py::ssize_t>(h.changes.size());
@@ -200,7 +212,8 @@ void register_stages(py::module_& m) {
         py::gil_scoped_release release;
         return std::make_shared<stage_history>(evaluate_stage_history(b, view(when), policy, r, {.threads = threads}));
       },
-      py::arg("book"), py::arg("days"), py::arg("policy"), py::arg("relationship") = "customer", py::arg("threads") = 0);
+      py::arg("book"), py::arg("days"), py::arg("policy"), py::arg("relationship") = "customer",
+      py::arg("threads") = 0);
 
   m.def(
       "count_ladder",
@@ -211,7 +224,8 @@ void register_stages(py::module_& m) {
         py::array_t<std::int64_t> portfolios({static_cast<py::ssize_t>(t.portfolios.size()), py::ssize_t{stage_count}});
         auto out = portfolios.mutable_unchecked<2>();
         for (std::size_t r = 0; r < t.portfolios.size(); ++r) {
-          for (int k = 0; k < stage_count; ++k) out(static_cast<py::ssize_t>(r), k) = t.portfolios[r][static_cast<std::size_t>(k)];
+          for (int k = 0; k < stage_count; ++k)
+            out(static_cast<py::ssize_t>(r), k) = t.portfolios[r][static_cast<std::size_t>(k)];
         }
         return py::make_tuple(portfolios, counts_array(t.overall));
       },
@@ -220,11 +234,13 @@ void register_stages(py::module_& m) {
   m.def(
       "count_transitions",
       [](const py::handle& before, const py::handle& after) {
-        const transition_matrix t = count_transitions(to_stages(before, "stages", "before"), to_stages(after, "stages", "after"));
+        const transition_matrix t =
+            count_transitions(to_stages(before, "stages", "before"), to_stages(after, "stages", "after"));
         py::array_t<std::int64_t> out({py::ssize_t{stage_count}, py::ssize_t{stage_count}});
         auto view = out.mutable_unchecked<2>();
         for (int f = 0; f < stage_count; ++f) {
-          for (int k = 0; k < stage_count; ++k) view(f, k) = t[static_cast<std::size_t>(f)][static_cast<std::size_t>(k)];
+          for (int k = 0; k < stage_count; ++k)
+            view(f, k) = t[static_cast<std::size_t>(f)][static_cast<std::size_t>(k)];
         }
         const auto shares = conversion(t);
         return py::make_tuple(out, std::vector<double>(shares.begin(), shares.end()));

@@ -35,7 +35,8 @@ void register_synthetic(py::module_& m) {
         options.customers = customers;
         options.seed = seed;
         std::vector<std::uint8_t> codes;
-        for (const auto behaviour : synthetic_behaviours(options)) codes.push_back(static_cast<std::uint8_t>(behaviour));
+        for (const auto behaviour : synthetic_behaviours(options))
+          codes.push_back(static_cast<std::uint8_t>(behaviour));
         return py::array_t<std::uint8_t>(static_cast<py::ssize_t>(codes.size()), codes.data());
       },
       py::arg("customers"), py::arg("seed"));

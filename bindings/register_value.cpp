@@ -17,12 +17,16 @@ namespace {
 
 std::vector<policy_field<value_policy>> value_fields() {
   return {
-      member("window_days", &value_policy::window_days, "Frequency, monetary, margin and cost to serve are summed over (as_of - window_days, as_of]."),
+      member("window_days", &value_policy::window_days,
+             "Frequency, monetary, margin and cost to serve are summed over (as_of - window_days, as_of]."),
       member("recent_days", &value_policy::recent_days, "Length of the recent period (trend)."),
-      member("usual_periods", &value_policy::usual_periods, "Earlier periods of recent_days averaged into the usual spend."),
-      member("margin_rate", &value_policy::margin_rate, "Margin = amount × margin_rate when transactions carry no margin column."),
+      member("usual_periods", &value_policy::usual_periods,
+             "Earlier periods of recent_days averaged into the usual spend."),
+      member("margin_rate", &value_policy::margin_rate,
+             "Margin = amount × margin_rate when transactions carry no margin column."),
       member("channel_costs", &value_policy::channel_costs, "Cost of one interaction by channel."),
-      member("other_channel_cost", &value_policy::other_channel_cost, "Cost of an interaction on a channel missing from channel_costs."),
+      member("other_channel_cost", &value_policy::other_channel_cost,
+             "Cost of an interaction on a channel missing from channel_costs."),
   };
 }
 
@@ -39,8 +43,10 @@ value_table cartera::python::value_from(const py::dict& columns, index_t custome
   for_each_value_column(v, [&](const char* name, auto& column) {
     if (!columns.contains(name)) throw invalid_input({"value", name, -1, {}}, "missing column");
     using column_type = std::decay_t<decltype(column)>;
-    if constexpr (std::is_same_v<column_type, real_column>) column = to_real_column(columns[name], "value", name);
-    else column = to_int_column(columns[name], "value", name);
+    if constexpr (std::is_same_v<column_type, real_column>)
+      column = to_real_column(columns[name], "value", name);
+    else
+      column = to_int_column(columns[name], "value", name);
     if (column.size() != customers) {
       throw invalid_input({"value", name, -1, std::to_string(column.size()) + " rows"},
                           "must have one row per customer of the book (" + std::to_string(customers) + ")");

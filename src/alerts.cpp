@@ -45,22 +45,28 @@ std::string_view alert_name(alert_kind kind) {
 
 void alert_policy::validate() const {
   const auto share = [](double value, const char* field) {
-    if (!(value >= 0 && value <= 1)) throw invalid_input({"alert_policy", field, -1, detail::format_number(value)}, "must be in [0, 1]");
+    if (!(value >= 0 && value <= 1))
+      throw invalid_input({"alert_policy", field, -1, detail::format_number(value)}, "must be in [0, 1]");
   };
   share(mvc_share, "mvc_share");
   share(below_zero_share, "below_zero_share");
   share(valuable_share, "valuable_share");
   if (!(declining_trend > 0) || !std::isfinite(declining_trend)) {
-    throw invalid_input({"alert_policy", "declining_trend", -1, detail::format_number(declining_trend)}, "must be positive");
+    throw invalid_input({"alert_policy", "declining_trend", -1, detail::format_number(declining_trend)},
+                        "must be positive");
   }
   if (!(growing_trend > 0) || !std::isfinite(growing_trend)) {
-    throw invalid_input({"alert_policy", "growing_trend", -1, detail::format_number(growing_trend)}, "must be positive");
+    throw invalid_input({"alert_policy", "growing_trend", -1, detail::format_number(growing_trend)},
+                        "must be positive");
   }
-  if (complaint_days <= 0) throw invalid_input({"alert_policy", "complaint_days", -1, std::to_string(complaint_days)}, "must be positive");
+  if (complaint_days <= 0)
+    throw invalid_input({"alert_policy", "complaint_days", -1, std::to_string(complaint_days)}, "must be positive");
   if (growing_min_purchases < 0) {
-    throw invalid_input({"alert_policy", "growing_min_purchases", -1, std::to_string(growing_min_purchases)}, "must be >= 0");
+    throw invalid_input({"alert_policy", "growing_min_purchases", -1, std::to_string(growing_min_purchases)},
+                        "must be >= 0");
   }
-  if (lapsed_days <= 0) throw invalid_input({"alert_policy", "lapsed_days", -1, std::to_string(lapsed_days)}, "must be positive");
+  if (lapsed_days <= 0)
+    throw invalid_input({"alert_policy", "lapsed_days", -1, std::to_string(lapsed_days)}, "must be positive");
 }
 
 alert_table detect_alerts(const book& customers, const value_table& value, day_t as_of, const value_policy& value_rules,
@@ -72,14 +78,18 @@ alert_table detect_alerts(const book& customers, const value_table& value, day_t
   // Value percentile (share of customers with less lifetime spend) orders alerts of a kind.
   const std::vector<index_t> by_lifetime = ordered(value.lifetime_monetary, true);
   std::vector<double> percentile(n);
-  for (std::size_t k = 0; k < n; ++k) percentile[static_cast<std::size_t>(by_lifetime[k])] = 1.0 - static_cast<double>(k + 1) / static_cast<double>(n);
+  for (std::size_t k = 0; k < n; ++k)
+    percentile[static_cast<std::size_t>(by_lifetime[k])] = 1.0 - static_cast<double>(k + 1) / static_cast<double>(n);
   const std::vector<std::uint8_t> valuable =
-      !valuable_flags.empty() ? std::vector<std::uint8_t>(valuable_flags.begin(), valuable_flags.end())
-                              : top_share(by_lifetime, policy.valuable_share, [&](index_t c) { return value.lifetime_monetary[c] > 0; });
-  const std::vector<std::uint8_t> mvc = top_share(ordered(value.monetary, true), policy.mvc_share, [&](index_t c) { return value.monetary[c] > 0; });
-  const std::vector<std::uint8_t> bottom = policy.below_zero_by_share
-      ? top_share(ordered(value.contribution, false), policy.below_zero_share, [](index_t) { return true; })
-      : std::vector<std::uint8_t>{};
+      !valuable_flags.empty()
+          ? std::vector<std::uint8_t>(valuable_flags.begin(), valuable_flags.end())
+          : top_share(by_lifetime, policy.valuable_share, [&](index_t c) { return value.lifetime_monetary[c] > 0; });
+  const std::vector<std::uint8_t> mvc =
+      top_share(ordered(value.monetary, true), policy.mvc_share, [&](index_t c) { return value.monetary[c] > 0; });
+  const std::vector<std::uint8_t> bottom =
+      policy.below_zero_by_share
+          ? top_share(ordered(value.contribution, false), policy.below_zero_share, [](index_t) { return true; })
+          : std::vector<std::uint8_t>{};
 
   struct found {
     index_t customer;
@@ -110,26 +120,30 @@ alert_table detect_alerts(const book& customers, const value_table& value, day_t
       }
       if (newest != no_day) {
         const day_t age = as_of - newest;
-        std::string reason = "valuable; complaint opened " + format_day(newest) + " (" + std::to_string(age) + " days ago), ";
+        std::string reason =
+            "valuable; complaint opened " + format_day(newest) + " (" + std::to_string(age) + " days ago), ";
         reason += open ? "unresolved: act within " + std::to_string(policy.complaint_days - age) + " days"
                        : (first_contact ? "resolved at first contact" : "resolved");
         alerts.push_back({c, alert_kind::valuable_complainer, open, std::move(reason)});
       }
     }
-    if ((valuable[i] || !policy.declining_valuable_only) && recent > 0 && usual > 0 && recent < policy.declining_trend * usual) {
+    if ((valuable[i] || !policy.declining_valuable_only) && recent > 0 && usual > 0 &&
+        recent < policy.declining_trend * usual) {
       alerts.push_back({c, alert_kind::declining, false,
-                        std::string(valuable[i] ? "valuable; " : "") + "recent spend " + money(recent) + " is " + percent(recent / usual) + " of usual " + money(usual) +
-                            " (below " + percent(policy.declining_trend) + ")"});
+                        std::string(valuable[i] ? "valuable; " : "") + "recent spend " + money(recent) + " is " +
+                            percent(recent / usual) + " of usual " + money(usual) + " (below " +
+                            percent(policy.declining_trend) + ")"});
     }
     if (valuable[i] && std::isfinite(recency) && recency >= value_rules.recent_days && recency <= policy.lapsed_days) {
       alerts.push_back({c, alert_kind::lapsed_valuable, false,
                         "valuable; last purchase " + format_day(value.last_purchase[c]) + " (" +
                             std::to_string(static_cast<long long>(recency)) + " days ago)"});
     }
-    if (recent > 0 && usual > 0 && recent > policy.growing_trend * usual && value.frequency[c] >= policy.growing_min_purchases) {
+    if (recent > 0 && usual > 0 && recent > policy.growing_trend * usual &&
+        value.frequency[c] >= policy.growing_min_purchases) {
       alerts.push_back({c, alert_kind::growing, false,
-                        "recent spend " + money(recent) + " is " + percent(recent / usual) + " of usual " + money(usual) +
-                            " (above " + percent(policy.growing_trend) + ")"});
+                        "recent spend " + money(recent) + " is " + percent(recent / usual) + " of usual " +
+                            money(usual) + " (above " + percent(policy.growing_trend) + ")"});
     }
     if (mvc[i]) {
       alerts.push_back({c, alert_kind::mvc, false,

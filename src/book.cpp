@@ -56,7 +56,8 @@ class table_check {
     if (!length(column, name, required)) return;
     for (std::int64_t row = 0; row < rows_; ++row) {
       const double value = column[row];
-      if (!std::isfinite(value)) throw invalid_input({table_, name, row, detail::format_number(value)}, "not a finite number");
+      if (!std::isfinite(value))
+        throw invalid_input({table_, name, row, detail::format_number(value)}, "not a finite number");
       if (non_negative && value < 0) throw invalid_input({table_, name, row, detail::format_number(value)}, "negative");
     }
   }
@@ -71,7 +72,8 @@ class table_check {
   void flags(const flag_column& column, const char* name) const {
     if (!length(column, name, false)) return;
     for (std::int64_t row = 0; row < rows_; ++row) {
-      if (column[row] > 1) throw invalid_input({table_, name, row, std::to_string(column[row])}, "a flag must be 0 or 1");
+      if (column[row] > 1)
+        throw invalid_input({table_, name, row, std::to_string(column[row])}, "a flag must be 0 or 1");
     }
   }
 
@@ -103,7 +105,8 @@ void check(const customer_table& t, index_t managers) {
   c.reals(t.profile, "profile", false, true);
   for (Eigen::Index row = 0; row < t.profile.size(); ++row) {
     if (t.profile[row] > 1) {
-      throw invalid_input({"customers", "profile", row, detail::format_number(t.profile[row])}, "a share must be in [0, 1]");
+      throw invalid_input({"customers", "profile", row, detail::format_number(t.profile[row])},
+                          "a share must be in [0, 1]");
     }
   }
 }
@@ -162,7 +165,8 @@ void check(const referral_table& t, index_t customers) {
   c.days(t.day, "day", true);
   for (Eigen::Index row = 0; row < t.referrer.size(); ++row) {
     if (t.referrer[row] == t.referred[row]) {
-      throw invalid_input({c.table(), "referred", row, std::to_string(t.referred[row])}, "a customer cannot refer themselves");
+      throw invalid_input({c.table(), "referred", row, std::to_string(t.referred[row])},
+                          "a customer cannot refer themselves");
     }
   }
 }
@@ -191,22 +195,24 @@ book::book(customer_table customers, manager_table managers, transaction_table t
   // Each event table is reordered by customer and day; columns already in that order are
   // moved, not copied.
   using detail::row_order;
-  auto g = detail::group_by(transactions.customer, transactions.day, n,
-                            row_order::of(transactions.amount, transactions.margin, transactions.product, transactions.proactive));
+  auto g = detail::group_by(
+      transactions.customer, transactions.day, n,
+      row_order::of(transactions.amount, transactions.margin, transactions.product, transactions.proactive));
   detail::reorder(g.order, transactions.customer, transactions.day, transactions.amount, transactions.margin,
                   transactions.product, transactions.proactive);
   transactions_ = std::move(transactions);
   transaction_offsets_ = std::move(g.offsets);
 
   g = detail::group_by(interactions.customer, interactions.day, n,
-                       row_order::of(interactions.manager, interactions.channel, interactions.proactive, interactions.relational,
-                                     interactions.two_way));
+                       row_order::of(interactions.manager, interactions.channel, interactions.proactive,
+                                     interactions.relational, interactions.two_way));
   detail::reorder(g.order, interactions.customer, interactions.manager, interactions.day, interactions.channel,
                   interactions.proactive, interactions.relational, interactions.two_way);
   interactions_ = std::move(interactions);
   interaction_offsets_ = std::move(g.offsets);
 
-  g = detail::group_by(complaints.customer, complaints.opened, n, row_order::of(complaints.resolved, complaints.first_contact));
+  g = detail::group_by(complaints.customer, complaints.opened, n,
+                       row_order::of(complaints.resolved, complaints.first_contact));
   detail::reorder(g.order, complaints.customer, complaints.opened, complaints.resolved, complaints.first_contact);
   complaints_ = std::move(complaints);
   complaint_offsets_ = std::move(g.offsets);

@@ -51,7 +51,7 @@ id_index::id_index(std::vector<std::string> ids, std::string_view table) : ids_(
 
 std::size_t id_index::slot_of(std::string_view id) const noexcept {
   const std::size_t mask = slots_.size() - 1;
-  std::size_t slot = std::hash<std::string_view>{}(id) & mask;
+  std::size_t slot = std::hash<std::string_view>{}(id)&mask;
   while (slots_[slot] != no_index && ids_[static_cast<std::size_t>(slots_[slot])] != id) slot = (slot + 1) & mask;
   return slot;
 }
@@ -68,13 +68,11 @@ index_t id_index::at(std::string_view id, const location& where) const {
   throw unknown_id(where, "unknown id");
 }
 
-int_column id_index::encode(std::span<const std::string> ids, std::string_view table,
-                            std::string_view column) const {
+int_column id_index::encode(std::span<const std::string> ids, std::string_view table, std::string_view column) const {
   int_column rows(static_cast<Eigen::Index>(ids.size()));
   for (std::size_t row = 0; row < ids.size(); ++row) {
     rows[static_cast<Eigen::Index>(row)] =
-        at(ids[row], {std::string(table), std::string(column), static_cast<std::int64_t>(row),
-                      "'" + ids[row] + "'"});
+        at(ids[row], {std::string(table), std::string(column), static_cast<std::int64_t>(row), "'" + ids[row] + "'"});
   }
   return rows;
 }

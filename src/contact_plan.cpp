@@ -40,7 +40,7 @@ struct want {
   index_t tier;
   index_t channel;
   double minutes;
-  index_t reason;           // code into the plan's reason texts
+  index_t reason;  // code into the plan's reason texts
 };
 
 // Whether one more contact on day `d` keeps every window of `period` days that holds it at
@@ -71,7 +71,8 @@ index_t choose_channel(const contact_policy& policy, const cadence_rule& rule, i
   const double total = std::accumulate(rule.mix.begin(), rule.mix.end(), 0.0);
   if (total <= 0) {
     if (preferred != no_index) return preferred;
-    return static_cast<index_t>(std::min_element(policy.minutes.begin(), policy.minutes.end()) - policy.minutes.begin());
+    return static_cast<index_t>(std::min_element(policy.minutes.begin(), policy.minutes.end()) -
+                                policy.minutes.begin());
   }
   if (!cadence) return static_cast<index_t>(std::max_element(rule.mix.begin(), rule.mix.end()) - rule.mix.begin());
   double u = customer_fraction(customer) + sequence * golden;
@@ -89,9 +90,12 @@ using detail::format_number;
 
 std::string_view purpose_name(contact_purpose p) {
   switch (p) {
-    case contact_purpose::alert: return "alert";
-    case contact_purpose::follow_up: return "follow_up";
-    case contact_purpose::cadence: break;
+    case contact_purpose::alert:
+      return "alert";
+    case contact_purpose::follow_up:
+      return "follow_up";
+    case contact_purpose::cadence:
+      break;
   }
   return "cadence";
 }
@@ -99,7 +103,8 @@ std::string_view purpose_name(contact_purpose p) {
 std::string_view unmet_name(unmet_reason r) { return r == unmet_reason::time_budget ? "time_budget" : "contact_cap"; }
 
 std::string_view status_name(customer_plan_status s) {
-  static constexpr std::string_view names[] = {"planned", "partly", "not_planned", "nothing_due", "no_manager", "unreachable"};
+  static constexpr std::string_view names[] = {"planned",     "partly",     "not_planned",
+                                               "nothing_due", "no_manager", "unreachable"};
   return names[static_cast<std::size_t>(s)];
 }
 
@@ -132,7 +137,8 @@ std::vector<index_t> preferred_channels(const book& b, day_t as_of, const contac
     index_t best = no_index;
     for (std::size_t ch = 0; ch < count.size(); ++ch) {
       if (count[ch] == 0) continue;
-      if (best == no_index || std::tie(count[ch], latest[ch]) > std::tie(count[static_cast<std::size_t>(best)], latest[static_cast<std::size_t>(best)])) {
+      if (best == no_index || std::tie(count[ch], latest[ch]) > std::tie(count[static_cast<std::size_t>(best)],
+                                                                         latest[static_cast<std::size_t>(best)])) {
         best = static_cast<index_t>(ch);
       }
     }
@@ -149,19 +155,22 @@ void check_inputs(const book& b, const contact_inputs& inputs, day_t start, int 
   const auto managers = static_cast<index_t>(inputs.time_budget.size());
   if (days < 1) throw invalid_input({"contact_plan", "days", -1, std::to_string(days)}, "must be >= 1");
   if (start < first_valid_day || start > last_valid_day) {
-    throw invalid_input({"contact_plan", "start", -1, std::to_string(start)}, "must be a day between 1900-01-01 and 2199-12-31");
+    throw invalid_input({"contact_plan", "start", -1, std::to_string(start)},
+                        "must be a day between 1900-01-01 and 2199-12-31");
   }
   using detail::check_size;
   using detail::counted;
   check_size("contact_inputs", "manager", inputs.manager.size(), count, "customer");
   check_size("contact_inputs", "tier", inputs.tier.size(), count, "customer");
   check_size("contact_inputs", "stage", inputs.stages.size(), count, "customer");
-  check_size("contact_inputs", "preferred_channel", inputs.preferred_channel.size(), count, "customer", counted::rows, true);
+  check_size("contact_inputs", "preferred_channel", inputs.preferred_channel.size(), count, "customer", counted::rows,
+             true);
   check_size("contact_inputs", "max_contacts", inputs.max_contacts.size(), count, "customer", counted::rows, true);
   for (index_t m = 0; m < managers; ++m) {
     const double budget = inputs.time_budget[static_cast<std::size_t>(m)];
     if (!(budget >= 0) || !std::isfinite(budget)) {
-      throw invalid_input({"managers", "time_budget", m, format_number(budget)}, "minutes per period must be finite and >= 0");
+      throw invalid_input({"managers", "time_budget", m, format_number(budget)},
+                          "minutes per period must be finite and >= 0");
     }
   }
   const auto tiers = static_cast<index_t>(policy.tiers.size());
@@ -172,28 +181,34 @@ void check_inputs(const book& b, const contact_inputs& inputs, day_t start, int 
       throw unknown_id({"customers", "manager", row, std::to_string(inputs.manager[c])}, "no such manager");
     }
     if (inputs.tier[c] < 0 || inputs.tier[c] >= tiers) {
-      throw invalid_input({"customers", "tier", row, std::to_string(inputs.tier[c])}, "no such tier in the contact policy");
+      throw invalid_input({"customers", "tier", row, std::to_string(inputs.tier[c])},
+                          "no such tier in the contact policy");
     }
     if (static_cast<int>(inputs.stages[c]) >= stage_count) {
-      throw invalid_input({"customers", "stage", row, std::to_string(static_cast<int>(inputs.stages[c]))}, "no such stage");
+      throw invalid_input({"customers", "stage", row, std::to_string(static_cast<int>(inputs.stages[c]))},
+                          "no such stage");
     }
-    if (!inputs.preferred_channel.empty() && (inputs.preferred_channel[c] < no_index || inputs.preferred_channel[c] >= channels)) {
+    if (!inputs.preferred_channel.empty() &&
+        (inputs.preferred_channel[c] < no_index || inputs.preferred_channel[c] >= channels)) {
       throw invalid_input({"customers", "preferred_channel", row, std::to_string(inputs.preferred_channel[c])},
                           "no such channel in the contact policy");
     }
     if (!inputs.max_contacts.empty() && inputs.max_contacts[c] < -1) {
-      throw invalid_input({"customers", "max_contacts", row, std::to_string(inputs.max_contacts[c])}, "must be >= 0 (-1: the policy's)");
+      throw invalid_input({"customers", "max_contacts", row, std::to_string(inputs.max_contacts[c])},
+                          "must be >= 0 (-1: the policy's)");
     }
   }
   if (inputs.alerts) {
     const alert_table& a = *inputs.alerts;
-    if (a.kind.size() != a.customer.size() || a.priority.size() != a.customer.size() || a.urgent.size() != a.customer.size()) {
+    if (a.kind.size() != a.customer.size() || a.priority.size() != a.customer.size() ||
+        a.urgent.size() != a.customer.size()) {
       throw invalid_input({"alerts", "customer", -1, std::to_string(a.customer.size()) + " rows"},
                           "every column of the alert table needs one row per alert");
     }
     for (std::size_t k = 0; k < a.customer.size(); ++k) {
       if (a.customer[k] < 0 || a.customer[k] >= b.customer_count()) {
-        throw unknown_id({"alerts", "customer", static_cast<std::int64_t>(k), std::to_string(a.customer[k])}, "no such customer");
+        throw unknown_id({"alerts", "customer", static_cast<std::int64_t>(k), std::to_string(a.customer[k])},
+                         "no such customer");
       }
     }
   }
@@ -205,7 +220,8 @@ void check_inputs(const book& b, const contact_inputs& inputs, day_t start, int 
         throw unknown_id({"campaigns", "customer", r, std::to_string(t.customer[r])}, "no such customer");
       }
       if (t.day[r] < first_valid_day || t.day[r] > last_valid_day) {
-        throw invalid_input({"campaigns", "day", r, std::to_string(t.day[r])}, "must be a day between 1900-01-01 and 2199-12-31");
+        throw invalid_input({"campaigns", "day", r, std::to_string(t.day[r])},
+                            "must be a day between 1900-01-01 and 2199-12-31");
       }
     }
   }
@@ -214,8 +230,13 @@ void check_inputs(const book& b, const contact_inputs& inputs, day_t start, int 
 // The texts of reasons and notes, each coded once.
 class plan_texts {
  public:
-  plan_texts(contact_plan& plan, const contact_inputs& inputs, const contact_policy& policy, const interaction_table& in)
-      : reasons_(plan.contacts.reason), notes_(plan.contacts.last_note), inputs_(inputs), policy_(policy), in_(in),
+  plan_texts(contact_plan& plan, const contact_inputs& inputs, const contact_policy& policy,
+             const interaction_table& in)
+      : reasons_(plan.contacts.reason),
+        notes_(plan.contacts.last_note),
+        inputs_(inputs),
+        policy_(policy),
+        in_(in),
         cadence_(policy.tiers.size() * stage_count, no_index) {
     notes_by_flags_.fill(no_index);
   }
@@ -235,8 +256,9 @@ class plan_texts {
   index_t cadence(index_t tier, stage s) {
     index_t& code = cadence_[static_cast<std::size_t>(tier) * stage_count + static_cast<std::size_t>(s)];
     if (code == no_index) {
-      code = reasons_("cadence: " + policy_.tiers[static_cast<std::size_t>(tier)] + " × " + std::string(stage_name(s)) + ", " +
-                      format_number(policy_.rule(tier, s).contacts) + " per " + std::to_string(policy_.period_days) + " days");
+      code = reasons_("cadence: " + policy_.tiers[static_cast<std::size_t>(tier)] + " × " + std::string(stage_name(s)) +
+                      ", " + format_number(policy_.rule(tier, s).contacts) + " per " +
+                      std::to_string(policy_.period_days) + " days");
     }
     return code;
   }
@@ -276,7 +298,7 @@ struct gathered {
   std::vector<want> wants;
   std::vector<std::int64_t> cap_offsets;  // customer c's cap days: cap_days[cap_offsets[c], cap_offsets[c + 1])
   std::vector<day_t> cap_days;
-  std::vector<Eigen::Index> last;         // last interaction row before the horizon, -1 for none
+  std::vector<Eigen::Index> last;  // last interaction row before the horizon, -1 for none
   std::vector<alert_kind> first_alert;
 };
 
@@ -301,7 +323,8 @@ gathered gather(const book& b, const contact_inputs& inputs, day_t start, int da
     std::partial_sum(alert_offsets.begin(), alert_offsets.end(), alert_offsets.begin());
     alert_rows.resize(a.customer.size());
     std::vector<std::int64_t> next(alert_offsets.begin(), alert_offsets.end() - 1);
-    for (std::size_t k = 0; k < a.customer.size(); ++k) alert_rows[static_cast<std::size_t>(next[static_cast<std::size_t>(a.customer[k])]++)] = k;
+    for (std::size_t k = 0; k < a.customer.size(); ++k)
+      alert_rows[static_cast<std::size_t>(next[static_cast<std::size_t>(a.customer[k])]++)] = k;
     for (std::size_t c = 0; c < count; ++c) {
       std::stable_sort(alert_rows.begin() + alert_offsets[c], alert_rows.begin() + alert_offsets[c + 1],
                        [&](std::size_t x, std::size_t y) { return a.priority[x] > a.priority[y]; });
@@ -312,7 +335,8 @@ gathered gather(const book& b, const contact_inputs& inputs, day_t start, int da
   std::vector<day_t> campaign_days;
   if (inputs.campaigns) {
     const campaign_table& t = *inputs.campaigns;
-    for (Eigen::Index r = 0; r < t.customer.size(); ++r) ++campaign_offsets[static_cast<std::size_t>(t.customer[r]) + 1];
+    for (Eigen::Index r = 0; r < t.customer.size(); ++r)
+      ++campaign_offsets[static_cast<std::size_t>(t.customer[r]) + 1];
     std::partial_sum(campaign_offsets.begin(), campaign_offsets.end(), campaign_offsets.begin());
     campaign_days.resize(static_cast<std::size_t>(t.customer.size()));
     std::vector<std::int64_t> next(campaign_offsets.begin(), campaign_offsets.end() - 1);
@@ -366,10 +390,11 @@ gathered gather(const book& b, const contact_inputs& inputs, day_t start, int da
                                               static_cast<std::size_t>(alert_offsets[cu + 1] - alert_offsets[cu]));
       g.first_alert[cu] = inputs.alerts->kind[rows.front()];
       const index_t ch = choose_channel(policy, rule, pref, c, proactive_count, false);
-      g.wants.push_back({c, start, contact_purpose::alert, 0, inputs.alerts->priority[rows.front()], tier, ch, minutes(ch), texts.alerts(rows)});
+      g.wants.push_back({c, start, contact_purpose::alert, 0, inputs.alerts->priority[rows.front()], tier, ch,
+                         minutes(ch), texts.alerts(rows)});
       answered = true;
-    } else if (last >= 0 && have_proactive && in.proactive[last] == 0 && (in.two_way.size() == 0 || in.two_way[last] != 0) &&
-               in.day[last] >= start - policy.follow_up_days) {
+    } else if (last >= 0 && have_proactive && in.proactive[last] == 0 &&
+               (in.two_way.size() == 0 || in.two_way[last] != 0) && in.day[last] >= start - policy.follow_up_days) {
       const index_t ch = choose_channel(policy, rule, pref, c, proactive_count, false);
       const index_t code = in.channel.codes[last];
       const std::string what = code == no_index ? "contact" : in.channel.categories[static_cast<std::size_t>(code)];
@@ -387,8 +412,8 @@ gathered gather(const book& b, const contact_inputs& inputs, day_t start, int da
       }
       for (std::int32_t k = 0; due < end; due += interval, ++k) {
         const index_t ch = choose_channel(policy, rule, pref, c, proactive_count + k, true);
-        g.wants.push_back({c, static_cast<day_t>(std::floor(due)), contact_purpose::cadence, k, 0.0, tier, ch, minutes(ch),
-                           texts.cadence(tier, s)});
+        g.wants.push_back({c, static_cast<day_t>(std::floor(due)), contact_purpose::cadence, k, 0.0, tier, ch,
+                           minutes(ch), texts.cadence(tier, s)});
       }
     }
   }
@@ -397,7 +422,8 @@ gathered gather(const book& b, const contact_inputs& inputs, day_t start, int da
 
 }  // namespace
 
-contact_plan plan_contacts(const book& b, const contact_inputs& inputs, day_t start, int days, const contact_policy& policy) {
+contact_plan plan_contacts(const book& b, const contact_inputs& inputs, day_t start, int days,
+                           const contact_policy& policy) {
   policy.validate();
   check_inputs(b, inputs, start, days, policy);
   const auto count = static_cast<std::size_t>(b.customer_count());
@@ -440,12 +466,15 @@ contact_plan plan_contacts(const book& b, const contact_inputs& inputs, day_t st
 
   // Wants by manager (a stable counting sort: customer order within each manager).
   std::vector<std::int64_t> first(static_cast<std::size_t>(managers) + 1, 0);
-  for (const want& w : g.wants) ++first[static_cast<std::size_t>(inputs.manager[static_cast<std::size_t>(w.customer)]) + 1];
+  for (const want& w : g.wants)
+    ++first[static_cast<std::size_t>(inputs.manager[static_cast<std::size_t>(w.customer)]) + 1];
   std::partial_sum(first.begin(), first.end(), first.begin());
   std::vector<want> wants(g.wants.size());
   {
     std::vector<std::int64_t> next(first.begin(), first.end() - 1);
-    for (const want& w : g.wants) wants[static_cast<std::size_t>(next[static_cast<std::size_t>(inputs.manager[static_cast<std::size_t>(w.customer)])]++)] = w;
+    for (const want& w : g.wants)
+      wants[static_cast<std::size_t>(
+          next[static_cast<std::size_t>(inputs.manager[static_cast<std::size_t>(w.customer)])]++)] = w;
     g.wants.clear();
     g.wants.shrink_to_fit();
   }
@@ -489,7 +518,8 @@ contact_plan plan_contacts(const book& b, const contact_inputs& inputs, day_t st
       ++cp.wanted[cu];
       mp.demand[mu] += w->minutes;
       if (cp.channel[cu] == no_index) cp.channel[cu] = w->channel;
-      const int cap = inputs.max_contacts.empty() || inputs.max_contacts[cu] < 0 ? policy.max_contacts : inputs.max_contacts[cu];
+      const int cap =
+          inputs.max_contacts.empty() || inputs.max_contacts[cu] < 0 ? policy.max_contacts : inputs.max_contacts[cu];
       std::ptrdiff_t chosen = -1;
       bool capped = false;
       if (used + w->minutes <= budget + 1e-9) {
@@ -498,8 +528,9 @@ contact_plan plan_contacts(const book& b, const contact_inputs& inputs, day_t st
         std::ptrdiff_t after = std::lower_bound(working.begin(), working.end(), w->due) - working.begin();
         std::ptrdiff_t before = after - 1;
         while (chosen < 0 && (before >= 0 || after < size)) {
-          const bool take_before = after >= size || (before >= 0 && w->due - working[static_cast<std::size_t>(before)] <=
-                                                                         working[static_cast<std::size_t>(after)] - w->due);
+          const bool take_before =
+              after >= size || (before >= 0 && w->due - working[static_cast<std::size_t>(before)] <=
+                                                   working[static_cast<std::size_t>(after)] - w->due);
           const std::ptrdiff_t d = take_before ? before-- : after++;
           const auto du = static_cast<std::size_t>(d);
           if (day_used[du] + w->minutes > day_cap + 1e-9) continue;
@@ -557,8 +588,8 @@ contact_plan plan_contacts(const book& b, const contact_inputs& inputs, day_t st
       const auto cu = static_cast<std::size_t>(w->customer);
       slot[cu] = -1;
       cp.status[cu] = cp.planned[cu] == cp.wanted[cu] ? customer_plan_status::planned
-                      : cp.planned[cu] == 0          ? customer_plan_status::not_planned
-                                                     : customer_plan_status::partly;
+                      : cp.planned[cu] == 0           ? customer_plan_status::not_planned
+                                                      : customer_plan_status::partly;
     }
   }
   out.reason.codes = Eigen::Map<const int_column>(reason_rows.data(), static_cast<Eigen::Index>(reason_rows.size()));

@@ -31,14 +31,23 @@ std::vector<cadence_rule> contact_policy::default_cadence() {
   const std::vector<double> generico_top = {0.0, 0.25, 0.75, 0.0};
   return {
       // Genérico
-      {0.5, transactional, calls_email}, {0.33, transactional, calls_email}, {0.33, transactional, calls_email},
-      {0.5, relational, generico_top}, {0.33, relational, generico_top},
+      {0.5, transactional, calls_email},
+      {0.33, transactional, calls_email},
+      {0.33, transactional, calls_email},
+      {0.5, relational, generico_top},
+      {0.33, relational, generico_top},
       // Medio
-      {1, transactional, calls}, {1, transactional, calls}, {1, transactional, conversation},
-      {1, relational, conversation}, {0.5, relational, personal},
+      {1, transactional, calls},
+      {1, transactional, calls},
+      {1, transactional, conversation},
+      {1, relational, conversation},
+      {0.5, relational, personal},
       // Premium
-      {2, transactional, calls}, {2, transactional, calls}, {2, relational, conversation},
-      {2, relational, personal}, {1.5, relational, personal},
+      {2, transactional, calls},
+      {2, transactional, calls},
+      {2, relational, conversation},
+      {2, relational, personal},
+      {1.5, relational, personal},
   };
 }
 
@@ -65,7 +74,8 @@ index_t contact_policy::channel_of(std::string_view name) const {
 void contact_policy::validate() const {
   if (channels.empty()) fail("channels", -1, "[]", "at least one channel is needed");
   if (minutes.size() != channels.size()) {
-    fail("minutes", -1, std::to_string(minutes.size()) + " values", "needs one per channel (" + std::to_string(channels.size()) + ")");
+    fail("minutes", -1, std::to_string(minutes.size()) + " values",
+         "needs one per channel (" + std::to_string(channels.size()) + ")");
   }
   for (std::size_t ch = 0; ch < channels.size(); ++ch) {
     if (channels[ch].empty()) fail("channels", static_cast<std::int64_t>(ch), "''", "a channel needs a name");
@@ -78,9 +88,12 @@ void contact_policy::validate() const {
   }
   if (tiers.empty()) fail("tiers", -1, "[]", "at least one tier is needed");
   if (cadence.empty()) {
-    const bool defaults_fit = tiers.size() == 3 && channels == std::vector<std::string>{"visit", "video", "call", "email"};
+    const bool defaults_fit =
+        tiers.size() == 3 && channels == std::vector<std::string>{"visit", "video", "call", "email"};
     if (!defaults_fit) {
-      fail("cadence", -1, "[]", "the default cadence is for 3 tiers and the channels visit, video, call, email; give one rule per tier × stage");
+      fail("cadence", -1, "[]",
+           "the default cadence is for 3 tiers and the channels visit, video, call, email; give one rule per tier × "
+           "stage");
     }
   } else if (cadence.size() != tiers.size() * stage_count) {
     fail("cadence", -1, std::to_string(cadence.size()) + " rules",
@@ -90,13 +103,16 @@ void contact_policy::validate() const {
     for (std::size_t s = 0; s < stage_count; ++s) {
       const cadence_rule& r = rule(static_cast<index_t>(t), static_cast<stage>(s));
       const std::string where = "cadence[" + tiers[t] + ", " + std::string(stage_name(static_cast<stage>(s))) + "]";
-      if (!(r.contacts >= 0) || !std::isfinite(r.contacts)) fail(where + ".contacts", -1, text(r.contacts), "must be finite and >= 0");
+      if (!(r.contacts >= 0) || !std::isfinite(r.contacts))
+        fail(where + ".contacts", -1, text(r.contacts), "must be finite and >= 0");
       if (r.mix.size() != channels.size()) {
-        fail(where + ".mix", -1, std::to_string(r.mix.size()) + " shares", "needs one share per channel (" + std::to_string(channels.size()) + ")");
+        fail(where + ".mix", -1, std::to_string(r.mix.size()) + " shares",
+             "needs one share per channel (" + std::to_string(channels.size()) + ")");
       }
       double total = 0.0;
       for (const double share : r.mix) {
-        if (!(share >= 0) || !std::isfinite(share)) fail(where + ".mix", -1, text(share), "shares must be finite and >= 0");
+        if (!(share >= 0) || !std::isfinite(share))
+          fail(where + ".mix", -1, text(share), "shares must be finite and >= 0");
         total += share;
       }
       if (r.contacts > 0 && std::abs(total - 1.0) > 1e-6) fail(where + ".mix", -1, text(total), "shares must sum to 1");

@@ -132,7 +132,8 @@ point_matrix seed_centres(points_view x, const real_column& x_norm, Eigen::Index
   const int trials = 2 + static_cast<int>(std::log(static_cast<double>(clusters)));
   point_matrix centres(clusters, x.cols());
   centres.row(0) = x.row(static_cast<Eigen::Index>(random.below(static_cast<std::uint64_t>(n))));
-  real_column closest = (x_norm - 2.0 * (x * centres.row(0).transpose()).array() + centres.row(0).squaredNorm()).max(0.0);
+  real_column closest =
+      (x_norm - 2.0 * (x * centres.row(0).transpose()).array() + centres.row(0).squaredNorm()).max(0.0);
   std::vector<double> cumulative(static_cast<std::size_t>(n));
   point_matrix candidates(trials, x.cols());
   std::vector<Eigen::Index> rows(static_cast<std::size_t>(trials));
@@ -144,7 +145,8 @@ point_matrix seed_centres(points_view x, const real_column& x_norm, Eigen::Index
       Eigen::Index row;
       if (potential > 0) {
         const double target = random.uniform() * potential;
-        row = std::min<Eigen::Index>(n - 1, std::upper_bound(cumulative.begin(), cumulative.end(), target) - cumulative.begin());
+        row = std::min<Eigen::Index>(
+            n - 1, std::upper_bound(cumulative.begin(), cumulative.end(), target) - cumulative.begin());
       } else {
         row = static_cast<Eigen::Index>(random.below(static_cast<std::uint64_t>(n)));
       }
@@ -202,7 +204,8 @@ kmeans_result fit_kmeans(points_view points, const kmeans_options& options, cons
   options.validate();
   const Eigen::Index n = points.rows(), d = points.cols();
   if (n < options.clusters) {
-    throw invalid_input({"kmeans", "rows", -1, std::to_string(n)}, "fewer rows than clusters (" + std::to_string(options.clusters) + ")");
+    throw invalid_input({"kmeans", "rows", -1, std::to_string(n)},
+                        "fewer rows than clusters (" + std::to_string(options.clusters) + ")");
   }
   check_finite(points);
   kmeans_result result;
@@ -211,13 +214,15 @@ kmeans_result fit_kmeans(points_view points, const kmeans_options& options, cons
   model.scale = Eigen::VectorXd::Ones(d);
   if (options.standardise) {
     model.mean = points.colwise().mean().transpose();
-    const Eigen::VectorXd variance = (points.rowwise() - model.mean.transpose()).colwise().squaredNorm().transpose() / static_cast<double>(n);
+    const Eigen::VectorXd variance =
+        (points.rowwise() - model.mean.transpose()).colwise().squaredNorm().transpose() / static_cast<double>(n);
     model.scale = variance.cwiseSqrt().unaryExpr([](double s) { return s > 0 ? s : 1.0; });
   }
   // Standardised copy only when asked; otherwise the caller's points are used in place.
   point_matrix standardised;
   if (options.standardise) {
-    standardised = ((points.rowwise() - model.mean.transpose()).array().rowwise() / model.scale.transpose().array()).matrix();
+    standardised =
+        ((points.rowwise() - model.mean.transpose()).array().rowwise() / model.scale.transpose().array()).matrix();
   }
   const points_view x = options.standardise ? points_view(standardised) : points;
   const real_column x_norm = x.rowwise().squaredNorm().array();
@@ -255,7 +260,9 @@ kmeans_result fit_kmeans(points_view points, const kmeans_options& options, cons
   for (Eigen::Index r = 0; r < n; ++r) ++sizes[static_cast<std::size_t>(final_assignment.label[r])];
   std::vector<index_t> order(static_cast<std::size_t>(k));
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](index_t a, index_t b) { return sizes[static_cast<std::size_t>(a)] > sizes[static_cast<std::size_t>(b)]; });
+  std::stable_sort(order.begin(), order.end(), [&](index_t a, index_t b) {
+    return sizes[static_cast<std::size_t>(a)] > sizes[static_cast<std::size_t>(b)];
+  });
   std::vector<index_t> renumber(static_cast<std::size_t>(k));
   point_matrix sorted(k, d);
   for (std::size_t c = 0; c < order.size(); ++c) {
@@ -263,8 +270,11 @@ kmeans_result fit_kmeans(points_view points, const kmeans_options& options, cons
     sorted.row(static_cast<Eigen::Index>(c)) = best_centres.row(order[c]);
   }
   result.cluster.resize(n);
-  for (Eigen::Index r = 0; r < n; ++r) result.cluster[r] = renumber[static_cast<std::size_t>(final_assignment.label[r])];
-  model.centres = ((sorted.array().rowwise() * model.scale.transpose().array()).rowwise() + model.mean.transpose().array()).matrix();
+  for (Eigen::Index r = 0; r < n; ++r)
+    result.cluster[r] = renumber[static_cast<std::size_t>(final_assignment.label[r])];
+  model.centres =
+      ((sorted.array().rowwise() * model.scale.transpose().array()).rowwise() + model.mean.transpose().array())
+          .matrix();
   model.inertia = final_assignment.inertia;
   return result;
 }
@@ -277,8 +287,10 @@ assignment assign_original(const kmeans_model& model, points_view points, const 
                         "the model was fitted on " + std::to_string(model.centres.cols()) + " columns");
   }
   check_finite(points);
-  const point_matrix x = ((points.rowwise() - model.mean.transpose()).array().rowwise() / model.scale.transpose().array()).matrix();
-  const point_matrix centres = ((model.centres.rowwise() - model.mean.transpose()).array().rowwise() / model.scale.transpose().array()).matrix();
+  const point_matrix x =
+      ((points.rowwise() - model.mean.transpose()).array().rowwise() / model.scale.transpose().array()).matrix();
+  const point_matrix centres =
+      ((model.centres.rowwise() - model.mean.transpose()).array().rowwise() / model.scale.transpose().array()).matrix();
   return assign(x, x.rowwise().squaredNorm().array(), centres, run);
 }
 

@@ -31,7 +31,8 @@ double real_share(const stage_counts& counts) {
   std::int64_t total = 0;
   for (const auto count : counts) total += count;
   if (total == 0) return 0.0;
-  return static_cast<double>(counts[index(stage::intimar)] + counts[index(stage::confiar)]) / static_cast<double>(total);
+  return static_cast<double>(counts[index(stage::intimar)] + counts[index(stage::confiar)]) /
+         static_cast<double>(total);
 }
 
 transition_matrix count_transitions(std::span<const stage> before, std::span<const stage> after) {
@@ -64,7 +65,8 @@ std::vector<stage_time> time_in_stage(const stage_history& history) {
   const std::size_t dates = history.days.size();
   for (std::size_t c = 0; c < customers; ++c) {
     std::array<stage_time, stage_count> per_stage{};
-    for (std::size_t s = 0; s < stage_count; ++s) per_stage[s] = {static_cast<index_t>(c), static_cast<stage>(s), no_day, no_day, 0};
+    for (std::size_t s = 0; s < stage_count; ++s)
+      per_stage[s] = {static_cast<index_t>(c), static_cast<stage>(s), no_day, no_day, 0};
     for (std::size_t d = 0; d < dates; ++d) {
       const stage at = history.stages[d][c];
       stage_time& row = per_stage[index(at)];

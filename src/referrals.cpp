@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "detail/checks.hpp"
@@ -17,9 +17,8 @@
 namespace cartera {
 namespace {
 
-using referral_graph = boost::compressed_sparse_row_graph<boost::bidirectionalS, boost::no_property,
-                                                          boost::no_property, boost::no_property, std::uint32_t,
-                                                          std::uint32_t>;
+using referral_graph = boost::compressed_sparse_row_graph<boost::bidirectionalS, boost::no_property, boost::no_property,
+                                                          boost::no_property, std::uint32_t, std::uint32_t>;
 
 // Boost's page_rank asks "done?" before every step with the ranks so far; this stops when
 // no rank moved more than the tolerance since the previous step.
@@ -62,9 +61,11 @@ std::vector<index_t> acquisition_forest(const referral_table& referrals, index_t
   if (rows > 0) {
     const day_t first = referrals.day.minCoeff();
     std::vector<std::size_t> next(static_cast<std::size_t>(referrals.day.maxCoeff() - first) + 2, 0);
-    for (std::size_t r = 0; r < rows; ++r) ++next[static_cast<std::size_t>(referrals.day[static_cast<Eigen::Index>(r)] - first) + 1];
+    for (std::size_t r = 0; r < rows; ++r)
+      ++next[static_cast<std::size_t>(referrals.day[static_cast<Eigen::Index>(r)] - first) + 1];
     std::partial_sum(next.begin(), next.end(), next.begin());
-    for (std::size_t r = 0; r < rows; ++r) order[next[static_cast<std::size_t>(referrals.day[static_cast<Eigen::Index>(r)] - first)]++] = r;
+    for (std::size_t r = 0; r < rows; ++r)
+      order[next[static_cast<std::size_t>(referrals.day[static_cast<Eigen::Index>(r)] - first)]++] = r;
   }
   std::vector<index_t> parent(static_cast<std::size_t>(customers), no_index);
   // Iterator property maps, not raw pointers: ADL must find boost::get past the CSR graph's
@@ -96,7 +97,8 @@ std::vector<double> influence(const referral_table& referrals, index_t customers
   std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
   edges.reserve(static_cast<std::size_t>(referrals.referrer.size()));
   for (Eigen::Index row = 0; row < referrals.referrer.size(); ++row) {
-    edges.emplace_back(static_cast<std::uint32_t>(referrals.referred[row]), static_cast<std::uint32_t>(referrals.referrer[row]));
+    edges.emplace_back(static_cast<std::uint32_t>(referrals.referred[row]),
+                       static_cast<std::uint32_t>(referrals.referrer[row]));
   }
   std::sort(edges.begin(), edges.end());
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
@@ -122,14 +124,16 @@ void referral_policy::validate() const {
   require(decay >= 0.0 && decay <= 1.0, "decay", decay, "must be in [0, 1]");
 }
 
-referral_network analyse_referrals(const book& customers, std::span<const double> value, const referral_policy& policy) {
+referral_network analyse_referrals(const book& customers, std::span<const double> value,
+                                   const referral_policy& policy) {
   policy.validate();
   const index_t n = customers.customer_count();
   const auto count = static_cast<std::size_t>(n);
   detail::check_size("referrals", "value", value.size(), count, "customer", detail::counted::rows, true);
   for (std::size_t c = 0; c < value.size(); ++c) {
     if (!std::isfinite(value[c])) {
-      throw invalid_input({"referrals", "value", static_cast<std::int64_t>(c), detail::format_number(value[c])}, "must be finite");
+      throw invalid_input({"referrals", "value", static_cast<std::int64_t>(c), detail::format_number(value[c])},
+                          "must be finite");
     }
   }
   const referral_table& referrals = customers.referrals();
@@ -155,7 +159,8 @@ referral_network analyse_referrals(const book& customers, std::span<const double
     std::vector<std::int64_t> next(first_child.begin(), first_child.end() - 1);
     for (std::size_t c = 0; c < count; ++c) {
       const index_t p = out.referred_by[c];
-      if (p != no_index) children[static_cast<std::size_t>(next[static_cast<std::size_t>(p)]++)] = static_cast<index_t>(c);
+      if (p != no_index)
+        children[static_cast<std::size_t>(next[static_cast<std::size_t>(p)]++)] = static_cast<index_t>(c);
     }
   }
   std::vector<index_t> order;

@@ -40,7 +40,8 @@ struct token {
 };
 
 [[noreturn]] void fail(std::string_view source, std::size_t position, const std::string& problem) {
-  throw invalid_input({}, "rule \"" + std::string(source) + "\": position " + std::to_string(position) + ": " + problem);
+  throw invalid_input({},
+                      "rule \"" + std::string(source) + "\": position " + std::to_string(position) + ": " + problem);
 }
 
 std::string shown(const token& t) { return t.what == token::kind::end ? "the end" : "\"" + t.text + "\""; }
@@ -55,12 +56,14 @@ std::vector<token> tokenize(std::string_view s) {
     const std::size_t at = i + 1;
     if (std::isspace(static_cast<unsigned char>(c))) {
       ++i;
-    } else if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
+    } else if (std::isdigit(static_cast<unsigned char>(c)) ||
+               (c == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
       double value = 0;
       const auto [end, error] = std::from_chars(s.data() + i, s.data() + s.size(), value);
       if (error != std::errc()) fail(s, at, "not a number");
       const auto length = static_cast<std::size_t>(end - (s.data() + i));
-      if (i + length < s.size() && is_name(s[i + length])) fail(s, at, "not a number: \"" + std::string(s.substr(i, length + 1)) + "\"");
+      if (i + length < s.size() && is_name(s[i + length]))
+        fail(s, at, "not a number: \"" + std::string(s.substr(i, length + 1)) + "\"");
       tokens.push_back({token::kind::number, std::string(s.substr(i, length)), at, value});
       i += length;
     } else if (c == '"' || c == '\'') {
@@ -106,7 +109,8 @@ class parser {
 
   node_ptr parse() {
     node_ptr root = either(0);
-    if (peek().what != token::kind::end) fail(source_, peek().position, "expected \"and\", \"or\" or the end, found " + shown(peek()));
+    if (peek().what != token::kind::end)
+      fail(source_, peek().position, "expected \"and\", \"or\" or the end, found " + shown(peek()));
     return root;
   }
 
@@ -116,7 +120,8 @@ class parser {
   bool keyword(std::string_view word) const { return peek().what == token::kind::name && peek().text == word; }
 
   void deeper(int depth) const {
-    if (depth > max_depth) fail(source_, peek().position, "nested too deeply (more than " + std::to_string(max_depth) + " levels)");
+    if (depth > max_depth)
+      fail(source_, peek().position, "nested too deeply (more than " + std::to_string(max_depth) + " levels)");
   }
 
   // operand (word operand)*, left-associative: "or" over and-terms, "and" over not-terms.
@@ -126,7 +131,8 @@ class parser {
     while (keyword(word)) {
       const std::size_t at = take().position;
       node_ptr right = (this->*operand)(depth + 1);
-      left = std::make_shared<rule_node>(rule_node{rule_node::kind::logic, at, 0, {}, operation, std::move(left), std::move(right)});
+      left = std::make_shared<rule_node>(
+          rule_node{rule_node::kind::logic, at, 0, {}, operation, std::move(left), std::move(right)});
     }
     return left;
   }
@@ -138,7 +144,8 @@ class parser {
     deeper(depth);
     if (keyword("not")) {
       const std::size_t at = take().position;
-      return std::make_shared<rule_node>(rule_node{rule_node::kind::negate, at, 0, {}, op::not_, negation(depth + 1), nullptr});
+      return std::make_shared<rule_node>(
+          rule_node{rule_node::kind::negate, at, 0, {}, op::not_, negation(depth + 1), nullptr});
     }
     return comparison(depth + 1);
   }
@@ -147,8 +154,12 @@ class parser {
     node_ptr left = operand(depth + 1);
     if (peek().what != token::kind::op) return left;
     const token& t = take();
-    const op operation = t.text == "==" ? op::eq : t.text == "!=" ? op::ne : t.text == "<" ? op::lt
-                       : t.text == "<=" ? op::le : t.text == ">" ? op::gt : op::ge;
+    const op operation = t.text == "=="   ? op::eq
+                         : t.text == "!=" ? op::ne
+                         : t.text == "<"  ? op::lt
+                         : t.text == "<=" ? op::le
+                         : t.text == ">"  ? op::gt
+                                          : op::ge;
     node_ptr right = operand(depth + 1);
     return std::make_shared<rule_node>(rule_node{rule_node::kind::compare, t.position, 0, {}, operation, left, right});
   }
@@ -158,9 +169,11 @@ class parser {
     const token& t = take();
     switch (t.what) {
       case token::kind::number:
-        return std::make_shared<rule_node>(rule_node{rule_node::kind::number, t.position, t.number, {}, op::eq, nullptr, nullptr});
+        return std::make_shared<rule_node>(
+            rule_node{rule_node::kind::number, t.position, t.number, {}, op::eq, nullptr, nullptr});
       case token::kind::string:
-        return std::make_shared<rule_node>(rule_node{rule_node::kind::string, t.position, 0, t.text, op::eq, nullptr, nullptr});
+        return std::make_shared<rule_node>(
+            rule_node{rule_node::kind::string, t.position, 0, t.text, op::eq, nullptr, nullptr});
       case token::kind::open: {
         node_ptr inner = either(depth + 1);
         if (peek().what != token::kind::close) fail(source_, peek().position, "expected \")\", found " + shown(peek()));
@@ -169,10 +182,12 @@ class parser {
       }
       case token::kind::name:
         if (t.text == "true" || t.text == "false") {
-          return std::make_shared<rule_node>(rule_node{rule_node::kind::boolean, t.position, t.text == "true" ? 1.0 : 0.0, {}, op::eq, nullptr, nullptr});
+          return std::make_shared<rule_node>(rule_node{
+              rule_node::kind::boolean, t.position, t.text == "true" ? 1.0 : 0.0, {}, op::eq, nullptr, nullptr});
         }
         if (t.text == "and" || t.text == "or" || t.text == "not") break;
-        return std::make_shared<rule_node>(rule_node{rule_node::kind::column, t.position, 0, t.text, op::eq, nullptr, nullptr});
+        return std::make_shared<rule_node>(
+            rule_node{rule_node::kind::column, t.position, 0, t.text, op::eq, nullptr, nullptr});
       default:
         break;
     }
@@ -199,7 +214,8 @@ class evaluator {
   flag_column truth(const rule_node& n) {
     value v = eval(n);
     if (auto* flags = std::get_if<flag_column>(&v)) return std::move(*flags);
-    if (auto* numbers = std::get_if<real_column>(&v)) return ((*numbers != 0) && (*numbers == *numbers)).cast<std::uint8_t>();
+    if (auto* numbers = std::get_if<real_column>(&v))
+      return ((*numbers != 0) && (*numbers == *numbers)).cast<std::uint8_t>();
     fail(source_, n.position, "a label is not a condition; compare it with == or !=");
   }
 
@@ -208,9 +224,12 @@ class evaluator {
 
   value eval(const rule_node& n) {
     switch (n.what) {
-      case rule_node::kind::number: return real_column(real_column::Constant(rows(), n.number));
-      case rule_node::kind::boolean: return flag_column(flag_column::Constant(rows(), static_cast<std::uint8_t>(n.number)));
-      case rule_node::kind::string: return labels{nullptr, nullptr, n.text};
+      case rule_node::kind::number:
+        return real_column(real_column::Constant(rows(), n.number));
+      case rule_node::kind::boolean:
+        return flag_column(flag_column::Constant(rows(), static_cast<std::uint8_t>(n.number)));
+      case rule_node::kind::string:
+        return labels{nullptr, nullptr, n.text};
       case rule_node::kind::column: {
         const column_set::column* found = columns_.find(n.text);
         if (found == nullptr) {
@@ -220,14 +239,16 @@ class evaluator {
         const auto& c = std::get<categorical>(*found);
         return labels{&c.categories, &c.codes, {}};
       }
-      case rule_node::kind::negate: return flag_column(1 - truth(*n.left));
+      case rule_node::kind::negate:
+        return flag_column(1 - truth(*n.left));
       case rule_node::kind::logic: {
         const flag_column a = truth(*n.left);
         const flag_column b = truth(*n.right);
         if (n.operation == op::and_) return flag_column(a * b);
         return flag_column((a + b).min(std::uint8_t{1}));
       }
-      case rule_node::kind::compare: return compare(n);
+      case rule_node::kind::compare:
+        return compare(n);
     }
     fail(source_, n.position, "cannot evaluate");
   }
@@ -239,12 +260,18 @@ class evaluator {
     if (const auto* x = std::get_if<real_column>(&a)) {
       if (const auto* y = std::get_if<real_column>(&b)) {
         switch (n.operation) {
-          case op::eq: return flag_column((*x == *y).cast<std::uint8_t>());
-          case op::ne: return flag_column((*x != *y && *x == *x && *y == *y).cast<std::uint8_t>());
-          case op::lt: return flag_column((*x < *y).cast<std::uint8_t>());
-          case op::le: return flag_column((*x <= *y).cast<std::uint8_t>());
-          case op::gt: return flag_column((*x > *y).cast<std::uint8_t>());
-          default: return flag_column((*x >= *y).cast<std::uint8_t>());
+          case op::eq:
+            return flag_column((*x == *y).cast<std::uint8_t>());
+          case op::ne:
+            return flag_column((*x != *y && *x == *x && *y == *y).cast<std::uint8_t>());
+          case op::lt:
+            return flag_column((*x < *y).cast<std::uint8_t>());
+          case op::le:
+            return flag_column((*x <= *y).cast<std::uint8_t>());
+          case op::gt:
+            return flag_column((*x > *y).cast<std::uint8_t>());
+          default:
+            return flag_column((*x >= *y).cast<std::uint8_t>());
         }
       }
     }
@@ -255,7 +282,8 @@ class evaluator {
     }
     // A number meets true/false as a flag: non-zero is true (flags arrive as 0/1 numbers).
     const auto as_flag = [](value& v) {
-      if (auto* numbers = std::get_if<real_column>(&v)) v = flag_column(((*numbers != 0) && (*numbers == *numbers)).cast<std::uint8_t>());
+      if (auto* numbers = std::get_if<real_column>(&v))
+        v = flag_column(((*numbers != 0) && (*numbers == *numbers)).cast<std::uint8_t>());
     };
     if (std::holds_alternative<flag_column>(a) || std::holds_alternative<flag_column>(b)) {
       as_flag(a);
@@ -268,7 +296,9 @@ class evaluator {
       if (n.operation == op::eq) return flag_column((x == y).cast<std::uint8_t>());
       return flag_column((x != y).cast<std::uint8_t>());
     }
-    const auto kind = [](const value& v) { return v.index() == 0 ? "a number" : v.index() == 1 ? "true/false" : "a label"; };
+    const auto kind = [](const value& v) {
+      return v.index() == 0 ? "a number" : v.index() == 1 ? "true/false" : "a label";
+    };
     fail(source_, n.position, std::string("cannot compare ") + kind(a) + " with " + kind(b));
   }
 
@@ -305,7 +335,8 @@ class evaluator {
 };
 
 void collect(const rule_node& n, std::vector<std::string>& names) {
-  if (n.what == rule_node::kind::column && std::find(names.begin(), names.end(), n.text) == names.end()) names.push_back(n.text);
+  if (n.what == rule_node::kind::column && std::find(names.begin(), names.end(), n.text) == names.end())
+    names.push_back(n.text);
   if (n.left) collect(*n.left, names);
   if (n.right) collect(*n.right, names);
 }

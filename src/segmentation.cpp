@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <limits>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <unordered_map>
@@ -96,10 +96,12 @@ void compute_scores(const score_model& model, const column_set& columns, score_t
                     const std::vector<std::vector<double>>* percentiles = nullptr);
 rfm_table rfm_scores(const rfm_policy& policy, const std::array<std::vector<double>, 3>& worse);
 
-void check_lengths(std::span<const double> recency, std::span<const double> frequency, std::span<const double> monetary) {
+void check_lengths(std::span<const double> recency, std::span<const double> frequency,
+                   std::span<const double> monetary) {
   if (frequency.size() != recency.size() || monetary.size() != recency.size()) {
-    throw invalid_input({"rfm", "frequency, monetary", -1, std::to_string(frequency.size()) + ", " + std::to_string(monetary.size())},
-                        "must have as many rows as recency (" + std::to_string(recency.size()) + ")");
+    throw invalid_input(
+        {"rfm", "frequency, monetary", -1, std::to_string(frequency.size()) + ", " + std::to_string(monetary.size())},
+        "must have as many rows as recency (" + std::to_string(recency.size()) + ")");
   }
 }
 void label_scores(const score_model& model, score_table& t);
@@ -116,8 +118,9 @@ void score_policy::validate() const {
   require(!variables.empty(), "score_policy", "variables", "0", "needs at least one variable");
   for (std::size_t v = 0; v < variables.size(); ++v) {
     const auto& variable = variables[v];
-    require(std::isfinite(variable.weight) && variable.weight >= 0, "score_policy", "variables." + variable.column + ".weight",
-            detail::format_number(variable.weight), "must be finite and >= 0");
+    require(std::isfinite(variable.weight) && variable.weight >= 0, "score_policy",
+            "variables." + variable.column + ".weight", detail::format_number(variable.weight),
+            "must be finite and >= 0");
   }
   double total = 0;
   for (const auto& variable : variables) total += variable.weight;
@@ -125,9 +128,11 @@ void score_policy::validate() const {
   require(tiers.size() == cuts.size() + 1, "score_policy", "cuts", std::to_string(cuts.size()),
           "there must be one cut fewer than tiers");
   for (std::size_t k = 0; k < cuts.size(); ++k) {
-    require(std::isfinite(cuts[k]) && (k == 0 || cuts[k] > cuts[k - 1]), "score_policy", "cuts", detail::format_number(cuts[k]),
-            "cuts must be finite and ascending");
-    if (quantile_cuts) require(cuts[k] >= 0 && cuts[k] <= 1, "score_policy", "cuts", detail::format_number(cuts[k]), "quantile cuts must be in [0, 1]");
+    require(std::isfinite(cuts[k]) && (k == 0 || cuts[k] > cuts[k - 1]), "score_policy", "cuts",
+            detail::format_number(cuts[k]), "cuts must be finite and ascending");
+    if (quantile_cuts)
+      require(cuts[k] >= 0 && cuts[k] <= 1, "score_policy", "cuts", detail::format_number(cuts[k]),
+              "quantile cuts must be in [0, 1]");
   }
   require(reason_variables >= 0, "score_policy", "reason_variables", std::to_string(reason_variables), "must be >= 0");
 }
@@ -191,7 +196,8 @@ score_model fit_and_score(const score_policy& policy, const column_set& columns,
     std::sort(scores.begin(), scores.end());
     for (const double cut : policy.cuts) {
       double threshold = std::numeric_limits<double>::infinity();
-      for (auto at = static_cast<std::size_t>(std::ceil(cut * static_cast<double>(scores.size()))); at < scores.size(); ++at) {
+      for (auto at = static_cast<std::size_t>(std::ceil(cut * static_cast<double>(scores.size()))); at < scores.size();
+           ++at) {
         if (at == 0 || scores[at] != scores[at - 1]) {  // `at` fitted scores lie strictly below
           threshold = scores[at];
           break;
@@ -238,9 +244,10 @@ void compute_scores(const score_model& model, const column_set& columns, score_t
           const auto& variable = p.variables[v];
           const real_column& values = *inputs[v];
           const bool known = percentiles != nullptr && !(*percentiles)[v].empty();
-          const std::vector<double> percentile = variable.scale != normalisation::percentile ? std::vector<double>{}
-                                                 : known ? (*percentiles)[v]
-                                                         : shares(model.sorted[v], {values.data(), static_cast<std::size_t>(n)});
+          const std::vector<double> percentile =
+              variable.scale != normalisation::percentile ? std::vector<double>{}
+              : known                                     ? (*percentiles)[v]
+                      : shares(model.sorted[v], {values.data(), static_cast<std::size_t>(n)});
           real_column contribution(n);
           for (Eigen::Index r = 0; r < n; ++r) {
             // An infinite value scores as the most extreme finite value fitted on its side.
@@ -251,7 +258,8 @@ void compute_scores(const score_model& model, const column_set& columns, score_t
             if (!std::isnan(x)) {
               scaled = variable.scale == normalisation::percentile ? percentile[static_cast<std::size_t>(r)]
                                                                    : (x - model.location[v]) / model.spread[v];
-              if (!variable.higher_is_better) scaled = variable.scale == normalisation::z_score ? -scaled : 1.0 - scaled;
+              if (!variable.higher_is_better)
+                scaled = variable.scale == normalisation::z_score ? -scaled : 1.0 - scaled;
             }
             contribution[r] = variable.weight * scaled / total_weight;
           }
@@ -285,18 +293,23 @@ void label_scores(const score_model& model, score_table& t) {
   t.tier.codes.resize(n);
   // A reason is the tier and the variables that contributed most: one key per row (8 bits
   // per variable index), turned into a text once per distinct key.
-  const auto named = std::min<std::size_t>(static_cast<std::size_t>(std::max(0, p.reason_variables)), std::min<std::size_t>(p.variables.size(), 7));
+  const auto named = std::min<std::size_t>(static_cast<std::size_t>(std::max(0, p.reason_variables)),
+                                           std::min<std::size_t>(p.variables.size(), 7));
   std::vector<std::uint64_t> keys(static_cast<std::size_t>(n));
   detail::parallel_for(n, {}, [&](std::int64_t first, std::int64_t last) {
     std::vector<std::size_t> top(p.variables.size());
     for (Eigen::Index r = first; r < last; ++r) {
       index_t tier = 0;
-      while (static_cast<std::size_t>(tier) < model.thresholds.size() && t.score[r] >= model.thresholds[static_cast<std::size_t>(tier)]) ++tier;
+      while (static_cast<std::size_t>(tier) < model.thresholds.size() &&
+             t.score[r] >= model.thresholds[static_cast<std::size_t>(tier)])
+        ++tier;
       t.tier.codes[r] = tier;
       std::iota(top.begin(), top.end(), std::size_t{0});
-      std::partial_sort(top.begin(), top.begin() + static_cast<std::ptrdiff_t>(named), top.end(), [&](std::size_t a, std::size_t b) {
-        return t.contribution[a][r] > t.contribution[b][r] || (t.contribution[a][r] == t.contribution[b][r] && a < b);
-      });
+      std::partial_sort(top.begin(), top.begin() + static_cast<std::ptrdiff_t>(named), top.end(),
+                        [&](std::size_t a, std::size_t b) {
+                          return t.contribution[a][r] > t.contribution[b][r] ||
+                                 (t.contribution[a][r] == t.contribution[b][r] && a < b);
+                        });
       std::uint64_t key = static_cast<std::uint64_t>(tier);
       for (std::size_t k = 0; k < named; ++k) key = (key << 8) | (top[k] + 1);
       keys[static_cast<std::size_t>(r)] = key;
@@ -305,7 +318,8 @@ void label_scores(const score_model& model, score_table& t) {
   std::unordered_map<std::uint64_t, index_t> reasons;
   t.reason.codes.resize(n);
   for (Eigen::Index r = 0; r < n; ++r) {
-    const auto [it, inserted] = reasons.try_emplace(keys[static_cast<std::size_t>(r)], static_cast<index_t>(t.reason.categories.size()));
+    const auto [it, inserted] =
+        reasons.try_emplace(keys[static_cast<std::size_t>(r)], static_cast<index_t>(t.reason.categories.size()));
     if (inserted) {
       const index_t tier = t.tier.codes[r];
       std::string text = p.tiers[static_cast<std::size_t>(tier)] + ": score ";
@@ -404,9 +418,12 @@ rfm_model fit_rfm(const rfm_policy& policy, std::span<const double> recency, std
   check_lengths(recency, frequency, monetary);
   rfm_model model{policy, {}, {}, {}};
   for_each_rfm_column([&](std::int64_t c) {
-    if (c == 0) model.recency = sorted_finite(recency);
-    else if (c == 1) model.frequency = sorted_finite(frequency);
-    else model.monetary = sorted_finite(monetary);
+    if (c == 0)
+      model.recency = sorted_finite(recency);
+    else if (c == 1)
+      model.frequency = sorted_finite(frequency);
+    else
+      model.monetary = sorted_finite(monetary);
   });
   return model;
 }
@@ -416,7 +433,7 @@ rfm_table apply_rfm(const rfm_model& model, std::span<const double> recency, std
   check_lengths(recency, frequency, monetary);
   std::array<std::vector<double>, 3> worse;
   for_each_rfm_column([&](std::int64_t c) {
-    worse[static_cast<std::size_t>(c)] = c == 0 ? shares(model.recency, recency, true)
+    worse[static_cast<std::size_t>(c)] = c == 0   ? shares(model.recency, recency, true)
                                          : c == 1 ? shares(model.frequency, frequency)
                                                   : shares(model.monetary, monetary);
   });
@@ -430,7 +447,7 @@ std::pair<rfm_model, rfm_table> fit_apply_rfm(const rfm_policy& policy, std::spa
   rfm_model model{policy, {}, {}, {}};
   std::array<std::vector<double>, 3> worse;
   for_each_rfm_column([&](std::int64_t c) {
-    worse[static_cast<std::size_t>(c)] = c == 0 ? self_shares(recency, model.recency, true)
+    worse[static_cast<std::size_t>(c)] = c == 0   ? self_shares(recency, model.recency, true)
                                          : c == 1 ? self_shares(frequency, model.frequency)
                                                   : self_shares(monetary, model.monetary);
   });
@@ -445,7 +462,9 @@ namespace {
 rfm_table rfm_scores(const rfm_policy& policy, const std::array<std::vector<double>, 3>& worse) {
   const int bins = policy.bins;
   const auto n = static_cast<Eigen::Index>(worse[0].size());
-  const auto score = [bins](double share) { return 1 + std::min(bins - 1, static_cast<int>(std::floor(bins * share))); };
+  const auto score = [bins](double share) {
+    return 1 + std::min(bins - 1, static_cast<int>(std::floor(bins * share)));
+  };
   const auto& [r_worse, f_worse, m_worse] = worse;
   rfm_table t;
   t.r.resize(n);

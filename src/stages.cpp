@@ -268,7 +268,8 @@ stage_table evaluate_rows(const book& b, std::size_t rows, CustomerOf customer_o
         t.reached[r] = e.reached(c, m, as_of, &v, &t.blocking[r]);
         t.current[r] = e.current(c, m, as_of, t.reached[r]);
       }
-      for (int k = 0; k < criterion_count; ++k) t.values[static_cast<std::size_t>(k)][row] = v[static_cast<std::size_t>(k)];
+      for (int k = 0; k < criterion_count; ++k)
+        t.values[static_cast<std::size_t>(k)][row] = v[static_cast<std::size_t>(k)];
     }
   });
   return t;
@@ -292,8 +293,9 @@ std::string number(double value) {
 // "; to reach intimar: relational contacts 1 of 3", or nothing at confiar.
 std::string next_step(criterion blocking, double value, const stage_policy& policy) {
   if (blocking == criterion::none) return {};
-  return "; to reach " + std::string(stage_name(criterion_stage(blocking))) + ": " + std::string(criterion_name(blocking)) +
-         " " + number(value) + (criterion_is_maximum(blocking) ? " > " : " of ") + number(policy.threshold(blocking));
+  return "; to reach " + std::string(stage_name(criterion_stage(blocking))) + ": " +
+         std::string(criterion_name(blocking)) + " " + number(value) +
+         (criterion_is_maximum(blocking) ? " > " : " of ") + number(policy.threshold(blocking));
 }
 
 }  // namespace
@@ -310,19 +312,32 @@ stage criterion_stage(criterion c) { return info(c).owner; }
 
 double stage_policy::threshold(criterion c) const {
   switch (c) {
-    case criterion::none: return 0;
-    case criterion::reachable: return contactar.require_reachable ? 1 : 0;
-    case criterion::contacts: return contactar.min_contacts;
-    case criterion::two_way: return relacionar.min_two_way;
-    case criterion::two_way_share: return relacionar.min_two_way_share;
-    case criterion::relational: return intimar.min_relational;
-    case criterion::profile: return intimar.min_profile;
-    case criterion::breadth: return intimar.min_breadth;
-    case criterion::continuity: return intimar.max_gap_days;
-    case criterion::tenure: return confiar.min_tenure_days;
-    case criterion::unprompted: return confiar.min_unprompted;
-    case criterion::trust_signals: return confiar.min_trust_signals;
-    case criterion::open_complaint: return confiar.max_open_complaint_days;
+    case criterion::none:
+      return 0;
+    case criterion::reachable:
+      return contactar.require_reachable ? 1 : 0;
+    case criterion::contacts:
+      return contactar.min_contacts;
+    case criterion::two_way:
+      return relacionar.min_two_way;
+    case criterion::two_way_share:
+      return relacionar.min_two_way_share;
+    case criterion::relational:
+      return intimar.min_relational;
+    case criterion::profile:
+      return intimar.min_profile;
+    case criterion::breadth:
+      return intimar.min_breadth;
+    case criterion::continuity:
+      return intimar.max_gap_days;
+    case criterion::tenure:
+      return confiar.min_tenure_days;
+    case criterion::unprompted:
+      return confiar.min_unprompted;
+    case criterion::trust_signals:
+      return confiar.min_trust_signals;
+    case criterion::open_complaint:
+      return confiar.max_open_complaint_days;
   }
   return 0;
 }
@@ -367,8 +382,8 @@ stage_table evaluate_stages(const book& customers, std::span<const index_t> whic
   const auto& current = customers.customers().manager;
   return evaluate_rows(
       customers, which.size(), [&](std::int64_t row) { return which[static_cast<std::size_t>(row)]; },
-      [&](std::int64_t row) { return manager_for(with, current, which[static_cast<std::size_t>(row)]); }, as_of,
-      policy, run);
+      [&](std::int64_t row) { return manager_for(with, current, which[static_cast<std::size_t>(row)]); }, as_of, policy,
+      run);
 }
 
 stage_table evaluate_pair_stages(const book& customers, std::span<const index_t> pair_customer,
@@ -401,7 +416,8 @@ std::pair<std::vector<index_t>, std::vector<index_t>> interaction_pairs(const bo
   std::vector<index_t> seen;
   for (index_t c = 0; c < customers.customer_count(); ++c) {
     seen.clear();
-    for (std::int64_t k = at[static_cast<std::size_t>(c)]; k < at[static_cast<std::size_t>(c) + 1] && in.day[k] <= as_of; ++k) {
+    for (std::int64_t k = at[static_cast<std::size_t>(c)];
+         k < at[static_cast<std::size_t>(c) + 1] && in.day[k] <= as_of; ++k) {
       if (in.manager[k] != no_index) seen.push_back(in.manager[k]);
     }
     std::sort(seen.begin(), seen.end());
@@ -417,7 +433,9 @@ std::pair<std::vector<index_t>, std::vector<index_t>> interaction_pairs(const bo
 std::string describe(const stage_table& stages, std::size_t row, const stage_policy& policy) {
   const stage current = stages.current[row];
   const stage reached = stages.reached[row];
-  const auto value = [&](criterion c) { return stages.values[static_cast<std::size_t>(c)][static_cast<Eigen::Index>(row)]; };
+  const auto value = [&](criterion c) {
+    return stages.values[static_cast<std::size_t>(c)][static_cast<Eigen::Index>(row)];
+  };
   std::string text(stage_name(current));
   if (current != reached) {
     text += " (kept within the " + std::to_string(policy.grace_days) + "-day grace period; the criteria give " +
@@ -448,7 +466,8 @@ categorical summarize_reasons(const stage_table& stages, const stage_policy& pol
     auto [it, inserted] = seen.try_emplace(key, static_cast<index_t>(reasons.categories.size()));
     if (inserted) {
       std::string text(stage_name(stages.current[r]));
-      if (stages.current[r] != stages.reached[r]) text += " (kept: the criteria give " + std::string(stage_name(stages.reached[r])) + ")";
+      if (stages.current[r] != stages.reached[r])
+        text += " (kept: the criteria give " + std::string(stage_name(stages.reached[r])) + ")";
       reasons.categories.push_back(text + next_step(blocking, value, policy));
     }
     reasons.codes[row] = it->second;

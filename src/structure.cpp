@@ -21,7 +21,8 @@ std::string_view structure_name(relationship_structure s) { return names[static_
 
 void structure_policy::validate() const {
   if (!(many_providers >= 1) || !std::isfinite(many_providers)) {
-    throw invalid_input({"structure_policy", "many_providers", -1, format_number(many_providers)}, "must be a finite number >= 1");
+    throw invalid_input({"structure_policy", "many_providers", -1, format_number(many_providers)},
+                        "must be a finite number >= 1");
   }
   for (std::size_t k = 0; k < rules.size(); ++k) {
     bool known = false;
@@ -41,7 +42,8 @@ structure_table classify_structures(const column_set& columns, const structure_p
       columns.find(policy.peer_column) ? &columns.numbers(policy.peer_column, "structure") : nullptr;
   for (index_t r = 0; r < rows; ++r) {
     if (!(providers[r] >= 0)) {
-      throw invalid_input({"structure", policy.providers_column, r, format_number(providers[r])}, "must be a number >= 0");
+      throw invalid_input({"structure", policy.providers_column, r, format_number(providers[r])},
+                          "must be a number >= 0");
     }
     if (peer && std::isnan((*peer)[r])) {
       throw invalid_input({"structure", policy.peer_column, r, "NaN"}, "must be 0 or 1, not missing");
@@ -59,7 +61,8 @@ structure_table classify_structures(const column_set& columns, const structure_p
     if (rule != no_index) {
       const auto& chosen = policy.rules[static_cast<std::size_t>(rule)];
       for (std::size_t s = 0; s < names.size(); ++s) {
-        if (chosen.label == names[s]) out.structure[static_cast<std::size_t>(r)] = static_cast<relationship_structure>(s);
+        if (chosen.label == names[s])
+          out.structure[static_cast<std::size_t>(r)] = static_cast<relationship_structure>(s);
       }
       out.reason.codes[r] = reason("rule " + std::to_string(rule + 1) + ": " + chosen.condition);
       continue;
@@ -76,7 +79,8 @@ structure_table classify_structures(const column_set& columns, const structure_p
 
 std::vector<structure_counts> count_structures(std::span<const relationship_structure> structures,
                                                std::span<const index_t> manager, index_t managers) {
-  detail::check_size("structure", "manager", manager.size(), structures.size(), "customer", detail::counted::rows, true);
+  detail::check_size("structure", "manager", manager.size(), structures.size(), "customer", detail::counted::rows,
+                     true);
   std::vector<structure_counts> counts(static_cast<std::size_t>(managers) + 1, structure_counts{});
   for (std::size_t c = 0; c < structures.size(); ++c) {
     const index_t m = manager.empty() ? no_index : manager[c];

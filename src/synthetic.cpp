@@ -28,18 +28,18 @@ struct profile {
   int region;
   synthetic_behaviour behaviour;
   day_t since;
-  double ticket;        // mean purchase amount
-  double purchase_rate; // purchases per day
-  double contact_rate;  // contacts per day
+  double ticket;         // mean purchase amount
+  double purchase_rate;  // purchases per day
+  double contact_rate;   // contacts per day
   double margin_rate;
   index_t manager;
   bool complains;
   index_t referrer;
-  day_t active_from;    // first day of history the customer can buy
-  day_t change;         // behaviour changes from this day
-  day_t lapse;          // lapsed customers stop on this day; others after the end
+  day_t active_from;  // first day of history the customer can buy
+  day_t change;       // behaviour changes from this day
+  day_t lapse;        // lapsed customers stop on this day; others after the end
   bool reachable;
-  double profile;       // share of their information the customer shared
+  double profile;  // share of their information the customer shared
 };
 
 profile draw_profile(const synthetic_options& o, std::int64_t c) {
@@ -48,11 +48,12 @@ profile draw_profile(const synthetic_options& o, std::int64_t c) {
   profile p{};
   p.region = static_cast<int>(r.below(region_count));
   const double u = r.uniform();
-  p.behaviour = u < o.declining_share                                       ? synthetic_behaviour::declining
+  p.behaviour = u < o.declining_share                                      ? synthetic_behaviour::declining
                 : u < o.declining_share + o.growing_share                  ? synthetic_behaviour::growing
                 : u < o.declining_share + o.growing_share + o.lapsed_share ? synthetic_behaviour::lapsed
                                                                            : synthetic_behaviour::steady;
-  p.since = r.chance(0.6) ? start - 1 - static_cast<day_t>(r.below(8 * 365)) : start + static_cast<day_t>(r.below(static_cast<std::uint64_t>(o.history_days)));
+  p.since = r.chance(0.6) ? start - 1 - static_cast<day_t>(r.below(8 * 365))
+                          : start + static_cast<day_t>(r.below(static_cast<std::uint64_t>(o.history_days)));
   // Pareto tail index 1.3: roughly the top 20 % of customers bring 80 % of the value.
   p.ticket = std::min(r.pareto(50.0, 1.3), 50'000.0);
   p.purchase_rate = o.transactions_per_customer / o.history_days * std::exp(0.7 * r.normal() - 0.245);
@@ -62,28 +63,37 @@ profile draw_profile(const synthetic_options& o, std::int64_t c) {
   if (managed && o.managers > 0) {
     // Manager i serves region i % 8; pick one of the customer's region when there is one.
     const index_t in_region = (o.managers - p.region + region_count - 1) / region_count;
-    p.manager = in_region > 0 ? p.region + region_count * static_cast<index_t>(r.below(static_cast<std::uint64_t>(in_region)))
-                              : static_cast<index_t>(r.below(static_cast<std::uint64_t>(o.managers)));
+    p.manager = in_region > 0
+                    ? p.region + region_count * static_cast<index_t>(r.below(static_cast<std::uint64_t>(in_region)))
+                    : static_cast<index_t>(r.below(static_cast<std::uint64_t>(o.managers)));
   } else {
     p.manager = no_index;
   }
   p.complains = r.chance(o.complaint_share);
-  p.referrer = c > 0 && r.chance(o.referred_share) ? static_cast<index_t>(r.below(static_cast<std::uint64_t>(c))) : no_index;
+  p.referrer =
+      c > 0 && r.chance(o.referred_share) ? static_cast<index_t>(r.below(static_cast<std::uint64_t>(c))) : no_index;
   p.active_from = std::max(start, p.since);
   p.change = o.end - o.change_days + 1;
   p.lapse = p.behaviour == synthetic_behaviour::lapsed ? p.change - static_cast<day_t>(r.below(180)) : o.end + 1;
   p.reachable = r.chance(0.97);
   // Customers in closer contact tend to have shared more about themselves.
-  p.profile = std::round(std::clamp(0.6 * r.uniform() + 0.2 * p.contact_rate * o.history_days / o.interactions_per_customer, 0.0, 1.0) * 100.0) / 100.0;
+  p.profile =
+      std::round(std::clamp(0.6 * r.uniform() + 0.2 * p.contact_rate * o.history_days / o.interactions_per_customer,
+                            0.0, 1.0) *
+                 100.0) /
+      100.0;
   return p;
 }
 
 double rate_factor(const profile& p, double t) {
   if (t < p.change) return 1.0;
   switch (p.behaviour) {
-    case synthetic_behaviour::declining: return 0.25;
-    case synthetic_behaviour::growing: return 3.0;
-    default: return 1.0;
+    case synthetic_behaviour::declining:
+      return 0.25;
+    case synthetic_behaviour::growing:
+      return 3.0;
+    default:
+      return 1.0;
   }
 }
 
@@ -125,7 +135,8 @@ void synthetic_options::validate() const {
   require(end - history_days >= first_valid_day && end <= last_valid_day, "end", end, "history must lie in 1900..2199");
   require(transactions_per_customer > 0, "transactions_per_customer", transactions_per_customer, "must be positive");
   require(interactions_per_customer > 0, "interactions_per_customer", interactions_per_customer, "must be positive");
-  for (const double share : {declining_share, growing_share, lapsed_share, complaint_share, referred_share, managed_share}) {
+  for (const double share :
+       {declining_share, growing_share, lapsed_share, complaint_share, referred_share, managed_share}) {
     require(share >= 0 && share <= 1, "share", share, "shares must be in [0, 1]");
   }
   require(declining_share + growing_share + lapsed_share <= 1, "declining_share + growing_share + lapsed_share",
@@ -135,7 +146,8 @@ void synthetic_options::validate() const {
 std::vector<synthetic_behaviour> synthetic_behaviours(const synthetic_options& options) {
   options.validate();
   std::vector<synthetic_behaviour> result(static_cast<std::size_t>(options.customers));
-  for (index_t c = 0; c < options.customers; ++c) result[static_cast<std::size_t>(c)] = draw_profile(options, c).behaviour;
+  for (index_t c = 0; c < options.customers; ++c)
+    result[static_cast<std::size_t>(c)] = draw_profile(options, c).behaviour;
   return result;
 }
 
@@ -244,7 +256,8 @@ book synthetic_book(const synthetic_options& o, const execution& run) {
     customers.profile[c] = p.profile;
     detail::random_stream r(o.seed ^ complaint_salt, static_cast<std::uint64_t>(c));
     if (p.complains) {
-      const day_t day = p.active_from + static_cast<day_t>(r.below(static_cast<std::uint64_t>(o.end - p.active_from + 1)));
+      const day_t day =
+          p.active_from + static_cast<day_t>(r.below(static_cast<std::uint64_t>(o.end - p.active_from + 1)));
       const day_t fixed = day + 1 + static_cast<day_t>(r.below(45));
       const bool closed = r.chance(0.8) && fixed <= o.end;
       complaint_customer.push_back(static_cast<index_t>(c));
@@ -260,11 +273,14 @@ book synthetic_book(const synthetic_options& o, const execution& run) {
   }
   customers.id = id_index(std::move(ids), "customers");
 
-  const auto to_int = [](const std::vector<std::int32_t>& v) { return int_column(Eigen::Map<const int_column>(v.data(), static_cast<Eigen::Index>(v.size()))); };
+  const auto to_int = [](const std::vector<std::int32_t>& v) {
+    return int_column(Eigen::Map<const int_column>(v.data(), static_cast<Eigen::Index>(v.size())));
+  };
   complaints.customer = to_int(complaint_customer);
   complaints.opened = to_int(opened);
   complaints.resolved = to_int(resolved);
-  complaints.first_contact = Eigen::Map<const flag_column>(first_contact.data(), static_cast<Eigen::Index>(first_contact.size()));
+  complaints.first_contact =
+      Eigen::Map<const flag_column>(first_contact.data(), static_cast<Eigen::Index>(first_contact.size()));
   referral_table referrals{to_int(referrer), to_int(referred), to_int(referral_day)};
 
   manager_table managers;
@@ -279,8 +295,8 @@ book synthetic_book(const synthetic_options& o, const execution& run) {
   managers.capacity = int_column::Constant(o.managers, 100);
   managers.time_budget = real_column::Constant(o.managers, 4800.0);  // 80 hours a period
 
-  return book(std::move(customers), std::move(managers), std::move(tx), std::move(in),
-              std::move(complaints), std::move(referrals));
+  return book(std::move(customers), std::move(managers), std::move(tx), std::move(in), std::move(complaints),
+              std::move(referrals));
 }
 
 }  // namespace cartera

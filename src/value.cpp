@@ -39,8 +39,7 @@ void value_policy::validate() const {
   }
 }
 
-value_table compute_value(const book& customers, day_t as_of, const value_policy& policy,
-                          const execution& run) {
+value_table compute_value(const book& customers, day_t as_of, const value_policy& policy, const execution& run) {
   policy.validate();
   const Eigen::Index n = customers.customer_count();
   value_table out;
@@ -141,8 +140,7 @@ value_table compute_value(const book& customers, day_t as_of, const value_policy
   return out;
 }
 
-repeat_summary compute_repeat_summary(const book& customers, day_t as_of, double unit_days,
-                                      const execution& run) {
+repeat_summary compute_repeat_summary(const book& customers, day_t as_of, double unit_days, const execution& run) {
   if (!(unit_days > 0) || !std::isfinite(unit_days)) {
     throw invalid_input({"repeat_summary", "unit_days", -1, detail::format_number(unit_days)}, "must be positive");
   }

@@ -11,8 +11,8 @@ int main() {
   const book customer_book(std::move(customers), {}, std::move(sales));
   const value_table value = compute_value(customer_book, parse_day("2024-06-30"));
   for (index_t c = 0; c < customer_book.customer_count(); ++c)
-    std::cout << customer_book.customers().id[c] << ": " << value.frequency[c] << " purchases, "
-              << value.monetary[c] << " in the last year, " << value.recency[c] << " days since the last\n";
+    std::cout << customer_book.customers().id[c] << ": " << value.frequency[c] << " purchases, " << value.monetary[c]
+              << " in the last year, " << value.recency[c] << " days since the last\n";
 
   // One manager with room for one customer: who is worth it?
   realignment_customers who;
@@ -21,5 +21,6 @@ int main() {
   managers.capacity = {1};
   const assignment_result plan = solve_assignment(build_realignment(who, managers));
   for (index_t c = 0; c < customer_book.customer_count(); ++c)
-    std::cout << customer_book.customers().id[c] << (plan.manager[static_cast<std::size_t>(c)] == no_index ? ": no manager\n" : ": manager 0\n");
+    std::cout << customer_book.customers().id[c]
+              << (plan.manager[static_cast<std::size_t>(c)] == no_index ? ": no manager\n" : ": manager 0\n");
 }

@@ -28,17 +28,17 @@ inline constexpr int alert_kind_count = 6;
 [[nodiscard]] std::string_view alert_name(alert_kind kind);
 
 struct alert_policy {
-  double mvc_share = 0.10;          ///< the most valuable customers (the field uses 5-10 %)
-  bool below_zero_by_share = false; ///< false: contribution < 0; true: the bottom share by contribution
-  double below_zero_share = 0.15;   ///< with below_zero_by_share (the field uses 10-20 %)
-  double declining_trend = 0.4;     ///< recent ÷ usual below this
+  double mvc_share = 0.10;           ///< the most valuable customers (the field uses 5-10 %)
+  bool below_zero_by_share = false;  ///< false: contribution < 0; true: the bottom share by contribution
+  double below_zero_share = 0.15;    ///< with below_zero_by_share (the field uses 10-20 %)
+  double declining_trend = 0.4;      ///< recent ÷ usual below this
   /// The practice: "a valuable customer buying under 40 % of their usual". False: every
   /// active customer who declines.
   bool declining_valuable_only = true;
-  int complaint_days = 30;          ///< act within this many days of a complaint
-  int lapsed_days = 730;            ///< lost within the last two years
-  double growing_trend = 1.5;       ///< recent ÷ usual above this
-  int growing_min_purchases = 3;    ///< and at least this many purchases in the window: a trend, not noise
+  int complaint_days = 30;        ///< act within this many days of a complaint
+  int lapsed_days = 730;          ///< lost within the last two years
+  double growing_trend = 1.5;     ///< recent ÷ usual above this
+  int growing_min_purchases = 3;  ///< and at least this many purchases in the window: a trend, not noise
   /// Without a `valuable` flag from the caller, valuable means among the top `valuable_share`
   /// by lifetime spend (the classic 20 %).
   double valuable_share = 0.20;
@@ -50,8 +50,8 @@ struct alert_policy {
 struct alert_table {
   std::vector<index_t> customer;
   std::vector<alert_kind> kind;
-  std::vector<double> priority;     ///< kind's rank (urgent complaints highest) + value percentile in [0, 1)
-  std::vector<std::uint8_t> urgent; ///< an unresolved complaint of a valuable customer
+  std::vector<double> priority;      ///< kind's rank (urgent complaints highest) + value percentile in [0, 1)
+  std::vector<std::uint8_t> urgent;  ///< an unresolved complaint of a valuable customer
   std::vector<std::string> reason;
 };
 

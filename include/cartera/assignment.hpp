@@ -68,10 +68,10 @@ struct assignment_problem {
   index_t managers = 0;
   /// Customer c's candidates are arcs [offsets[c], offsets[c + 1]).
   std::vector<std::int64_t> offsets = {0};
-  std::vector<index_t> manager;   ///< per arc: the candidate manager (each at most once per customer)
-  std::vector<double> cost;       ///< per arc: the pair cost, finite and >= 0
-  std::vector<double> workload;   ///< per arc: minutes per period, finite and >= 0; empty: no time budgets
-  std::vector<double> leave_out;  ///< per customer: the price of no personal manager, finite and >= 0
+  std::vector<index_t> manager;        ///< per arc: the candidate manager (each at most once per customer)
+  std::vector<double> cost;            ///< per arc: the pair cost, finite and >= 0
+  std::vector<double> workload;        ///< per arc: minutes per period, finite and >= 0; empty: no time budgets
+  std::vector<double> leave_out;       ///< per customer: the price of no personal manager, finite and >= 0
   std::vector<std::int64_t> capacity;  ///< per manager: most customers, >= 0
   std::vector<double> time_budget;     ///< per manager: most minutes per period (may be +inf); empty: none
   load_band band;                      ///< soft load targets
@@ -143,9 +143,9 @@ struct assignment_options {
   /// with the customers not yet placed left out (feasible) and a bound from their prices
   /// ("boost", the reference, always runs to the end).
   double time_limit = 60.0;
-  double gap_limit = 1e-4;       ///< iterative solvers stop once (objective - bound) / objective is below
+  double gap_limit = 1e-4;         ///< iterative solvers stop once (objective - bound) / objective is below
   std::int64_t iterations = 1000;  ///< most Lagrangian iterations
-  std::uint64_t seed = 0;        ///< for randomised steps; results are deterministic given it
+  std::uint64_t seed = 0;          ///< for randomised steps; results are deterministic given it
   /// Called now and then by the solvers; returning false stops them as the time limit
   /// does. The exact solvers report an infinite objective until they finish.
   std::function<bool(const assignment_progress&)> progress;
@@ -160,19 +160,20 @@ struct assignment_result {
   std::vector<double> value;              ///< value served per manager (with value_balance.value; else empty)
   /// pair costs + prices of those left out + fixed costs of the managers used + penalties
   double objective = 0;
-  double bound = 0;                       ///< a proven lower bound of the optimal objective
-  double gap = 0;                         ///< (objective - bound) / max(1, |objective|)
-  std::int64_t moves = 0;                 ///< customers whose manager differs from `current`
-  std::string solver;                     ///< the solver that ran
+  double bound = 0;                             ///< a proven lower bound of the optimal objective
+  double gap = 0;                               ///< (objective - bound) / max(1, |objective|)
+  std::int64_t moves = 0;                       ///< customers whose manager differs from `current`
+  std::string solver;                           ///< the solver that ran
   solve_status status = solve_status::optimal;  ///< how the solve ended
   stop_reason stopped_by = stop_reason::none;   ///< what cut it short, when status is stopped
-  double seconds = 0;                     ///< wall time
-  std::int64_t iterations = 0;            ///< solver iterations (Lagrangian steps, move-budget rounds)
-  std::int64_t searches = 0;              ///< "flow": shortest-path searches beyond one arc; "auction": bids
+  double seconds = 0;                           ///< wall time
+  std::int64_t iterations = 0;                  ///< solver iterations (Lagrangian steps, move-budget rounds)
+  std::int64_t searches = 0;                    ///< "flow": shortest-path searches beyond one arc; "auction": bids
 };
 
 /// Solves a realignment problem with the solver named in `options`.
-[[nodiscard]] assignment_result solve_assignment(const assignment_problem& problem, const assignment_options& options = {});
+[[nodiscard]] assignment_result solve_assignment(const assignment_problem& problem,
+                                                 const assignment_options& options = {});
 
 /// A solver gets a validated problem without pins or move budget (solve_assignment deals
 /// with both around it) and returns a manager per customer (no_index: left out) and a
@@ -182,7 +183,7 @@ struct solver_output {
   double bound = 0;
   std::int64_t iterations = 0;
   std::int64_t searches = 0;
-  bool rounded = false;  ///< objective and bound are in costs rounded to 1 / cost_scale
+  bool rounded = false;                        ///< objective and bound are in costs rounded to 1 / cost_scale
   stop_reason stopped_by = stop_reason::none;  ///< set when the time limit or the callback cut the solve
 };
 using assignment_solver = std::function<solver_output(const assignment_problem&, const assignment_options&)>;

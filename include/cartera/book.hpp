@@ -20,36 +20,36 @@ namespace cartera {
 
 /// One row per customer; the row is the customer's dense index.
 struct customer_table {
-  id_index id;             ///< external ids
-  int_column since;        ///< optional: first day as a customer (tenure); no_day if unknown
-  categorical region;      ///< optional
-  int_column manager;      ///< optional: current manager (row in managers), -1 if none
-  flag_column reachable;   ///< optional: 1 when a valid contact channel is known (absent: all reachable)
-  real_column profile;     ///< optional: profile completeness, the share of information shared, 0..1
+  id_index id;            ///< external ids
+  int_column since;       ///< optional: first day as a customer (tenure); no_day if unknown
+  categorical region;     ///< optional
+  int_column manager;     ///< optional: current manager (row in managers), -1 if none
+  flag_column reachable;  ///< optional: 1 when a valid contact channel is known (absent: all reachable)
+  real_column profile;    ///< optional: profile completeness, the share of information shared, 0..1
 };
 
 /// One row per account manager.
 struct manager_table {
-  id_index id;             ///< external ids
-  categorical region;      ///< optional
-  int_column capacity;     ///< optional: most customers in the portfolio (default 100)
-  real_column time_budget; ///< optional: minutes per period for proactive work
+  id_index id;              ///< external ids
+  categorical region;       ///< optional
+  int_column capacity;      ///< optional: most customers in the portfolio (default 100)
+  real_column time_budget;  ///< optional: minutes per period for proactive work
 };
 
 /// One row per purchase (an invoice, an order, a contract signed).
 struct transaction_table {
-  int_column customer;     ///< row in customers
+  int_column customer;  ///< row in customers
   int_column day;
-  real_column amount;      ///< revenue, finite and >= 0 (net returns beforehand)
-  real_column margin;      ///< optional: contribution margin, finite, any sign
-  categorical product;     ///< optional: product or area bought
-  flag_column proactive;   ///< optional: 1 when the sale followed our initiative
+  real_column amount;     ///< revenue, finite and >= 0 (net returns beforehand)
+  real_column margin;     ///< optional: contribution margin, finite, any sign
+  categorical product;    ///< optional: product or area bought
+  flag_column proactive;  ///< optional: 1 when the sale followed our initiative
 };
 
 /// One row per contact between the company and a customer, on any channel.
 struct interaction_table {
-  int_column customer;     ///< row in customers
-  int_column manager;      ///< optional: row in managers, -1 when no manager took part
+  int_column customer;  ///< row in customers
+  int_column manager;   ///< optional: row in managers, -1 when no manager took part
   int_column day;
   categorical channel;     ///< visit, call, video, email, branch, digital, event...
   flag_column proactive;   ///< optional: 1 when we initiated it, 0 when the customer did
@@ -59,16 +59,16 @@ struct interaction_table {
 
 /// One row per complaint.
 struct complaint_table {
-  int_column customer;     ///< row in customers
-  int_column opened;       ///< day opened
-  int_column resolved;     ///< optional: day resolved, no_day while open
-  flag_column first_contact; ///< optional: 1 when resolved at the first contact
+  int_column customer;        ///< row in customers
+  int_column opened;          ///< day opened
+  int_column resolved;        ///< optional: day resolved, no_day while open
+  flag_column first_contact;  ///< optional: 1 when resolved at the first contact
 };
 
 /// One row per referral: a customer who brought another.
 struct referral_table {
-  int_column referrer;     ///< row in customers
-  int_column referred;     ///< row in customers
+  int_column referrer;  ///< row in customers
+  int_column referred;  ///< row in customers
   int_column day;
 };
 
@@ -79,9 +79,8 @@ class book {
  public:
   /// Validates and takes the tables. Throws invalid_input (unknown_id for a reference to a
   /// row that does not exist) naming the table, column, row and value of the first problem.
-  explicit book(customer_table customers, manager_table managers = {},
-                transaction_table transactions = {}, interaction_table interactions = {},
-                complaint_table complaints = {}, referral_table referrals = {});
+  explicit book(customer_table customers, manager_table managers = {}, transaction_table transactions = {},
+                interaction_table interactions = {}, complaint_table complaints = {}, referral_table referrals = {});
 
   [[nodiscard]] const customer_table& customers() const noexcept { return customers_; }
   [[nodiscard]] const manager_table& managers() const noexcept { return managers_; }

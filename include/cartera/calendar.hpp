@@ -22,11 +22,10 @@ inline constexpr day_t no_day = std::numeric_limits<day_t>::min();
 
 /// The day of a calendar date.
 [[nodiscard]] inline day_t make_day(int year, unsigned month, unsigned day) {
-  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month},
-                                         std::chrono::day{day}};
+  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
   if (!date.ok()) {
-    throw invalid_input({}, "not a calendar date: " + std::to_string(year) + "-" +
-                                std::to_string(month) + "-" + std::to_string(day));
+    throw invalid_input(
+        {}, "not a calendar date: " + std::to_string(year) + "-" + std::to_string(month) + "-" + std::to_string(day));
   }
   return static_cast<day_t>(std::chrono::sys_days{date}.time_since_epoch().count());
 }
@@ -51,16 +50,15 @@ inline const day_t last_valid_day = make_day(2199, 12, 31);
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
     throw invalid_input({}, "not an ISO date (YYYY-MM-DD): '" + std::string(text) + "'");
   }
-  return make_day(digits(0, 4), static_cast<unsigned>(digits(5, 2)),
-                  static_cast<unsigned>(digits(8, 2)));
+  return make_day(digits(0, 4), static_cast<unsigned>(digits(5, 2)), static_cast<unsigned>(digits(8, 2)));
 }
 
 /// Formats a day as "YYYY-MM-DD".
 [[nodiscard]] inline std::string format_day(day_t day) {
   const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{day}}};
   char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()));
   return text;
 }
 

@@ -38,14 +38,15 @@ struct campaign_table {
 /// What the plan knows of each customer and manager. Spans with one entry per customer,
 /// except time_budget (one per manager).
 struct contact_inputs {
-  std::span<const index_t> manager;          ///< assigned manager, -1 for none
-  std::span<const index_t> tier;             ///< row in policy.tiers
-  std::span<const stage> stages;             ///< stage reached (with the manager)
-  std::span<const double> time_budget;       ///< minutes per period, per manager; its size is the number of managers
-  std::span<const index_t> preferred_channel = {};  ///< optional: row in policy.channels or -1; empty: learned from the book
+  std::span<const index_t> manager;     ///< assigned manager, -1 for none
+  std::span<const index_t> tier;        ///< row in policy.tiers
+  std::span<const stage> stages;        ///< stage reached (with the manager)
+  std::span<const double> time_budget;  ///< minutes per period, per manager; its size is the number of managers
+  std::span<const index_t> preferred_channel =
+      {};  ///< optional: row in policy.channels or -1; empty: learned from the book
   std::span<const std::int32_t> max_contacts = {};  ///< optional: the customer's cap per period (-1: the policy's)
-  const alert_table* alerts = nullptr;       ///< optional
-  const campaign_table* campaigns = nullptr; ///< optional
+  const alert_table* alerts = nullptr;              ///< optional
+  const campaign_table* campaigns = nullptr;        ///< optional
 };
 
 enum class contact_purpose : std::uint8_t { alert = 0, follow_up = 1, cadence = 2 };
@@ -74,17 +75,17 @@ struct planned_contacts {
   std::vector<index_t> manager;
   std::vector<index_t> customer;
   std::vector<day_t> day;
-  std::vector<index_t> channel;         ///< row in policy.channels
+  std::vector<index_t> channel;  ///< row in policy.channels
   std::vector<double> minutes;
   std::vector<contact_purpose> purpose;
   std::vector<contact_nature> nature;
-  std::vector<alert_kind> alert;        ///< the most urgent alert (alert contacts only; else below_zero)
-  std::vector<double> priority;         ///< the alert's priority; 0 for other contacts
-  categorical reason;                   ///< "valuable_complainer, declining", "cadence: Premium × intimar, 2 per 28 days"...
+  std::vector<alert_kind> alert;  ///< the most urgent alert (alert contacts only; else below_zero)
+  std::vector<double> priority;   ///< the alert's priority; 0 for other contacts
+  categorical reason;             ///< "valuable_complainer, declining", "cadence: Premium × intimar, 2 per 28 days"...
   /// Continuity: the customer's last interaction before the horizon (no_day, -1: none).
   std::vector<day_t> last_day;
-  std::vector<index_t> last_channel;    ///< code into the book's interaction channels
-  categorical last_note;                ///< "proactive, two-way, relational"
+  std::vector<index_t> last_channel;  ///< code into the book's interaction channels
+  categorical last_note;              ///< "proactive, two-way, relational"
 };
 
 /// One row per wanted contact that was not planned.
@@ -103,8 +104,8 @@ struct customer_plan {
   std::vector<customer_plan_status> status;
   std::vector<std::int32_t> wanted;
   std::vector<std::int32_t> planned;
-  std::vector<double> minutes;          ///< planned minutes
-  std::vector<index_t> channel;         ///< the channel used (the preferred one when the mix allows), -1 if none
+  std::vector<double> minutes;   ///< planned minutes
+  std::vector<index_t> channel;  ///< the channel used (the preferred one when the mix allows), -1 if none
 };
 
 /// One row per manager.
@@ -134,6 +135,7 @@ struct contact_plan {
 /// Each customer's preferred channel (row in policy.channels, -1 for none): the one of most
 /// two-way contacts in the `policy.preference_days` before `as_of` (ties: the latest),
 /// among the book's channels whose names are policy channels.
-[[nodiscard]] std::vector<index_t> preferred_channels(const book& customers, day_t as_of, const contact_policy& policy = {});
+[[nodiscard]] std::vector<index_t> preferred_channels(const book& customers, day_t as_of,
+                                                      const contact_policy& policy = {});
 
 }  // namespace cartera

@@ -23,9 +23,9 @@ enum class contact_nature : std::uint8_t { transactional = 0, relational = 1 };
 
 /// The cadence of one tier × stage.
 struct cadence_rule {
-  double contacts = 0;            ///< proactive contacts per period (0.33: one a quarter with 28-day periods)
+  double contacts = 0;  ///< proactive contacts per period (0.33: one a quarter with 28-day periods)
   contact_nature nature = contact_nature::transactional;
-  std::vector<double> mix;        ///< share of contacts by channel, in the policy's channel order; sums to 1
+  std::vector<double> mix;  ///< share of contacts by channel, in the policy's channel order; sums to 1
 };
 
 /// Defaults (28-day periods, minutes per contact: visit 90, video 30, call 15, email 5):
@@ -40,13 +40,14 @@ struct cadence_rule {
 /// the mix moves from calls and email below the ladder to visits and video at its top.
 struct contact_policy {
   std::vector<std::string> channels = {"visit", "video", "call", "email"};
-  std::vector<double> minutes = {90, 30, 15, 5};            ///< per contact, by channel
+  std::vector<double> minutes = {90, 30, 15, 5};                      ///< per contact, by channel
   std::vector<std::string> tiers = {"Genérico", "Medio", "Premium"};  ///< lowest to highest
   /// cadence[tier × stage_count + stage]; the defaults above when left empty.
   std::vector<cadence_rule> cadence;
-  int period_days = 28;     ///< cadences, time budgets and contact caps count per this many days
-  int max_contacts = 4;     ///< most contacts per customer in any period_days (campaigns count), unless the customer says
-  int follow_up_days = 14;  ///< a conversation the customer started this recently, not yet answered by a proactive contact, gets a follow-up
+  int period_days = 28;  ///< cadences, time budgets and contact caps count per this many days
+  int max_contacts = 4;  ///< most contacts per customer in any period_days (campaigns count), unless the customer says
+  int follow_up_days = 14;    ///< a conversation the customer started this recently, not yet answered by a proactive
+                              ///< contact, gets a follow-up
   int preference_days = 365;  ///< the preferred channel is learned from the two-way contacts of this many days
   std::array<bool, 7> working_days = {true, true, true, true, true, false, false};  ///< Monday first
 

@@ -45,7 +45,7 @@ struct kmeans_model {
 
 struct kmeans_result {
   kmeans_model model;
-  int_column cluster;           ///< 0..clusters-1, numbered by decreasing size (ties by centre order)
+  int_column cluster;  ///< 0..clusters-1, numbered by decreasing size (ties by centre order)
 };
 
 /// Fits clusters; throws invalid_input for NaN or infinite values (naming the row and the

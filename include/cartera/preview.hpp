@@ -21,8 +21,8 @@ enum class assignment_change : std::uint8_t {
 inline constexpr int assignment_change_count = 5;
 
 struct assignment_preview {
-  std::vector<assignment_change> change;            ///< per customer
-  std::vector<std::int64_t> counts;                 ///< per assignment_change
+  std::vector<assignment_change> change;              ///< per customer
+  std::vector<std::int64_t> counts;                   ///< per assignment_change
   std::vector<std::int64_t> load_before, load_after;  ///< customers per manager
   std::vector<double> value_before, value_after;      ///< value per manager
   double value_unassigned_before = 0, value_unassigned_after = 0;

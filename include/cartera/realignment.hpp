@@ -31,28 +31,28 @@ namespace cartera {
 /// Customers as the realignment sees them; every vector is per customer, optional ones
 /// may be empty.
 struct realignment_customers {
-  std::vector<double> value;              ///< what the customer is worth (>= 0): the basis of the leave-out price
-  std::vector<std::int32_t> segment;      ///< segment / tier code (0-based, ordered for fit); -1: none. Empty: all 0
-  std::vector<std::int32_t> region;       ///< region code; -1: none. Empty: all in one region
-  std::vector<std::int32_t> pool;         ///< pool code (0..63, from routing rules); -1: any manager. Empty: no pools
-  std::vector<index_t> current;           ///< current manager or no_index. Empty: none
-  std::vector<stage> current_stage;       ///< stage reached with the current manager. Empty: sin_contacto
-  std::vector<std::uint8_t> manual;       ///< 1 when the current assignment was made by hand. Empty: none
-  std::vector<double> workload;           ///< minutes per period. Empty: 1 each
-  std::vector<double> x, y;               ///< coordinates for distances. Empty: no distances
+  std::vector<double> value;          ///< what the customer is worth (>= 0): the basis of the leave-out price
+  std::vector<std::int32_t> segment;  ///< segment / tier code (0-based, ordered for fit); -1: none. Empty: all 0
+  std::vector<std::int32_t> region;   ///< region code; -1: none. Empty: all in one region
+  std::vector<std::int32_t> pool;     ///< pool code (0..63, from routing rules); -1: any manager. Empty: no pools
+  std::vector<index_t> current;       ///< current manager or no_index. Empty: none
+  std::vector<stage> current_stage;   ///< stage reached with the current manager. Empty: sin_contacto
+  std::vector<std::uint8_t> manual;   ///< 1 when the current assignment was made by hand. Empty: none
+  std::vector<double> workload;       ///< minutes per period. Empty: 1 each
+  std::vector<double> x, y;           ///< coordinates for distances. Empty: no distances
   [[nodiscard]] index_t size() const { return static_cast<index_t>(value.size()); }
 };
 
 /// Managers as the realignment sees them; every vector is per manager.
 struct realignment_managers {
-  std::vector<std::int64_t> capacity;     ///< most customers (>= 0)
-  std::vector<double> time_budget;        ///< minutes per period (may be +inf). Empty: none
-  std::vector<double> fixed_cost;         ///< paid once when the manager serves anyone (>= 0). Empty: none
-  std::vector<std::int32_t> region;       ///< region code; -1: none. Empty: all in one region
-  std::vector<std::uint64_t> skills;      ///< bit s set: may serve segment s (segments 0..63). Empty: any
-  std::vector<std::uint64_t> pools;       ///< bit p set: serves pool p (pools 0..63). Empty: any
-  std::vector<std::int32_t> level;        ///< the segment the manager suits best; -1: none. Empty: no fit cost
-  std::vector<double> x, y;               ///< coordinates. Empty: no distances
+  std::vector<std::int64_t> capacity;  ///< most customers (>= 0)
+  std::vector<double> time_budget;     ///< minutes per period (may be +inf). Empty: none
+  std::vector<double> fixed_cost;      ///< paid once when the manager serves anyone (>= 0). Empty: none
+  std::vector<std::int32_t> region;    ///< region code; -1: none. Empty: all in one region
+  std::vector<std::uint64_t> skills;   ///< bit s set: may serve segment s (segments 0..63). Empty: any
+  std::vector<std::uint64_t> pools;    ///< bit p set: serves pool p (pools 0..63). Empty: any
+  std::vector<std::int32_t> level;     ///< the segment the manager suits best; -1: none. Empty: no fit cost
+  std::vector<double> x, y;            ///< coordinates. Empty: no distances
   [[nodiscard]] index_t size() const { return static_cast<index_t>(capacity.size()); }
 };
 
@@ -64,11 +64,11 @@ struct realignment_policy {
   /// Price of moving a customer away from their current manager, by the stage reached
   /// with them (sin_contacto … confiar): trust built is what a move destroys.
   std::array<double, stage_count> continuity = {0, 5, 20, 60, 150};
-  double leave_out_weight = 1.0;     ///< leave-out price per unit of value
-  double leave_out_floor = 0;        ///< the least leave-out price, whatever the value
-  bool lock_manual = true;           ///< manual current assignments are pinned
-  std::int64_t move_budget = -1;     ///< most voluntary moves (-1: no limit)
-  double move_share = 1.0;           ///< most voluntary moves as a share of customers with a manager
+  double leave_out_weight = 1.0;  ///< leave-out price per unit of value
+  double leave_out_floor = 0;     ///< the least leave-out price, whatever the value
+  bool lock_manual = true;        ///< manual current assignments are pinned
+  std::int64_t move_budget = -1;  ///< most voluntary moves (-1: no limit)
+  double move_share = 1.0;        ///< most voluntary moves as a share of customers with a manager
   /// Soft band: each manager's load target is its capacity's share of the book, ± this
   /// share of it; band_penalty per customer outside (0: no band).
   double band_tolerance = 0.1;
@@ -94,7 +94,8 @@ struct given_candidates {
 /// Builds the problem. `forbidden` pairs (customer, manager) are never candidates.
 /// Throws invalid_input naming the table ("customers", "managers", "forbidden"), the
 /// column, the row and the value of a problem.
-[[nodiscard]] assignment_problem build_realignment(const realignment_customers& customers, const realignment_managers& managers,
+[[nodiscard]] assignment_problem build_realignment(const realignment_customers& customers,
+                                                   const realignment_managers& managers,
                                                    const realignment_policy& policy = {},
                                                    const std::vector<std::pair<index_t, index_t>>& forbidden = {},
                                                    const execution& run = {});
@@ -104,6 +105,7 @@ struct given_candidates {
 /// "candidates" column, row and value of a pair out of range.
 [[nodiscard]] assignment_problem build_realignment_from_candidates(const realignment_customers& customers,
                                                                    const realignment_managers& managers,
-                                                                   const realignment_policy& policy, const given_candidates& given);
+                                                                   const realignment_policy& policy,
+                                                                   const given_candidates& given);
 
 }  // namespace cartera

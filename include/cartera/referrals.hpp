@@ -19,18 +19,18 @@
 namespace cartera {
 
 struct referral_policy {
-  double damping = 0.85;       ///< PageRank damping factor, in (0, 1)
-  double tolerance = 1e-6;     ///< PageRank stops when no score moves more than this (scores are about 0.15 to the tens)
-  int max_iterations = 200;    ///< and after at most this many iterations
-  double decay = 0.5;          ///< referral value: a customer brought at n steps counts decay^(n-1)
+  double damping = 0.85;     ///< PageRank damping factor, in (0, 1)
+  double tolerance = 1e-6;   ///< PageRank stops when no score moves more than this (scores are about 0.15 to the tens)
+  int max_iterations = 200;  ///< and after at most this many iterations
+  double decay = 0.5;        ///< referral value: a customer brought at n steps counts decay^(n-1)
 
   void validate() const;
 };
 
 /// One row per customer.
 struct referral_network {
-  std::vector<index_t> referred_by;   ///< who brought the customer (acquisition forest), -1 for none
-  std::vector<index_t> origin;        ///< the first customer of the customer's chain (themselves when not referred)
+  std::vector<index_t> referred_by;      ///< who brought the customer (acquisition forest), -1 for none
+  std::vector<index_t> origin;           ///< the first customer of the customer's chain (themselves when not referred)
   std::vector<std::int32_t> generation;  ///< referral steps from the chain's origin (0 when not referred)
   std::vector<std::int32_t> referrals;   ///< referrals given, all of them (whole graph)
   std::vector<std::int32_t> reach;       ///< customers brought directly or down the chain (forest)
@@ -41,7 +41,7 @@ struct referral_network {
   /// referred nobody, plus damping × each referred customer's influence shared among their
   /// referrers.
   std::vector<double> influence;
-  int iterations = 0;                 ///< PageRank iterations run
+  int iterations = 0;  ///< PageRank iterations run
 };
 
 /// Analyses the book's referrals. `value`, when given, has one entry per customer (a
@@ -52,9 +52,9 @@ struct referral_network {
 /// The show-room customers of each portfolio: the `per_portfolio` most influential
 /// satisfied customers who referred someone, best first (influence, then reach, then row).
 struct show_room_table {
-  std::vector<index_t> manager;   ///< -1 for customers without a manager
+  std::vector<index_t> manager;  ///< -1 for customers without a manager
   std::vector<index_t> customer;
-  std::vector<std::int32_t> rank; ///< 1 for the most influential of the portfolio
+  std::vector<std::int32_t> rank;  ///< 1 for the most influential of the portfolio
 };
 
 /// `manager[c]` is customer c's manager (-1 for none; empty: nobody has one); `satisfied`

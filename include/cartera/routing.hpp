@@ -29,7 +29,8 @@ struct routing_result {
 /// (the managers' books before the arrivals; empty `time`: 0). Ties go to the candidate
 /// listed first, so the result is deterministic. Leave-out prices, pins and moves are not
 /// considered: routing places whoever it can.
-[[nodiscard]] routing_result route(const assignment_problem& arrivals, std::vector<std::int64_t> load, std::vector<double> time = {});
+[[nodiscard]] routing_result route(const assignment_problem& arrivals, std::vector<std::int64_t> load,
+                                   std::vector<double> time = {});
 
 /// Routes arrivals described as for a realignment, one after another, in order: each takes
 /// the cheapest eligible manager (pair costs as build_realignment prices them; equal costs
@@ -38,7 +39,8 @@ struct routing_result {
 /// managers' books before the arrivals (empty `time`: 0). Throws invalid_input naming the
 /// table, column, row and value of a bad input.
 [[nodiscard]] routing_result route(const realignment_customers& arrivals, const realignment_managers& managers,
-                                   const realignment_policy& policy, std::vector<std::int64_t> load, std::vector<double> time = {},
+                                   const realignment_policy& policy, std::vector<std::int64_t> load,
+                                   std::vector<double> time = {},
                                    const std::vector<std::pair<index_t, index_t>>& forbidden = {});
 
 }  // namespace cartera

@@ -59,8 +59,8 @@ struct rule {
 /// Rule labels per row: the first rule that matches wins; rows no rule matches get the
 /// default label and rule -1.
 struct rule_labels {
-  categorical label;    ///< categories: the rules' distinct labels in order, then the default
-  int_column rule;      ///< index of the matching rule, -1 for the default
+  categorical label;  ///< categories: the rules' distinct labels in order, then the default
+  int_column rule;    ///< index of the matching rule, -1 for the default
 };
 
 /// Applies an ordered rule list. Errors name the rule by position and label.

@@ -50,18 +50,18 @@ struct score_policy {
 /// A score learned on one set of customers, to apply to any other.
 struct score_model {
   score_policy policy;
-  std::vector<double> location;                ///< min (min_max) or mean (z_score) per variable
-  std::vector<double> spread;                  ///< max - min, or standard deviation (1 when 0)
-  std::vector<double> low, high;               ///< smallest and largest finite fitted values: where -inf and +inf score
-  std::vector<std::vector<double>> sorted;     ///< fitted values, for percentile
-  std::vector<double> thresholds;              ///< score at each cut
+  std::vector<double> location;             ///< min (min_max) or mean (z_score) per variable
+  std::vector<double> spread;               ///< max - min, or standard deviation (1 when 0)
+  std::vector<double> low, high;            ///< smallest and largest finite fitted values: where -inf and +inf score
+  std::vector<std::vector<double>> sorted;  ///< fitted values, for percentile
+  std::vector<double> thresholds;           ///< score at each cut
 };
 
 struct score_table {
   real_column score;
-  int_column rank;           ///< 1 = highest score; ties by customer order
-  categorical tier;          ///< categories: policy.tiers
-  categorical reason;        ///< "Premium: score >= 0.71 cut (top: monetary, frequency)"
+  int_column rank;     ///< 1 = highest score; ties by customer order
+  categorical tier;    ///< categories: policy.tiers
+  categorical reason;  ///< "Premium: score >= 0.71 cut (top: monetary, frequency)"
   /// contribution[v][row]: weight × normalised value ÷ Σ weight, per variable.
   std::vector<real_column> contribution;
 };
@@ -69,7 +69,8 @@ struct score_table {
 [[nodiscard]] score_model fit_score(const score_policy& policy, const column_set& columns);
 [[nodiscard]] score_table apply_score(const score_model& model, const column_set& columns);
 /// Fits and scores the same customers in one go (faster than fit then apply).
-[[nodiscard]] std::pair<score_model, score_table> fit_apply_score(const score_policy& policy, const column_set& columns);
+[[nodiscard]] std::pair<score_model, score_table> fit_apply_score(const score_policy& policy,
+                                                                  const column_set& columns);
 
 /// ABC classes by cumulative share of a value: sorted by value (highest first, ties by
 /// customer order), a customer is A while the share before them is below `a`, B while
@@ -81,10 +82,10 @@ struct abc_policy {
 };
 
 struct abc_table {
-  categorical abc;           ///< categories A, B, C
-  int_column rank;           ///< 1 = most valuable
-  real_column share;         ///< the customer's share of the total
-  real_column cumulative;    ///< cumulative share up to and including the customer
+  categorical abc;         ///< categories A, B, C
+  int_column rank;         ///< 1 = most valuable
+  real_column share;       ///< the customer's share of the total
+  real_column cumulative;  ///< cumulative share up to and including the customer
 };
 
 [[nodiscard]] abc_table classify_abc(std::span<const double> value, const abc_policy& policy = {});

@@ -35,19 +35,19 @@ inline constexpr int stage_count = 5;
 /// The criteria of each stage, in the order they are checked (the first that fails is the
 /// one a reason names).
 enum class criterion : std::uint8_t {
-  none = 0,         ///< nothing failed: the customer is at confiar
-  reachable,        ///< contactar: a valid contact channel is known (customers.reachable)
-  contacts,         ///< contactar: contacts in the window
-  two_way,          ///< relacionar: two-way contacts in the window
-  two_way_share,    ///< relacionar: two-way contacts ÷ contacts
-  relational,       ///< intimar: relational (non-transactional) contacts in the window
-  profile,          ///< intimar: profile completeness (customers.profile; 0 when absent)
-  breadth,          ///< intimar: distinct products bought + distinct managers in contact, in the window
-  continuity,       ///< intimar: longest gap between contacts in the window, the last one to the day included
-  tenure,           ///< confiar: days since first known
-  unprompted,       ///< confiar: purchases in the window not prompted by us
-  trust_signals,    ///< confiar: referrals given + purchases after a complaint, all history
-  open_complaint,   ///< confiar: days the oldest unresolved complaint has been open
+  none = 0,        ///< nothing failed: the customer is at confiar
+  reachable,       ///< contactar: a valid contact channel is known (customers.reachable)
+  contacts,        ///< contactar: contacts in the window
+  two_way,         ///< relacionar: two-way contacts in the window
+  two_way_share,   ///< relacionar: two-way contacts ÷ contacts
+  relational,      ///< intimar: relational (non-transactional) contacts in the window
+  profile,         ///< intimar: profile completeness (customers.profile; 0 when absent)
+  breadth,         ///< intimar: distinct products bought + distinct managers in contact, in the window
+  continuity,      ///< intimar: longest gap between contacts in the window, the last one to the day included
+  tenure,          ///< confiar: days since first known
+  unprompted,      ///< confiar: purchases in the window not prompted by us
+  trust_signals,   ///< confiar: referrals given + purchases after a complaint, all history
+  open_complaint,  ///< confiar: days the oldest unresolved complaint has been open
 };
 inline constexpr int criterion_count = 13;
 
@@ -106,9 +106,9 @@ using criterion_values = std::array<double, criterion_count>;
 
 /// One row per customer (or per customer–manager pair).
 struct stage_table {
-  std::vector<stage> current;      ///< the stage, with hysteresis
-  std::vector<stage> reached;      ///< the stage the criteria give on the day alone
-  std::vector<criterion> blocking; ///< the first criterion that fails for the stage above `reached`
+  std::vector<stage> current;       ///< the stage, with hysteresis
+  std::vector<stage> reached;       ///< the stage the criteria give on the day alone
+  std::vector<criterion> blocking;  ///< the first criterion that fails for the stage above `reached`
   /// Every criterion's measure on the day: values[criterion][row].
   std::array<real_column, criterion_count> values;
 };
@@ -126,8 +126,8 @@ enum class relationship : std::uint8_t {
 
 /// Stages of some customers only (rows follow `which`), as evaluate_stages would give them.
 [[nodiscard]] stage_table evaluate_stages(const book& customers, std::span<const index_t> which, day_t as_of,
-                                          const stage_policy& policy = {},
-                                          relationship with = relationship::customer, const execution& run = {});
+                                          const stage_policy& policy = {}, relationship with = relationship::customer,
+                                          const execution& run = {});
 
 /// Stages of explicit customer–manager pairs (the relationship is with a person: only the
 /// interactions with that manager count). Rows follow the pairs' order.

@@ -27,9 +27,9 @@ struct value_policy {
   /// Margin of a transaction when the book carries no margin column: amount × margin_rate.
   double margin_rate = 1.0;
   /// Cost of one interaction by channel, in the same currency as amounts.
-  std::map<std::string, double, std::less<>> channel_costs = {
-      {"visit", 60.0}, {"event", 40.0}, {"video", 15.0}, {"branch", 12.0},
-      {"call", 10.0},  {"email", 2.0},  {"digital", 0.5}};
+  std::map<std::string, double, std::less<>> channel_costs = {{"visit", 60.0},  {"event", 40.0}, {"video", 15.0},
+                                                              {"branch", 12.0}, {"call", 10.0},  {"email", 2.0},
+                                                              {"digital", 0.5}};
   /// Cost of an interaction on a channel missing from channel_costs (or with no channel).
   double other_channel_cost = 5.0;
 
@@ -39,41 +39,39 @@ struct value_policy {
 
 /// One row per customer (the book's customer order). Days are days since 1970-01-01.
 struct value_table {
-  real_column recency;         ///< days since the last purchase; +inf if none
-  int_column frequency;        ///< purchases in the window
-  real_column monetary;        ///< amount bought in the window
-  real_column monetary_mean;   ///< monetary / frequency; 0 if no purchase
-  real_column margin;          ///< margin in the window
-  int_column tenure;           ///< days since first known (customers.since, else the first event)
-  int_column first_purchase;   ///< day of the first purchase, no_day if none
-  int_column last_purchase;    ///< day of the last purchase, no_day if none
-  real_column lifetime_monetary; ///< amount bought up to as_of, all history
-  real_column recent;          ///< amount bought in the recent period
-  real_column usual;           ///< mean amount per earlier period of the same length
-  real_column trend;           ///< recent / usual; +inf if usual is 0 and recent > 0; 1 if both are 0
-  int_column interactions;     ///< interactions in the window
-  real_column cost_to_serve;   ///< sum of channel costs of the window's interactions
-  real_column contribution;    ///< margin - cost_to_serve
+  real_column recency;            ///< days since the last purchase; +inf if none
+  int_column frequency;           ///< purchases in the window
+  real_column monetary;           ///< amount bought in the window
+  real_column monetary_mean;      ///< monetary / frequency; 0 if no purchase
+  real_column margin;             ///< margin in the window
+  int_column tenure;              ///< days since first known (customers.since, else the first event)
+  int_column first_purchase;      ///< day of the first purchase, no_day if none
+  int_column last_purchase;       ///< day of the last purchase, no_day if none
+  real_column lifetime_monetary;  ///< amount bought up to as_of, all history
+  real_column recent;             ///< amount bought in the recent period
+  real_column usual;              ///< mean amount per earlier period of the same length
+  real_column trend;              ///< recent / usual; +inf if usual is 0 and recent > 0; 1 if both are 0
+  int_column interactions;        ///< interactions in the window
+  real_column cost_to_serve;      ///< sum of channel costs of the window's interactions
+  real_column contribution;       ///< margin - cost_to_serve
 };
 
 /// Computes value for every customer as of a day.
-[[nodiscard]] value_table compute_value(const book& customers, day_t as_of,
-                                        const value_policy& policy = {},
+[[nodiscard]] value_table compute_value(const book& customers, day_t as_of, const value_policy& policy = {},
                                         const execution& run = {});
 
 /// The per-customer summary used by buy-till-you-die models (the Python `lifetimes`
 /// package's summary_data_from_transaction_data): purchases on one day merge into one.
 /// Durations are in `unit_days` units (1 for days, 7 for weeks).
 struct repeat_summary {
-  real_column frequency;       ///< distinct purchase days - 1 (0 if none)
-  real_column recency;         ///< time between the first and the last purchase day
-  real_column age;             ///< T: time between the first purchase and as_of (0 if none)
-  real_column monetary;        ///< mean total of the repeat days (first day excluded); 0 if none
-  flag_column purchased;       ///< 1 when the customer bought at least once up to as_of
+  real_column frequency;  ///< distinct purchase days - 1 (0 if none)
+  real_column recency;    ///< time between the first and the last purchase day
+  real_column age;        ///< T: time between the first purchase and as_of (0 if none)
+  real_column monetary;   ///< mean total of the repeat days (first day excluded); 0 if none
+  flag_column purchased;  ///< 1 when the customer bought at least once up to as_of
 };
 
-[[nodiscard]] repeat_summary compute_repeat_summary(const book& customers, day_t as_of,
-                                                    double unit_days = 1.0,
+[[nodiscard]] repeat_summary compute_repeat_summary(const book& customers, day_t as_of, double unit_days = 1.0,
                                                     const execution& run = {});
 
 }  // namespace cartera

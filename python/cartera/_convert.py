@@ -90,9 +90,17 @@ def _first_bad_day(values: pd.Series, table: str, column: str) -> Exception:
     parsed = pd.Series([_parses_as_day(v) for v in values], dtype=bool)
     bad = ~parsed.to_numpy() & values.notna().to_numpy()
     if not bad.any():
-        return _core.TypeMismatchError(located(table, column, None, None, "expected dates, ISO date strings or integer days"))
+        return _core.TypeMismatchError(
+            located(table, column, None, None, "expected dates, ISO date strings or integer days")
+        )
     row = first_row(bad)
-    return invalid(table, column, row, values.iloc[row], "not a day: expected an ISO date (2024-05-02), a date or whole days since 1970-01-01")
+    return invalid(
+        table,
+        column,
+        row,
+        values.iloc[row],
+        "not a day: expected an ISO date (2024-05-02), a date or whole days since 1970-01-01",
+    )
 
 
 def _parses_as_day(value: Any) -> bool:
@@ -143,7 +151,10 @@ def frame(columns: Mapping[str, Any], index: pd.Index | None = None) -> pd.DataF
     """A result frame over the core's arrays as they are: no copy, no consolidation into one
     block (which copies every column). Read-only views of C++ memory are copied, so that the
     frame stays the caller's to change."""
-    owned = {name: values.copy() if isinstance(values, np.ndarray) and not values.flags.writeable else values for name, values in columns.items()}
+    owned = {
+        name: values.copy() if isinstance(values, np.ndarray) and not values.flags.writeable else values
+        for name, values in columns.items()
+    }
     return pd.DataFrame(owned, index=index, copy=False)
 
 
@@ -190,7 +201,9 @@ def manager_rows(manager: Any, customers: pd.Index) -> tuple[np.ndarray | None, 
     return positions(aligned, managers), managers
 
 
-def references(series: pd.Series, index: pd.Index, table: str, column: str, target: str, *, optional: bool) -> np.ndarray:
+def references(
+    series: pd.Series, index: pd.Index, table: str, column: str, target: str, *, optional: bool
+) -> np.ndarray:
     """External ids in an event column mapped to rows of ``index``; -1 for a missing optional one."""
     missing = series.isna().to_numpy()
     if missing.any() and not optional:

@@ -62,7 +62,9 @@ class ValuePolicy:
     def from_dict(fields: dict[str, Any]) -> ValuePolicy: ...
 
 def compute_value(book: Book, as_of: int, policy: ValuePolicy, threads: int = 0) -> dict[str, npt.NDArray[Any]]: ...
-def compute_repeat_summary(book: Book, as_of: int, unit_days: float = 1.0, threads: int = 0) -> dict[str, npt.NDArray[Any]]: ...
+def compute_repeat_summary(
+    book: Book, as_of: int, unit_days: float = 1.0, threads: int = 0
+) -> dict[str, npt.NDArray[Any]]: ...
 def synthetic_book(
     customers: int,
     managers: int,
@@ -103,25 +105,39 @@ class StageHistory:
     def time_in_stage(self) -> dict[str, npt.NDArray[Any]]: ...
     def highest_stage(self) -> npt.NDArray[np.uint8]: ...
 
-def compute_stages(book: Book, as_of: int, policy: StagePolicy, relationship: str = "customer", threads: int = 0) -> dict[str, Any]: ...
+def compute_stages(
+    book: Book, as_of: int, policy: StagePolicy, relationship: str = "customer", threads: int = 0
+) -> dict[str, Any]: ...
 def compute_pair_stages(
     book: Book, customers: Any, managers: Any, as_of: int, policy: StagePolicy, threads: int = 0
 ) -> dict[str, Any]: ...
 def interaction_pairs(book: Book, as_of: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]: ...
-def explain_stage(book: Book, customer: int, as_of: int, policy: StagePolicy, relationship: str = "customer") -> str: ...
+def explain_stage(
+    book: Book, customer: int, as_of: int, policy: StagePolicy, relationship: str = "customer"
+) -> str: ...
 def compute_stage_history(
     book: Book, days: Any, policy: StagePolicy, relationship: str = "customer", threads: int = 0
 ) -> StageHistory: ...
-def count_ladder(stages: Any, managers: Any, manager_count: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+def count_ladder(
+    stages: Any, managers: Any, manager_count: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
 def count_transitions(before: Any, after: Any) -> tuple[npt.NDArray[np.int64], list[float]]: ...
 
 SCORE_DEFAULTS: dict[str, Any]
 RFM_SEGMENTS: list[tuple[str, str]]
 ALERTS: list[str]
 
-def check_score_policy(variables: list[dict[str, Any]], tiers: Any, cuts: Any, quantile_cuts: bool, reason_variables: int) -> None: ...
+def check_score_policy(
+    variables: list[dict[str, Any]], tiers: Any, cuts: Any, quantile_cuts: bool, reason_variables: int
+) -> None: ...
 def score_fit(
-    columns: dict[str, Any], rows: int, variables: list[dict[str, Any]], tiers: Any, cuts: Any, quantile_cuts: bool, reason_variables: int
+    columns: dict[str, Any],
+    rows: int,
+    variables: list[dict[str, Any]],
+    tiers: Any,
+    cuts: Any,
+    quantile_cuts: bool,
+    reason_variables: int,
 ) -> dict[str, Any]: ...
 def score_apply(
     columns: dict[str, Any],
@@ -134,7 +150,13 @@ def score_apply(
     fitted: dict[str, Any],
 ) -> dict[str, Any]: ...
 def score_fit_apply(
-    columns: dict[str, Any], rows: int, variables: list[dict[str, Any]], tiers: Any, cuts: Any, quantile_cuts: bool, reason_variables: int
+    columns: dict[str, Any],
+    rows: int,
+    variables: list[dict[str, Any]],
+    tiers: Any,
+    cuts: Any,
+    quantile_cuts: bool,
+    reason_variables: int,
 ) -> tuple[dict[str, Any], dict[str, Any]]: ...
 def classify_abc(values: Any, a: float, b: float) -> dict[str, Any]: ...
 def pareto_curve(values: Any) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
@@ -145,14 +167,29 @@ def rfm_fit_apply(
     recency: Any, frequency: Any, monetary: Any, bins: int, segments: list[tuple[str, str]], default_segment: str
 ) -> tuple[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]], dict[str, Any]]: ...
 def rfm_apply(
-    recency: Any, frequency: Any, monetary: Any, bins: int, segments: list[tuple[str, str]], default_segment: str, fitted: Any
+    recency: Any,
+    frequency: Any,
+    monetary: Any,
+    bins: int,
+    segments: list[tuple[str, str]],
+    default_segment: str,
+    fitted: Any,
 ) -> dict[str, Any]: ...
 def apply_rules(columns: dict[str, Any], rows: int, rules: list[tuple[str, str]], default: str) -> dict[str, Any]: ...
 def condition_columns(text: str) -> list[str]: ...
 def kmeans_fit(
-    points: Any, clusters: int, restarts: int, max_iterations: int, tolerance: float, seed: int, standardise: bool, threads: int = 0
+    points: Any,
+    clusters: int,
+    restarts: int,
+    max_iterations: int,
+    tolerance: float,
+    seed: int,
+    standardise: bool,
+    threads: int = 0,
 ) -> dict[str, Any]: ...
-def kmeans_predict(points: Any, centres: Any, mean: Any, scale: Any, threads: int = 0) -> tuple[npt.NDArray[np.int32], float]: ...
+def kmeans_predict(
+    points: Any, centres: Any, mean: Any, scale: Any, threads: int = 0
+) -> tuple[npt.NDArray[np.int32], float]: ...
 
 class AlertPolicy:
     fields: ClassVar[tuple[str, ...]]
@@ -382,7 +419,9 @@ def plan_contacts(
     policy: ContactPolicy,
 ) -> dict[str, Any]: ...
 def preferred_channels(book: Book, as_of: int, policy: ContactPolicy) -> npt.NDArray[np.int32]: ...
-def size_team(tier: Any, stage: Any, policy: ContactPolicy, budget: float, capacity: int, team: int) -> dict[str, Any]: ...
+def size_team(
+    tier: Any, stage: Any, policy: ContactPolicy, budget: float, capacity: int, team: int
+) -> dict[str, Any]: ...
 
 STRUCTURES: list[str]
 

@@ -66,7 +66,13 @@ def alerts(
         flags = aligned.to_numpy(dtype=bool).astype(np.uint8)
     computed = None if value is None else _value_columns(book, value)
     raw = _core.compute_alerts(
-        book._core, _as_of(book, as_of), value_policy or ValuePolicy(), policy or AlertPolicy(), flags, computed, threads
+        book._core,
+        _as_of(book, as_of),
+        value_policy or ValuePolicy(),
+        policy or AlertPolicy(),
+        flags,
+        computed,
+        threads,
     )
     return _convert.frame(
         {

@@ -97,7 +97,9 @@ def _from_pairs(
     ``leave_out`` has one entry per customer and ``capacity`` one per manager."""
     customer = np.asarray(customer) if len(np.asarray(customer)) else np.zeros(0, dtype=np.int64)
     if customer.dtype.kind not in "iu":
-        raise _core.TypeMismatchError(_convert.located("candidates", "customer", None, str(customer.dtype), "expected integers"))
+        raise _core.TypeMismatchError(
+            _convert.located("candidates", "customer", None, str(customer.dtype), "expected integers")
+        )
     prices = np.asarray(leave_out)
     bad = (customer < 0) | (customer >= len(prices))
     if bad.any():
@@ -117,14 +119,18 @@ def _from_pairs(
     )
 
 
-def _from_dense(cls: type[AssignmentProblem], cost: Any, *, leave_out: Iterable[float], capacity: Iterable[int], **limits: Any) -> AssignmentProblem:
+def _from_dense(
+    cls: type[AssignmentProblem], cost: Any, *, leave_out: Iterable[float], capacity: Iterable[int], **limits: Any
+) -> AssignmentProblem:
     """A problem from a customers × managers cost matrix; NaN marks pairs that are not
     candidates. For small problems."""
     matrix = np.asarray(cost, dtype=np.float64)
     if matrix.ndim != 2:
         raise TypeError(f"cost: expected a customers × managers matrix, got {matrix.ndim} dimensions")
     customer, manager = np.nonzero(~np.isnan(matrix))
-    return _from_pairs(cls, customer, manager, matrix[customer, manager], leave_out=leave_out, capacity=capacity, **limits)
+    return _from_pairs(
+        cls, customer, manager, matrix[customer, manager], leave_out=leave_out, capacity=capacity, **limits
+    )
 
 
 def _solve(
@@ -174,7 +180,9 @@ class Preview:
     def concerned(self, change: str = "moved") -> pd.Index:
         """The customers with one kind of change."""
         if change not in CHANGES:
-            raise ValueError(_convert.located("preview", "change", None, change, f"expected one of {', '.join(CHANGES)}"))
+            raise ValueError(
+                _convert.located("preview", "change", None, change, f"expected one of {', '.join(CHANGES)}")
+            )
         return self.customers.index[self.customers["change"] == change]
 
 
@@ -190,13 +198,17 @@ class Assignment:
     problem: AssignmentProblem = field(repr=False)
     solution: Solution = field(repr=False)
 
-    objective = property(lambda self: self.solution.objective, doc="Pair costs + leave-out prices + fixed costs + band penalties.")
+    objective = property(
+        lambda self: self.solution.objective, doc="Pair costs + leave-out prices + fixed costs + band penalties."
+    )
     bound = property(lambda self: self.solution.bound, doc="A proven lower bound of the optimum.")
     gap = property(lambda self: self.solution.gap, doc="(objective - bound) / objective.")
     moves = property(lambda self: self.solution.moves, doc="Customers whose manager changes.")
     solver = property(lambda self: self.solution.solver, doc="The solver that ran.")
     status = property(lambda self: self.solution.status, doc="How the solve ended: one of SOLVE_STATUSES.")
-    stopped_by = property(lambda self: self.solution.stopped_by, doc='What cut the solve short: "none", "time_limit" or "progress".')
+    stopped_by = property(
+        lambda self: self.solution.stopped_by, doc='What cut the solve short: "none", "time_limit" or "progress".'
+    )
     seconds = property(lambda self: self.solution.seconds, doc="Wall time of the solve.")
     iterations = property(lambda self: self.solution.iterations, doc="Solver iterations.")
 
@@ -214,7 +226,12 @@ class Assignment:
 
     def preview(self) -> Preview:
         """The change from the current assignment to this one."""
-        return preview(self.assignments["current"], self.assignments["manager"], self.assignments["value"], managers=self.managers.index)
+        return preview(
+            self.assignments["current"],
+            self.assignments["manager"],
+            self.assignments["value"],
+            managers=self.managers.index,
+        )
 
 
 class _Codes:
@@ -280,7 +297,9 @@ def _skills(values: pd.Series | None, segments: _Codes) -> np.ndarray | None:
         for item in items:
             code = segments._index.get_indexer([item])[0]
             if code < 0:
-                raise _convert.invalid("managers", "skills", row, item, f"no such segment; the segments are {segments.labels}")
+                raise _convert.invalid(
+                    "managers", "skills", row, item, f"no such segment; the segments are {segments.labels}"
+                )
             masks[row] |= np.uint64(1) << np.uint64(code)
     return masks
 
@@ -290,19 +309,32 @@ def _levels(values: pd.Series, segments: _Codes) -> np.ndarray:
     unknown = (codes < 0) & values.notna().to_numpy()
     if unknown.any():
         row = _convert.first_row(unknown)
-        raise _convert.invalid("managers", "level", row, values.iloc[row], f"no such segment; the segments are {segments.labels}")
+        raise _convert.invalid(
+            "managers", "level", row, values.iloc[row], f"no such segment; the segments are {segments.labels}"
+        )
     return codes
 
 
-def _pools(customers: pd.DataFrame, managers: pd.DataFrame, rules: Rules | None, column: str) -> tuple[np.ndarray | None, np.ndarray | None]:
+def _pools(
+    customers: pd.DataFrame, managers: pd.DataFrame, rules: Rules | None, column: str
+) -> tuple[np.ndarray | None, np.ndarray | None]:
     """With routing rules: each customer's pool code (the label of the first rule that holds)
     and each manager's pools as a bit mask (the labels of its ``column``)."""
     if rules is None:
         return None, None
     if column not in managers.columns:
-        raise _convert.invalid("managers", column, None, None, "is required to place customers by rules (the pool labels each manager serves)")
+        raise _convert.invalid(
+            "managers",
+            column,
+            None,
+            None,
+            "is required to place customers by rules (the pool labels each manager serves)",
+        )
     label = rules.predict(customers)["label"].astype(str).to_numpy()
-    served = [[p] if isinstance(p, str) else ([] if p is None or (isinstance(p, float) and np.isnan(p)) else list(p)) for p in managers[column]]
+    served = [
+        [p] if isinstance(p, str) else ([] if p is None or (isinstance(p, float) and np.isnan(p)) else list(p))
+        for p in managers[column]
+    ]
     codes = pd.Index(sorted({*label, *(str(p) for pools in served for p in pools)}))
     if len(codes) > 64:
         raise _convert.invalid("managers", column, None, len(codes), "at most 64 pools can be told apart")
@@ -317,17 +349,23 @@ def _inputs(
     customers: pd.DataFrame, managers: pd.DataFrame, rules: Rules | None = None, pools: str = "pools"
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     if "value" not in customers.columns:
-        raise _convert.invalid("customers", "value", None, None, "is required (the price of leaving a customer without a manager)")
+        raise _convert.invalid(
+            "customers", "value", None, None, "is required (the price of leaving a customer without a manager)"
+        )
     segments = _Codes.of(
         _column(customers, "segment"),
         _column(managers, "level"),
-        pd.Series([s for skills in managers["skills"].dropna() for s in ([skills] if isinstance(skills, str) else skills)])
+        pd.Series(
+            [s for skills in managers["skills"].dropna() for s in ([skills] if isinstance(skills, str) else skills)]
+        )
         if "skills" in managers.columns
         else None,
         ordered=_column(customers, "segment"),
     )
     if len(segments.labels) > 64:
-        raise _convert.invalid("customers", "segment", None, len(segments.labels), "at most 64 segments can be told apart")
+        raise _convert.invalid(
+            "customers", "segment", None, len(segments.labels), "at most 64 segments can be told apart"
+        )
     regions = _Codes.of(_column(customers, "region"), _column(managers, "region"))
     stage_values = _column(customers, "stage")
     stage_codes = None
@@ -336,7 +374,9 @@ def _inputs(
         bad = (stage_codes < 0) & stage_values.notna().to_numpy()
         if bad.any():
             row = _convert.first_row(bad)
-            raise _convert.invalid("customers", "stage", row, stage_values.iloc[row], f"no such stage; the stages are {', '.join(STAGES)}")
+            raise _convert.invalid(
+                "customers", "stage", row, stage_values.iloc[row], f"no such stage; the stages are {', '.join(STAGES)}"
+            )
         stage_codes = np.where(stage_codes < 0, 0, stage_codes).astype(np.uint8)
     manual = _column(customers, "manual")
     pool, served = _pools(customers, managers, rules, pools)
@@ -354,7 +394,9 @@ def _inputs(
     }
     capacity = _column(managers, "capacity")
     m = {
-        "capacity": np.full(len(managers), 100, dtype=np.int64) if capacity is None else capacity.to_numpy(dtype=np.int64),
+        "capacity": np.full(len(managers), 100, dtype=np.int64)
+        if capacity is None
+        else capacity.to_numpy(dtype=np.int64),
         "time_budget": _reals(managers, "managers", "time_budget"),
         "fixed_cost": _reals(managers, "managers", "fixed_cost"),
         "region": None if "region" not in managers.columns else regions.encode(managers["region"]),
@@ -367,7 +409,9 @@ def _inputs(
     return c, m
 
 
-def _pairs(frame: pd.DataFrame | None, customers: pd.DataFrame, managers: pd.DataFrame, table: str) -> tuple[np.ndarray, np.ndarray]:
+def _pairs(
+    frame: pd.DataFrame | None, customers: pd.DataFrame, managers: pd.DataFrame, table: str
+) -> tuple[np.ndarray, np.ndarray]:
     if frame is None:
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
     for name in ("customer", "manager"):
@@ -376,7 +420,9 @@ def _pairs(frame: pd.DataFrame | None, customers: pd.DataFrame, managers: pd.Dat
     who = customers.index.get_indexer(frame["customer"]).astype(np.int32)
     if (who < 0).any():
         row = _convert.first_row(who < 0)
-        raise _core.UnknownIdError(_convert.located(table, "customer", row, frame["customer"].iloc[row], "no such customer"))
+        raise _core.UnknownIdError(
+            _convert.located(table, "customer", row, frame["customer"].iloc[row], "no such customer")
+        )
     whom = _manager_positions(frame["manager"], managers.index, table, "manager")
     assert whom is not None
     if (whom < 0).any():
@@ -386,7 +432,12 @@ def _pairs(frame: pd.DataFrame | None, customers: pd.DataFrame, managers: pd.Dat
 
 
 def _given_candidates(
-    candidates: pd.DataFrame, customers: pd.DataFrame, managers: pd.DataFrame, c: dict[str, Any], m: dict[str, Any], policy: Any
+    candidates: pd.DataFrame,
+    customers: pd.DataFrame,
+    managers: pd.DataFrame,
+    c: dict[str, Any],
+    m: dict[str, Any],
+    policy: Any,
 ) -> AssignmentProblem:
     """A problem from explicit pairs: their costs as given, the policy's prices and limits."""
     who, whom = _pairs(candidates, customers, managers, "candidates")
@@ -444,7 +495,9 @@ def assign(
         minutes = customers["segment"].astype(object).map(dict(workload_by_segment))
         if minutes.isna().any():
             row = _convert.first_row(minutes.isna().to_numpy())
-            raise _convert.invalid("customers", "segment", row, customers["segment"].iloc[row], "has no entry in workload_by_segment")
+            raise _convert.invalid(
+                "customers", "segment", row, customers["segment"].iloc[row], "has no entry in workload_by_segment"
+            )
         customers = customers.assign(workload=minutes.astype(np.float64))
     policy = AssignmentPolicy() if policy is None else policy
     if not isinstance(policy, AssignmentPolicy):
@@ -464,11 +517,15 @@ def assign(
     else:
         who, whom = _pairs(forbidden, customers, managers, "forbidden")
         problem = _core.build_realignment(c, m, policy, who, whom)
-    solution = problem.solve(solver, time_limit=time_limit, gap_limit=gap_limit, iterations=iterations, seed=seed, progress=progress)
+    solution = problem.solve(
+        solver, time_limit=time_limit, gap_limit=gap_limit, iterations=iterations, seed=seed, progress=progress
+    )
     return _assignment(customers, managers, problem, solution)
 
 
-def _assignment(customers: pd.DataFrame, managers: pd.DataFrame, problem: AssignmentProblem, solution: Solution) -> Assignment:
+def _assignment(
+    customers: pd.DataFrame, managers: pd.DataFrame, problem: AssignmentProblem, solution: Solution
+) -> Assignment:
     positions = solution.manager
     current = problem.current if problem.current is not None else np.full(problem.customers, -1, dtype=np.int32)
     change = _core.preview_assignment(current, positions, np.zeros(problem.customers), problem.managers)["change"]
@@ -491,9 +548,12 @@ def _assignment(customers: pd.DataFrame, managers: pd.DataFrame, problem: Assign
         },
         index=customers.index,
     )
-    value = np.bincount(positions[positions >= 0], weights=assignments["value"].to_numpy()[positions >= 0], minlength=problem.managers)
+    value = np.bincount(
+        positions[positions >= 0], weights=assignments["value"].to_numpy()[positions >= 0], minlength=problem.managers
+    )
     per_manager = _convert.frame(
-        {"load": solution.load, "capacity": problem.capacity, "time": solution.time, "value": value}, index=managers.index
+        {"load": solution.load, "capacity": problem.capacity, "time": solution.time, "value": value},
+        index=managers.index,
     )
     if problem.time_budget is not None:
         per_manager["time_budget"] = problem.time_budget
@@ -535,17 +595,24 @@ def route(
         raise _convert.invalid("managers", "index", None, None, "ids must be unique")
     c, m = _inputs(arrivals, managers, rules, pools)
     who, whom = _pairs(forbidden, arrivals, managers, "forbidden")
-    before = np.zeros(len(managers), dtype=np.int64) if load is None else load.reindex(managers.index, fill_value=0).to_numpy(dtype=np.int64)
+    before = (
+        np.zeros(len(managers), dtype=np.int64)
+        if load is None
+        else load.reindex(managers.index, fill_value=0).to_numpy(dtype=np.int64)
+    )
     minutes = None if time is None else time.reindex(managers.index, fill_value=0).to_numpy(dtype=np.float64)
     raw = _core.route(c, m, policy, before, minutes, who, whom)
     manager_labels = _convert.labels_of(raw["manager"], managers.index)
     manager_labels.index = arrivals.index
     return _convert.frame(
-        {"manager": manager_labels, "reason": pd.Categorical.from_codes(raw["reason"], categories=list(REASONS))}, index=arrivals.index
+        {"manager": manager_labels, "reason": pd.Categorical.from_codes(raw["reason"], categories=list(REASONS))},
+        index=arrivals.index,
     )
 
 
-def preview(current: pd.Series, proposed: pd.Series, value: pd.Series | None = None, *, managers: pd.Index | None = None) -> Preview:
+def preview(
+    current: pd.Series, proposed: pd.Series, value: pd.Series | None = None, *, managers: pd.Index | None = None
+) -> Preview:
     """Compares a proposed manager per customer with the current one (missing: none).
 
     ``current`` and ``proposed`` are indexed by customer id; every customer of either counts
@@ -562,10 +629,18 @@ def preview(current: pd.Series, proposed: pd.Series, value: pd.Series | None = N
     before = _manager_positions(current, managers, "preview", "current")
     after = _manager_positions(proposed, managers, "preview", "proposed")
     assert before is not None and after is not None
-    worth = np.zeros(len(proposed)) if value is None else value.reindex(proposed.index, fill_value=0).to_numpy(dtype=np.float64)
+    worth = (
+        np.zeros(len(proposed))
+        if value is None
+        else value.reindex(proposed.index, fill_value=0).to_numpy(dtype=np.float64)
+    )
     raw = _core.preview_assignment(before, after, worth, len(managers))
     customers = _convert.frame(
-        {"current": current, "proposed": proposed, "change": pd.Categorical.from_codes(raw["change"], categories=list(CHANGES))},
+        {
+            "current": current,
+            "proposed": proposed,
+            "change": pd.Categorical.from_codes(raw["change"], categories=list(CHANGES)),
+        },
         index=proposed.index,
     )
     per_manager = _convert.frame(

@@ -24,7 +24,12 @@ _SCHEMA: dict[str, list[tuple[str, str, bool]]] = {
         ("reachable", "flag", False),
         ("profile", "real", False),
     ],
-    "managers": [("id", "id", True), ("region", "category", False), ("capacity", "int", False), ("time_budget", "real", False)],
+    "managers": [
+        ("id", "id", True),
+        ("region", "category", False),
+        ("capacity", "int", False),
+        ("time_budget", "real", False),
+    ],
     "transactions": [
         ("customer", "customer", True),
         ("day", "day", True),
@@ -42,16 +47,24 @@ _SCHEMA: dict[str, list[tuple[str, str, bool]]] = {
         ("relational", "flag", False),
         ("two_way", "flag", False),
     ],
-    "complaints": [("customer", "customer", True), ("opened", "day", True), ("resolved", "day?", False), ("first_contact", "flag", False)],
+    "complaints": [
+        ("customer", "customer", True),
+        ("opened", "day", True),
+        ("resolved", "day?", False),
+        ("first_contact", "flag", False),
+    ],
     "referrals": [("referrer", "customer", True), ("referred", "customer", True), ("day", "day", True)],
 }
 
 #: The tables of a book and their columns, in order.
-TABLES: dict[str, tuple[str, ...]] = {table: tuple(name for name, _, _ in columns) for table, columns in _SCHEMA.items()}
+TABLES: dict[str, tuple[str, ...]] = {
+    table: tuple(name for name, _, _ in columns) for table, columns in _SCHEMA.items()
+}
 
 #: Per table, the columns that hold ids or labels: text, read from files exactly as written.
 TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
-    table: tuple(name for name, kind, _ in columns if kind in ("id", "customer", "manager", "category")) for table, columns in _SCHEMA.items()
+    table: tuple(name for name, kind, _ in columns if kind in ("id", "customer", "manager", "category"))
+    for table, columns in _SCHEMA.items()
 }
 
 
@@ -120,11 +133,15 @@ class Book:
         if extra_columns not in ("error", "ignore"):
             raise _convert.invalid("book", "extra_columns", None, extra_columns, "expected 'error' or 'ignore'")
         names = _column_names(columns or {})
-        frames = {table: _renamed(frame, table, names[table], extra_columns == "ignore") for table, frame in frames.items()}
+        frames = {
+            table: _renamed(frame, table, names[table], extra_columns == "ignore") for table, frame in frames.items()
+        }
         if frames["customers"] is None:
             frames["customers"] = pd.DataFrame({"id": _ids_in_events(frames)})
         customer_index = _unique_index(frames["customers"], "customers")
-        manager_index = _unique_index(frames["managers"], "managers") if frames["managers"] is not None else pd.Index([])
+        manager_index = (
+            _unique_index(frames["managers"], "managers") if frames["managers"] is not None else pd.Index([])
+        )
         targets = {"customer": customer_index, "manager": manager_index}
         arrays = {table: _arrays(frame, table, targets) for table, frame in frames.items()}
         self._core = _core.Book(**arrays)
@@ -152,7 +169,9 @@ class Book:
     @property
     def first_day(self) -> pd.Timestamp | None:
         """The first day found in any event table, or None for a book without events."""
-        return None if self._core.first_day is None else pd.Timestamp(_convert.dates(np.array([self._core.first_day]))[0])
+        return (
+            None if self._core.first_day is None else pd.Timestamp(_convert.dates(np.array([self._core.first_day]))[0])
+        )
 
     @property
     def last_day(self) -> pd.Timestamp | None:
@@ -211,7 +230,10 @@ class Book:
     def _repr_html_(self) -> str:
         first, last = self.first_day, self.last_day
         span = "no events" if first is None or last is None else f"{first.date()} to {last.date()}"
-        rows = "".join(f"<tr><td>{table}</td><td style='text-align:right'>{count:,}</td></tr>" for table, count in self.rows().items())
+        rows = "".join(
+            f"<tr><td>{table}</td><td style='text-align:right'>{count:,}</td></tr>"
+            for table, count in self.rows().items()
+        )
         return f"<div><b>cartera.Book</b> ({span})<table><tr><th>table</th><th>rows</th></tr>{rows}</table></div>"
 
 
@@ -237,7 +259,9 @@ def _renamed(frame: pd.DataFrame | None, table: str, names: dict[str, str], igno
     frame = frame.rename(columns=names) if names else frame
     if table in ("customers", "managers") and "id" not in frame.columns and not isinstance(frame.index, pd.RangeIndex):
         if isinstance(frame.index, pd.MultiIndex):
-            raise _core.InvalidInputError(f"{table}.id: the frame's index has {frame.index.nlevels} levels; give the ids in an 'id' column or a plain index")
+            raise _core.InvalidInputError(
+                f"{table}.id: the frame's index has {frame.index.nlevels} levels; give the ids in an 'id' column or a plain index"
+            )
         frame = frame.reset_index(names="id")  # ids kept as the index, as pandas users often do
     for column, _, required in _SCHEMA[table]:
         if required and column not in frame.columns:
@@ -248,7 +272,9 @@ def _renamed(frame: pd.DataFrame | None, table: str, names: dict[str, str], igno
     if extra and not ignore_extra:
         close = difflib.get_close_matches(extra[0].replace("-", "_").lower(), TABLES[table], n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"the columns are {', '.join(TABLES[table])}"
-        raise _convert.invalid(table, extra[0], None, None, f"unknown column; {hint} (extra_columns='ignore' leaves such columns out)")
+        raise _convert.invalid(
+            table, extra[0], None, None, f"unknown column; {hint} (extra_columns='ignore' leaves such columns out)"
+        )
     return frame
 
 
@@ -285,7 +311,11 @@ def _unique_index(frame: pd.DataFrame, table: str) -> pd.Index:
         row = _convert.first_row(clash)
         first = int(np.flatnonzero(as_text == as_text[row])[0])
         raise _convert.invalid(
-            table, "id", row, ids.iloc[row], f"the same id as row {first} ({ids.iloc[first]!r}) once written as text; give ids of one kind"
+            table,
+            "id",
+            row,
+            ids.iloc[row],
+            f"the same id as row {first} ({ids.iloc[first]!r}) once written as text; give ids of one kind",
         )
     return index
 

@@ -54,7 +54,9 @@ def _demo(args: argparse.Namespace) -> int:
     with _steps_bar(args) as bar:
         results = run_job(book, config, timings=timings, progress=bar.step, solver_progress=bar.solving)
     if args.report:
-        write_report(args.report, results, title=f"cartera demo: a synthetic bank of {len(book.customer_ids):,} customers")
+        write_report(
+            args.report, results, title=f"cartera demo: a synthetic bank of {len(book.customer_ids):,} customers"
+        )
     if args.quiet:
         where = f"; report: {args.report}" if args.report else ""
         print(f"cartera demo: {len(book.customer_ids):,} customers in {time.perf_counter() - started:.1f} s{where}")
@@ -99,7 +101,9 @@ def _run(args: argparse.Namespace) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     if args.quiet:
-        print(f"cartera run: {len(book.customer_ids):,} customers in {time.perf_counter() - started:.1f} s; results in {out}")
+        print(
+            f"cartera run: {len(book.customer_ids):,} customers in {time.perf_counter() - started:.1f} s; results in {out}"
+        )
         return 0
     _print_results(book, results, config, timings, generated=None)
     print()
@@ -166,7 +170,9 @@ def _run_in_store(args: argparse.Namespace) -> int:
     if args.report:
         write_page(args.report, page)
     if args.quiet:
-        print(f"cartera run {run}: {len(book.customer_ids):,} customers in {time.perf_counter() - started:.1f} s; saved in {args.db}")
+        print(
+            f"cartera run {run}: {len(book.customer_ids):,} customers in {time.perf_counter() - started:.1f} s; saved in {args.db}"
+        )
         return 0
     _print_results(book, results, config, timings, generated=None)
     print()
@@ -190,7 +196,11 @@ def _step(args: argparse.Namespace) -> int:
             frame = segments
         else:
             assignment = realign(book, segments, config)
-            frame = assignment.assignments if args.command == "assign" else contact_plan(book, assignment, segments, customer_stages, to_act, config).contacts
+            frame = (
+                assignment.assignments
+                if args.command == "assign"
+                else contact_plan(book, assignment, segments, customer_stages, to_act, config).contacts
+            )
     out = Path(args.out)
     if out.exists():
         raise ValueError(f"out: {out} exists; results go to a new file")
@@ -214,7 +224,9 @@ def _report(args: argparse.Namespace) -> int:
     (nothing else written)."""
     out = Path(args.out)
     if args.db and (args.config or args.as_of):
-        raise ValueError("report: --config and --as-of go with --data; a saved run keeps the report it was written with")
+        raise ValueError(
+            "report: --config and --as-of go with --data; a saved run keeps the report it was written with"
+        )
     if args.data and args.number is not None:
         raise ValueError("report: --run goes with --db")
     if args.db:
@@ -241,7 +253,20 @@ def _history(args: argparse.Namespace) -> int:
     if runs.empty:
         print(f"cartera history: no runs in {args.db} yet")
         return 0
-    shown = ["started", "as_of", "customers", "assigned", "moved", "kept", "newly_assigned", "left_out", "objective", "gap", "status", "contacts"]
+    shown = [
+        "started",
+        "as_of",
+        "customers",
+        "assigned",
+        "moved",
+        "kept",
+        "newly_assigned",
+        "left_out",
+        "objective",
+        "gap",
+        "status",
+        "contacts",
+    ]
     print(runs[[c for c in shown if c in runs.columns]].to_string())
     return 0
 
@@ -255,7 +280,9 @@ def _write_results(folder: Path, results: Results, config: Config) -> None:
         "segments": results.segments,
         "alerts": results.alerts,
         "assignment": results.assignment.assignments,
-        "managers": results.assignment.managers.join(results.plan.managers[["reached", "coverage", "budget", "planned", "demand"]]),
+        "managers": results.assignment.managers.join(
+            results.plan.managers[["reached", "coverage", "budget", "planned", "demand"]]
+        ),
         "contacts": results.plan.contacts,
         "unmet": results.plan.unmet,
         "plan_customers": results.plan.customers,
@@ -265,10 +292,14 @@ def _write_results(folder: Path, results: Results, config: Config) -> None:
     for name, frame in tables.items():
         if frame is not None:
             frame.to_csv(folder / f"{name}.csv", index=name not in ("alerts", "contacts", "unmet", "show_room"))
-    (folder / "config.json").write_text(json.dumps(config.to_dict(), indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    (folder / "config.json").write_text(
+        json.dumps(config.to_dict(), indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    )
 
 
-def _print_results(book: Book, results: Results, config: Config, timings: dict[str, float], *, generated: float | None) -> None:
+def _print_results(
+    book: Book, results: Results, config: Config, timings: dict[str, float], *, generated: float | None
+) -> None:
     assert results.value is not None and results.stages is not None and results.ladder is not None
     assert results.segments is not None and results.alerts is not None and results.assignment is not None
     assert results.plan is not None and results.team is not None and results.referrals is not None
@@ -306,7 +337,10 @@ def _print_realignment(plan: Assignment) -> None:
     print("  " + ", ".join(f"{change.replace('_', ' ')} {count:,}" for change, count in changes.items()))
     reasons = plan.assignments["reason"].value_counts(sort=False).drop("assigned")
     reasons = reasons[reasons > 0]
-    print("  without a manager: " + (", ".join(f"{reason.replace('_', ' ')} {count:,}" for reason, count in reasons.items()) or "nobody"))
+    print(
+        "  without a manager: "
+        + (", ".join(f"{reason.replace('_', ' ')} {count:,}" for reason, count in reasons.items()) or "nobody")
+    )
     load = plan.managers["load"] / plan.managers["capacity"].where(plan.managers["capacity"] > 0)
     print(f"  managers' load: median {load.median():.0%} of capacity, {int((load >= 1).sum()):,} full")
 
@@ -314,11 +348,16 @@ def _print_realignment(plan: Assignment) -> None:
 def _print_contact_plan(contacts: ContactPlan, seconds: float) -> None:
     print(f"Contact plan, {contacts.days} days from {contacts.start.date()} ({seconds:.2f} s):")
     purposes = contacts.contacts["purpose"].value_counts(sort=False)
-    print(f"  {len(contacts.contacts):,} contacts: " + ", ".join(f"{p.replace('_', ' ')} {n:,}" for p, n in purposes.items()))
+    print(
+        f"  {len(contacts.contacts):,} contacts: "
+        + ", ".join(f"{p.replace('_', ' ')} {n:,}" for p, n in purposes.items())
+    )
     managed = contacts.managers[contacts.managers["portfolio"] > 0]
     if len(managed):
         used = managed["planned"].sum() / managed["budget"].sum() if managed["budget"].sum() > 0 else 0.0
-        print(f"  portfolios reached proactively: median {managed['coverage'].median():.0%}; {used:.0%} of the managers' time used")
+        print(
+            f"  portfolios reached proactively: median {managed['coverage'].median():.0%}; {used:.0%} of the managers' time used"
+        )
     unmet = contacts.unmet["reason"].value_counts(sort=False)
     print("  did not fit: " + ", ".join(f"{r.replace('_', ' ')} {n:,}" for r, n in unmet.items()))
     channels = contacts.contacts["channel"].value_counts(sort=False)
@@ -326,18 +365,24 @@ def _print_contact_plan(contacts: ContactPlan, seconds: float) -> None:
 
 
 def _print_team(size: TeamSize) -> None:
-    print(f"Team sizing ({size.budget / 60:,.0f} hours a period each, {size.capacity:,} customers at most): {size.managers_needed:,} managers needed "
-          f"({size.managers_by_time:,} by time, {size.managers_by_capacity:,} by capacity); "
-          f"the {size.team:,} there are serve {size.customer_coverage:.0%} of customers in full")
+    print(
+        f"Team sizing ({size.budget / 60:,.0f} hours a period each, {size.capacity:,} customers at most): {size.managers_needed:,} managers needed "
+        f"({size.managers_by_time:,} by time, {size.managers_by_capacity:,} by capacity); "
+        f"the {size.team:,} there are serve {size.customer_coverage:.0%} of customers in full"
+    )
     for tier, row in size.tiers.iloc[::-1].iterrows():
-        print(f"  {tier:<10} {row['minutes_per_customer']:6.1f} minutes a customer; at most {int(row['largest_portfolio']):>3} per portfolio")
+        print(
+            f"  {tier:<10} {row['minutes_per_customer']:6.1f} minutes a customer; at most {int(row['largest_portfolio']):>3} per portfolio"
+        )
 
 
 def _print_referrals(network: Referrals) -> None:
     brought = int(network.customers["referred_by"].notna().sum())
     longest = int(network.customers["generation"].max()) if len(network.customers) else 0
-    print(f"Referrals: {brought:,} customers brought by others, chains up to {longest} steps; "
-          f"{len(network.show_room):,} show-room customers across the portfolios")
+    print(
+        f"Referrals: {brought:,} customers brought by others, chains up to {longest} steps; "
+        f"{len(network.show_room):,} show-room customers across the portfolios"
+    )
 
 
 def _print_segments(segments: pd.DataFrame, to_act: pd.DataFrame, valuable: list[str]) -> None:
@@ -401,13 +446,21 @@ def _print_value_summary(values: pd.DataFrame) -> None:
 
 
 def _add_wait(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--wait", type=float, default=600.0, metavar="SECONDS",
-                         help="with --db: how long to wait for another run or import holding the book (default 600)")
+    command.add_argument(
+        "--wait",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="with --db: how long to wait for another run or import holding the book (default 600)",
+    )
 
 
 def _add_extra_columns(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--ignore-extra-columns", action="store_true",
-                         help="leave out the columns a table does not have (default: they are an error, naming the column meant)")
+    command.add_argument(
+        "--ignore-extra-columns",
+        action="store_true",
+        help="leave out the columns a table does not have (default: they are an error, naming the column meant)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -418,24 +471,49 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--customers", type=int, default=100_000, help="customers in the synthetic book (default 100000)")
     demo.add_argument("--managers", type=int, default=1_000, help="managers in the synthetic book (default 1000)")
     demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    demo.add_argument("--report", default="cartera-report.html", metavar="PATH",
-                      help="where to write the HTML report (default cartera-report.html; '' for none)")
+    demo.add_argument(
+        "--report",
+        default="cartera-report.html",
+        metavar="PATH",
+        help="where to write the HTML report (default cartera-report.html; '' for none)",
+    )
     demo.add_argument("-q", "--quiet", action="store_true", help="print one line instead of the summary")
-    demo.add_argument("-v", "--verbose", action="store_true", help="show the progress of the steps even when not on a terminal")
+    demo.add_argument(
+        "-v", "--verbose", action="store_true", help="show the progress of the steps even when not on a terminal"
+    )
     demo.set_defaults(run=_demo)
     run = commands.add_parser("run", help="run the main job on your own tables and write results and report")
     source = run.add_mutually_exclusive_group(required=True)
-    source.add_argument("--data", metavar="FOLDER",
-                        help="a folder with customers, managers, transactions, interactions, complaints, referrals (.csv or .parquet)")
-    source.add_argument("--db", metavar="URL", help="the book in a database (a SQLite file, or any SQLAlchemy URL); the run is saved there")
-    run.add_argument("--report", default="cartera-report.html", metavar="PATH", help="with --db: where to write the report ('' for none)")
+    source.add_argument(
+        "--data",
+        metavar="FOLDER",
+        help="a folder with customers, managers, transactions, interactions, complaints, referrals (.csv or .parquet)",
+    )
+    source.add_argument(
+        "--db",
+        metavar="URL",
+        help="the book in a database (a SQLite file, or any SQLAlchemy URL); the run is saved there",
+    )
+    run.add_argument(
+        "--report",
+        default="cartera-report.html",
+        metavar="PATH",
+        help="with --db: where to write the report ('' for none)",
+    )
     _add_wait(run)
     _add_extra_columns(run)
     run.add_argument("--config", metavar="FILE", help="policies as TOML or JSON (see `cartera config --defaults`)")
-    run.add_argument("--out", default="cartera-results", metavar="FOLDER", help="a new folder for the results (default cartera-results)")
+    run.add_argument(
+        "--out",
+        default="cartera-results",
+        metavar="FOLDER",
+        help="a new folder for the results (default cartera-results)",
+    )
     run.add_argument("--as-of", metavar="DATE", help="evaluate as of this day (default: the last event in the data)")
     run.add_argument("-q", "--quiet", action="store_true", help="print one line instead of the summary")
-    run.add_argument("-v", "--verbose", action="store_true", help="show the progress of the steps even when not on a terminal")
+    run.add_argument(
+        "-v", "--verbose", action="store_true", help="show the progress of the steps even when not on a terminal"
+    )
     run.set_defaults(run=_run)
     steps = {
         "value": "each customer's value (RFM, margin, trend, cost to serve, contribution)",
@@ -448,7 +526,9 @@ def _parser() -> argparse.ArgumentParser:
         step = commands.add_parser(name, help=text)
         step.add_argument("--data", required=True, metavar="FOLDER", help="the tables, as for `cartera run --data`")
         step.add_argument("--config", metavar="FILE", help="policies as TOML or JSON")
-        step.add_argument("--as-of", metavar="DATE", help="evaluate as of this day (default: the last event in the data)")
+        step.add_argument(
+            "--as-of", metavar="DATE", help="evaluate as of this day (default: the last event in the data)"
+        )
         step.add_argument("-o", "--out", required=True, metavar="FILE", help="the CSV file to write (must not exist)")
         _add_extra_columns(step)
         step.set_defaults(run=_step)
@@ -456,15 +536,24 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--data", required=True, metavar="FOLDER", help="the tables, as for `cartera run --data`")
     _add_extra_columns(load)
     _add_wait(load)
-    load.add_argument("--append", action="store_true",
-                      help="add to the book instead: events appended, customers and managers inserted or updated by id")
-    load.add_argument("--db", default="cartera.db", metavar="URL", help="a SQLite file or SQLAlchemy URL (default cartera.db)")
+    load.add_argument(
+        "--append",
+        action="store_true",
+        help="add to the book instead: events appended, customers and managers inserted or updated by id",
+    )
+    load.add_argument(
+        "--db", default="cartera.db", metavar="URL", help="a SQLite file or SQLAlchemy URL (default cartera.db)"
+    )
     load.set_defaults(run=_import)
     history = commands.add_parser("history", help="the runs saved in the book's database, and what they moved")
-    history.add_argument("--db", default="cartera.db", metavar="URL", help="a SQLite file or SQLAlchemy URL (default cartera.db)")
+    history.add_argument(
+        "--db", default="cartera.db", metavar="URL", help="a SQLite file or SQLAlchemy URL (default cartera.db)"
+    )
     history.add_argument("--run", type=int, dest="number", metavar="N", help="list the customers run N moved")
     history.set_defaults(run=_history)
-    report = commands.add_parser("report", help="write the HTML report of a saved run, or of the job on a folder of tables")
+    report = commands.add_parser(
+        "report", help="write the HTML report of a saved run, or of the job on a folder of tables"
+    )
     origin = report.add_mutually_exclusive_group(required=True)
     origin.add_argument("--db", metavar="URL", help="the book's database: the report saved with a run")
     origin.add_argument("--data", metavar="FOLDER", help="a folder of tables: run the job and write only its report")
@@ -472,9 +561,17 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--config", metavar="FILE", help="with --data: policies as TOML or JSON")
     report.add_argument("--as-of", metavar="DATE", help="with --data: evaluate as of this day")
     _add_extra_columns(report)
-    report.add_argument("-o", "--out", default="cartera-report.html", metavar="PATH", help="where to write it (default cartera-report.html)")
+    report.add_argument(
+        "-o",
+        "--out",
+        default="cartera-report.html",
+        metavar="PATH",
+        help="where to write it (default cartera-report.html)",
+    )
     report.add_argument("-q", "--quiet", action="store_true", help="print nothing")
-    report.add_argument("-v", "--verbose", action="store_true", help="show the progress of the steps even when not on a terminal")
+    report.add_argument(
+        "-v", "--verbose", action="store_true", help="show the progress of the steps even when not on a terminal"
+    )
     report.set_defaults(run=_report)
     config = commands.add_parser("config", help="print the documented defaults of every policy (JSON)")
     config.add_argument("--defaults", action="store_true", required=True, help="print the defaults")

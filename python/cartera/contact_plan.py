@@ -41,11 +41,15 @@ def _per_customer(values: Any, column: str, customers: pd.Index) -> pd.Series:
             raise _convert.invalid(column, column, None, None, f"the frame has no {column!r} column")
         values = values[column]
     if not isinstance(values, pd.Series):
-        raise _core.TypeMismatchError(_convert.located("customers", column, None, type(values).__name__, "expected a Series indexed by customer"))
+        raise _core.TypeMismatchError(
+            _convert.located("customers", column, None, type(values).__name__, "expected a Series indexed by customer")
+        )
     aligned = values.reindex(customers)
     if aligned.isna().any():
         row = _convert.first_row(aligned.isna().to_numpy())
-        raise _convert.invalid("customers", column, row, customers[row], "no value for this customer; give one per customer in the book")
+        raise _convert.invalid(
+            "customers", column, row, customers[row], "no value for this customer; give one per customer in the book"
+        )
     return aligned
 
 
@@ -53,7 +57,13 @@ def _labels(values: pd.Series, labels: list[str] | tuple[str, ...], column: str)
     codes = pd.Index(list(labels)).get_indexer(values.astype(object))
     if (codes < 0).any():
         row = _convert.first_row(codes < 0)
-        raise _convert.invalid("customers", column, row, values.iloc[row], f"no such {column}; the {column}s are {', '.join(map(str, labels))}")
+        raise _convert.invalid(
+            "customers",
+            column,
+            row,
+            values.iloc[row],
+            f"no such {column}; the {column}s are {', '.join(map(str, labels))}",
+        )
     return codes.astype(np.int32)
 
 
@@ -61,7 +71,9 @@ def _managers_of(manager: Any, customers: pd.Index) -> pd.Series:
     if hasattr(manager, "assignments"):
         manager = manager.assignments["manager"]
     if not isinstance(manager, pd.Series):
-        raise _core.TypeMismatchError(_convert.located("customers", "manager", None, type(manager).__name__, "expected a Series or an Assignment"))
+        raise _core.TypeMismatchError(
+            _convert.located("customers", "manager", None, type(manager).__name__, "expected a Series or an Assignment")
+        )
     return manager.reindex(customers)
 
 
@@ -69,7 +81,9 @@ def _budgets(time_budget: Any, book: Book, manager: pd.Series) -> pd.Series:
     if time_budget is None:
         managers = book.table("managers")
         if "time_budget" not in managers.columns:
-            raise _convert.invalid("managers", "time_budget", None, None, "is required: give time_budget= or a managers table with it")
+            raise _convert.invalid(
+                "managers", "time_budget", None, None, "is required: give time_budget= or a managers table with it"
+            )
         return managers["time_budget"]
     if isinstance(time_budget, pd.DataFrame):
         if "time_budget" not in time_budget.columns:
@@ -172,7 +186,11 @@ def plan_contacts(
     unknown = (positions < 0) & managers_of.notna().to_numpy()
     if unknown.any():
         row = _convert.first_row(unknown)
-        raise _core.UnknownIdError(_convert.located("customers", "manager", row, managers_of.iloc[row], "no such manager among the time budgets"))
+        raise _core.UnknownIdError(
+            _convert.located(
+                "customers", "manager", row, managers_of.iloc[row], "no such manager among the time budgets"
+            )
+        )
     tiers = _per_customer(tier, "tier", customers)
     stage_values = _per_customer(stage, "stage", customers)
     tier_codes = _labels(tiers, fields["tiers"], "tier")
@@ -184,7 +202,13 @@ def plan_contacts(
         bad = (preferred < 0) & chosen.notna().to_numpy()
         if bad.any():
             row = _convert.first_row(bad)
-            raise _convert.invalid("customers", "preferred_channel", row, chosen.iloc[row], f"no such channel; the channels are {', '.join(channels)}")
+            raise _convert.invalid(
+                "customers",
+                "preferred_channel",
+                row,
+                chosen.iloc[row],
+                f"no such channel; the channels are {', '.join(channels)}",
+            )
         preferred = preferred.astype(np.int32)
     caps = None
     if max_contacts is not None:
@@ -192,7 +216,9 @@ def plan_contacts(
     alert_arrays = None
     if alerts is not None:
         alert_arrays = {
-            "customer": _convert.references(alerts["customer"], customers, "alerts", "customer", "customers", optional=False),
+            "customer": _convert.references(
+                alerts["customer"], customers, "alerts", "customer", "customers", optional=False
+            ),
             "kind": pd.Index(list(ALERTS)).get_indexer(alerts["alert"].astype(object)).astype(np.int32),
             "priority": alerts["priority"].to_numpy(dtype=np.float64),
             "urgent": alerts["urgent"].to_numpy(dtype=bool).astype(np.uint8),
@@ -294,7 +320,9 @@ def _plan(
         {
             "portfolio": m["portfolio"],
             "reached": m["reached"],
-            "coverage": np.divide(m["reached"], m["portfolio"], out=np.zeros(len(m["portfolio"])), where=m["portfolio"] > 0),
+            "coverage": np.divide(
+                m["reached"], m["portfolio"], out=np.zeros(len(m["portfolio"])), where=m["portfolio"] > 0
+            ),
             "budget": m["budget"],
             "planned": m["planned"],
             "demand": m["demand"],
@@ -302,4 +330,6 @@ def _plan(
         },
         index=managers,
     )
-    return ContactPlan(contacts, unmet, per_customer, per_manager, pd.Timestamp(_convert.dates(np.array([first]))[0]), days)
+    return ContactPlan(
+        contacts, unmet, per_customer, per_manager, pd.Timestamp(_convert.dates(np.array([first]))[0]), days
+    )

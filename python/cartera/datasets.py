@@ -46,15 +46,24 @@ def read_online_retail(path: str | PathLike[str]) -> pd.DataFrame:
     ``frame.attrs["dropped_lines"]`` — never dropped silently. ``invoice`` and ``country``
     are not columns of the book: ``cartera.Book(transactions=frame, extra_columns="ignore")``.
     """
-    lines = pd.read_parquet(path, columns=["InvoiceNo", "InvoiceDate", "CustomerID", "Quantity", "UnitPrice", "Country"])
+    lines = pd.read_parquet(
+        path, columns=["InvoiceNo", "InvoiceDate", "CustomerID", "Quantity", "UnitPrice", "Country"]
+    )
     anonymous = lines["CustomerID"].isna() | (lines["CustomerID"] == 0)
     dropped = int(anonymous.sum())
     lines = lines.loc[~anonymous]
     _log.info("read_online_retail: dropped %d of %d lines without a customer", dropped, dropped + len(lines))
     invoices = (
-        lines.assign(amount=lines["Quantity"] * lines["UnitPrice"], day=pd.to_datetime(lines["InvoiceDate"]).dt.normalize())
+        lines.assign(
+            amount=lines["Quantity"] * lines["UnitPrice"], day=pd.to_datetime(lines["InvoiceDate"]).dt.normalize()
+        )
         .groupby("InvoiceNo", sort=True)
-        .agg(customer=("CustomerID", "first"), day=("day", "first"), amount=("amount", "sum"), country=("Country", "first"))
+        .agg(
+            customer=("CustomerID", "first"),
+            day=("day", "first"),
+            amount=("amount", "sum"),
+            country=("Country", "first"),
+        )
         .reset_index()
         .rename(columns={"InvoiceNo": "invoice"})
     )

@@ -33,7 +33,18 @@ from .stages import STAGES, StagePolicy, ladder, stages
 from .team_sizing import team_size
 from .value import ValuePolicy, value
 
-__all__ = ["STEPS", "Config", "contact_plan", "read_config", "read_frames", "read_tables", "realign", "run_job", "segments_and_alerts", "SECTIONS"]
+__all__ = [
+    "STEPS",
+    "Config",
+    "contact_plan",
+    "read_config",
+    "read_frames",
+    "read_tables",
+    "realign",
+    "run_job",
+    "segments_and_alerts",
+    "SECTIONS",
+]
 
 #: The configuration's sections: one per policy, and ``job`` for the run itself.
 SECTIONS: tuple[str, ...] = ("job", "value", "stages", "segments", "alerts", "assignment", "contact", "referrals")
@@ -93,14 +104,20 @@ class Config:
     def from_dict(cls, fields: Mapping[str, Any]) -> Config:
         unknown = [name for name in fields if name not in SECTIONS]
         if unknown:
-            raise _convert.invalid("config", str(unknown[0]), None, None, f"unknown section; the sections are {', '.join(SECTIONS)}")
+            raise _convert.invalid(
+                "config", str(unknown[0]), None, None, f"unknown section; the sections are {', '.join(SECTIONS)}"
+            )
         for name, section in fields.items():
             if not isinstance(section, Mapping):
-                raise _core.TypeMismatchError(_convert.located("config", str(name), None, section, "expected a section: a table of fields"))
+                raise _core.TypeMismatchError(
+                    _convert.located("config", str(name), None, section, "expected a section: a table of fields")
+                )
         job = dict(_JOB_DEFAULTS)
         for name, setting in dict(fields.get("job", {})).items():
             if name not in job:
-                raise _convert.invalid("config", f"job.{name}", None, None, f"unknown field; the fields are {', '.join(job)}")
+                raise _convert.invalid(
+                    "config", f"job.{name}", None, None, f"unknown field; the fields are {', '.join(job)}"
+                )
             job[name] = _job_field(str(name), setting)
         policies: dict[str, Any] = {
             "value": ValuePolicy,
@@ -123,7 +140,10 @@ class Config:
         missing = [tier for tier in self.segments.tiers if tier not in served]
         if missing:
             raise _convert.invalid(
-                "config", "contact.tiers", None, served,
+                "config",
+                "contact.tiers",
+                None,
+                served,
                 f"has no cadence for the tier {missing[0]!r} of [segments]; name the same tiers in both sections",
             )
 
@@ -141,7 +161,9 @@ def read_config(path: str | PathLike[str]) -> Config:
     try:
         fields = tomllib.loads(text.decode("utf-8")) if path.suffix == ".toml" else json.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise _convert.invalid("config", str(path), None, None, f"is not valid {'TOML' if path.suffix == '.toml' else 'JSON'}: {error}") from None
+        raise _convert.invalid(
+            "config", str(path), None, None, f"is not valid {'TOML' if path.suffix == '.toml' else 'JSON'}: {error}"
+        ) from None
     if not isinstance(fields, dict):
         raise _convert.invalid("config", str(path), None, None, "must hold an object of sections")
     return Config.from_dict(fields)
@@ -154,12 +176,35 @@ def read_tables(folder: str | PathLike[str], *, ids: str = "text", extra_columns
     text, exactly as written (see :func:`read_frames`); a column that is not part of its
     table is an error unless ``extra_columns="ignore"``."""
     frames = read_frames(folder, ids=ids)
-    return Book(frames.get("customers"), **{t: frames[t] for t in TABLES if t != "customers" and t in frames}, extra_columns=extra_columns)
+    return Book(
+        frames.get("customers"),
+        **{t: frames[t] for t in TABLES if t != "customers" and t in frames},
+        extra_columns=extra_columns,
+    )
 
 
 #: The cells pandas reads as missing by default; in id and label columns only an empty cell is.
-_MISSING_WORDS = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA",
-                  "NULL", "NaN", "None", "n/a", "nan", "null"]
+_MISSING_WORDS = [
+    "",
+    "#N/A",
+    "#N/A N/A",
+    "#NA",
+    "-1.#IND",
+    "-1.#QNAN",
+    "-NaN",
+    "-nan",
+    "1.#IND",
+    "1.#QNAN",
+    "<NA>",
+    "N/A",
+    "NA",
+    "NULL",
+    "NaN",
+    "None",
+    "n/a",
+    "nan",
+    "null",
+]
 
 
 def _unreadable(table: str, path: Path, kind: str, error: Exception) -> _core.InvalidInputError:
@@ -175,12 +220,16 @@ def _read_csv(path: Path, table: str, ids: str) -> pd.DataFrame:
             text = TEXT_COLUMNS[table]
             header = pd.read_csv(path, nrows=0).columns
             missing = {str(c): [""] if c in text else _MISSING_WORDS for c in header}
-            frame = pd.read_csv(path, dtype={c: str for c in text if c in header}, keep_default_na=False, na_values=missing)
+            frame = pd.read_csv(
+                path, dtype={c: str for c in text if c in header}, keep_default_na=False, na_values=missing
+            )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OverflowError) as error:
         raise _unreadable(table, path, "CSV", error) from None
     if not isinstance(frame.index, pd.RangeIndex):
         # pandas takes the first row's extra fields as an index: a header name is missing.
-        raise _core.InvalidInputError(f"{table}: {path.name} row 0 has more fields than its header ({len(frame.columns)} names)")
+        raise _core.InvalidInputError(
+            f"{table}: {path.name} row 0 has more fields than its header ({len(frame.columns)} names)"
+        )
     return frame
 
 
@@ -193,7 +242,9 @@ def _as_text(values: pd.Series) -> pd.Series:
         if (whole == whole.round()).all():
             return values.map(lambda v: v if pd.isna(v) else str(int(v))).astype(object)
         return values.map(lambda v: v if pd.isna(v) else str(v)).astype(object)
-    return values.map(lambda v: v if v is None or (isinstance(v, float) and pd.isna(v)) or isinstance(v, str) else str(v)).astype(object)
+    return values.map(
+        lambda v: v if v is None or (isinstance(v, float) and pd.isna(v)) or isinstance(v, str) else str(v)
+    ).astype(object)
 
 
 def _read_parquet(path: Path, table: str, ids: str) -> pd.DataFrame:
@@ -231,7 +282,9 @@ def read_frames(folder: str | PathLike[str], *, ids: str = "text") -> dict[str, 
                 frames[table] = _read_csv(path, table, ids) if suffix == ".csv" else _read_parquet(path, table, ids)
                 break
     if not frames:
-        raise _convert.invalid("data", str(folder), None, None, f"holds none of the tables ({', '.join(f'{t}.csv' for t in TABLES)})")
+        raise _convert.invalid(
+            "data", str(folder), None, None, f"holds none of the tables ({', '.join(f'{t}.csv' for t in TABLES)})"
+        )
     return frames
 
 
@@ -255,7 +308,11 @@ def realign(
         stages_with_manager = stages(book, config.job["as_of"], policy=config.stages, relationship="current_manager")
     customer_table = book.table("customers")
     customers = pd.DataFrame(
-        {"value": segments["monetary"], "segment": segments["tier"], "stage": stages_with_manager["stage"].reindex(book.customer_ids)},
+        {
+            "value": segments["monetary"],
+            "segment": segments["tier"],
+            "stage": stages_with_manager["stage"].reindex(book.customer_ids),
+        },
         index=book.customer_ids,
     )
     for column in ("region", "manager"):
@@ -269,7 +326,14 @@ def realign(
         managers = managers.assign(time_budget=_budgets(book, config))
         workload = {(t, s): config.contact.workload(t, s) for t in segments["tier"].cat.categories for s in STAGES}
         customers["workload"] = [workload[(t, s)] for t, s in zip(segments["tier"], segments["stage"], strict=True)]
-    return assign(customers, managers, policy=config.assignment, solver=config.job["solver"], time_limit=float(config.job["time_limit"]), progress=progress)
+    return assign(
+        customers,
+        managers,
+        policy=config.assignment,
+        solver=config.job["solver"],
+        time_limit=float(config.job["time_limit"]),
+        progress=progress,
+    )
 
 
 def _budgets(book: Book, config: Config) -> pd.Series:
@@ -294,7 +358,9 @@ def _capacity(book: Book) -> int:
     return int(room.median()) if len(room) else 100
 
 
-def segments_and_alerts(book: Book, config: Config, values: pd.DataFrame, customer_stages: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def segments_and_alerts(
+    book: Book, config: Config, values: pd.DataFrame, customer_stages: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tiers, ABC and RFM under ``config.segments``, and the moments of truth, on the value
     and ladder already computed (the tiers of ``config.segments.valuable_tiers()`` are the
     valuable ones)."""
@@ -305,13 +371,27 @@ def segments_and_alerts(book: Book, config: Config, values: pd.DataFrame, custom
     return segments, to_act
 
 
-def contact_plan(book: Book, assignment: Any, segments: pd.DataFrame, customer_stages: pd.DataFrame, to_act: pd.DataFrame, config: Config) -> Any:
+def contact_plan(
+    book: Book,
+    assignment: Any,
+    segments: pd.DataFrame,
+    customer_stages: pd.DataFrame,
+    to_act: pd.DataFrame,
+    config: Config,
+) -> Any:
     """The contact plan of the horizon after the job's evaluation day."""
     as_of = config.job["as_of"]
     start = None if as_of is None else pd.Timestamp(as_of) + pd.Timedelta(days=1)
     return plan_contacts(
-        book, assignment, _budgets(book, config), tier=segments, stage=customer_stages, alerts=to_act, start=start,
-        days=int(config.job["days"]), policy=config.contact,
+        book,
+        assignment,
+        _budgets(book, config),
+        tier=segments,
+        stage=customer_stages,
+        alerts=to_act,
+        start=start,
+        days=int(config.job["days"]),
+        policy=config.contact,
     )
 
 
@@ -356,13 +436,26 @@ def run_job(
     plan = contact_plan(book, assignment, segments, customer_stages, to_act, config)
     lap("plan")
     team = team_size(
-        segments, customer_stages, budget=_usual_budget(book, config), capacity=_capacity(book), team=len(book.manager_ids),
+        segments,
+        customer_stages,
+        budget=_usual_budget(book, config),
+        capacity=_capacity(book),
+        team=len(book.manager_ids),
         policy=config.contact,
     )
     network = referrals(book, manager=assignment, policy=config.referrals)
     lap("referrals")
     return Results(
-        customers=len(book.customer_ids), managers=len(book.manager_ids), as_of=book.last_day if as_of is None else pd.Timestamp(as_of),
-        value=values, stages=customer_stages, ladder=ladder(book, customer_stages), segments=segments, alerts=to_act,
-        assignment=assignment, plan=plan, team=team, referrals=network,
+        customers=len(book.customer_ids),
+        managers=len(book.manager_ids),
+        as_of=book.last_day if as_of is None else pd.Timestamp(as_of),
+        value=values,
+        stages=customer_stages,
+        ladder=ladder(book, customer_stages),
+        segments=segments,
+        alerts=to_act,
+        assignment=assignment,
+        plan=plan,
+        team=team,
+        referrals=network,
     )

@@ -21,7 +21,9 @@ _STAGE_COLOURS = {
 }
 
 
-def ladder(table: pd.DataFrame, *, ax: Axes | None = None, top: int | None = 20, share: bool = True, **kwargs: Any) -> Axes:
+def ladder(
+    table: pd.DataFrame, *, ax: Axes | None = None, top: int | None = 20, share: bool = True, **kwargs: Any
+) -> Axes:
     """The ladder per portfolio as stacked horizontal bars (``table`` from ``cartera.ladder``).
 
     Parameters
@@ -58,7 +60,9 @@ def ladder(table: pd.DataFrame, *, ax: Axes | None = None, top: int | None = 20,
     return ax
 
 
-def pareto(values: pd.Series | pd.DataFrame, *, ax: Axes | None = None, cuts: tuple[float, ...] = (0.8, 0.95), **kwargs: Any) -> Axes:
+def pareto(
+    values: pd.Series | pd.DataFrame, *, ax: Axes | None = None, cuts: tuple[float, ...] = (0.8, 0.95), **kwargs: Any
+) -> Axes:
     """The Pareto curve: the share of value held by the top share of customers.
 
     ``values`` is a value per customer (``value["monetary"]``) or a curve from
@@ -76,8 +80,13 @@ def pareto(values: pd.Series | pd.DataFrame, *, ax: Axes | None = None, cuts: tu
     for cut in cuts:
         reached = curve["customers"].to_numpy()[min(int((curve["value"] >= cut).to_numpy().argmax()), len(curve) - 1)]
         ax.axhline(cut, color="#6baed6", linestyle=":", linewidth=1)
-        ax.annotate(f"{cut:.0%} of value: top {reached:.0%} of customers", (reached, cut), textcoords="offset points",
-                    xytext=(8, -12), fontsize="small")
+        ax.annotate(
+            f"{cut:.0%} of value: top {reached:.0%} of customers",
+            (reached, cut),
+            textcoords="offset points",
+            xytext=(8, -12),
+            fontsize="small",
+        )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("share of customers, most valuable first")

@@ -73,7 +73,11 @@ def referrals(
             raise _convert.invalid("customers", "value", row, customers[row], "no value for this customer")
         values = aligned.to_numpy(dtype=np.float64)
     positions, managers = _convert.manager_rows(manager, customers)
-    shown = _satisfied(book) if satisfied is None else satisfied.reindex(customers).fillna(False).to_numpy(dtype=bool).astype(np.uint8)
+    shown = (
+        _satisfied(book)
+        if satisfied is None
+        else satisfied.reindex(customers).fillna(False).to_numpy(dtype=bool).astype(np.uint8)
+    )
     raw = _core.analyse_referrals(book._core, values, policy, positions, len(managers), shown, int(per_portfolio))
 
     frame = _convert.frame(

@@ -95,13 +95,21 @@ def _table(frame: pd.DataFrame, *, index: bool = True) -> str:
     for label, row in zip(frame.index, frame.itertuples(index=False), strict=True):
         cells = [_cell(label, "")] if index else []
         cells += [_cell(v, str(c)) for v, c in zip(row, frame.columns, strict=True)]
-        rows.append("<tr>" + "".join(f"<td class='{'num' if number else 'text'}'>{text}</td>" for text, number in cells) + "</tr>")
+        rows.append(
+            "<tr>"
+            + "".join(f"<td class='{'num' if number else 'text'}'>{text}</td>" for text, number in cells)
+            + "</tr>"
+        )
     head = "<tr>" + "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in columns) + "</tr>"
     return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def _cards(items: list[tuple[str, str]]) -> str:
-    return '<div class="cards">' + "".join(f"<div class='card'><b>{html.escape(v)}</b>{html.escape(k)}</div>" for k, v in items) + "</div>"
+    return (
+        '<div class="cards">'
+        + "".join(f"<div class='card'><b>{html.escape(v)}</b>{html.escape(k)}</div>" for k, v in items)
+        + "</div>"
+    )
 
 
 def _ladder_section(r: Results) -> str:
@@ -113,7 +121,11 @@ def _ladder_section(r: Results) -> str:
     if len(real):
         cards.append(("median portfolio at intimar or confiar", f"{real['real_share'].median():.0%}"))
     body = _cards(cards) + _figure(lambda ax: plot.ladder(r.ladder, ax=ax, top=12))
-    return "<h2 id='ladder'>The relationship ladder</h2>" + "<p>How many customers stand at each stage, overall and in the largest portfolios.</p>" + body
+    return (
+        "<h2 id='ladder'>The relationship ladder</h2>"
+        + "<p>How many customers stand at each stage, overall and in the largest portfolios.</p>"
+        + body
+    )
 
 
 def _segments_section(r: Results) -> str:
@@ -121,8 +133,17 @@ def _segments_section(r: Results) -> str:
     segments = r.segments
     tiers = segments.groupby("tier", observed=False)["monetary"].agg(customers="size", revenue="sum")
     tiers["share of revenue"] = tiers["revenue"] / max(tiers["revenue"].sum(), 1e-300)
-    abc = segments["abc"].value_counts().sort_index().rename("customers").to_frame() if "abc" in segments.columns else None
-    left = "<div><h3>Tiers</h3>" + _table(tiers.iloc[::-1]) + ("<h3>ABC</h3>" + _table(abc) if abc is not None else "") + "</div>"
+    abc = (
+        segments["abc"].value_counts().sort_index().rename("customers").to_frame()
+        if "abc" in segments.columns
+        else None
+    )
+    left = (
+        "<div><h3>Tiers</h3>"
+        + _table(tiers.iloc[::-1])
+        + ("<h3>ABC</h3>" + _table(abc) if abc is not None else "")
+        + "</div>"
+    )
     right = "<div>" + _figure(lambda ax: plot.pareto(segments["monetary"], ax=ax)) + "</div>"
     return "<h2 id='segments'>Tiers, ABC and the Pareto curve</h2><div class='row'>" + left + right + "</div>"
 

@@ -70,8 +70,15 @@ class Variable:
 
     def as_dict(self) -> dict[str, Any]:
         if self.scale not in _SCALES:
-            raise _core.InvalidInputError(f"score.{self.column}.scale (value {self.scale!r}): expected one of {', '.join(_SCALES)}")
-        return {"column": self.column, "weight": float(self.weight), "scale": self.scale, "higher_is_better": bool(self.higher_is_better)}
+            raise _core.InvalidInputError(
+                f"score.{self.column}.scale (value {self.scale!r}): expected one of {', '.join(_SCALES)}"
+            )
+        return {
+            "column": self.column,
+            "weight": float(self.weight),
+            "scale": self.scale,
+            "higher_is_better": bool(self.higher_is_better),
+        }
 
 
 class TierScorer:
@@ -149,7 +156,10 @@ class TierScorer:
     @staticmethod
     def _frame(raw: dict[str, Any], index: pd.Index) -> pd.DataFrame:
         tiers = _categorical(raw["tier"]).as_ordered()
-        return _convert.frame({"score": raw["score"], "rank": raw["rank"], "tier": tiers, "reason": _categorical(raw["reason"])}, index=index)
+        return _convert.frame(
+            {"score": raw["score"], "rank": raw["rank"], "tier": tiers, "reason": _categorical(raw["reason"])},
+            index=index,
+        )
 
 
 def abc(values: pd.Series, *, a: float = 0.80, b: float = 0.95) -> pd.DataFrame:
@@ -161,7 +171,12 @@ def abc(values: pd.Series, *, a: float = 0.80, b: float = 0.95) -> pd.DataFrame:
     """
     raw = _core.classify_abc(np.asarray(values, dtype=np.float64), a, b)
     return _convert.frame(
-        {"abc": _categorical(raw["abc"]).as_ordered(), "rank": raw["rank"], "share": raw["share"], "cumulative": raw["cumulative"]},
+        {
+            "abc": _categorical(raw["abc"]).as_ordered(),
+            "rank": raw["rank"],
+            "share": raw["share"],
+            "cumulative": raw["cumulative"],
+        },
         index=values.index,
     )
 
@@ -184,7 +199,9 @@ class RFM:
     ``frequency`` and ``monetary`` (as ``cartera.value`` gives).
     """
 
-    def __init__(self, *, bins: int = 5, segments: Sequence[tuple[str, str]] | None = None, default_segment: str = "Others") -> None:
+    def __init__(
+        self, *, bins: int = 5, segments: Sequence[tuple[str, str]] | None = None, default_segment: str = "Others"
+    ) -> None:
         self.bins = bins
         self.segments = segments
         self.default_segment = default_segment
@@ -196,7 +213,9 @@ class RFM:
     def _inputs(X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         missing = [c for c in ("recency", "frequency", "monetary") if c not in X.columns]
         if missing:
-            raise _core.InvalidInputError(f"rfm.{missing[0]}: missing required column; the frame has {', '.join(map(str, X.columns))}")
+            raise _core.InvalidInputError(
+                f"rfm.{missing[0]}: missing required column; the frame has {', '.join(map(str, X.columns))}"
+            )
         return tuple(np.asarray(X[c], dtype=np.float64) for c in ("recency", "frequency", "monetary"))  # type: ignore[return-value]
 
     def fit(self, X: pd.DataFrame, y: Any = None) -> RFM:
@@ -216,8 +235,15 @@ class RFM:
         return self._frame(raw, X.index)
 
     def _frame(self, raw: dict[str, Any], index: pd.Index) -> pd.DataFrame:
-        code = raw["r"] * 100 + raw["f"] * 10 + raw["m"] if self.bins <= 9 else raw["r"] * 10_000 + raw["f"] * 100 + raw["m"]
-        return _convert.frame({"r": raw["r"], "f": raw["f"], "m": raw["m"], "rfm": code, "segment": _categorical(raw["segment"])}, index=index)
+        code = (
+            raw["r"] * 100 + raw["f"] * 10 + raw["m"]
+            if self.bins <= 9
+            else raw["r"] * 10_000 + raw["f"] * 100 + raw["m"]
+        )
+        return _convert.frame(
+            {"r": raw["r"], "f": raw["f"], "m": raw["m"], "rfm": code, "segment": _categorical(raw["segment"])},
+            index=index,
+        )
 
 
 class KMeans:
@@ -263,7 +289,14 @@ class KMeans:
 
     def fit(self, X: Any, y: Any = None) -> KMeans:
         raw = _core.kmeans_fit(
-            self._points(X), self.n_clusters, self.n_init, self.max_iter, self.tol, self.random_state, self.standardise, self.threads
+            self._points(X),
+            self.n_clusters,
+            self.n_init,
+            self.max_iter,
+            self.tol,
+            self.random_state,
+            self.standardise,
+            self.threads,
         )
         self.cluster_centers_ = raw["centres"]
         self.mean_ = raw["mean"]
@@ -331,7 +364,12 @@ class Rules:
 #: The default score: the "Clienting" ranking over purchase volume, frequency, margin and
 #: recency (lower is better). A variable is a weight, or a table of weight, scale and
 #: higher_is_better.
-_DEFAULT_SCORE: dict[str, Any] = {"monetary": 2.0, "frequency": 1.0, "margin": 1.0, "recency": {"weight": 1.0, "higher_is_better": False}}
+_DEFAULT_SCORE: dict[str, Any] = {
+    "monetary": 2.0,
+    "frequency": 1.0,
+    "margin": 1.0,
+    "recency": {"weight": 1.0, "higher_is_better": False},
+}
 _VARIABLE_FIELDS = ("weight", "scale", "higher_is_better")
 
 
@@ -368,26 +406,46 @@ class SegmentPolicy:
     def validate(self) -> None:
         """Raises ``ValueError`` naming ``segments.<field>`` and the value that is wrong."""
         if not isinstance(self.score, Mapping) or not self.score:
-            raise _convert.invalid("segments", "score", None, self.score, "needs at least one variable: {column = weight, ...}")
+            raise _convert.invalid(
+                "segments", "score", None, self.score, "needs at least one variable: {column = weight, ...}"
+            )
         self.variables()
         names = self.tiers if isinstance(self.tiers, (list, tuple)) else None
         if not names or not all(isinstance(t, str) and t for t in names) or len(set(names)) != len(names):
-            raise _convert.invalid("segments", "tiers", None, self.tiers, "must be a list of distinct, non-empty names, lowest first")
+            raise _convert.invalid(
+                "segments", "tiers", None, self.tiers, "must be a list of distinct, non-empty names, lowest first"
+            )
         if not _numbers(self.cuts) or len(self.cuts) != len(self.tiers) - 1:
-            raise _convert.invalid("segments", "cuts", None, self.cuts, f"needs a list of numbers, one cut fewer than tiers ({len(self.tiers) - 1})")
+            raise _convert.invalid(
+                "segments",
+                "cuts",
+                None,
+                self.cuts,
+                f"needs a list of numbers, one cut fewer than tiers ({len(self.tiers) - 1})",
+            )
         if not isinstance(self.quantile_cuts, bool):
-            raise _core.TypeMismatchError(_convert.located("segments", "quantile_cuts", None, self.quantile_cuts, "expected true or false"))
+            raise _core.TypeMismatchError(
+                _convert.located("segments", "quantile_cuts", None, self.quantile_cuts, "expected true or false")
+            )
         if isinstance(self.reason_variables, bool) or not isinstance(self.reason_variables, int):
-            raise _core.TypeMismatchError(_convert.located("segments", "reason_variables", None, self.reason_variables, "expected a whole number"))
-        if self.abc_cuts is not None and (not _numbers(self.abc_cuts) or len(self.abc_cuts) != 2 or not 0 < self.abc_cuts[0] <= self.abc_cuts[1] <= 1):
+            raise _core.TypeMismatchError(
+                _convert.located("segments", "reason_variables", None, self.reason_variables, "expected a whole number")
+            )
+        if self.abc_cuts is not None and (
+            not _numbers(self.abc_cuts) or len(self.abc_cuts) != 2 or not 0 < self.abc_cuts[0] <= self.abc_cuts[1] <= 1
+        ):
             raise _convert.invalid("segments", "abc_cuts", None, self.abc_cuts, "must be [a, b] with 0 < a <= b <= 1")
-        if self.valuable is not None and not (isinstance(self.valuable, (list, tuple)) and all(isinstance(t, str) for t in self.valuable)):
+        if self.valuable is not None and not (
+            isinstance(self.valuable, (list, tuple)) and all(isinstance(t, str) for t in self.valuable)
+        ):
             raise _convert.invalid("segments", "valuable", None, self.valuable, "must be a list of tier names")
         if isinstance(self.rfm_bins, bool) or not isinstance(self.rfm_bins, int) or not 2 <= self.rfm_bins <= 20:
             raise _convert.invalid("segments", "rfm_bins", None, self.rfm_bins, "must be an integer in 2..20")
         unknown = [t for t in self.valuable or [] if t not in self.tiers]
         if unknown:
-            raise _convert.invalid("segments", "valuable", None, unknown[0], f"no such tier; the tiers are {', '.join(self.tiers)}")
+            raise _convert.invalid(
+                "segments", "valuable", None, unknown[0], f"no such tier; the tiers are {', '.join(self.tiers)}"
+            )
         try:
             _core.check_score_policy(*self.scorer()._policy())
         except _core.InvalidInputError as error:
@@ -400,23 +458,57 @@ class SegmentPolicy:
             if isinstance(spec, Mapping):
                 unknown = [k for k in spec if k not in _VARIABLE_FIELDS]
                 if unknown:
-                    raise _convert.invalid("segments", f"score.{column}.{unknown[0]}", None, None, f"unknown field; the fields are {', '.join(_VARIABLE_FIELDS)}")
-                weight, scale, better = spec.get("weight", 1.0), spec.get("scale", "percentile"), spec.get("higher_is_better", True)
-                if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not isinstance(scale, str) or not isinstance(better, bool):
-                    raise _core.TypeMismatchError(_convert.located(
-                        "segments", f"score.{column}", None, dict(spec), "expected weight a number, scale a name, higher_is_better true or false"))
+                    raise _convert.invalid(
+                        "segments",
+                        f"score.{column}.{unknown[0]}",
+                        None,
+                        None,
+                        f"unknown field; the fields are {', '.join(_VARIABLE_FIELDS)}",
+                    )
+                weight, scale, better = (
+                    spec.get("weight", 1.0),
+                    spec.get("scale", "percentile"),
+                    spec.get("higher_is_better", True),
+                )
+                if (
+                    isinstance(weight, bool)
+                    or not isinstance(weight, (int, float))
+                    or not isinstance(scale, str)
+                    or not isinstance(better, bool)
+                ):
+                    raise _core.TypeMismatchError(
+                        _convert.located(
+                            "segments",
+                            f"score.{column}",
+                            None,
+                            dict(spec),
+                            "expected weight a number, scale a name, higher_is_better true or false",
+                        )
+                    )
                 variable = Variable(str(column), float(weight), scale, better)
             elif isinstance(spec, (int, float)) and not isinstance(spec, bool):
                 variable = Variable(str(column), float(spec))
             else:
-                raise _convert.invalid("segments", f"score.{column}", None, spec, "expected a weight, or a table of weight, scale, higher_is_better")
+                raise _convert.invalid(
+                    "segments",
+                    f"score.{column}",
+                    None,
+                    spec,
+                    "expected a weight, or a table of weight, scale, higher_is_better",
+                )
             variable.as_dict()
             out.append(variable)
         return out
 
     def scorer(self) -> TierScorer:
         """An unfitted :class:`TierScorer` for this score and these tiers."""
-        return TierScorer(self.variables(), tiers=self.tiers, cuts=self.cuts, quantile_cuts=self.quantile_cuts, reason_variables=self.reason_variables)
+        return TierScorer(
+            self.variables(),
+            tiers=self.tiers,
+            cuts=self.cuts,
+            quantile_cuts=self.quantile_cuts,
+            reason_variables=self.reason_variables,
+        )
 
     def valuable_tiers(self) -> list[str]:
         """The tiers the alerts treat as valuable: ``valuable``, or the highest tier."""
@@ -441,13 +533,17 @@ class SegmentPolicy:
         names = list(cls.__dataclass_fields__)
         unknown = [name for name in fields if name not in names]
         if unknown:
-            raise _convert.invalid("segments", str(unknown[0]), None, None, f"unknown field; the fields are {', '.join(names)}")
+            raise _convert.invalid(
+                "segments", str(unknown[0]), None, None, f"unknown field; the fields are {', '.join(names)}"
+            )
         return cls(**dict(fields))
 
 
 def _numbers(values: Any) -> bool:
     """A list of plain numbers (not booleans)?"""
-    return isinstance(values, (list, tuple)) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+    return isinstance(values, (list, tuple)) and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
+    )
 
 
 def _aligned(frame: pd.DataFrame | pd.Series, book: Book, what: str) -> pd.DataFrame | pd.Series:
@@ -491,7 +587,13 @@ def segment(
     as of the same day, are used as they are (a job computes each once); by default they
     are computed here, under ``value_policy`` and the default ladder.
     """
-    policy = SegmentPolicy() if policy is None else policy if isinstance(policy, SegmentPolicy) else SegmentPolicy.from_dict(policy)
+    policy = (
+        SegmentPolicy()
+        if policy is None
+        else policy
+        if isinstance(policy, SegmentPolicy)
+        else SegmentPolicy.from_dict(policy)
+    )
     day = _as_of(book, as_of)
     # Every step reads the rows in the book's order and returns them in it: columns are
     # gathered side by side, never joined on the index (a join of a million ids costs more
@@ -541,6 +643,8 @@ def subsegments(book: Book, segments: pd.Series, stages: pd.Series | None = None
     keys: dict[str, Any] = {"manager": managers.reindex(segments.index), "segment": segments}
     if stages is not None:
         keys["stage"] = stages.reindex(segments.index)
-    frame = pd.DataFrame({k: v.astype(object).where(v.notna(), "(none)").to_numpy(dtype=object) for k, v in keys.items()})
+    frame = pd.DataFrame(
+        {k: v.astype(object).where(v.notna(), "(none)").to_numpy(dtype=object) for k, v in keys.items()}
+    )
     grouped = frame.groupby(list(keys), observed=True, sort=False).size()
     return grouped.unstack([k for k in keys if k != "manager"], fill_value=0)

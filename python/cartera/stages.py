@@ -92,7 +92,9 @@ def _stage_codes(values: pd.Series | pd.DataFrame, name: str) -> np.ndarray:
     codes = pd.Index(STAGES).get_indexer(values.astype(object))
     if (codes < 0).any():
         row = int(np.flatnonzero(codes < 0)[0])
-        raise _convert.invalid("stages", name, row, values.iloc[row], f"not a stage; the stages are {', '.join(STAGES)}")
+        raise _convert.invalid(
+            "stages", name, row, values.iloc[row], f"not a stage; the stages are {', '.join(STAGES)}"
+        )
     return codes.astype(np.int64)
 
 
@@ -117,7 +119,12 @@ def _frame(raw: dict[str, Any], index: pd.Index) -> pd.DataFrame:
 
 
 def stages(
-    book: Book, as_of: Any = None, *, policy: StagePolicy | None = None, relationship: str = "customer", threads: int = 0
+    book: Book,
+    as_of: Any = None,
+    *,
+    policy: StagePolicy | None = None,
+    relationship: str = "customer",
+    threads: int = 0,
 ) -> pd.DataFrame:
     """Every customer's stage on the ladder as of a date.
 
@@ -174,8 +181,17 @@ def pair_stages(
     if pairs is None:
         customers, managers = _core.interaction_pairs(book._core, day)
     else:
-        customers = _convert.references(pairs["customer"].reset_index(drop=True), book.customer_ids, "pairs", "customer", "customers", optional=False)
-        managers = _convert.references(pairs["manager"].reset_index(drop=True), book.manager_ids, "pairs", "manager", "managers", optional=False)
+        customers = _convert.references(
+            pairs["customer"].reset_index(drop=True),
+            book.customer_ids,
+            "pairs",
+            "customer",
+            "customers",
+            optional=False,
+        )
+        managers = _convert.references(
+            pairs["manager"].reset_index(drop=True), book.manager_ids, "pairs", "manager", "managers", optional=False
+        )
     raw = _core.compute_pair_stages(book._core, customers, managers, day, policy or StagePolicy(), threads)
     index = pd.MultiIndex.from_arrays(
         [book.customer_ids.take(customers), book.manager_ids.take(managers)], names=["customer", "manager"]
@@ -251,7 +267,9 @@ class StageHistory:
     def highest(self) -> pd.Series:
         """The highest stage each customer reached on any of the days."""
         codes = self._core.highest_stage()
-        return pd.Series(pd.Categorical.from_codes(codes, dtype=_STAGE_DTYPE), index=self._book.customer_ids, name="highest")
+        return pd.Series(
+            pd.Categorical.from_codes(codes, dtype=_STAGE_DTYPE), index=self._book.customer_ids, name="highest"
+        )
 
     def __repr__(self) -> str:
         days = self.days
@@ -300,7 +318,9 @@ def _paired(before: pd.DataFrame | pd.Series, after: pd.DataFrame | pd.Series) -
     """The two evaluations on the same customers, in before's order."""
     first, then = _stage_series(before), _stage_series(after)
     if not first.index.is_unique or not then.index.is_unique:
-        raise _convert.invalid("before" if not first.index.is_unique else "after", "index", None, None, "customer ids must be unique")
+        raise _convert.invalid(
+            "before" if not first.index.is_unique else "after", "index", None, None, "customer ids must be unique"
+        )
     extra = ~then.index.isin(first.index)
     if extra.any():
         row = _convert.first_row(extra)

@@ -24,8 +24,21 @@ __all__ = ["PortfolioStore", "StoreError"]
 
 #: What `history` shows of each run (the runs table has these, and the configuration).
 HISTORY_COLUMNS: tuple[str, ...] = (
-    "started", "finished", "as_of", "customers", "managers", "assigned", "moved", "kept", "newly_assigned", "left_out",
-    "objective", "gap", "status", "contacts", "unmet",
+    "started",
+    "finished",
+    "as_of",
+    "customers",
+    "managers",
+    "assigned",
+    "moved",
+    "kept",
+    "newly_assigned",
+    "left_out",
+    "objective",
+    "gap",
+    "status",
+    "contacts",
+    "unmet",
 )
 
 #: The result tables a run writes (each row tagged with its run), and where they come from.
@@ -75,8 +88,14 @@ def _merged(table: str, stored: pd.DataFrame | None, new: pd.DataFrame | None) -
         return new if stored is None else stored
     lacking = [c for c in stored.columns if c not in new.columns] + [c for c in new.columns if c not in stored.columns]
     if lacking:
-        where = "the book has it and the feed does not" if lacking[0] in stored.columns else "the feed has it and the book does not"
-        raise _convert.invalid(table, str(lacking[0]), None, None, f"{where}; an appended table needs the book's columns")
+        where = (
+            "the book has it and the feed does not"
+            if lacking[0] in stored.columns
+            else "the feed has it and the book does not"
+        )
+        raise _convert.invalid(
+            table, str(lacking[0]), None, None, f"{where}; an appended table needs the book's columns"
+        )
     new = new[list(stored.columns)]
     if table not in ("customers", "managers"):
         return pd.concat([stored, new], ignore_index=True)
@@ -93,7 +112,9 @@ def _in_feed(error: Exception, appended: dict[str, int]) -> Exception:
     if table not in appended or row is None or row < appended[table]:
         return error
     where = f"{table}.{column} row {row}"
-    renamed = type(error)(str(error).replace(where, f"{table}.{column} row {row - appended[table]} of the appended rows", 1))
+    renamed = type(error)(
+        str(error).replace(where, f"{table}.{column} row {row - appended[table]} of the appended rows", 1)
+    )
     for name in ("table", "column", "value"):
         setattr(renamed, name, getattr(error, name, None))
     setattr(renamed, "row", row - appended[table])  # noqa: B010 (the type says Exception, which declares no row)
@@ -126,7 +147,9 @@ class PortfolioStore:
                     with connection.begin():
                         if self._engine.dialect.name == "postgresql":
                             connection.execute(sqlalchemy.text(f"SET LOCAL lock_timeout = '{int(self.wait * 1000)}ms'"))
-                            connection.execute(sqlalchemy.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _RUN_LOCK})
+                            connection.execute(
+                                sqlalchemy.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _RUN_LOCK}
+                            )
                         yield connection
                 finally:
                     connection.info.pop("cartera_exclusive", None)
@@ -150,7 +173,9 @@ class PortfolioStore:
             return StoreError(f"{self.url}: another run or import holds the book; waited {self.wait:g} s ({reason})")
         return StoreError(f"{self.url}: the database failed ({reason}); nothing of this operation was saved")
 
-    def import_tables(self, frames: dict[str, pd.DataFrame], *, append: bool = False, extra_columns: str = "error") -> None:
+    def import_tables(
+        self, frames: dict[str, pd.DataFrame], *, append: bool = False, extra_columns: str = "error"
+    ) -> None:
         """Replaces the book with these frames (customers and managers keyed by an ``id``
         column; a table not given is emptied), or with ``append`` adds them to it: events
         appended, customers and managers inserted or updated by id (an appended table has the
@@ -159,7 +184,9 @@ class PortfolioStore:
         part of a table are left out (and not stored); otherwise they are an error."""
         unknown = [name for name in frames if name not in TABLES]
         if unknown:
-            raise _convert.invalid("import", unknown[0], None, None, f"unknown table; the tables are {', '.join(TABLES)}")
+            raise _convert.invalid(
+                "import", unknown[0], None, None, f"unknown table; the tables are {', '.join(TABLES)}"
+            )
         if extra_columns == "ignore":
             frames = {t: f[[c for c in f.columns if c in TABLES[t]]] for t, f in frames.items()}
         with self.session() as connection:
@@ -167,9 +194,17 @@ class PortfolioStore:
             tables = {t: _merged(t, book.get(t), frames.get(t)) for t in TABLES}
             present = {t: f for t, f in tables.items() if f is not None}
             try:
-                Book(present.get("customers"), **{t: f for t, f in present.items() if t != "customers"}, extra_columns=extra_columns)
+                Book(
+                    present.get("customers"),
+                    **{t: f for t, f in present.items() if t != "customers"},
+                    extra_columns=extra_columns,
+                )
             except (_core.InvalidInputError, _core.TypeMismatchError) as error:
-                appended = {t: len(f) for t, f in book.items() if f is not None and t not in ("customers", "managers") and t in frames}
+                appended = {
+                    t: len(f)
+                    for t, f in book.items()
+                    if f is not None and t not in ("customers", "managers") and t in frames
+                }
                 raise _in_feed(error, appended) from None
             for name, frame in tables.items():
                 if frame is not None:
@@ -198,7 +233,9 @@ class PortfolioStore:
                 return self.read_book(reading)
         frames = {t: self._table(connection, f"book_{t}") for t in TABLES}
         last = self._last_run(connection)
-        assignments = self._rows(connection, "result_assignments", last, ["customer", "manager"]) if last is not None else None
+        assignments = (
+            self._rows(connection, "result_assignments", last, ["customer", "manager"]) if last is not None else None
+        )
         present = {t: f for t, f in frames.items() if f is not None}
         if not present:
             raise _convert.invalid("book", self.url, None, None, "holds no book yet; import one with `cartera import`")
@@ -206,7 +243,9 @@ class PortfolioStore:
         if customers is not None and assignments is not None:
             latest = assignments.set_index("customer")["manager"]
             customers = customers.copy()
-            customers["manager"] = customers["id"].map(latest).where(customers["id"].isin(latest.index), customers.get("manager"))
+            customers["manager"] = (
+                customers["id"].map(latest).where(customers["id"].isin(latest.index), customers.get("manager"))
+            )
             present["customers"] = customers
         return Book(present.get("customers"), **{t: f for t, f in present.items() if t != "customers"})
 
@@ -217,14 +256,22 @@ class PortfolioStore:
         if not sqlalchemy.inspect(connection).has_table(table):
             return None
         chosen = "*" if columns is None else ", ".join(f'"{c}"' for c in columns)
-        return pd.read_sql_query(sqlalchemy.text(f'SELECT {chosen} FROM "{table}" WHERE run = :run'), connection, params={"run": run})
+        return pd.read_sql_query(
+            sqlalchemy.text(f'SELECT {chosen} FROM "{table}" WHERE run = :run'), connection, params={"run": run}
+        )
 
     def _last_run(self, connection: Any) -> int | None:
         runs = self._table(connection, "runs")
         return None if runs is None or runs.empty else int(runs["run"].max())
 
     def save_run(
-        self, results: Results, config: dict[str, Any], started: datetime, report: str | None = None, *, connection: Any = None
+        self,
+        results: Results,
+        config: dict[str, Any],
+        started: datetime,
+        report: str | None = None,
+        *,
+        connection: Any = None,
     ) -> int:
         """Writes a run's results (and its rendered report, when given) in one transaction
         (``connection``, a :meth:`session`'s, when given); returns its number."""
@@ -287,7 +334,13 @@ class PortfolioStore:
         if inspector.has_table(name):
             known = {column["name"] for column in inspector.get_columns(name)}
             for column in (c for c in frame.columns if c not in known):
-                kind = "DOUBLE PRECISION" if frame[column].dtype.kind == "f" else "BIGINT" if frame[column].dtype.kind in "iub" else "TEXT"
+                kind = (
+                    "DOUBLE PRECISION"
+                    if frame[column].dtype.kind == "f"
+                    else "BIGINT"
+                    if frame[column].dtype.kind in "iub"
+                    else "TEXT"
+                )
                 connection.execute(sqlalchemy.text(f'ALTER TABLE "{name}" ADD COLUMN "{column}" {kind}'))
         frame.to_sql(name, connection, if_exists="append", index=False, chunksize=50_000)
 
@@ -304,7 +357,9 @@ class PortfolioStore:
         with self._reading() as connection:
             last = self._last_run(connection)
             if last is None:
-                raise _convert.invalid("book", self.url, None, None, "holds no runs yet; run one with `cartera run --db`")
+                raise _convert.invalid(
+                    "book", self.url, None, None, "holds no runs yet; run one with `cartera run --db`"
+                )
             run = last if run is None else run
             reports = self._rows(connection, "reports", run)
         if reports is None or reports.empty:
@@ -314,7 +369,9 @@ class PortfolioStore:
     def moved(self, run: int) -> pd.DataFrame:
         """The customers a run moved: from which manager to which."""
         with self._reading() as connection:
-            assignments = self._rows(connection, "result_assignments", run, ["customer", "current", "manager", "change"])
+            assignments = self._rows(
+                connection, "result_assignments", run, ["customer", "current", "manager", "change"]
+            )
         if assignments is None:
             return pd.DataFrame(columns=["customer", "current", "manager"])
         chosen = assignments[assignments["change"] == "moved"]

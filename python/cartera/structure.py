@@ -60,9 +60,17 @@ def relationship_structure(
     elif rules is not None:
         pairs = [(str(label), str(condition)) for label, condition in rules]
     if providers not in customers.columns:
-        raise _convert.invalid("structure", providers, None, None, f"is required (providers or areas per customer); the columns are {', '.join(map(str, customers.columns))}")
+        raise _convert.invalid(
+            "structure",
+            providers,
+            None,
+            None,
+            f"is required (providers or areas per customer); the columns are {', '.join(map(str, customers.columns))}",
+        )
     positions, managers = _convert.manager_rows(manager, customers.index)
-    raw = _core.classify_structures(_columns(customers), len(customers), providers, peer, float(many_providers), pairs, positions, len(managers))
+    raw = _core.classify_structures(
+        _columns(customers), len(customers), providers, peer, float(many_providers), pairs, positions, len(managers)
+    )
     labels, codes = raw["reason"]
     frame = _convert.frame(
         {

@@ -48,7 +48,14 @@ def synthetic_book(
     """
     end_day = _DEFAULTS["end"] if end is None else _convert.day_number(end, "end")
     core = _core.synthetic_book(
-        n_customers, n_managers, seed, end_day, history_days, transactions_per_customer, interactions_per_customer, threads
+        n_customers,
+        n_managers,
+        seed,
+        end_day,
+        history_days,
+        transactions_per_customer,
+        interactions_per_customer,
+        threads,
     )
     return Book._from_core(core)
 

@@ -60,7 +60,14 @@ def team_size(
     if stages.isna().any():
         row = _convert.first_row(stages.isna().to_numpy())
         raise _convert.invalid("customers", "stage", row, tiers.index[row], "no stage for this customer")
-    raw = _core.size_team(_labels(tiers, labels, "tier"), _labels(stages, STAGES, "stage"), policy, float(budget), int(capacity), int(team))
+    raw = _core.size_team(
+        _labels(tiers, labels, "tier"),
+        _labels(stages, STAGES, "stage"),
+        policy,
+        float(budget),
+        int(capacity),
+        int(team),
+    )
     table = pd.DataFrame(
         {k: raw[k] for k in ("customers", "minutes_per_customer", "minutes", "largest_portfolio", "coverage")},
         index=pd.Index(labels, name="tier"),

@@ -60,7 +60,9 @@ def value(book: Book, as_of: Any = None, *, policy: ValuePolicy | None = None, t
 def _value_columns(book: Book, frame: pd.DataFrame) -> dict[str, Any]:
     """A frame of :func:`value` back as the core's columns, in the book's customer order."""
     if not isinstance(frame, pd.DataFrame):
-        raise _core.TypeMismatchError(_convert.located("value", "frame", None, type(frame).__name__, "expected the DataFrame of cartera.value"))
+        raise _core.TypeMismatchError(
+            _convert.located("value", "frame", None, type(frame).__name__, "expected the DataFrame of cartera.value")
+        )
     aligned = frame.reindex(book.customer_ids)
     absent = ~book.customer_ids.isin(frame.index)
     if absent.any():
@@ -69,7 +71,9 @@ def _value_columns(book: Book, frame: pd.DataFrame) -> dict[str, Any]:
     columns: dict[str, Any] = {}
     for name in aligned.columns:
         series = aligned[name]
-        columns[str(name)] = _convert.days(series, "value", str(name), optional=True) if name in _DAY_COLUMNS else series.to_numpy()
+        columns[str(name)] = (
+            _convert.days(series, "value", str(name), optional=True) if name in _DAY_COLUMNS else series.to_numpy()
+        )
     return columns
 
 
@@ -93,4 +97,3 @@ def repeat_summary(book: Book, as_of: Any = None, *, unit: str | float = "D", th
     columns = _core.compute_repeat_summary(book._core, _as_of(book, as_of), unit_days, threads)
     columns["purchased"] = columns["purchased"].astype(bool)
     return pd.DataFrame(columns, index=book.customer_ids, copy=False)
-

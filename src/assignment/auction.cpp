@@ -43,10 +43,14 @@ class auction_solver {
 
  public:
   auction_solver(const assignment_problem& p, double scale)
-      : p_(p), n_(static_cast<std::size_t>(p.customers)), m_(static_cast<std::size_t>(p.managers)), unit_(static_cast<cost_t>(n_) + 1) {
+      : p_(p),
+        n_(static_cast<std::size_t>(p.customers)),
+        m_(static_cast<std::size_t>(p.managers)),
+        unit_(static_cast<cost_t>(n_) + 1) {
     // Each arc's manager and integer cost side by side: a bid reads one stream.
     arcs_.resize(p.cost.size());
-    for (std::size_t a = 0; a < p.cost.size(); ++a) arcs_[a] = {static_cast<Cost>(scaled(p.cost[a], scale)), p.manager[a]};
+    for (std::size_t a = 0; a < p.cost.size(); ++a)
+      arcs_[a] = {static_cast<Cost>(scaled(p.cost[a], scale)), p.manager[a]};
     leave_.resize(n_);
     for (std::size_t c = 0; c < n_; ++c) leave_[c] = -scaled(p.leave_out[c], scale) * unit_;
     // Slots: no manager needs more than the customers who have it as a candidate. A
@@ -82,7 +86,8 @@ class auction_solver {
     const double unit = static_cast<double>(n_ + 1) * scale;
     std::vector<double> out(m_);
     for (std::size_t j = 0; j < m_; ++j) {
-      out[j] = slot_begin_[j + 1] == slot_begin_[j] ? std::numeric_limits<double>::infinity() : static_cast<double>(entry_price_[j]) / unit;
+      out[j] = slot_begin_[j + 1] == slot_begin_[j] ? std::numeric_limits<double>::infinity()
+                                                    : static_cast<double>(entry_price_[j]) / unit;
     }
     return out;
   }
@@ -130,7 +135,8 @@ class auction_solver {
     for (std::int64_t a = p_.offsets[c]; a < p_.offsets[c + 1]; ++a) {
       const arc& option = arcs_[static_cast<std::size_t>(a)];
       touches |= static_cast<std::size_t>(option.manager) == j;
-      const cost_t v = -static_cast<cost_t>(option.cost) * unit_ - entry_price_[static_cast<std::size_t>(option.manager)];
+      const cost_t v =
+          -static_cast<cost_t>(option.cost) * unit_ - entry_price_[static_cast<std::size_t>(option.manager)];
       if (v > o.best) {
         o.second = o.best;
         o.best = v;
@@ -230,8 +236,8 @@ solver_output run_auction(const assignment_problem& problem, const assignment_op
     return solve_flow(problem, rest);
   }
   if (watch.stopped()) {
-    return stopped_output(problem, std::move(manager), bids, options.cost_scale, price_bound(problem, auction.prices(options.cost_scale), options.cost_scale),
-                          watch.reason());
+    return stopped_output(problem, std::move(manager), bids, options.cost_scale,
+                          price_bound(problem, auction.prices(options.cost_scale), options.cost_scale), watch.reason());
   }
   return exact_output(problem, std::move(manager), bids, options.cost_scale);
 }
@@ -246,8 +252,11 @@ solver_output solve_auction(const assignment_problem& problem, const assignment_
   // add a margin on top: 64 bits while that stays far from overflowing.
   const double spread = largest_scaled(problem, options.cost_scale) * static_cast<double>(problem.customers + 1);
   const bool wide = 8 * spread >= 0x1p62;
-  if (wide) return narrow ? run_auction<std::int32_t, wide_integer>(problem, options) : run_auction<std::int64_t, wide_integer>(problem, options);
-  return narrow ? run_auction<std::int32_t, std::int64_t>(problem, options) : run_auction<std::int64_t, std::int64_t>(problem, options);
+  if (wide)
+    return narrow ? run_auction<std::int32_t, wide_integer>(problem, options)
+                  : run_auction<std::int64_t, wide_integer>(problem, options);
+  return narrow ? run_auction<std::int32_t, std::int64_t>(problem, options)
+                : run_auction<std::int64_t, std::int64_t>(problem, options);
 }
 
 }  // namespace cartera::detail

@@ -25,7 +25,10 @@ class flow_solver {
 
  public:
   flow_solver(const assignment_problem& p, double scale)
-      : p_(p), n_(p.customers), m_(p.managers), sink_(n_ + m_),
+      : p_(p),
+        n_(p.customers),
+        m_(p.managers),
+        sink_(n_ + m_),
         potential_(static_cast<std::size_t>(sink_) + 1, 0),
         distance_(static_cast<std::size_t>(sink_) + 1, unreached),
         stamp_(static_cast<std::size_t>(sink_) + 1, 0),
@@ -47,14 +50,17 @@ class flow_solver {
     std::vector<cost_t> stake(static_cast<std::size_t>(n_));
     for (index_t c = 0; c < n_; ++c) {
       cost_t cheapest = leave_cost_[static_cast<std::size_t>(c)];
-      for (std::int64_t a = p_.offsets[static_cast<std::size_t>(c)]; a < p_.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
+      for (std::int64_t a = p_.offsets[static_cast<std::size_t>(c)]; a < p_.offsets[static_cast<std::size_t>(c) + 1];
+           ++a) {
         cheapest = std::min(cheapest, arc_cost_[static_cast<std::size_t>(a)]);
       }
       stake[static_cast<std::size_t>(c)] = leave_cost_[static_cast<std::size_t>(c)] - cheapest;
     }
     std::vector<index_t> order(static_cast<std::size_t>(n_));
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](index_t a, index_t b) { return stake[static_cast<std::size_t>(a)] > stake[static_cast<std::size_t>(b)]; });
+    std::stable_sort(order.begin(), order.end(), [&](index_t a, index_t b) {
+      return stake[static_cast<std::size_t>(a)] > stake[static_cast<std::size_t>(b)];
+    });
     std::int64_t entered = 0;
     for (const index_t c : order) {
       if ((++entered & 0xfff) == 0 && watch.stop(entered)) break;
@@ -72,7 +78,8 @@ class flow_solver {
 
  private:
   [[nodiscard]] bool has_room(index_t m) const {
-    return static_cast<std::int64_t>(members_[static_cast<std::size_t>(m)].size()) < p_.capacity[static_cast<std::size_t>(m)];
+    return static_cast<std::int64_t>(members_[static_cast<std::size_t>(m)].size()) <
+           p_.capacity[static_cast<std::size_t>(m)];
   }
 
   // Reduced cost of an arc u → v of real cost `cost`.
@@ -83,7 +90,8 @@ class flow_solver {
   // A new customer's potential makes every arc out of it non-negative (it has no arc in).
   void set_entry_potential(index_t c) {
     cost_t entry = potential_[static_cast<std::size_t>(sink_)] - leave_cost_[static_cast<std::size_t>(c)];
-    for (std::int64_t a = p_.offsets[static_cast<std::size_t>(c)]; a < p_.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
+    for (std::int64_t a = p_.offsets[static_cast<std::size_t>(c)]; a < p_.offsets[static_cast<std::size_t>(c) + 1];
+         ++a) {
       const index_t m = n_ + p_.manager[static_cast<std::size_t>(a)];
       entry = std::max(entry, potential_[static_cast<std::size_t>(m)] - arc_cost_[static_cast<std::size_t>(a)]);
     }
@@ -96,7 +104,8 @@ class flow_solver {
     set_entry_potential(c);
     cost_t best = reduced(c, sink_, leave_cost_[static_cast<std::size_t>(c)]);
     std::int64_t best_arc = -1;
-    for (std::int64_t a = p_.offsets[static_cast<std::size_t>(c)]; a < p_.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
+    for (std::int64_t a = p_.offsets[static_cast<std::size_t>(c)]; a < p_.offsets[static_cast<std::size_t>(c) + 1];
+         ++a) {
       const index_t m = p_.manager[static_cast<std::size_t>(a)];
       const cost_t d = reduced(c, n_ + m, arc_cost_[static_cast<std::size_t>(a)]);
       if (d < best) {
@@ -113,7 +122,8 @@ class flow_solver {
     // Through m the path continues at reduced cost >= 0; if m has room, the arc m → sink
     // has reduced cost potential(m) - potential(sink), so the one-arc path is shortest when
     // that is 0, as it is until m first fills.
-    if (!has_room(m) || potential_[static_cast<std::size_t>(n_ + m)] != potential_[static_cast<std::size_t>(sink_)]) return false;
+    if (!has_room(m) || potential_[static_cast<std::size_t>(n_ + m)] != potential_[static_cast<std::size_t>(sink_)])
+      return false;
     join(c, m, arc_cost_[static_cast<std::size_t>(best_arc)]);
     settle_source(c, best);
     return true;
@@ -176,7 +186,8 @@ class flow_solver {
       if (u < n_) {
         // A customer: its candidates (except where it already is) and leaving out.
         const index_t current = assigned_[static_cast<std::size_t>(u)];
-        for (std::int64_t a = p_.offsets[static_cast<std::size_t>(u)]; a < p_.offsets[static_cast<std::size_t>(u) + 1]; ++a) {
+        for (std::int64_t a = p_.offsets[static_cast<std::size_t>(u)]; a < p_.offsets[static_cast<std::size_t>(u) + 1];
+             ++a) {
           const index_t m = p_.manager[static_cast<std::size_t>(a)];
           if (m != current) relax(u, n_ + m, arc_cost_[static_cast<std::size_t>(a)], a);
         }
@@ -184,7 +195,8 @@ class flow_solver {
       } else {
         // A manager: back to each of its customers, or on to the sink if it has room.
         const index_t m = u - n_;
-        for (const index_t c : members_[static_cast<std::size_t>(m)]) relax(u, c, -assigned_cost_[static_cast<std::size_t>(c)], -1);
+        for (const index_t c : members_[static_cast<std::size_t>(m)])
+          relax(u, c, -assigned_cost_[static_cast<std::size_t>(c)], -1);
         if (has_room(m)) relax(u, sink_, 0, -1);
       }
     }
@@ -236,14 +248,16 @@ solver_output solve_flow(const assignment_problem& problem, const assignment_opt
   std::int64_t searches = 0;
   stop_watch watch(options);
   // A shortest path crosses at most every customer and manager once.
-  const double longest_path = largest_scaled(problem, options.cost_scale) * static_cast<double>(2 * problem.customers + 2);
-  auto manager = 8 * longest_path < 0x1p62 ? flow_solver<std::int64_t>(problem, options.cost_scale).solve(searches, watch)
-                                           : flow_solver<wide_integer>(problem, options.cost_scale).solve(searches, watch);
+  const double longest_path =
+      largest_scaled(problem, options.cost_scale) * static_cast<double>(2 * problem.customers + 2);
+  auto manager = 8 * longest_path < 0x1p62
+                     ? flow_solver<std::int64_t>(problem, options.cost_scale).solve(searches, watch)
+                     : flow_solver<wide_integer>(problem, options.cost_scale).solve(searches, watch);
   if (watch.stopped()) {
     // Prices 0: each customer's cheapest option alone, a valid (weak) bound.
     const std::vector<double> free(static_cast<std::size_t>(problem.managers), 0.0);
-    return stopped_output(problem, std::move(manager), searches, options.cost_scale, price_bound(problem, free, options.cost_scale),
-                          watch.reason());
+    return stopped_output(problem, std::move(manager), searches, options.cost_scale,
+                          price_bound(problem, free, options.cost_scale), watch.reason());
   }
   return exact_output(problem, std::move(manager), searches, options.cost_scale);  // the potentials prove it
 }

@@ -27,7 +27,8 @@ double read_number(std::istream& in, const char* what, std::int64_t position) {
 assignment_problem read_orlibrary_gap(std::istream& in) {
   const double agents = read_number(in, "agents", -1), items = read_number(in, "items", -1);
   if (agents != std::floor(agents) || items != std::floor(items) || agents > 1e6 || items > 1e8) {
-    throw invalid_input({"orlibrary_gap", "size", -1, std::to_string(agents) + " " + std::to_string(items)}, "expected two counts");
+    throw invalid_input({"orlibrary_gap", "size", -1, std::to_string(agents) + " " + std::to_string(items)},
+                        "expected two counts");
   }
   const auto m = static_cast<std::size_t>(agents), n = static_cast<std::size_t>(items);
   std::vector<double> cost(m * n), weight(m * n);  // agent-major, as in the file
@@ -36,7 +37,8 @@ assignment_problem read_orlibrary_gap(std::istream& in) {
   assignment_problem p;
   p.customers = static_cast<index_t>(n);
   p.managers = static_cast<index_t>(m);
-  for (std::size_t j = 0; j < m; ++j) p.time_budget.push_back(read_number(in, "capacity", static_cast<std::int64_t>(j)));
+  for (std::size_t j = 0; j < m; ++j)
+    p.time_budget.push_back(read_number(in, "capacity", static_cast<std::int64_t>(j)));
   p.capacity.assign(m, static_cast<std::int64_t>(n));
   double dearest_total = 0;
   for (std::size_t i = 0; i < n; ++i) {

@@ -35,7 +35,9 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-double seconds_since(clock_type::time_point start) { return std::chrono::duration<double>(clock_type::now() - start).count(); }
+double seconds_since(clock_type::time_point start) {
+  return std::chrono::duration<double>(clock_type::now() - start).count();
+}
 
 // Per customer: its arc to its current manager, when that manager is a candidate (-1 else).
 std::vector<std::int64_t> staying_arcs(const assignment_problem& q) {
@@ -48,11 +50,13 @@ std::vector<std::int64_t> staying_arcs(const assignment_problem& q) {
   return stay;
 }
 
-bool moves(const assignment_problem& q, const std::vector<std::int64_t>& stay, const std::vector<index_t>& manager, std::size_t c) {
+bool moves(const assignment_problem& q, const std::vector<std::int64_t>& stay, const std::vector<index_t>& manager,
+           std::size_t c) {
   return stay[c] >= 0 && manager[c] != q.manager[static_cast<std::size_t>(stay[c])];
 }
 
-std::int64_t count_moves(const assignment_problem& q, const std::vector<std::int64_t>& stay, const std::vector<index_t>& manager) {
+std::int64_t count_moves(const assignment_problem& q, const std::vector<std::int64_t>& stay,
+                         const std::vector<index_t>& manager) {
   std::int64_t total = 0;
   for (std::size_t c = 0; c < stay.size(); ++c) total += moves(q, stay, manager, c);
   return total;
@@ -111,8 +115,8 @@ struct node_result {
 
 class move_budget_search {
  public:
-  move_budget_search(const assignment_problem& q, std::int64_t budget, const assignment_solver& solve, const assignment_options& options,
-                     clock_type::time_point start)
+  move_budget_search(const assignment_problem& q, std::int64_t budget, const assignment_solver& solve,
+                     const assignment_options& options, clock_type::time_point start)
       : q_(q), budget_(budget), solve_(solve), options_(options), start_(start), stay_(staying_arcs(q)) {}
 
   budget_plan run() {
@@ -131,11 +135,14 @@ class move_budget_search {
       std::int64_t order;
       fixes fixed;
       std::vector<index_t> branch_on;
-      bool operator>(const open_node& other) const { return bound != other.bound ? bound > other.bound : order > other.order; }
+      bool operator>(const open_node& other) const {
+        return bound != other.bound ? bound > other.bound : order > other.order;
+      }
     };
     std::priority_queue<open_node, std::vector<open_node>, std::greater<>> open;
     std::int64_t created = 0;
-    if (!closed(root.bound)) open.push({root.bound, created++, fixes(static_cast<std::size_t>(q_.customers), 0), root.branch_on});
+    if (!closed(root.bound))
+      open.push({root.bound, created++, fixes(static_cast<std::size_t>(q_.customers), 0), root.branch_on});
     double bound = closed(root.bound) ? best_.objective : root.bound;
     while (!open.empty()) {
       bound = std::min(best_.objective, open.top().bound);
@@ -154,7 +161,8 @@ class move_budget_search {
         node_result found = evaluate(child);
         if (!found.feasible) continue;
         if (found.within.objective < best_.objective) best_ = found.within;
-        if (!closed(found.bound)) open.push({std::max(found.bound, node.bound), created++, std::move(child), found.branch_on});
+        if (!closed(found.bound))
+          open.push({std::max(found.bound, node.bound), created++, std::move(child), found.branch_on});
       }
       bound = open.empty() ? best_.objective : std::min(best_.objective, open.top().bound);
     }
@@ -168,14 +176,19 @@ class move_budget_search {
   [[nodiscard]] bool within_gap(double bound) const {
     return (best_.objective - bound) / std::max(1.0, std::abs(best_.objective)) <= options_.gap_limit;
   }
-  [[nodiscard]] double tolerance(double value) const { return rounded_ ? 0.5 / options_.cost_scale : 1e-9 * std::max(1.0, std::abs(value)); }
+  [[nodiscard]] double tolerance(double value) const {
+    return rounded_ ? 0.5 / options_.cost_scale : 1e-9 * std::max(1.0, std::abs(value));
+  }
   bool stopped() {
-    if (stopped_by_ == stop_reason::none && seconds_since(start_) >= options_.time_limit) stopped_by_ = stop_reason::time_limit;
+    if (stopped_by_ == stop_reason::none && seconds_since(start_) >= options_.time_limit)
+      stopped_by_ = stop_reason::time_limit;
     return stopped_by_ != stop_reason::none;
   }
 
   // A price on the exact solvers' cost grid, so that rounded costs plus the price add up exactly.
-  [[nodiscard]] double on_grid(double price) const { return rounded_ ? std::round(price * options_.cost_scale) / options_.cost_scale : price; }
+  [[nodiscard]] double on_grid(double price) const {
+    return rounded_ ? std::round(price * options_.cost_scale) / options_.cost_scale : price;
+  }
 
   solver_output finish_output(const plan& chosen, double bound) const {
     solver_output out;
@@ -245,7 +258,8 @@ class move_budget_search {
     for (std::size_t c = 0; c < fixed.size(); ++c) {
       if (fixed[c] > 0) out.manager[c] = q_.current[c];
     }
-    for (std::size_t k = 0; k < b.part.original.size(); ++k) out.manager[static_cast<std::size_t>(b.part.original[k])] = free_manager[k];
+    for (std::size_t k = 0; k < b.part.original.size(); ++k)
+      out.manager[static_cast<std::size_t>(b.part.original[k])] = free_manager[k];
     out.objective = finish(q_, out.manager, rounded_ ? options_.cost_scale : 0).objective;
     out.moves = count_moves(q_, stay_, out.manager);
     return out;
@@ -288,7 +302,8 @@ class move_budget_search {
     moves_only.fixed_cost.clear();
     for (std::size_t c = 0; c < stay.size(); ++c) {
       moves_only.leave_out[c] = stay[c] >= 0 ? 1 : 0;
-      for (auto a = moves_only.offsets[c]; a < moves_only.offsets[c + 1]; ++a) moves_only.cost[static_cast<std::size_t>(a)] = stay[c] >= 0 && a != stay[c] ? 1 : 0;
+      for (auto a = moves_only.offsets[c]; a < moves_only.offsets[c + 1]; ++a)
+        moves_only.cost[static_cast<std::size_t>(a)] = stay[c] >= 0 && a != stay[c] ? 1 : 0;
     }
     assignment_options rest = options_;
     rest.time_limit = std::max(0.0, options_.time_limit - seconds_since(start_)) / 4;
@@ -348,7 +363,8 @@ class move_budget_search {
       if (on_both_lines) break;
     }
     for (std::size_t k = 0; k < b.part.original.size(); ++k) {
-      if (stay[k] >= 0 && moves(b.part.problem, stay, low.free_manager, k) != moves(b.part.problem, stay, high.free_manager, k)) {
+      if (stay[k] >= 0 &&
+          moves(b.part.problem, stay, low.free_manager, k) != moves(b.part.problem, stay, high.free_manager, k)) {
         result.branch_on.push_back(b.part.original[k]);
       }
     }
@@ -372,8 +388,9 @@ class move_budget_search {
 
 }  // namespace
 
-budget_plan solve_within_move_budget(const assignment_problem& problem, std::int64_t budget, const assignment_solver& solve,
-                                     const assignment_options& options, clock_type::time_point start) {
+budget_plan solve_within_move_budget(const assignment_problem& problem, std::int64_t budget,
+                                     const assignment_solver& solve, const assignment_options& options,
+                                     clock_type::time_point start) {
   return move_budget_search(problem, budget, solve, options, start).run();
 }
 

@@ -18,12 +18,14 @@ using detail::fail;
 // The per-row columns of a table given here are all optional (empty: absent).
 template <typename T>
 void check_size(const char* table, const char* column, const std::vector<T>& values, index_t expected) {
-  detail::check_size(table, column, values.size(), static_cast<std::size_t>(expected), "row", detail::counted::entries, true);
+  detail::check_size(table, column, values.size(), static_cast<std::size_t>(expected), "row", detail::counted::entries,
+                     true);
 }
 
 void check_policy_number(const char* column, double value, double high = std::numeric_limits<double>::infinity()) {
-  detail::require(std::isfinite(value) && value >= 0 && value <= high, "realignment_policy", column, value,
-                  "must be finite, >= 0" + (std::isinf(high) ? std::string() : " and <= " + detail::format_number(high)));
+  detail::require(
+      std::isfinite(value) && value >= 0 && value <= high, "realignment_policy", column, value,
+      "must be finite, >= 0" + (std::isinf(high) ? std::string() : " and <= " + detail::format_number(high)));
 }
 
 void validate(const realignment_customers& c, const realignment_managers& m, const realignment_policy& policy,
@@ -39,17 +41,22 @@ void validate(const realignment_customers& c, const realignment_managers& m, con
   check_size("customers", "workload", c.workload, n);
   check_size("customers", "x", c.x, n);
   check_size("customers", "y", c.y, n);
-  if (c.x.size() != c.y.size()) fail({"customers", "y", -1, std::to_string(c.y.size()) + " entries"}, "must be given with x");
+  if (c.x.size() != c.y.size())
+    fail({"customers", "y", -1, std::to_string(c.y.size()) + " entries"}, "must be given with x");
   check_numbers("customers", "workload", c.workload);
   check_numbers("customers", "x", c.x, {.negative = true});
   check_numbers("customers", "y", c.y, {.negative = true});
   check_codes("customers", "segment", c.segment);
   check_codes("customers", "pool", c.pool);
   for (std::size_t i = 0; i < c.current.size(); ++i) {
-    if (c.current[i] < no_index || c.current[i] >= k) fail({"customers", "current", static_cast<std::int64_t>(i), std::to_string(c.current[i])}, "no such manager");
+    if (c.current[i] < no_index || c.current[i] >= k)
+      fail({"customers", "current", static_cast<std::int64_t>(i), std::to_string(c.current[i])}, "no such manager");
   }
   for (std::size_t i = 0; i < c.current_stage.size(); ++i) {
-    if (static_cast<int>(c.current_stage[i]) >= stage_count) fail({"customers", "current_stage", static_cast<std::int64_t>(i), std::to_string(static_cast<int>(c.current_stage[i]))}, "no such stage");
+    if (static_cast<int>(c.current_stage[i]) >= stage_count)
+      fail({"customers", "current_stage", static_cast<std::int64_t>(i),
+            std::to_string(static_cast<int>(c.current_stage[i]))},
+           "no such stage");
   }
   check_size("managers", "time_budget", m.time_budget, k);
   check_size("managers", "x", m.x, k);
@@ -58,7 +65,8 @@ void validate(const realignment_customers& c, const realignment_managers& m, con
   check_size("managers", "skills", m.skills, k);
   check_size("managers", "pools", m.pools, k);
   check_size("managers", "level", m.level, k);
-  if (m.x.size() != m.y.size()) fail({"managers", "y", -1, std::to_string(m.y.size()) + " entries"}, "must be given with x");
+  if (m.x.size() != m.y.size())
+    fail({"managers", "y", -1, std::to_string(m.y.size()) + " entries"}, "must be given with x");
   check_size("managers", "fixed_cost", m.fixed_cost, k);
   check_numbers("managers", "time_budget", m.time_budget, {.infinity = true});
   check_numbers("managers", "fixed_cost", m.fixed_cost);
@@ -66,12 +74,17 @@ void validate(const realignment_customers& c, const realignment_managers& m, con
   check_numbers("managers", "y", m.y, {.negative = true});
   check_codes("managers", "level", m.level);
   for (std::size_t j = 0; j < m.capacity.size(); ++j) {
-    if (m.capacity[j] < 0) fail({"managers", "capacity", static_cast<std::int64_t>(j), std::to_string(m.capacity[j])}, "must be >= 0");
+    if (m.capacity[j] < 0)
+      fail({"managers", "capacity", static_cast<std::int64_t>(j), std::to_string(m.capacity[j])}, "must be >= 0");
   }
   policy.validate();
   for (std::size_t f = 0; f < forbidden.size(); ++f) {
-    if (forbidden[f].first < 0 || forbidden[f].first >= n) fail({"forbidden", "customer", static_cast<std::int64_t>(f), std::to_string(forbidden[f].first)}, "no such customer");
-    if (forbidden[f].second < 0 || forbidden[f].second >= k) fail({"forbidden", "manager", static_cast<std::int64_t>(f), std::to_string(forbidden[f].second)}, "no such manager");
+    if (forbidden[f].first < 0 || forbidden[f].first >= n)
+      fail({"forbidden", "customer", static_cast<std::int64_t>(f), std::to_string(forbidden[f].first)},
+           "no such customer");
+    if (forbidden[f].second < 0 || forbidden[f].second >= k)
+      fail({"forbidden", "manager", static_cast<std::int64_t>(f), std::to_string(forbidden[f].second)},
+           "no such manager");
   }
 }
 
@@ -88,26 +101,32 @@ void realignment_policy::validate() const {
   check_policy_number("value_band_tolerance", value_band_tolerance);
   check_policy_number("value_band_penalty", value_band_penalty);
   for (const double price : continuity) check_policy_number("continuity", price);
-  if (max_candidates < 0) fail({"realignment_policy", "max_candidates", -1, std::to_string(max_candidates)}, "must be >= 0");
-  if (move_budget < -1) fail({"realignment_policy", "move_budget", -1, std::to_string(move_budget)}, "must be >= 0, or -1 for no limit");
+  if (max_candidates < 0)
+    fail({"realignment_policy", "max_candidates", -1, std::to_string(max_candidates)}, "must be >= 0");
+  if (move_budget < -1)
+    fail({"realignment_policy", "move_budget", -1, std::to_string(move_budget)}, "must be >= 0, or -1 for no limit");
 }
 
 namespace detail {
 
-pairing::pairing(const realignment_customers& customers, const realignment_managers& managers, const realignment_policy& policy,
-                 const std::vector<std::pair<index_t, index_t>>& forbidden)
-    : customers_(customers), managers_(managers), policy_(policy),
+pairing::pairing(const realignment_customers& customers, const realignment_managers& managers,
+                 const realignment_policy& policy, const std::vector<std::pair<index_t, index_t>>& forbidden)
+    : customers_(customers),
+      managers_(managers),
+      policy_(policy),
       distances_(!customers.x.empty() && !managers.x.empty() && policy.distance_weight > 0) {
   validate(customers, managers, policy, forbidden);
   for (index_t j = 0; j < managers.size(); ++j) {
-    pools_[policy.same_region && !managers.region.empty() ? managers.region[static_cast<std::size_t>(j)] : 0].push_back(j);
+    pools_[policy.same_region && !managers.region.empty() ? managers.region[static_cast<std::size_t>(j)] : 0].push_back(
+        j);
   }
   for (const auto& [region, pool] : pools_) widest_ = std::max(widest_, pool.size());
   banned_.resize(static_cast<std::size_t>(customers.size()));
   for (const auto& [c, j] : forbidden) banned_[static_cast<std::size_t>(c)].push_back(j);
   for (std::size_t c = 0; c < banned_.size(); ++c) {
     if (locked(c) && std::ranges::find(banned_[c], current_of(c)) != banned_[c].end()) {
-      fail({"forbidden", "manager", -1, std::to_string(current_of(c))}, "is the locked manual manager of customer " + std::to_string(c));
+      fail({"forbidden", "manager", -1, std::to_string(current_of(c))},
+           "is the locked manual manager of customer " + std::to_string(c));
     }
   }
 }
@@ -131,11 +150,15 @@ double pairing::cost(std::size_t c, index_t manager) const {
   const auto j = static_cast<std::size_t>(manager);
   const std::int32_t segment = customers_.segment.empty() ? 0 : customers_.segment[c];
   double cost = 0;
-  if (distances_) cost += policy_.distance_weight * std::hypot(customers_.x[c] - managers_.x[j], customers_.y[c] - managers_.y[j]);
-  if (!managers_.level.empty() && segment >= 0 && managers_.level[j] >= 0) cost += policy_.fit_weight * std::abs(segment - managers_.level[j]);
+  if (distances_)
+    cost += policy_.distance_weight * std::hypot(customers_.x[c] - managers_.x[j], customers_.y[c] - managers_.y[j]);
+  if (!managers_.level.empty() && segment >= 0 && managers_.level[j] >= 0)
+    cost += policy_.fit_weight * std::abs(segment - managers_.level[j]);
   // Continuity prices leaving the current manager: without one there is nothing to lose.
   if (current_of(c) != no_index && manager != current_of(c)) {
-    cost += policy_.continuity[customers_.current_stage.empty() ? 0 : static_cast<std::size_t>(customers_.current_stage[c])];
+    cost +=
+        policy_
+            .continuity[customers_.current_stage.empty() ? 0 : static_cast<std::size_t>(customers_.current_stage[c])];
   }
   return cost;
 }

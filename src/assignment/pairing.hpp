@@ -16,8 +16,8 @@ class pairing {
  public:
   /// Checks the inputs (throws invalid_input naming table, column, row and value) and
   /// indexes the managers by region.
-  pairing(const realignment_customers& customers, const realignment_managers& managers, const realignment_policy& policy,
-          const std::vector<std::pair<index_t, index_t>>& forbidden);
+  pairing(const realignment_customers& customers, const realignment_managers& managers,
+          const realignment_policy& policy, const std::vector<std::pair<index_t, index_t>>& forbidden);
 
   /// The managers customer c may look at: its region's (every manager without regions).
   [[nodiscard]] const std::vector<index_t>& pool_of(std::size_t c) const;
@@ -27,11 +27,15 @@ class pairing {
   [[nodiscard]] bool eligible(std::size_t c, index_t manager) const;
   /// distance + fit + continuity (when the customer has a current manager and it is another).
   [[nodiscard]] double cost(std::size_t c, index_t manager) const;
-  [[nodiscard]] index_t current_of(std::size_t c) const { return customers_.current.empty() ? no_index : customers_.current[c]; }
+  [[nodiscard]] index_t current_of(std::size_t c) const {
+    return customers_.current.empty() ? no_index : customers_.current[c];
+  }
   /// A manual current assignment kept while the policy locks them.
   [[nodiscard]] bool locked(std::size_t c) const;
   /// Minutes per period of customer c (1 without workloads).
-  [[nodiscard]] double workload(std::size_t c) const { return customers_.workload.empty() ? 1.0 : customers_.workload[c]; }
+  [[nodiscard]] double workload(std::size_t c) const {
+    return customers_.workload.empty() ? 1.0 : customers_.workload[c];
+  }
 
   /// A deterministic, well-spread order between equally cheap managers, so that customers
   /// alike do not all crowd the manager with the smallest index.

@@ -11,15 +11,16 @@ namespace {
 void check_managers(const char* column, std::span<const index_t> managers_of, index_t managers) {
   for (std::size_t c = 0; c < managers_of.size(); ++c) {
     if (managers_of[c] < no_index || managers_of[c] >= managers) {
-      throw invalid_input({"preview", column, static_cast<std::int64_t>(c), std::to_string(managers_of[c])}, "no such manager");
+      throw invalid_input({"preview", column, static_cast<std::int64_t>(c), std::to_string(managers_of[c])},
+                          "no such manager");
     }
   }
 }
 
 }  // namespace
 
-assignment_preview preview_assignment(std::span<const index_t> current, std::span<const index_t> proposed, std::span<const double> value,
-                                      index_t managers) {
+assignment_preview preview_assignment(std::span<const index_t> current, std::span<const index_t> proposed,
+                                      std::span<const double> value, index_t managers) {
   detail::check_size("preview", "proposed", proposed.size(), current.size(), "customer", detail::counted::entries);
   detail::check_size("preview", "value", value.size(), current.size(), "customer", detail::counted::entries);
   check_managers("current", current, managers);
@@ -34,7 +35,8 @@ assignment_preview preview_assignment(std::span<const index_t> current, std::spa
   p.value_after.assign(m, 0);
   for (std::size_t c = 0; c < current.size(); ++c) {
     const index_t before = current[c], after = proposed[c];
-    const assignment_change change = before == no_index ? (after == no_index ? assignment_change::still_unassigned : assignment_change::newly_assigned)
+    const assignment_change change = before == no_index  ? (after == no_index ? assignment_change::still_unassigned
+                                                                              : assignment_change::newly_assigned)
                                      : after == no_index ? assignment_change::left_out
                                      : after == before   ? assignment_change::kept
                                                          : assignment_change::moved;

@@ -37,8 +37,9 @@ namespace detail {
 
 solver_output solve_boost(const assignment_problem& p, const assignment_options& options) {
   if (8 * largest_scaled(p, options.cost_scale) * static_cast<double>(2 * p.customers + 2) >= 0x1p62) {
-    throw invalid_input({"assignment_options", "solver", -1, "boost"},
-                        "the reference solver's 64-bit path lengths cannot hold costs this large; use \"auction\" or \"flow\"");
+    throw invalid_input(
+        {"assignment_options", "solver", -1, "boost"},
+        "the reference solver's 64-bit path lengths cannot hold costs this large; use \"auction\" or \"flow\"");
   }
   // Nodes: source, customers, managers, sink.
   const auto n = static_cast<std::size_t>(p.customers), m = static_cast<std::size_t>(p.managers);
@@ -51,7 +52,8 @@ solver_output solve_boost(const assignment_problem& p, const assignment_options&
     add_arc(g, 1 + c, sink, 1, scaled(p.leave_out[c], options.cost_scale));
     for (std::int64_t a = p.offsets[c]; a < p.offsets[c + 1]; ++a) {
       const auto k = static_cast<std::size_t>(a);
-      arcs.push_back(add_arc(g, 1 + c, 1 + n + static_cast<std::size_t>(p.manager[k]), 1, scaled(p.cost[k], options.cost_scale)));
+      arcs.push_back(
+          add_arc(g, 1 + c, 1 + n + static_cast<std::size_t>(p.manager[k]), 1, scaled(p.cost[k], options.cost_scale)));
     }
   }
   for (std::size_t j = 0; j < m; ++j) add_arc(g, 1 + n + j, sink, static_cast<long>(p.capacity[j]), 0);

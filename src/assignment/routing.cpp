@@ -3,8 +3,8 @@
 #include <limits>
 #include <string>
 
-#include "cartera/error.hpp"
 #include "assignment/pairing.hpp"
+#include "cartera/error.hpp"
 #include "detail/checks.hpp"
 
 namespace cartera {
@@ -36,11 +36,13 @@ routing_result route(const assignment_problem& arrivals, std::vector<std::int64_
       const auto k = static_cast<std::size_t>(a);
       const auto j = static_cast<std::size_t>(arrivals.manager[k]);
       const double minutes = arrivals.workload.empty() ? 0 : arrivals.workload[k];
-      const bool room = load[j] < arrivals.capacity[j] && (arrivals.workload.empty() || time[j] + minutes <= arrivals.time_budget[j]);
+      const bool room =
+          load[j] < arrivals.capacity[j] && (arrivals.workload.empty() || time[j] + minutes <= arrivals.time_budget[j]);
       if (room && (best < 0 || arrivals.cost[k] < arrivals.cost[static_cast<std::size_t>(best)])) best = a;
     }
     if (best < 0) {
-      r.reason[c] = arrivals.offsets[c] == arrivals.offsets[c + 1] ? unassigned_reason::no_candidate : unassigned_reason::capacity_exhausted;
+      r.reason[c] = arrivals.offsets[c] == arrivals.offsets[c + 1] ? unassigned_reason::no_candidate
+                                                                   : unassigned_reason::capacity_exhausted;
       continue;
     }
     const auto j = static_cast<std::size_t>(arrivals.manager[static_cast<std::size_t>(best)]);
@@ -53,8 +55,9 @@ routing_result route(const assignment_problem& arrivals, std::vector<std::int64_
   return r;
 }
 
-routing_result route(const realignment_customers& arrivals, const realignment_managers& managers, const realignment_policy& policy,
-                     std::vector<std::int64_t> load, std::vector<double> time, const std::vector<std::pair<index_t, index_t>>& forbidden) {
+routing_result route(const realignment_customers& arrivals, const realignment_managers& managers,
+                     const realignment_policy& policy, std::vector<std::int64_t> load, std::vector<double> time,
+                     const std::vector<std::pair<index_t, index_t>>& forbidden) {
   const detail::pairing pairs(arrivals, managers, policy, forbidden);
   check_books(load, time, static_cast<std::size_t>(managers.size()));
   const bool timed = !managers.time_budget.empty();

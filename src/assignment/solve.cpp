@@ -15,8 +15,10 @@ namespace cartera {
 namespace {
 
 std::map<std::string, assignment_solver>& registry() {
-  static std::map<std::string, assignment_solver> solvers = {
-      {"auction", detail::solve_auction}, {"flow", detail::solve_flow}, {"lagrangian", detail::solve_lagrangian}, {"boost", detail::solve_boost}};
+  static std::map<std::string, assignment_solver> solvers = {{"auction", detail::solve_auction},
+                                                             {"flow", detail::solve_flow},
+                                                             {"lagrangian", detail::solve_lagrangian},
+                                                             {"boost", detail::solve_boost}};
   return solvers;
 }
 std::mutex registry_mutex;
@@ -44,8 +46,9 @@ void check_exact_range(const assignment_problem& p, double scale) {
     for (std::size_t k = 0; k < values.size(); ++k) {
       if (values[k] * scale >= detail::exact_range) {
         detail::fail({"assignment_problem", column, static_cast<std::int64_t>(k), detail::format_number(values[k])},
-             "times cost_scale (" + detail::format_number(scale) + ") is beyond the exact solvers' integers (2^61); "
-             "lower cost_scale, or use \"lagrangian\"");
+                     "times cost_scale (" + detail::format_number(scale) +
+                         ") is beyond the exact solvers' integers (2^61); "
+                         "lower cost_scale, or use \"lagrangian\"");
       }
     }
   };
@@ -53,7 +56,9 @@ void check_exact_range(const assignment_problem& p, double scale) {
   check("leave_out", p.leave_out);
 }
 
-double seconds_since(clock_type::time_point start) { return std::chrono::duration<double>(clock_type::now() - start).count(); }
+double seconds_since(clock_type::time_point start) {
+  return std::chrono::duration<double>(clock_type::now() - start).count();
+}
 
 }  // namespace
 
@@ -74,10 +79,15 @@ assignment_result solve_assignment(const assignment_problem& problem, const assi
   const auto start = clock_type::now();
   problem.validate();
   if (!(options.cost_scale > 0) || !std::isfinite(options.cost_scale)) {
-    throw invalid_input({"assignment_options", "cost_scale", -1, detail::format_number(options.cost_scale)}, "must be positive and finite");
+    throw invalid_input({"assignment_options", "cost_scale", -1, detail::format_number(options.cost_scale)},
+                        "must be positive and finite");
   }
-  if (!(options.time_limit >= 0)) throw invalid_input({"assignment_options", "time_limit", -1, detail::format_number(options.time_limit)}, "must be >= 0");
-  if (!(options.gap_limit >= 0)) throw invalid_input({"assignment_options", "gap_limit", -1, detail::format_number(options.gap_limit)}, "must be >= 0");
+  if (!(options.time_limit >= 0))
+    throw invalid_input({"assignment_options", "time_limit", -1, detail::format_number(options.time_limit)},
+                        "must be >= 0");
+  if (!(options.gap_limit >= 0))
+    throw invalid_input({"assignment_options", "gap_limit", -1, detail::format_number(options.gap_limit)},
+                        "must be >= 0");
   const assignment_solver solve = find_solver(options.solver, problem);
   const std::string name = options.solver == "auto" ? automatic(problem) : options.solver;
   if (name == "auction" || name == "flow" || name == "boost") check_exact_range(problem, options.cost_scale);
@@ -100,7 +110,8 @@ assignment_result solve_assignment(const assignment_problem& problem, const assi
       throw invalid_input({"assignment_problem", "move_budget", -1, std::to_string(problem.move_budget)},
                           "is below the " + std::to_string(forced) + " moves that pins force");
     }
-    detail::budget_plan planned = detail::solve_within_move_budget(unpinned, problem.move_budget - forced, solve, options, start);
+    detail::budget_plan planned =
+        detail::solve_within_move_budget(unpinned, problem.move_budget - forced, solve, options, start);
     out = std::move(planned.out);
     budget_kept = planned.kept;
   } else {
@@ -114,7 +125,8 @@ assignment_result solve_assignment(const assignment_problem& problem, const assi
   std::vector<index_t> manager_of = out.manager;
   if (pins) {
     manager_of = problem.pinned;
-    for (std::size_t k = 0; k < part.original.size(); ++k) manager_of[static_cast<std::size_t>(part.original[k])] = out.manager[k];
+    for (std::size_t k = 0; k < part.original.size(); ++k)
+      manager_of[static_cast<std::size_t>(part.original[k])] = out.manager[k];
   }
   assignment_result result = detail::finish(problem, std::move(manager_of), scale);
   // The pinned customers' costs are fixed: they join the free part's bound.
@@ -122,11 +134,12 @@ assignment_result solve_assignment(const assignment_problem& problem, const assi
   result.bound = std::min(result.objective, out.bound + pinned_cost);
   result.gap = (result.objective - result.bound) / std::max(1.0, std::abs(result.objective));
   result.stopped_by = out.stopped_by;
-  const bool proven = result.objective - result.bound <= (scale > 0 ? 0.5 / scale : 1e-9 * std::max(1.0, std::abs(result.objective)));
-  result.status = !budget_kept                        ? solve_status::infeasible
-                  : proven                            ? solve_status::optimal
+  const bool proven =
+      result.objective - result.bound <= (scale > 0 ? 0.5 / scale : 1e-9 * std::max(1.0, std::abs(result.objective)));
+  result.status = !budget_kept                          ? solve_status::infeasible
+                  : proven                              ? solve_status::optimal
                   : out.stopped_by != stop_reason::none ? solve_status::stopped
-                                                      : solve_status::feasible;
+                                                        : solve_status::feasible;
   if (result.status == solve_status::stopped) detail::mark_unsettled(problem, result);
   result.solver = name;
   result.iterations = out.iterations;

@@ -36,7 +36,9 @@ bool stop_watch::stop(std::int64_t iteration) {
   return stopped();
 }
 
-double stop_watch::seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+double stop_watch::seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
 
 double price_bound(const assignment_problem& p, const std::vector<double>& price, double scale) {
   std::vector<std::int64_t> room(static_cast<std::size_t>(p.managers), 0);
@@ -51,7 +53,8 @@ double price_bound(const assignment_problem& p, const std::vector<double>& price
     double best = rounded(p.leave_out[static_cast<std::size_t>(c)]);
     for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
       const auto j = static_cast<std::size_t>(p.manager[static_cast<std::size_t>(a)]);
-      if (room[j] > 0 && std::isfinite(price[j])) best = std::min(best, rounded(p.cost[static_cast<std::size_t>(a)]) + price[j]);
+      if (room[j] > 0 && std::isfinite(price[j]))
+        best = std::min(best, rounded(p.cost[static_cast<std::size_t>(a)]) + price[j]);
     }
     bound += best;
   }
@@ -61,7 +64,11 @@ double price_bound(const assignment_problem& p, const std::vector<double>& price
 solver_output stopped_output(const assignment_problem& problem, std::vector<index_t> manager_of, std::int64_t searches,
                              double scale, double bound, stop_reason reason) {
   const double objective = finish(problem, manager_of, scale).objective;
-  return {.manager = std::move(manager_of), .bound = std::min(bound, objective), .iterations = 0, .searches = searches, .rounded = true,
+  return {.manager = std::move(manager_of),
+          .bound = std::min(bound, objective),
+          .iterations = 0,
+          .searches = searches,
+          .rounded = true,
           .stopped_by = reason};
 }
 
@@ -70,12 +77,14 @@ void mark_unsettled(const assignment_problem& p, assignment_result& r) {
     auto& reason = r.reason[static_cast<std::size_t>(c)];
     if (reason != unassigned_reason::capacity_exhausted && reason != unassigned_reason::not_worth_it) continue;
     for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
-      if (p.cost[static_cast<std::size_t>(a)] < p.leave_out[static_cast<std::size_t>(c)]) reason = unassigned_reason::solve_stopped;
+      if (p.cost[static_cast<std::size_t>(a)] < p.leave_out[static_cast<std::size_t>(c)])
+        reason = unassigned_reason::solve_stopped;
     }
   }
 }
 
-solver_output exact_output(const assignment_problem& problem, std::vector<index_t> manager_of, std::int64_t searches, double scale) {
+solver_output exact_output(const assignment_problem& problem, std::vector<index_t> manager_of, std::int64_t searches,
+                           double scale) {
   const double objective = finish(problem, manager_of, scale).objective;
   return {.manager = std::move(manager_of), .bound = objective, .iterations = 0, .searches = searches, .rounded = true};
 }
@@ -86,8 +95,10 @@ assignment_result finish(const assignment_problem& p, std::vector<index_t> manag
   double objective = 0;
   wide_integer rounded = 0;
   const auto add = [&](double value) {
-    if (scale > 0) rounded += scaled(value, scale);
-    else objective += value;
+    if (scale > 0)
+      rounded += scaled(value, scale);
+    else
+      objective += value;
   };
   assignment_result r;
   r.manager = std::move(manager_of);
@@ -99,7 +110,8 @@ assignment_result finish(const assignment_problem& p, std::vector<index_t> manag
   r.cost.assign(static_cast<std::size_t>(p.customers), 0);
   for (index_t c = 0; c < p.customers; ++c) {
     const index_t m = r.manager[static_cast<std::size_t>(c)];
-    if (!p.current.empty() && p.current[static_cast<std::size_t>(c)] != no_index) r.moves += p.current[static_cast<std::size_t>(c)] != m;
+    if (!p.current.empty() && p.current[static_cast<std::size_t>(c)] != no_index)
+      r.moves += p.current[static_cast<std::size_t>(c)] != m;
     if (m == no_index) {
       r.cost[static_cast<std::size_t>(c)] = p.leave_out[static_cast<std::size_t>(c)];
       add(p.leave_out[static_cast<std::size_t>(c)]);
@@ -124,11 +136,12 @@ assignment_result finish(const assignment_problem& p, std::vector<index_t> manag
     bool room = false;
     for (std::int64_t a = first; a < last; ++a) {
       const auto m = static_cast<std::size_t>(p.manager[static_cast<std::size_t>(a)]);
-      const bool time_left = p.workload.empty() || r.time[m] + p.workload[static_cast<std::size_t>(a)] <= p.time_budget[m];
+      const bool time_left =
+          p.workload.empty() || r.time[m] + p.workload[static_cast<std::size_t>(a)] <= p.time_budget[m];
       room = room || (r.load[m] < p.capacity[m] && time_left);
     }
     r.reason[static_cast<std::size_t>(c)] = first == last ? unassigned_reason::no_candidate
-                                           : room         ? unassigned_reason::not_worth_it
+                                            : room        ? unassigned_reason::not_worth_it
                                                           : unassigned_reason::capacity_exhausted;
   }
   r.objective = scale > 0 ? objective + static_cast<double>(rounded) / scale : objective;

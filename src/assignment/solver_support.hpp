@@ -42,8 +42,9 @@ struct budget_plan {
   solver_output out;
   bool kept = true;
 };
-budget_plan solve_within_move_budget(const assignment_problem& problem, std::int64_t budget, const assignment_solver& solve,
-                                     const assignment_options& options, std::chrono::steady_clock::time_point start);
+budget_plan solve_within_move_budget(const assignment_problem& problem, std::int64_t budget,
+                                     const assignment_solver& solve, const assignment_options& options,
+                                     std::chrono::steady_clock::time_point start);
 
 /// Loads, time, reasons, moves and objective of an assignment (manager per customer,
 /// no_index for left out); costs rounded to 1 / scale when scale > 0.
@@ -55,14 +56,16 @@ void mark_unsettled(const assignment_problem& problem, assignment_result& result
 
 /// An exact solver's output: optimal for the costs rounded to 1 / scale, so the bound is
 /// the objective.
-solver_output exact_output(const assignment_problem& problem, std::vector<index_t> manager_of, std::int64_t searches, double scale);
+solver_output exact_output(const assignment_problem& problem, std::vector<index_t> manager_of, std::int64_t searches,
+                           double scale);
 
 /// When an exact solver must stop: past the options' time limit, or when their progress
 /// callback says so (asked now and then; the objective is infinite until a solution
 /// exists). Once it says stop, it stays stopped, and reason() says why.
 class stop_watch {
  public:
-  explicit stop_watch(const assignment_options& options) : options_(options), start_(std::chrono::steady_clock::now()) {}
+  explicit stop_watch(const assignment_options& options)
+      : options_(options), start_(std::chrono::steady_clock::now()) {}
   bool stop(std::int64_t iteration);
   [[nodiscard]] double seconds() const;
   [[nodiscard]] bool stopped() const noexcept { return reason_ != stop_reason::none; }

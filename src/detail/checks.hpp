@@ -15,11 +15,14 @@
 namespace cartera::detail {
 
 /// Throws invalid_input: `where` went wrong, for `problem`.
-[[noreturn]] inline void fail(location where, const std::string& problem) { throw invalid_input(std::move(where), problem); }
+[[noreturn]] inline void fail(location where, const std::string& problem) {
+  throw invalid_input(std::move(where), problem);
+}
 
 /// A policy's (or options') field held to its rule: throws naming the field and its value
 /// unless `ok`.
-inline void require(bool ok, std::string_view policy, std::string_view field, const std::string& value, std::string_view rule) {
+inline void require(bool ok, std::string_view policy, std::string_view field, const std::string& value,
+                    std::string_view rule) {
   if (!ok) fail({std::string(policy), std::string(field), -1, value}, std::string(rule));
 }
 inline void require(bool ok, std::string_view policy, std::string_view field, double value, std::string_view rule) {
@@ -31,7 +34,9 @@ inline void require(bool ok, std::string_view policy, std::string_view field, do
 class policy_checks {
  public:
   explicit policy_checks(std::string_view policy) : policy_(policy) {}
-  void operator()(bool ok, std::string_view field, double value, std::string_view rule) const { require(ok, policy_, field, value, rule); }
+  void operator()(bool ok, std::string_view field, double value, std::string_view rule) const {
+    require(ok, policy_, field, value, rule);
+  }
   void operator()(bool ok, std::string_view field, const std::string& value, std::string_view rule) const {
     require(ok, policy_, field, value, rule);
   }
@@ -45,12 +50,13 @@ enum class counted { rows, entries };
 
 /// A column (or array) that holds one value per `per` must have `expected` of them; an
 /// optional one may be empty (absent).
-inline void check_size(std::string_view table, std::string_view column, std::size_t size, std::size_t expected, std::string_view per,
-                       counted unit = counted::rows, bool optional = false) {
+inline void check_size(std::string_view table, std::string_view column, std::size_t size, std::size_t expected,
+                       std::string_view per, counted unit = counted::rows, bool optional = false) {
   if ((optional && size == 0) || size == expected) return;
   const bool rows = unit == counted::rows;
   fail({std::string(table), std::string(column), -1, std::to_string(size) + (rows ? " rows" : " entries")},
-       std::string(rows ? "must have one row per " : "must hold one entry per ") + std::string(per) + " (" + std::to_string(expected) + ")");
+       std::string(rows ? "must have one row per " : "must hold one entry per ") + std::string(per) + " (" +
+           std::to_string(expected) + ")");
 }
 
 /// What a column of numbers allows besides finite values >= 0.
@@ -80,7 +86,8 @@ template <typename Values>
 void check_codes(std::string_view table, std::string_view column, const Values& codes) {
   std::int64_t row = 0;
   for (const auto code : codes) {
-    if (code < -1 || code > 63) fail({std::string(table), std::string(column), row, std::to_string(code)}, "must be -1 or a code in 0..63");
+    if (code < -1 || code > 63)
+      fail({std::string(table), std::string(column), row, std::to_string(code)}, "must be -1 or a code in 0..63");
     ++row;
   }
 }

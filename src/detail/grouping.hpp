@@ -44,7 +44,9 @@ grouping group_by(const int_column& key, const int_column& day, index_t groups, 
   for (std::int64_t row = 0; row < rows; ++row) {
     result.order[static_cast<std::size_t>(next[static_cast<std::size_t>(key[row])]++)] = row;
   }
-  const auto by_day = [&](std::int64_t a, std::int64_t b) { return day[a] < day[b] || (day[a] == day[b] && same_day(a, b)); };
+  const auto by_day = [&](std::int64_t a, std::int64_t b) {
+    return day[a] < day[b] || (day[a] == day[b] && same_day(a, b));
+  };
   for (std::size_t g = 0; g < static_cast<std::size_t>(groups); ++g) {
     const auto first = result.order.begin() + result.offsets[g];
     const auto last = result.order.begin() + result.offsets[g + 1];

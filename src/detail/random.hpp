@@ -29,16 +29,16 @@ class random_stream {
   double uniform() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }
 
   /// Uniform integer in [0, bound).
-  std::uint64_t below(std::uint64_t bound) { return static_cast<std::uint64_t>(uniform() * static_cast<double>(bound)); }
+  std::uint64_t below(std::uint64_t bound) {
+    return static_cast<std::uint64_t>(uniform() * static_cast<double>(bound));
+  }
 
   bool chance(double p) { return uniform() < p; }
 
   double exponential(double rate) { return -std::log(uniform()) / rate; }
 
   /// Standard normal (Box-Muller; one of the pair is discarded for simplicity).
-  double normal() {
-    return std::sqrt(-2.0 * std::log(uniform())) * std::cos(2.0 * std::numbers::pi * uniform());
-  }
+  double normal() { return std::sqrt(-2.0 * std::log(uniform())) * std::cos(2.0 * std::numbers::pi * uniform()); }
 
   /// Pareto with minimum `scale` and tail index `alpha`.
   double pareto(double scale, double alpha) { return scale / std::pow(uniform(), 1.0 / alpha); }

@@ -35,11 +35,11 @@ TEST(alerts_test, finds_each_moment_of_truth_in_priority_order) {
   std::vector<std::pair<index_t, std::string_view>> seen;
   for (std::size_t k = 0; k < a.customer.size(); ++k) seen.emplace_back(a.customer[k], alert_name(a.kind[k]));
   EXPECT_EQ(seen, (std::vector<std::pair<index_t, std::string_view>>{{0, "valuable_complainer"},
-                                                                      {1, "declining"},
-                                                                      {3, "lapsed_valuable"},
-                                                                      {2, "growing"},
-                                                                      {0, "mvc"},
-                                                                      {5, "below_zero"}}));
+                                                                     {1, "declining"},
+                                                                     {3, "lapsed_valuable"},
+                                                                     {2, "growing"},
+                                                                     {0, "mvc"},
+                                                                     {5, "below_zero"}}));
   EXPECT_EQ(a.urgent[0], 1);
   EXPECT_EQ(a.reason[0], "valuable; complaint opened 1972-09-07 (20 days ago), unresolved: act within 10 days");
   EXPECT_EQ(a.reason[1], "valuable; recent spend 10.00 is 10 % of usual 100.00 (below 40 %)");
@@ -72,9 +72,9 @@ TEST(alerts_test, boundaries_of_the_windows) {
   const value_table v = compute_value(b, 1000);
   const std::vector<std::uint8_t> valuable = {1, 1, 0, 1, 1, 0, 0};
   alert_policy p;
-  p.complaint_days = 20;  // the complaint of day 980 is exactly 20 days old: out
-  p.lapsed_days = 499;    // d's last purchase is 500 days old: out
-  p.declining_trend = 0.1;  // b's trend is exactly 0.1: not below
+  p.complaint_days = 20;        // the complaint of day 980 is exactly 20 days old: out
+  p.lapsed_days = 499;          // d's last purchase is 500 days old: out
+  p.declining_trend = 0.1;      // b's trend is exactly 0.1: not below
   p.growing_min_purchases = 5;  // c bought 4 times in the window: not enough to call it a trend
   const alert_table a = detect_alerts(b, v, 1000, {}, p, valuable);
   for (const alert_kind kind : a.kind) {
@@ -99,7 +99,8 @@ TEST(alerts_test, valuable_defaults_to_the_top_share_by_lifetime_spend) {
   for (const alert_kind kind : share.kind) below += kind == alert_kind::below_zero;
   EXPECT_EQ(below, 3);
   p.mvc_share = 1.5;
-  EXPECT_THROW_MSG((void)detect_alerts(b, v, 1000, {}, p), invalid_input, "alert_policy.mvc_share (value 1.5): must be in [0, 1]");
+  EXPECT_THROW_MSG((void)detect_alerts(b, v, 1000, {}, p), invalid_input,
+                   "alert_policy.mvc_share (value 1.5): must be in [0, 1]");
 }
 
 }  // namespace

@@ -64,10 +64,12 @@ TEST(assignment_test, says_why_a_customer_is_left_out) {
 TEST(assignment_test, rejects_bad_problems) {
   auto p = dense({{1, 2}}, {3}, {1, 1});
   p.cost[1] = -1;
-  EXPECT_THROW_MSG((void)solve_assignment(p), invalid_input, "assignment_problem.cost row 1 (value -1): must be finite and >= 0");
+  EXPECT_THROW_MSG((void)solve_assignment(p), invalid_input,
+                   "assignment_problem.cost row 1 (value -1): must be finite and >= 0");
   p = dense({{1, 2}}, {3}, {1, 1});
   p.manager[0] = 7;
-  EXPECT_THROW_MSG((void)solve_assignment(p), invalid_input, "assignment_problem.manager row 0 (value 7): no such manager");
+  EXPECT_THROW_MSG((void)solve_assignment(p), invalid_input,
+                   "assignment_problem.manager row 0 (value 7): no such manager");
   p = dense({{1, 2}}, {3}, {1});
   EXPECT_THROW(p.validate(), invalid_input);
 }
@@ -83,7 +85,8 @@ double brute_force(const assignment_problem& p) {
     if (p.move_budget >= 0 && moves > p.move_budget) return;
     if (c == n) {
       for (std::size_t j = 0; j < m; ++j) {
-        total += band_penalty(p.band, static_cast<index_t>(j), load[j]) + value_penalty(p.value_balance, static_cast<index_t>(j), value[j]);
+        total += band_penalty(p.band, static_cast<index_t>(j), load[j]) +
+                 value_penalty(p.value_balance, static_cast<index_t>(j), value[j]);
         if (!p.fixed_cost.empty() && load[j] > 0) total += p.fixed_cost[j];
       }
       best = std::min(best, total);
@@ -92,7 +95,8 @@ double brute_force(const assignment_problem& p) {
     const index_t pin = p.pinned.empty() ? no_index : p.pinned[c];
     const index_t now = p.current.empty() ? no_index : p.current[c];
     bool now_candidate = false;
-    for (std::int64_t a = p.offsets[c]; a < p.offsets[c + 1]; ++a) now_candidate = now_candidate || p.manager[static_cast<std::size_t>(a)] == now;
+    for (std::int64_t a = p.offsets[c]; a < p.offsets[c + 1]; ++a)
+      now_candidate = now_candidate || p.manager[static_cast<std::size_t>(a)] == now;
     if (pin == no_index) visit(c + 1, total + p.leave_out[c], moves + now_candidate);
     for (std::int64_t a = p.offsets[c]; a < p.offsets[c + 1]; ++a) {
       const auto k = static_cast<std::size_t>(a);
@@ -123,7 +127,8 @@ bool is_candidate(const assignment_problem& p, index_t c, index_t m) {
 }
 
 // Random instances with distinct candidates per customer, costs with one decimal.
-assignment_problem random_problem(std::mt19937& random, index_t customers, index_t managers, int candidates, bool timed = false) {
+assignment_problem random_problem(std::mt19937& random, index_t customers, index_t managers, int candidates,
+                                  bool timed = false) {
   std::uniform_real_distribution<double> cost(0, 100);
   assignment_problem p;
   p.customers = customers;
@@ -165,7 +170,8 @@ void expect_feasible(const assignment_problem& p, const assignment_result& r) {
   for (index_t c = 0; c < p.customers; ++c) {
     const index_t m = r.manager[static_cast<std::size_t>(c)];
     ASSERT_EQ(m == no_index, r.reason[static_cast<std::size_t>(c)] != unassigned_reason::assigned);
-    if (!p.pinned.empty() && p.pinned[static_cast<std::size_t>(c)] != no_index) ASSERT_EQ(m, p.pinned[static_cast<std::size_t>(c)]);
+    if (!p.pinned.empty() && p.pinned[static_cast<std::size_t>(c)] != no_index)
+      ASSERT_EQ(m, p.pinned[static_cast<std::size_t>(c)]);
     if (m == no_index) continue;
     bool candidate = false;
     for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
@@ -188,7 +194,8 @@ void expect_feasible(const assignment_problem& p, const assignment_result& r) {
 TEST(assignment_test, exact_solvers_match_a_brute_force_on_tiny_instances) {
   std::mt19937 random(7);
   for (int trial = 0; trial < 300; ++trial) {
-    const assignment_problem p = random_problem(random, 1 + static_cast<index_t>(random() % 6), 1 + static_cast<index_t>(random() % 3), 2);
+    const assignment_problem p =
+        random_problem(random, 1 + static_cast<index_t>(random() % 6), 1 + static_cast<index_t>(random() % 3), 2);
     const double best = brute_force(p);
     for (const char* solver : {"flow", "auction"}) {
       const assignment_result r = solve_assignment(p, {.solver = solver});
@@ -249,7 +256,9 @@ TEST(assignment_test, huge_values_in_a_low_unit_currency_are_solved_exactly_or_r
   // With a move budget, the prices on moves climb above the exact range: the same plan still.
   for (auto* book : {&small, &huge}) {
     book->current.assign(static_cast<std::size_t>(book->customers), no_index);
-    for (index_t c = 0; c < book->customers; c += 2) book->current[static_cast<std::size_t>(c)] = book->manager[static_cast<std::size_t>(book->offsets[static_cast<std::size_t>(c)])];
+    for (index_t c = 0; c < book->customers; c += 2)
+      book->current[static_cast<std::size_t>(c)] =
+          book->manager[static_cast<std::size_t>(book->offsets[static_cast<std::size_t>(c)])];
     book->move_budget = 200;
   }
   const assignment_result a = solve_assignment(small, {.gap_limit = 0});
@@ -259,11 +268,13 @@ TEST(assignment_test, huge_values_in_a_low_unit_currency_are_solved_exactly_or_r
   EXPECT_NEAR(b.objective, a.objective * 1e11, 1e-12 * b.objective);
   EXPECT_LE(voluntary_moves(huge, b), 200);
   EXPECT_THROW_MSG((void)solve_assignment(huge, {.solver = "boost"}), invalid_input,
-                   "assignment_options.solver (value boost): the reference solver's 64-bit path lengths cannot hold costs this large; use \"auction\" or \"flow\"");
+                   "assignment_options.solver (value boost): the reference solver's 64-bit path lengths cannot hold "
+                   "costs this large; use \"auction\" or \"flow\"");
   // Beyond the exact integers: refused, naming the value.
   huge.leave_out[7] = 1e16;
   EXPECT_THROW_MSG((void)solve_assignment(huge), invalid_input,
-                   "assignment_problem.leave_out row 7 (value 1e+16): times cost_scale (1000) is beyond the exact solvers' integers (2^61); "
+                   "assignment_problem.leave_out row 7 (value 1e+16): times cost_scale (1000) is beyond the exact "
+                   "solvers' integers (2^61); "
                    "lower cost_scale, or use \"lagrangian\"");
   EXPECT_EQ(solve_assignment(huge, {.solver = "auction", .cost_scale = 1}).status, solve_status::optimal);
 }
@@ -312,7 +323,8 @@ TEST(assignment_test, a_stopped_solve_says_so_and_gives_its_unsettled_customers_
         const auto k = static_cast<std::size_t>(c);
         if (r.manager[k] != no_index) continue;
         bool cheaper = false;
-        for (std::int64_t a = p.offsets[k]; a < p.offsets[k + 1]; ++a) cheaper = cheaper || p.cost[static_cast<std::size_t>(a)] < p.leave_out[k];
+        for (std::int64_t a = p.offsets[k]; a < p.offsets[k + 1]; ++a)
+          cheaper = cheaper || p.cost[static_cast<std::size_t>(a)] < p.leave_out[k];
         ASSERT_EQ(r.reason[k] == unassigned_reason::solve_stopped, cheaper) << solver << ", customer " << c;
         unsettled += cheaper;
       }
@@ -357,7 +369,8 @@ TEST(assignment_test, lagrangian_bound_and_solution_bracket_the_optimum_with_tim
   int optimal = 0;
   constexpr int trials = 300;
   for (int trial = 0; trial < trials; ++trial) {
-    const assignment_problem p = random_problem(random, 1 + static_cast<index_t>(random() % 7), 1 + static_cast<index_t>(random() % 3), 3, true);
+    const assignment_problem p =
+        random_problem(random, 1 + static_cast<index_t>(random() % 7), 1 + static_cast<index_t>(random() % 3), 3, true);
     const assignment_result r = solve_assignment(p, {.iterations = 200});
     ASSERT_EQ(r.solver, "lagrangian");
     expect_feasible(p, r);
@@ -379,7 +392,8 @@ assignment_problem timed_book(double offset) {
   for (index_t c = 0; c < p.customers; ++c) {
     const double minutes = 10 + static_cast<double>(random() % 51) + offset;
     total += minutes;
-    for (auto a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) p.workload.push_back(minutes);
+    for (auto a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a)
+      p.workload.push_back(minutes);
   }
   p.capacity.assign(60, 120);
   p.time_budget.assign(60, std::round(0.8 * total / 60));
@@ -428,7 +442,8 @@ TEST(assignment_test, a_load_band_is_priced_not_enforced) {
   EXPECT_EQ(r.load, (std::vector<std::int64_t>{4, 0}));
   EXPECT_DOUBLE_EQ(r.objective, 4 + 4 * 0.5);
   EXPECT_THROW_MSG((void)solve_assignment(p, {.solver = "flow"}), invalid_input,
-                   "assignment_options.solver (value flow): solves the capacity-only problem; with time budgets, bands or fixed costs use \"lagrangian\"");
+                   "assignment_options.solver (value flow): solves the capacity-only problem; with time budgets, bands "
+                   "or fixed costs use \"lagrangian\"");
   std::mt19937 random(9);
   for (int trial = 0; trial < 100; ++trial) {
     auto q = random_problem(random, 1 + static_cast<index_t>(random() % 6), 1 + static_cast<index_t>(random() % 3), 2);
@@ -463,14 +478,17 @@ TEST(assignment_test, fixed_costs_and_a_value_band_are_priced) {
   EXPECT_DOUBLE_EQ(r.objective, 2 + 4 + 3);
   EXPECT_LE(r.bound, r.objective);
   p.fixed_cost = {0, -1};
-  EXPECT_THROW_MSG((void)solve_assignment(p), invalid_input, "assignment_problem.fixed_cost row 1 (value -1): must be finite and >= 0");
+  EXPECT_THROW_MSG((void)solve_assignment(p), invalid_input,
+                   "assignment_problem.fixed_cost row 1 (value -1): must be finite and >= 0");
   p.fixed_cost = {0, 3};
   p.value_balance.high = {30, 10};
-  EXPECT_THROW_MSG((void)solve_assignment(p), invalid_input, "assignment_problem.value_balance.high row 1 (value 10): must be >= value_balance.low");
+  EXPECT_THROW_MSG((void)solve_assignment(p), invalid_input,
+                   "assignment_problem.value_balance.high row 1 (value 10): must be >= value_balance.low");
   std::mt19937 random(17);
   int optimal = 0, trials = 0;
   for (int trial = 0; trial < 150; ++trial) {
-    auto q = random_problem(random, 1 + static_cast<index_t>(random() % 6), 1 + static_cast<index_t>(random() % 3), 2, trial % 2 == 1);
+    auto q = random_problem(random, 1 + static_cast<index_t>(random() % 6), 1 + static_cast<index_t>(random() % 3), 2,
+                            trial % 2 == 1);
     q.fixed_cost.resize(static_cast<std::size_t>(q.managers));
     for (double& f : q.fixed_cost) f = static_cast<double>(random() % 40);
     q.value_balance.value.resize(static_cast<std::size_t>(q.customers));
@@ -509,10 +527,12 @@ TEST(assignment_test, pins_hold_and_are_checked) {
                    "assignment_problem.pinned row 1 (value 0): pins more customers on manager 0 than its capacity (1)");
   p = dense({{1, no}}, {50}, {1, 1});
   p.pinned = {1};
-  EXPECT_THROW_MSG((void)solve_assignment(p), invalid_input, "assignment_problem.pinned row 0 (value 1): is not among the customer's candidates");
+  EXPECT_THROW_MSG((void)solve_assignment(p), invalid_input,
+                   "assignment_problem.pinned row 0 (value 1): is not among the customer's candidates");
   std::mt19937 random(13);
   for (int trial = 0; trial < 100; ++trial) {
-    auto q = random_problem(random, 1 + static_cast<index_t>(random() % 6), 1 + static_cast<index_t>(random() % 3), 2, trial % 2 == 1);
+    auto q = random_problem(random, 1 + static_cast<index_t>(random() % 6), 1 + static_cast<index_t>(random() % 3), 2,
+                            trial % 2 == 1);
     q.pinned.assign(static_cast<std::size_t>(q.customers), no_index);
     std::vector<std::int64_t> room = q.capacity;
     for (index_t c = 0; c < q.customers; ++c) {
@@ -589,7 +609,8 @@ TEST(assignment_test, the_move_budget_plan_is_the_best_within_the_budget_against
   int timed_optimal = 0, timed_trials = 0;
   for (int trial = 0; trial < 600; ++trial) {
     const bool timed = trial % 3 == 2;
-    auto q = random_problem(random, 1 + static_cast<index_t>(random() % 7), 1 + static_cast<index_t>(random() % 3), 2, timed);
+    auto q = random_problem(random, 1 + static_cast<index_t>(random() % 7), 1 + static_cast<index_t>(random() % 3), 2,
+                            timed);
     for (auto& c : q.capacity) c += static_cast<std::int64_t>(random() % 2);
     for (auto& minutes : q.time_budget) minutes += 5;
     q.current.resize(static_cast<std::size_t>(q.customers));
@@ -597,13 +618,15 @@ TEST(assignment_test, the_move_budget_plan_is_the_best_within_the_budget_against
       const auto k = static_cast<std::size_t>(c);
       const auto kind = random() % 4;  // none, the first candidate, the second, a manager who is not one
       const auto arcs = q.offsets[k + 1] - q.offsets[k];
-      q.current[k] = kind == 0 || arcs == 0 ? no_index
-                     : kind < 3             ? q.manager[static_cast<std::size_t>(q.offsets[k] + static_cast<std::int64_t>(kind - 1) % arcs)]
-                                            : static_cast<index_t>(random() % static_cast<unsigned>(q.managers));
+      q.current[k] =
+          kind == 0 || arcs == 0 ? no_index
+          : kind < 3 ? q.manager[static_cast<std::size_t>(q.offsets[k] + static_cast<std::int64_t>(kind - 1) % arcs)]
+                     : static_cast<index_t>(random() % static_cast<unsigned>(q.managers));
     }
     q.move_budget = static_cast<std::int64_t>(random() % 3);
     const double best = brute_force(q);
-    for (const char* solver : timed ? std::vector<const char*>{"lagrangian"} : std::vector<const char*>{"auction", "flow", "lagrangian"}) {
+    for (const char* solver :
+         timed ? std::vector<const char*>{"lagrangian"} : std::vector<const char*>{"auction", "flow", "lagrangian"}) {
       const assignment_result s = solve_assignment(q, {.solver = solver, .gap_limit = 0});
       expect_feasible(q, s);
       if (std::isinf(best)) {
@@ -633,7 +656,9 @@ TEST(assignment_test, more_room_or_another_candidate_never_raises_the_optimum) {
     auto p = random_problem(random, 1 + static_cast<index_t>(random() % 7), 1 + static_cast<index_t>(random() % 3), 2);
     if (trial % 2 == 1) {
       p.current.resize(static_cast<std::size_t>(p.customers));
-      for (index_t c = 0; c < p.customers; ++c) p.current[static_cast<std::size_t>(c)] = random() % 2 ? no_index : static_cast<index_t>(random() % static_cast<unsigned>(p.managers));
+      for (index_t c = 0; c < p.customers; ++c)
+        p.current[static_cast<std::size_t>(c)] =
+            random() % 2 ? no_index : static_cast<index_t>(random() % static_cast<unsigned>(p.managers));
       p.move_budget = static_cast<std::int64_t>(random() % 2);
     }
     const assignment_options exact{.solver = trial % 3 == 0 ? "flow" : "auction", .gap_limit = 0};
@@ -647,7 +672,8 @@ TEST(assignment_test, more_room_or_another_candidate_never_raises_the_optimum) {
     // count, into a voluntary one, which it does.)
     auto wider = p;
     std::vector<bool> has(static_cast<std::size_t>(p.managers), false);
-    for (auto a = p.offsets[0]; a < p.offsets[1]; ++a) has[static_cast<std::size_t>(p.manager[static_cast<std::size_t>(a)])] = true;
+    for (auto a = p.offsets[0]; a < p.offsets[1]; ++a)
+      has[static_cast<std::size_t>(p.manager[static_cast<std::size_t>(a)])] = true;
     if (!p.current.empty() && p.current[0] != no_index) has[static_cast<std::size_t>(p.current[0])] = true;
     const auto missing = std::find(has.begin(), has.end(), false);
     if (missing == has.end()) continue;
@@ -671,18 +697,22 @@ TEST(assignment_test, degenerate_problems_have_answers_or_clear_errors) {
   EXPECT_EQ(solve_assignment(full, {.solver = "lagrangian"}).reason[0], unassigned_reason::capacity_exhausted);
   auto nan_cost = dense({{1, 1}}, {3}, {1, 1});
   nan_cost.cost[0] = std::numeric_limits<double>::quiet_NaN();
-  EXPECT_THROW_MSG((void)solve_assignment(nan_cost), invalid_input, "assignment_problem.cost row 0 (value nan): must be finite and >= 0");
+  EXPECT_THROW_MSG((void)solve_assignment(nan_cost), invalid_input,
+                   "assignment_problem.cost row 0 (value nan): must be finite and >= 0");
   auto twice = dense({{1, 1}}, {3}, {1, 1});
   twice.manager[1] = 0;
-  EXPECT_THROW_MSG((void)solve_assignment(twice), invalid_input, "assignment_problem.manager row 1 (value 0): repeats a candidate of customer 0");
-  EXPECT_THROW_MSG((void)solve_assignment(full, {.solver = "simplex"}), invalid_input, "assignment_options.solver (value simplex): no such solver");
+  EXPECT_THROW_MSG((void)solve_assignment(twice), invalid_input,
+                   "assignment_problem.manager row 1 (value 0): repeats a candidate of customer 0");
+  EXPECT_THROW_MSG((void)solve_assignment(full, {.solver = "simplex"}), invalid_input,
+                   "assignment_options.solver (value simplex): no such solver");
 }
 
 TEST(assignment_test, solvers_are_found_by_name) {
   register_assignment_solver("nobody", [](const assignment_problem& p, const assignment_options&) {
     double total = 0;
     for (const double price : p.leave_out) total += price;
-    return solver_output{.manager = std::vector<index_t>(static_cast<std::size_t>(p.customers), no_index), .bound = 0, .iterations = 1};
+    return solver_output{
+        .manager = std::vector<index_t>(static_cast<std::size_t>(p.customers), no_index), .bound = 0, .iterations = 1};
   });
   const auto names = assignment_solvers();
   EXPECT_EQ(names, (std::vector<std::string>{"auction", "boost", "flow", "lagrangian", "nobody"}));
@@ -736,7 +766,8 @@ TEST(assignment_test, published_gap_instances_are_solved_close_to_their_best_kno
 
 TEST(assignment_test, orlibrary_reader_names_a_bad_number) {
   std::istringstream in("2 2\n1 2 3 4\n1 1 1 x\n");
-  EXPECT_THROW_MSG((void)read_orlibrary_gap(in), invalid_input, "orlibrary_gap.weight row 3 (value x): expected a number >= 0");
+  EXPECT_THROW_MSG((void)read_orlibrary_gap(in), invalid_input,
+                   "orlibrary_gap.weight row 3 (value x): expected a number >= 0");
 }
 
 }  // namespace

@@ -48,7 +48,8 @@ TEST(book_test, orders_the_events_of_a_day_by_their_columns_not_by_their_input_o
     in.customer = ints({0, 0, 0});
     in.day = ints({5, 5, 5});
     in.channel = labels(std::move(channel));
-    in.two_way = flags({static_cast<std::uint8_t>(two_way[0]), static_cast<std::uint8_t>(two_way[1]), static_cast<std::uint8_t>(two_way[2])});
+    in.two_way = flags({static_cast<std::uint8_t>(two_way[0]), static_cast<std::uint8_t>(two_way[1]),
+                        static_cast<std::uint8_t>(two_way[2])});
     return book(customers({"a"}), {}, {}, std::move(in));
   };
   const book one = contacts({"call", "visit", "call"}, ints({0, 1, 1}));

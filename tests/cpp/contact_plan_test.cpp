@@ -20,7 +20,8 @@ contact_policy small_policy() {
   p.minutes = {60, 15};
   p.tiers = {"low", "high"};
   for (int t = 0; t < 2; ++t) {
-    for (int s = 0; s < stage_count; ++s) p.cadence.push_back({t == 0 ? 1.0 : 2.0, contact_nature::transactional, {0, 1}});
+    for (int s = 0; s < stage_count; ++s)
+      p.cadence.push_back({t == 0 ? 1.0 : 2.0, contact_nature::transactional, {0, 1}});
   }
   return p;
 }
@@ -101,7 +102,8 @@ TEST(contact_plan_test, campaigns_and_recent_contacts_count_toward_the_cap) {
   EXPECT_EQ(plan.contacts.customer, (std::vector<index_t>{1}));
   EXPECT_EQ(plan.contacts.day, (std::vector<day_t>{monday + 18}));
   std::multiset<std::pair<index_t, unmet_reason>> unmet;
-  for (std::size_t k = 0; k < plan.unmet.customer.size(); ++k) unmet.emplace(plan.unmet.customer[k], plan.unmet.reason[k]);
+  for (std::size_t k = 0; k < plan.unmet.customer.size(); ++k)
+    unmet.emplace(plan.unmet.customer[k], plan.unmet.reason[k]);
   for (const auto& [customer, why] : unmet) EXPECT_EQ(why, unmet_reason::contact_cap) << customer;
   EXPECT_EQ(unmet.count({0, unmet_reason::contact_cap}), 2u);
   EXPECT_EQ(unmet.count({1, unmet_reason::contact_cap}), 1u);
@@ -155,7 +157,11 @@ TEST(contact_plan_test, every_customer_has_a_status) {
   const book b(std::move(people));
   contact_policy p = small_policy();
   p.cadence[0].contacts = 0;  // low × sin_contacto: nothing due
-  fixture f{{0, 0, -1, 0}, {1, 1, 1, 0}, {stage::contactar, stage::contactar, stage::contactar, stage::sin_contacto}, {10'000}, {}};
+  fixture f{{0, 0, -1, 0},
+            {1, 1, 1, 0},
+            {stage::contactar, stage::contactar, stage::contactar, stage::sin_contacto},
+            {10'000},
+            {}};
   const contact_plan plan = plan_contacts(b, f.inputs(), monday, 14, p);
   std::vector<std::string_view> status;
   for (const auto s : plan.customers.status) status.push_back(status_name(s));
@@ -166,7 +172,8 @@ TEST(contact_plan_test, contacts_spread_over_working_days) {
   std::vector<std::string> ids;
   for (int c = 0; c < 40; ++c) ids.push_back("c" + std::to_string(c));
   const book b(customers(ids));
-  fixture f{std::vector<index_t>(40, 0), std::vector<index_t>(40, 1), std::vector<stage>(40, stage::intimar), {100'000}, {}};
+  fixture f{
+      std::vector<index_t>(40, 0), std::vector<index_t>(40, 1), std::vector<stage>(40, stage::intimar), {100'000}, {}};
   const contact_plan plan = plan_contacts(b, f.inputs(), monday, 28, small_policy());
   std::set<day_t> days;
   for (const day_t d : plan.contacts.day) {
@@ -226,7 +233,8 @@ TEST(contact_plan_test, random_books_never_break_a_budget_or_a_cap) {
     for (Eigen::Index k = 0; k < history.customer.size(); ++k) {
       if (history.proactive[k]) contacts[static_cast<std::size_t>(history.customer[k])].push_back(history.day[k]);
     }
-    for (Eigen::Index k = 0; k < campaigns.customer.size(); ++k) contacts[static_cast<std::size_t>(campaigns.customer[k])].push_back(campaigns.day[k]);
+    for (Eigen::Index k = 0; k < campaigns.customer.size(); ++k)
+      contacts[static_cast<std::size_t>(campaigns.customer[k])].push_back(campaigns.day[k]);
     std::vector<int> planned(static_cast<std::size_t>(n), 0);
     for (std::size_t k = 0; k < plan.contacts.customer.size(); ++k) {
       const auto c = static_cast<std::size_t>(plan.contacts.customer[k]);
@@ -256,7 +264,8 @@ TEST(contact_plan_test, random_books_never_break_a_budget_or_a_cap) {
         if (plan.contacts.customer[k] != c) continue;
         const day_t d = plan.contacts.day[k];
         for (day_t from = d - 27; from <= d; ++from) {
-          const auto inside = std::count_if(all.begin(), all.end(), [&](day_t x) { return x >= from && x < from + 28; });
+          const auto inside =
+              std::count_if(all.begin(), all.end(), [&](day_t x) { return x >= from && x < from + 28; });
           EXPECT_LE(inside, cap) << "customer " << c << " window from " << from;
         }
       }
@@ -303,8 +312,8 @@ TEST(team_sizing_test, by_hand) {
   EXPECT_DOUBLE_EQ(t.minutes_per_customer[1], 30.0);
   EXPECT_DOUBLE_EQ(t.total_minutes, 165.0);
   EXPECT_EQ(t.largest_portfolio, (std::vector<std::int64_t>{3, 2}));  // low: 60 / 15 = 4, capped at 3
-  EXPECT_EQ(t.managers_by_time, 3);       // 165 / 60
-  EXPECT_EQ(t.managers_by_capacity, 3);   // 8 / 3
+  EXPECT_EQ(t.managers_by_time, 3);                                   // 165 / 60
+  EXPECT_EQ(t.managers_by_capacity, 3);                               // 8 / 3
   EXPECT_EQ(t.managers_needed, 3);
   EXPECT_DOUBLE_EQ(t.customer_coverage, 1.0);
   // One manager: 60 minutes serve the 2 high customers in full (60), nobody else.

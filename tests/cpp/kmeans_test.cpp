@@ -53,17 +53,20 @@ TEST(kmeans_test, is_deterministic_for_a_seed_whatever_the_threads) {
 TEST(kmeans_test, rejects_bad_points) {
   point_matrix points = point_matrix::Zero(10, 2);
   points(7, 1) = std::numeric_limits<double>::quiet_NaN();
-  EXPECT_THROW_MSG((void)fit_kmeans(points), invalid_input, "kmeans.column 1 row 7 (value nan): missing value; fill or drop it first");
+  EXPECT_THROW_MSG((void)fit_kmeans(points), invalid_input,
+                   "kmeans.column 1 row 7 (value nan): missing value; fill or drop it first");
   points(7, 1) = std::numeric_limits<double>::infinity();
   EXPECT_THROW_MSG((void)fit_kmeans(points), invalid_input, "kmeans.column 1 row 7 (value inf): not a finite number");
-  EXPECT_THROW_MSG((void)fit_kmeans(point_matrix::Zero(3, 2)), invalid_input, "kmeans.rows (value 3): fewer rows than clusters (8)");
+  EXPECT_THROW_MSG((void)fit_kmeans(point_matrix::Zero(3, 2)), invalid_input,
+                   "kmeans.rows (value 3): fewer rows than clusters (8)");
   // A model applied to a point with a missing value says so, instead of putting it in cluster 0.
   point_matrix blobs = point_matrix::Zero(10, 2);
   for (Eigen::Index r = 5; r < 10; ++r) blobs.row(r).setConstant(10);
   const kmeans_model model = fit_kmeans(blobs, {.clusters = 2}).model;
   point_matrix next = point_matrix::Zero(2, 2);
   next(1, 0) = std::numeric_limits<double>::quiet_NaN();
-  EXPECT_THROW_MSG((void)predict_kmeans(model, next), invalid_input, "kmeans.column 0 row 1 (value nan): missing value; fill or drop it first");
+  EXPECT_THROW_MSG((void)predict_kmeans(model, next), invalid_input,
+                   "kmeans.column 0 row 1 (value nan): missing value; fill or drop it first");
 }
 
 }  // namespace

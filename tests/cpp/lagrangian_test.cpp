@@ -48,7 +48,8 @@ TEST(lagrangian_test, the_knapsack_cores_find_the_best_choice_of_a_brute_force) 
     const bool whole = trial % 2 == 0;
     std::vector<knapsack_item> core(1 + random() % 14);
     for (std::size_t i = 0; i < core.size(); ++i) {
-      const double work = whole ? static_cast<double>(random() % 30) : std::uniform_real_distribution<double>(0, 30)(random);
+      const double work =
+          whole ? static_cast<double>(random() % 30) : std::uniform_real_distribution<double>(0, 30)(random);
       const double profit = std::uniform_real_distribution<double>(-5, 50)(random);
       core[i] = {static_cast<index_t>(i), static_cast<std::int64_t>(i), work, profit, 0};
     }

@@ -20,7 +20,8 @@ realignment_managers three_managers() {
 // The candidates of customer c as (manager, cost) pairs.
 std::vector<std::pair<index_t, double>> candidates_of(const assignment_problem& p, std::size_t c) {
   std::vector<std::pair<index_t, double>> out;
-  for (auto a = static_cast<std::size_t>(p.offsets[c]); a < static_cast<std::size_t>(p.offsets[c + 1]); ++a) out.emplace_back(p.manager[a], p.cost[a]);
+  for (auto a = static_cast<std::size_t>(p.offsets[c]); a < static_cast<std::size_t>(p.offsets[c + 1]); ++a)
+    out.emplace_back(p.manager[a], p.cost[a]);
   return out;
 }
 
@@ -111,7 +112,8 @@ TEST(realignment_test, fixed_costs_and_the_value_band) {
   EXPECT_EQ(p.value_balance.high, (std::vector<double>{90, 30}));
   EXPECT_DOUBLE_EQ(p.value_balance.penalty, 0.25);
   m.fixed_cost = {0, -1};
-  EXPECT_THROW_MSG((void)build_realignment(c, m, policy), invalid_input, "managers.fixed_cost row 1 (value -1): must be finite and >= 0");
+  EXPECT_THROW_MSG((void)build_realignment(c, m, policy), invalid_input,
+                   "managers.fixed_cost row 1 (value -1): must be finite and >= 0");
 }
 
 TEST(realignment_test, given_candidates_keep_their_costs_and_get_the_policy_limits) {
@@ -129,7 +131,8 @@ TEST(realignment_test, given_candidates_keep_their_costs_and_get_the_policy_limi
   EXPECT_EQ(p.leave_out, (std::vector<double>{10 + 150, 20}));
   EXPECT_EQ(p.pinned, (std::vector<index_t>{1, no_index}));
   const given_candidates stray{.customer = {0, 5}, .manager = {0, 0}, .cost = {1, 1}, .workload = {}};
-  EXPECT_THROW_MSG((void)build_realignment_from_candidates(c, m, {}, stray), invalid_input, "candidates.customer row 1 (value 5): no such customer");
+  EXPECT_THROW_MSG((void)build_realignment_from_candidates(c, m, {}, stray), invalid_input,
+                   "candidates.customer row 1 (value 5): no such customer");
 }
 
 TEST(realignment_test, customers_without_a_manager_pay_no_continuity) {
@@ -152,10 +155,12 @@ TEST(realignment_test, customers_without_a_manager_pay_no_continuity) {
 TEST(realignment_test, bad_input_is_named) {
   realignment_customers c;
   c.value = {1, -2};
-  EXPECT_THROW_MSG((void)build_realignment(c, three_managers()), invalid_input, "customers.value row 1 (value -2): must be finite and >= 0");
+  EXPECT_THROW_MSG((void)build_realignment(c, three_managers()), invalid_input,
+                   "customers.value row 1 (value -2): must be finite and >= 0");
   c.value = {1, 2};
   c.current = {0, 5};
-  EXPECT_THROW_MSG((void)build_realignment(c, three_managers()), invalid_input, "customers.current row 1 (value 5): no such manager");
+  EXPECT_THROW_MSG((void)build_realignment(c, three_managers()), invalid_input,
+                   "customers.current row 1 (value 5): no such manager");
   c.current.clear();
   realignment_policy policy;
   policy.move_share = 2;
@@ -180,7 +185,8 @@ TEST(routing_test, arrivals_take_the_cheapest_manager_with_room_in_order) {
   arrivals.workload = {5, 5, 5, 5, 5};
   arrivals.time_budget = {4, 100};
   EXPECT_EQ(route(arrivals, {0, 0}).manager, (std::vector<index_t>{1, 1, no_index, no_index}));
-  EXPECT_THROW_MSG((void)route(arrivals, {0}), invalid_input, "routing.load (value 1 entries): must hold one entry per manager (2)");
+  EXPECT_THROW_MSG((void)route(arrivals, {0}), invalid_input,
+                   "routing.load (value 1 entries): must hold one entry per manager (2)");
 }
 
 TEST(routing_test, arrivals_find_room_beyond_the_cheapest_candidates_and_in_their_pool) {
@@ -227,7 +233,8 @@ TEST(preview_test, counts_every_kind_of_change_and_the_loads) {
   EXPECT_EQ(p.value_unassigned_before, 24);
   EXPECT_EQ(p.value_unassigned_after, 20);
   const std::vector<index_t> bad = {0, 0, 1, 7, no_index, 1};
-  EXPECT_THROW_MSG((void)preview_assignment(before, bad, value, 2), invalid_input, "preview.proposed row 3 (value 7): no such manager");
+  EXPECT_THROW_MSG((void)preview_assignment(before, bad, value, 2), invalid_input,
+                   "preview.proposed row 3 (value 7): no such manager");
 }
 
 }  // namespace

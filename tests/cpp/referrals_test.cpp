@@ -38,7 +38,8 @@ std::vector<double> brute_force_influence(const book& b, double damping) {
   for (int step = 0; step < 2000; ++step) {
     std::fill(next.begin(), next.end(), 1 - damping);
     for (const auto& [from, to] : edges) {
-      next[static_cast<std::size_t>(to)] += damping * rank[static_cast<std::size_t>(from)] / out_degree[static_cast<std::size_t>(from)];
+      next[static_cast<std::size_t>(to)] +=
+          damping * rank[static_cast<std::size_t>(from)] / out_degree[static_cast<std::size_t>(from)];
     }
     rank.swap(next);
   }
@@ -97,7 +98,8 @@ TEST(referrals_test, random_networks_keep_the_forest_consistent) {
     int_column from(rows), to(rows), day(rows);
     for (int k = 0; k < rows; ++k) {
       from[k] = static_cast<std::int32_t>(random() % static_cast<unsigned>(n));
-      do to[k] = static_cast<std::int32_t>(random() % static_cast<unsigned>(n)); while (to[k] == from[k]);
+      do to[k] = static_cast<std::int32_t>(random() % static_cast<unsigned>(n));
+      while (to[k] == from[k]);
       day[k] = static_cast<std::int32_t>(random() % 20);
     }
     const book b = with_referrals(ids, from, to, day);
@@ -117,7 +119,8 @@ TEST(referrals_test, random_networks_keep_the_forest_consistent) {
     }
     EXPECT_EQ(reach, net.reach);
     const auto expected = brute_force_influence(b, 0.85);
-    for (int c = 0; c < n; ++c) EXPECT_NEAR(net.influence[static_cast<std::size_t>(c)], expected[static_cast<std::size_t>(c)], 1e-7);
+    for (int c = 0; c < n; ++c)
+      EXPECT_NEAR(net.influence[static_cast<std::size_t>(c)], expected[static_cast<std::size_t>(c)], 1e-7);
   }
 }
 
@@ -143,7 +146,8 @@ TEST(referrals_test, bad_input_is_named) {
   EXPECT_THROW_MSG((void)analyse_referrals(b, short_value), invalid_input,
                    "referrals.value (value 2 rows): must have one row per customer (6)");
   const std::vector<double> nan_value = {1, 2, NAN, 4, 5, 6};
-  EXPECT_THROW_MSG((void)analyse_referrals(b, nan_value), invalid_input, "referrals.value row 2 (value nan): must be finite");
+  EXPECT_THROW_MSG((void)analyse_referrals(b, nan_value), invalid_input,
+                   "referrals.value row 2 (value nan): must be finite");
   referral_policy p;
   p.damping = 1;
   EXPECT_THROW_MSG((void)analyse_referrals(b, {}, p), invalid_input,

@@ -49,11 +49,15 @@ TEST(rules_test, compares_labels_with_strings_and_with_labels) {
 }
 
 TEST(rules_test, syntax_errors_point_at_the_position) {
-  EXPECT_THROW_MSG(condition("margin > and x"), invalid_input,
-                   "rule \"margin > and x\": position 10: expected a number, a string, a column or \"(\", found \"and\"");
-  EXPECT_THROW_MSG(condition("(margin > 0"), invalid_input, "rule \"(margin > 0\": position 12: expected \")\", found the end");
-  EXPECT_THROW_MSG(condition("margin = 0"), invalid_input, "rule \"margin = 0\": position 8: unexpected \"=\"; compare with \"==\"");
-  EXPECT_THROW_MSG(condition("tier == 'Premium"), invalid_input, "rule \"tier == 'Premium\": position 9: string not closed");
+  EXPECT_THROW_MSG(
+      condition("margin > and x"), invalid_input,
+      "rule \"margin > and x\": position 10: expected a number, a string, a column or \"(\", found \"and\"");
+  EXPECT_THROW_MSG(condition("(margin > 0"), invalid_input,
+                   "rule \"(margin > 0\": position 12: expected \")\", found the end");
+  EXPECT_THROW_MSG(condition("margin = 0"), invalid_input,
+                   "rule \"margin = 0\": position 8: unexpected \"=\"; compare with \"==\"");
+  EXPECT_THROW_MSG(condition("tier == 'Premium"), invalid_input,
+                   "rule \"tier == 'Premium\": position 9: string not closed");
   EXPECT_THROW_MSG(condition("margin > 0 margin"), invalid_input,
                    "rule \"margin > 0 margin\": position 12: expected \"and\", \"or\" or the end, found \"margin\"");
   EXPECT_THROW_MSG(condition("a $ b"), invalid_input, "rule \"a $ b\": position 3: unexpected character \"$\"");
@@ -62,9 +66,10 @@ TEST(rules_test, syntax_errors_point_at_the_position) {
 }
 
 TEST(rules_test, evaluation_errors_name_the_columns_and_types) {
-  EXPECT_THROW_MSG((void)condition("marg > 0").evaluate(sample()), invalid_input,
-                   "rule \"marg > 0\": position 1: unknown column \"marg\"; the columns are margin, products, declining, "
-                   "tier, segment");
+  EXPECT_THROW_MSG(
+      (void)condition("marg > 0").evaluate(sample()), invalid_input,
+      "rule \"marg > 0\": position 1: unknown column \"marg\"; the columns are margin, products, declining, "
+      "tier, segment");
   EXPECT_THROW_MSG((void)condition("tier > 'A'").evaluate(sample()), invalid_input,
                    "rule \"tier > 'A'\": position 6: labels compare only with == or !=");
   EXPECT_THROW_MSG((void)condition("tier == 3").evaluate(sample()), invalid_input,
@@ -78,25 +83,26 @@ TEST(rules_test, lists_the_columns_it_reads) {
 }
 
 TEST(rules_test, the_first_matching_rule_wins) {
-  const std::vector<rule> rules = {{"VIP", "tier == 'Premium' and margin > 0"},
-                                   {"Watch", "declining"},
-                                   {"VIP", "products >= 5"}};
+  const std::vector<rule> rules = {
+      {"VIP", "tier == 'Premium' and margin > 0"}, {"Watch", "declining"}, {"VIP", "products >= 5"}};
   const rule_labels r = apply_rules(rules, "Other", sample());
   EXPECT_EQ(r.label.categories, (std::vector<std::string>{"VIP", "Watch", "Other"}));
   EXPECT_EQ((std::vector<int>{r.label.codes.begin(), r.label.codes.end()}), (std::vector<int>{0, 1, 2, 1}));
   EXPECT_EQ((std::vector<int>{r.rule.begin(), r.rule.end()}), (std::vector<int>{0, 1, -1, 1}));
   const std::vector<rule> broken = {{"VIP", "tier == 'Premium'"}, {"Bad", "x >"}};
-  EXPECT_THROW_MSG((void)apply_rules(broken, "Other", sample()), invalid_input,
-                   "rules.1 (value 'Bad'): rule \"x >\": position 4: expected a number, a string, a column or \"(\", found the end");
+  EXPECT_THROW_MSG(
+      (void)apply_rules(broken, "Other", sample()), invalid_input,
+      "rules.1 (value 'Bad'): rule \"x >\": position 4: expected a number, a string, a column or \"(\", found the end");
 }
 
 // Random text from the language's own pieces and from stray characters: parsing and
 // evaluating either work or throw invalid_input, never anything else (the sanitizer build
 // runs this too).
 TEST(rules_test, random_text_never_crashes) {
-  const std::vector<std::string> pieces = {"margin", "tier", "products", "declining", "and", "or", "not", "(", ")",
-                                           "==", "!=", "<", "<=", ">", ">=", "1", "2.5", "-3", "'Premium'", "\"x",
-                                           "true", "false", "=", "$", " ", "1e400", ".", "'", "\\", "nan", "((((("};
+  const std::vector<std::string> pieces = {"margin", "tier",  "products",  "declining", "and",  "or",    "not",  "(",
+                                           ")",      "==",    "!=",        "<",         "<=",   ">",     ">=",   "1",
+                                           "2.5",    "-3",    "'Premium'", "\"x",       "true", "false", "=",    "$",
+                                           " ",      "1e400", ".",         "'",         "\\",   "nan",   "((((("};
   std::mt19937 random(20261123);
   int parsed = 0;
   for (int trial = 0; trial < 20000; ++trial) {

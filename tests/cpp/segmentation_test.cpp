@@ -53,8 +53,10 @@ TEST(segmentation_test, score_by_hand_with_min_max) {
   EXPECT_NEAR(t.score[4], (1 - 95.0 / 195) / 4, 1e-12);  // missing monetary contributes nothing
   EXPECT_EQ(ints_of(t.rank), (std::vector<int>{1, 5, 2, 3, 4}));
   EXPECT_EQ(codes(t.tier), (std::vector<int>{1, 0, 1, 0, 0}));
-  EXPECT_EQ(t.reason.categories[static_cast<std::size_t>(t.reason.codes[0])], "High: score >= 0.5 (top: monetary, recency)");
-  EXPECT_EQ(t.reason.categories[static_cast<std::size_t>(t.reason.codes[1])], "Low: score < 0.5 (top: monetary, recency)");
+  EXPECT_EQ(t.reason.categories[static_cast<std::size_t>(t.reason.codes[0])],
+            "High: score >= 0.5 (top: monetary, recency)");
+  EXPECT_EQ(t.reason.categories[static_cast<std::size_t>(t.reason.codes[1])],
+            "Low: score < 0.5 (top: monetary, recency)");
 }
 
 TEST(segmentation_test, quantile_cuts_learned_once_apply_to_new_customers) {
@@ -114,7 +116,10 @@ TEST(segmentation_test, infinite_values_score_as_the_most_extreme_finite_ones) {
       EXPECT_DOUBLE_EQ(t.score[4], 0.0);
       EXPECT_NEAR(t.score[1], 0.5 / 1.5, 1e-12);
     } else {
-      EXPECT_NEAR(t.score[1], (1.0 - 3.5 / 3) / std::sqrt((std::pow(0.5 - 3.5 / 3, 2) + std::pow(1 - 3.5 / 3, 2) + std::pow(2 - 3.5 / 3, 2)) / 3), 1e-12);
+      EXPECT_NEAR(t.score[1],
+                  (1.0 - 3.5 / 3) /
+                      std::sqrt((std::pow(0.5 - 3.5 / 3, 2) + std::pow(1 - 3.5 / 3, 2) + std::pow(2 - 3.5 / 3, 2)) / 3),
+                  1e-12);
     }
     EXPECT_EQ(codes(t.tier), (std::vector<int>{0, 0, 1, 1, 0}));  // cuts on five finite scores, ties together
     // Applied to new customers, the fitted extremes hold.
@@ -144,7 +149,8 @@ TEST(segmentation_test, z_scores_and_errors) {
   p.variables[0].column = "monetry";
   EXPECT_THROW_MSG((void)fit_score(p, c), invalid_input, "score.monetry: unknown column; the columns are monetary");
   p.variables = {};
-  EXPECT_THROW_MSG((void)fit_score(p, c), invalid_input, "score_policy.variables (value 0): needs at least one variable");
+  EXPECT_THROW_MSG((void)fit_score(p, c), invalid_input,
+                   "score_policy.variables (value 0): needs at least one variable");
 }
 
 TEST(segmentation_test, rfm_scores_share_ties_and_name_segments) {

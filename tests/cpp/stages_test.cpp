@@ -12,8 +12,17 @@ using namespace cartera::testing;
 
 // A one-customer book written event by event.
 struct story {
-  struct contact { day_t day; bool two_way = true; bool relational = true; index_t manager = 0; };
-  struct purchase { day_t day; index_t product = 0; bool proactive = false; };
+  struct contact {
+    day_t day;
+    bool two_way = true;
+    bool relational = true;
+    index_t manager = 0;
+  };
+  struct purchase {
+    day_t day;
+    index_t product = 0;
+    bool proactive = false;
+  };
   std::vector<contact> contacts;
   std::vector<purchase> purchases;
   std::vector<std::pair<day_t, day_t>> complaints;  // opened, resolved (no_day if open)
@@ -143,7 +152,7 @@ TEST(stages_test, contactar_needs_a_reachable_customer) {
 TEST(stages_test, the_window_excludes_its_first_day_and_includes_the_last) {
   story s;
   s.contacts = {{900, false}};
-  EXPECT_EQ(judge(s, 999).current, stage::contactar);  // 900 is in (899, 999]
+  EXPECT_EQ(judge(s, 999).current, stage::contactar);      // 900 is in (899, 999]
   EXPECT_EQ(judge(s, 1000).current, stage::sin_contacto);  // 900 is not in (900, 1000]
   EXPECT_EQ(judge(s, 900).current, stage::contactar);
   EXPECT_EQ(judge(s, 899).current, stage::sin_contacto);  // not yet happened
@@ -299,9 +308,10 @@ TEST(stages_test, the_reason_says_what_held_and_what_failed) {
   story s = trusted();
   s.since = 900;
   const stage_table t = evaluate_stages(s.make(), 1000, small_policy());
-  EXPECT_EQ(describe(t, 0, small_policy()),
-            "intimar: relational contacts 3 >= 2, profile completeness 1 >= 0.50, breadth (products + managers) 4 >= 2, "
-            "longest gap between contacts (days) 25 <= 30; to reach confiar: tenure (days) 100 of 200");
+  EXPECT_EQ(
+      describe(t, 0, small_policy()),
+      "intimar: relational contacts 3 >= 2, profile completeness 1 >= 0.50, breadth (products + managers) 4 >= 2, "
+      "longest gap between contacts (days) 25 <= 30; to reach confiar: tenure (days) 100 of 200");
 }
 
 TEST(stages_test, short_reasons_are_shared_between_rows_alike) {
@@ -311,9 +321,8 @@ TEST(stages_test, short_reasons_are_shared_between_rows_alike) {
   const std::vector<index_t> rows = {0, 1, 0};
   const stage_table t = evaluate_stages(b, rows, 1000, small_policy());
   const categorical reasons = summarize_reasons(t, small_policy());
-  EXPECT_EQ(reasons.categories,
-            (std::vector<std::string>{"contactar; to reach relacionar: two-way contacts 1 of 2",
-                                      "sin_contacto; to reach contactar: contacts 0 of 1"}));
+  EXPECT_EQ(reasons.categories, (std::vector<std::string>{"contactar; to reach relacionar: two-way contacts 1 of 2",
+                                                          "sin_contacto; to reach contactar: contacts 0 of 1"}));
   EXPECT_EQ(reasons.codes[0], 0);
   EXPECT_EQ(reasons.codes[1], 1);
   EXPECT_EQ(reasons.codes[2], 0);

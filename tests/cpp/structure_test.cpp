@@ -45,7 +45,8 @@ TEST(structure_test, rules_come_first_and_fall_back_to_the_table) {
   set.add("segment", labels({"Premium", "Premium", "Medio"}));
   structure_policy p;
   p.many_providers = 3;
-  p.rules = {{"workbench", "segment == 'Premium' and providers >= 4"}, {"interview", "peer_exchange and providers < 1"}};
+  p.rules = {{"workbench", "segment == 'Premium' and providers >= 4"},
+             {"interview", "peer_exchange and providers < 1"}};
   const structure_table t = classify_structures(set, p);
   EXPECT_EQ(names(t), (std::vector<std::string_view>{"interview", "workbench", "group"}));
   EXPECT_EQ(reason(t, 1), "rule 1: segment == 'Premium' and providers >= 4");
@@ -74,8 +75,9 @@ TEST(structure_test, bad_input_is_named) {
   EXPECT_THROW(classify_structures(none), invalid_input);
   structure_policy p;
   p.rules = {{"village", "providers > 1"}};
-  EXPECT_THROW_MSG((void)classify_structures(columns(reals({1}), {}), p), invalid_input,
-                   "structure_policy.rules row 0 (value 'village'): a rule's label must be interview, group, panel or workbench");
+  EXPECT_THROW_MSG(
+      (void)classify_structures(columns(reals({1}), {}), p), invalid_input,
+      "structure_policy.rules row 0 (value 'village'): a rule's label must be interview, group, panel or workbench");
 }
 
 }  // namespace

@@ -34,9 +34,13 @@ inline flag_column flags(std::initializer_list<std::uint8_t> values) {
 
 inline categorical labels(std::vector<std::string> values) { return categorical::encode(values); }
 
-inline customer_table customers(std::vector<std::string> ids) { return {id_index(std::move(ids), "customers"), {}, {}, {}, {}, {}}; }
+inline customer_table customers(std::vector<std::string> ids) {
+  return {id_index(std::move(ids), "customers"), {}, {}, {}, {}, {}};
+}
 
-inline manager_table managers(std::vector<std::string> ids) { return {id_index(std::move(ids), "managers"), {}, {}, {}}; }
+inline manager_table managers(std::vector<std::string> ids) {
+  return {id_index(std::move(ids), "managers"), {}, {}, {}};
+}
 
 }  // namespace cartera::testing
 

@@ -122,8 +122,8 @@ TEST(value_test, agrees_with_a_brute_force_on_a_synthetic_book) {
   const auto& t = b.transactions();
   const auto& in = b.interactions();
   const auto n = b.customer_count();
-  std::vector<double> monetary(static_cast<std::size_t>(n)), recent(static_cast<std::size_t>(n)), earlier(static_cast<std::size_t>(n)),
-      cost(static_cast<std::size_t>(n));
+  std::vector<double> monetary(static_cast<std::size_t>(n)), recent(static_cast<std::size_t>(n)),
+      earlier(static_cast<std::size_t>(n)), cost(static_cast<std::size_t>(n));
   std::vector<int> frequency(static_cast<std::size_t>(n));
   std::vector<day_t> last(static_cast<std::size_t>(n), no_day), known(static_cast<std::size_t>(n), no_day);
   const auto see = [&](std::size_t c, day_t day) {
@@ -139,8 +139,10 @@ TEST(value_test, agrees_with_a_brute_force_on_a_synthetic_book) {
       ++frequency[c];
       monetary[c] += t.amount[k];
     }
-    if (as_of - day < policy.recent_days) recent[c] += t.amount[k];
-    else if (as_of - day < policy.recent_days * (policy.usual_periods + 1)) earlier[c] += t.amount[k];
+    if (as_of - day < policy.recent_days)
+      recent[c] += t.amount[k];
+    else if (as_of - day < policy.recent_days * (policy.usual_periods + 1))
+      earlier[c] += t.amount[k];
   }
   for (Eigen::Index k = 0; k < in.customer.size(); ++k) {
     const auto c = static_cast<std::size_t>(in.customer[k]);
@@ -158,7 +160,8 @@ TEST(value_test, agrees_with_a_brute_force_on_a_synthetic_book) {
     EXPECT_NEAR(v.monetary[c], monetary[i], 1e-6) << c;
     EXPECT_NEAR(v.cost_to_serve[c], cost[i], 1e-9) << c;
     EXPECT_EQ(v.recency[c], last[i] == no_day ? inf : as_of - last[i]) << c;
-    const int periods = known[i] == no_day ? 0 : std::min<int>(policy.usual_periods, (as_of - known[i]) / policy.recent_days);
+    const int periods =
+        known[i] == no_day ? 0 : std::min<int>(policy.usual_periods, (as_of - known[i]) / policy.recent_days);
     const double usual = periods > 0 ? earlier[i] / periods : 0;
     EXPECT_NEAR(v.usual[c], usual, 1e-6) << c;
     if (usual > 0) {

@@ -26,16 +26,25 @@ def shared_data() -> Path:
 
 
 #: Columns that hold a customer's id, and those that hold a manager's, in the book's tables.
-CUSTOMER_COLUMNS = {"customers": ["id"], "transactions": ["customer"], "interactions": ["customer"], "complaints": ["customer"],
-                    "referrals": ["referrer", "referred"]}
+CUSTOMER_COLUMNS = {
+    "customers": ["id"],
+    "transactions": ["customer"],
+    "interactions": ["customer"],
+    "complaints": ["customer"],
+    "referrals": ["referrer", "referred"],
+}
 MANAGER_COLUMNS = {"customers": ["manager"], "managers": ["id"], "interactions": ["manager"]}
 
 
-def book_frames(book: cartera.Book, customer_ids: list[str] | None = None, manager_ids: list[str] | None = None) -> dict[str, pd.DataFrame]:
+def book_frames(
+    book: cartera.Book, customer_ids: list[str] | None = None, manager_ids: list[str] | None = None
+) -> dict[str, pd.DataFrame]:
     """The book's tables as a user's files hold them (customers and managers keyed by an
     ``id`` column), with the ids renamed position by position when new ones are given."""
-    rename = {"customer": dict(zip(book.customer_ids, customer_ids or book.customer_ids, strict=True)),
-              "manager": dict(zip(book.manager_ids, manager_ids or book.manager_ids, strict=True))}
+    rename = {
+        "customer": dict(zip(book.customer_ids, customer_ids or book.customer_ids, strict=True)),
+        "manager": dict(zip(book.manager_ids, manager_ids or book.manager_ids, strict=True)),
+    }
     frames = {}
     for table in cartera.TABLES:
         frame = book.table(table)
@@ -72,17 +81,37 @@ class PostgresServer:
         if self._as_user:
             shutil.chown(self.socket, "postgres")
         self._data = self.socket / "data"
-        subprocess.run([*self._as_user, self._binaries / "initdb", "-D", self._data, "-A", "trust", "-U", "postgres", "--no-sync"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [*self._as_user, self._binaries / "initdb", "-D", self._data, "-A", "trust", "-U", "postgres", "--no-sync"],
+            check=True,
+            capture_output=True,
+        )
         self.start()
 
     def start(self) -> None:
         options = f"-k {self.socket} -c listen_addresses='' -F"
-        subprocess.run([*self._as_user, self._binaries / "pg_ctl", "-D", self._data, "-o", options, "-l", self.socket / "log", "-w", "start"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                *self._as_user,
+                self._binaries / "pg_ctl",
+                "-D",
+                self._data,
+                "-o",
+                options,
+                "-l",
+                self.socket / "log",
+                "-w",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
 
     def stop(self) -> None:
-        subprocess.run([*self._as_user, self._binaries / "pg_ctl", "-D", self._data, "-m", "immediate", "-w", "stop"], capture_output=True)
+        subprocess.run(
+            [*self._as_user, self._binaries / "pg_ctl", "-D", self._data, "-m", "immediate", "-w", "stop"],
+            capture_output=True,
+        )
 
     def remove(self) -> None:
         self.stop()
@@ -105,6 +134,8 @@ def postgres_url(postgres_server: PostgresServer) -> str:
     import psycopg
 
     name = f"book_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(host=str(postgres_server.socket), user="postgres", dbname="postgres", autocommit=True) as connection:
+    with psycopg.connect(
+        host=str(postgres_server.socket), user="postgres", dbname="postgres", autocommit=True
+    ) as connection:
         connection.execute(f"create database {name}")
     return f"postgresql+psycopg://postgres@/{name}?host={postgres_server.socket}"

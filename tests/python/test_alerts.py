@@ -15,9 +15,13 @@ def test_alerts_by_hand():
         }
     )
     complaints = pd.DataFrame({"customer": ["luis"], "opened": ["2024-06-20"]})
-    book = cartera.Book(pd.DataFrame({"id": ["ana", "luis"], "since": ["2023-01-01"] * 2}), transactions=tx, complaints=complaints)
+    book = cartera.Book(
+        pd.DataFrame({"id": ["ana", "luis"], "since": ["2023-01-01"] * 2}), transactions=tx, complaints=complaints
+    )
     everyone_declining = cartera.AlertPolicy(declining_valuable_only=False)
-    found = cartera.alerts(book, "2024-06-30", valuable=pd.Series([False, True], index=["ana", "luis"]), policy=everyone_declining)
+    found = cartera.alerts(
+        book, "2024-06-30", valuable=pd.Series([False, True], index=["ana", "luis"]), policy=everyone_declining
+    )
     pairs = list(zip(found["customer"], found["alert"].astype(str), strict=True))
     assert pairs[0] == ("luis", "valuable_complainer")
     assert found.iloc[0]["urgent"]

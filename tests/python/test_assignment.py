@@ -51,7 +51,13 @@ def test_assign_by_hand():
     assert result.managers["load"].tolist() == [1, 1, 2]
     assert result.managers.loc["luis", "value"] == 60.0
     preview = result.preview()
-    assert preview.counts.to_dict() == {"kept": 2, "moved": 1, "newly_assigned": 1, "left_out": 0, "still_unassigned": 0}
+    assert preview.counts.to_dict() == {
+        "kept": 2,
+        "moved": 1,
+        "newly_assigned": 1,
+        "left_out": 0,
+        "still_unassigned": 0,
+    }
     assert preview.concerned("moved").tolist() == ["c2"]
     assert preview.managers.loc["ana", "load_change"] == -1
 
@@ -109,7 +115,11 @@ def test_the_array_api_agrees_with_a_brute_force_for_every_solver():
 def test_explicit_candidates_and_forbidden_pairs():
     customers, managers = small_book()
     candidates = pd.DataFrame(
-        {"customer": ["c1", "c1", "c2", "c3", "c4"], "manager": ["ana", "bea", "bea", "luis", "luis"], "cost": [0, 1, 0, 0, 0]}
+        {
+            "customer": ["c1", "c1", "c2", "c3", "c4"],
+            "manager": ["ana", "bea", "bea", "luis", "luis"],
+            "cost": [0, 1, 0, 0, 0],
+        }
     )
     result = cartera.assign(customers, managers, candidates=candidates)
     assert result.assignments["manager"].tolist() == ["ana", "bea", "luis", "luis"]
@@ -162,8 +172,12 @@ def test_a_time_budget_makes_it_a_generalized_assignment():
     explicit = cartera.assign(customers.assign(workload=[30.0, 50.0, 50.0, 20.0]), managers)
     assert by_tier.assignments["manager"].equals(explicit.assignments["manager"])
     assert by_tier.objective == pytest.approx(explicit.objective)
-    with pytest.raises(ValueError, match=r"customers.segment row 3 \(value 'Medio'\): has no entry in workload_by_segment"):
-        cartera.assign(customers.drop(columns="workload"), managers, workload_by_segment={"Genérico": 30, "Premium": 50})
+    with pytest.raises(
+        ValueError, match=r"customers.segment row 3 \(value 'Medio'\): has no entry in workload_by_segment"
+    ):
+        cartera.assign(
+            customers.drop(columns="workload"), managers, workload_by_segment={"Genérico": 30, "Premium": 50}
+        )
 
 
 def test_bad_input_is_named():
@@ -185,8 +199,13 @@ def test_bad_input_is_named():
     candidates = pd.DataFrame({"customer": ["c1"], "manager": ["ana"], "cost": [np.nan]})
     with pytest.raises(ValueError, match=r"candidates.cost row 0 \(value nan\): must not be missing"):
         cartera.assign(customers, managers, candidates=candidates)
-    problem = cartera.AssignmentProblem.from_dense([[1.0, 2.0], [1.0, 2.0]], leave_out=[5, 5], capacity=[1, 1], pinned=[0, 0])
-    with pytest.raises(ValueError, match=r"assignment_problem.pinned row 1 \(value 0\): pins more customers on manager 0 than its capacity \(1\)"):
+    problem = cartera.AssignmentProblem.from_dense(
+        [[1.0, 2.0], [1.0, 2.0]], leave_out=[5, 5], capacity=[1, 1], pinned=[0, 0]
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"assignment_problem.pinned row 1 \(value 0\): pins more customers on manager 0 than its capacity \(1\)",
+    ):
         problem.solve()
     with pytest.raises(ValueError, match=r"assignment_options.solver \(value simplex\): no such solver"):
         cartera.AssignmentProblem.from_dense([[1.0]], leave_out=[5], capacity=[1]).solve("simplex")
@@ -211,7 +230,8 @@ def test_exact_solvers_stop_too():
     customers, managers = 150_000, 1_000
     problem = cartera.AssignmentProblem.from_pairs(
         np.repeat(np.arange(customers), 3),
-        random.integers(0, managers // 3, size=3 * customers) * 3 + np.tile([0, 1, 2], customers),  # distinct per customer
+        random.integers(0, managers // 3, size=3 * customers) * 3
+        + np.tile([0, 1, 2], customers),  # distinct per customer
         random.uniform(0, 100, size=3 * customers).round(1),
         leave_out=np.full(customers, 80.0),
         capacity=np.full(managers, 120),
@@ -290,7 +310,11 @@ def test_route_places_arrivals_by_rules_and_room():
     customers, managers = small_book()
     managers["pools"] = [["general"], ["vip"], ["general", "vip"]]
     arrivals = pd.DataFrame(
-        {"segment": ["Premium", "Premium", "Medio", "Genérico"], "region": ["N", "N", "S", "S"], "balance": [9e6, 1e3, 5e3, 1.0]},
+        {
+            "segment": ["Premium", "Premium", "Medio", "Genérico"],
+            "region": ["N", "N", "S", "S"],
+            "balance": [9e6, 1e3, 5e3, 1.0],
+        },
         index=["n1", "n2", "n3", "n4"],
     )
     arrivals["segment"] = arrivals["segment"].astype(TIERS)
@@ -337,7 +361,13 @@ def test_the_policy_pickles_and_compares():
 def test_fixed_costs_and_a_value_balance():
     # Four customers a little cheaper with m0; opening m1 costs 3; values 10 each.
     problem = cartera.AssignmentProblem.from_dense(
-        [[1, 2]] * 4, leave_out=[50] * 4, capacity=[4, 4], fixed_cost=[0, 3], value=[10] * 4, value_low=[20, 20], value_high=[30, 30]
+        [[1, 2]] * 4,
+        leave_out=[50] * 4,
+        capacity=[4, 4],
+        fixed_cost=[0, 3],
+        value=[10] * 4,
+        value_low=[20, 20],
+        value_high=[30, 30],
     )
     alone = problem.solve()
     assert alone.solver == "lagrangian" and alone.load.tolist() == [4, 0] and alone.objective == pytest.approx(4)
@@ -380,7 +410,9 @@ def test_assign_and_route_share_the_rule_language():
 def test_large_money_values_give_the_same_plan_as_small_ones():
     # Rupiah-sized values: 10¹² per unit of value. The exact solvers widen their integers.
     random = np.random.default_rng(8)
-    customers = pd.DataFrame({"value": random.integers(1, 1000, size=4000).astype(float), "x": random.uniform(0, 10, 4000), "y": 0.0})
+    customers = pd.DataFrame(
+        {"value": random.integers(1, 1000, size=4000).astype(float), "x": random.uniform(0, 10, 4000), "y": 0.0}
+    )
     managers = pd.DataFrame({"capacity": 50, "x": np.linspace(0, 10, 40), "y": 0.0}, index=[f"m{k}" for k in range(40)])
     policy = {"distance_weight": 0.0, "max_candidates": 5}
     small = cartera.assign(customers, managers, policy=policy)
@@ -388,7 +420,9 @@ def test_large_money_values_give_the_same_plan_as_small_ones():
     assert large.status == "optimal"
     assert large.assignments["manager"].equals(small.assignments["manager"])
     assert large.objective == pytest.approx(small.objective * 1e12, rel=1e-12)
-    with pytest.raises(ValueError, match=r"assignment_problem.leave_out row 0 \(value 1e\+16\): times cost_scale \(1000\) is beyond"):
+    with pytest.raises(
+        ValueError, match=r"assignment_problem.leave_out row 0 \(value 1e\+16\): times cost_scale \(1000\) is beyond"
+    ):
         cartera.assign(customers.assign(value=1e16), managers, policy=policy)
 
 

@@ -51,7 +51,9 @@ def test_columns_come_in_strictly():
     base = small().to_dict()
     with pytest.raises(TypeError, match=r"problem.manager \(value float64\): expected integers"):
         cartera.AssignmentProblem(**(base | {"manager": base["manager"] + 0.5}))
-    with pytest.raises(ValueError, match=r"problem.capacity row 0 \(value 18446744073709551615\): does not fit in 64 bits"):
+    with pytest.raises(
+        ValueError, match=r"problem.capacity row 0 \(value 18446744073709551615\): does not fit in 64 bits"
+    ):
         cartera.AssignmentProblem(**(base | {"capacity": np.array([2**64 - 1, 1], dtype=np.uint64)}))
     with pytest.raises(ValueError, match=r"problem.manager row 0 \(value 4294967296\): does not fit in 32 bits"):
         cartera.AssignmentProblem(**(base | {"manager": np.full(6, 2**32)}))
@@ -79,7 +81,9 @@ def test_the_result_is_the_solve_itself():
     assert solution.cost.tolist() == expected.tolist() == [1, 2, 5]
     assert solution.cost.sum() == solution.objective
     assert (solution.status, solution.stopped_by, solution.load.tolist()) == ("optimal", "none", [1, 1])
-    assert "AssignmentResult(customers=3, managers=2, solver=" in repr(solution) and "status='optimal'" in repr(solution)
+    assert "AssignmentResult(customers=3, managers=2, solver=" in repr(solution) and "status='optimal'" in repr(
+        solution
+    )
 
 
 def test_problems_and_results_pickle_through_a_versioned_state():
@@ -87,7 +91,12 @@ def test_problems_and_results_pickle_through_a_versioned_state():
     solution = problem.solve()
     thawed = pickle.loads(pickle.dumps(solution))
     assert thawed.manager.tolist() == solution.manager.tolist() and list(thawed.reason) == list(solution.reason)
-    assert (thawed.objective, thawed.status, thawed.stopped_by, thawed.solver) == (8, "optimal", "none", solution.solver)
+    assert (thawed.objective, thawed.status, thawed.stopped_by, thawed.solver) == (
+        8,
+        "optimal",
+        "none",
+        solution.solver,
+    )
     assert thawed.value is None and thawed.cost.tolist() == [1, 2, 5]
     with pytest.raises(ValueError, match="unsupported pickle state"):
         cartera.AssignmentProblem.__new__(cartera.AssignmentProblem).__setstate__((99, {}))

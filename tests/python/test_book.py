@@ -11,22 +11,39 @@ import cartera
 
 def tx(**overrides):
     frame = pd.DataFrame(
-        {"customer": ["ana", "ana", "luis"], "day": ["2024-01-05", "2024-03-01", "2024-02-10"], "amount": [120.0, 80.0, 45.5]}
+        {
+            "customer": ["ana", "ana", "luis"],
+            "day": ["2024-01-05", "2024-03-01", "2024-02-10"],
+            "amount": [120.0, 80.0, 45.5],
+        }
     )
     return frame.assign(**overrides)
 
 
 def test_customers_default_to_every_id_in_the_events_in_order_of_appearance():
-    book = cartera.Book(transactions=tx(), referrals=pd.DataFrame({"referrer": ["luis"], "referred": ["eva"], "day": ["2024-02-11"]}))
+    book = cartera.Book(
+        transactions=tx(), referrals=pd.DataFrame({"referrer": ["luis"], "referred": ["eva"], "day": ["2024-02-11"]})
+    )
     assert list(book.customer_ids) == ["ana", "luis", "eva"]
-    assert book.rows() == {"customers": 3, "managers": 0, "transactions": 3, "interactions": 0, "complaints": 0, "referrals": 1}
+    assert book.rows() == {
+        "customers": 3,
+        "managers": 0,
+        "transactions": 3,
+        "interactions": 0,
+        "complaints": 0,
+        "referrals": 1,
+    }
     assert repr(book) == "Book(customers=3, managers=0, transactions=3, interactions=0, complaints=0, referrals=1)"
 
 
 def test_column_names_are_configurable_and_extra_columns_ignored_on_request():
-    frame = pd.DataFrame({"CustomerID": [7, 7], "When": ["2024-01-01", "2024-01-02"], "Total": [1.0, 2.0], "Note": ["a", "b"]})
+    frame = pd.DataFrame(
+        {"CustomerID": [7, 7], "When": ["2024-01-01", "2024-01-02"], "Total": [1.0, 2.0], "Note": ["a", "b"]}
+    )
     names = {"transactions": {"customer": "CustomerID", "day": "When", "amount": "Total"}}
-    with pytest.raises(ValueError, match=r"transactions.Note: unknown column; the columns are customer, day, amount, margin, product"):
+    with pytest.raises(
+        ValueError, match=r"transactions.Note: unknown column; the columns are customer, day, amount, margin, product"
+    ):
         cartera.Book(transactions=frame, columns=names)
     book = cartera.Book(transactions=frame, columns=names, extra_columns="ignore")
     assert list(book.customer_ids) == [7]
@@ -104,10 +121,16 @@ def test_wrong_types_are_type_errors():
 
 def test_complaints_and_flags_are_checked():
     complaints = pd.DataFrame({"customer": ["ana"], "opened": ["2024-02-01"], "resolved": ["2024-01-01"]})
-    with pytest.raises(ValueError, match=r"complaints.resolved row 0 \(value 2024-01-01\): resolved before it was opened"):
+    with pytest.raises(
+        ValueError, match=r"complaints.resolved row 0 \(value 2024-01-01\): resolved before it was opened"
+    ):
         cartera.Book(transactions=tx(), complaints=complaints)
-    interactions = pd.DataFrame({"customer": ["ana"], "day": ["2024-02-01"], "channel": ["call"], "proactive": ["maybe"]})
-    with pytest.raises(ValueError, match=r"interactions.proactive row 0 \(value 'maybe'\): expected one of proactive, reactive"):
+    interactions = pd.DataFrame(
+        {"customer": ["ana"], "day": ["2024-02-01"], "channel": ["call"], "proactive": ["maybe"]}
+    )
+    with pytest.raises(
+        ValueError, match=r"interactions.proactive row 0 \(value 'maybe'\): expected one of proactive, reactive"
+    ):
         cartera.Book(transactions=tx(), interactions=interactions)
 
 
@@ -156,5 +179,7 @@ def test_value_policy_is_plain_picklable_data():
 def test_ids_of_mixed_kinds_are_kept_as_given_unless_they_clash_as_text():
     book = cartera.Book(transactions=tx(customer=[7, "7b", 7]))
     assert list(book.customer_ids) == [7, "7b"] and type(book.customer_ids[0]) is int
-    with pytest.raises(ValueError, match=r"customers.id row 1 \(value '7'\): the same id as row 0 \(7\) once written as text"):
+    with pytest.raises(
+        ValueError, match=r"customers.id row 1 \(value '7'\): the same id as row 0 \(7\) once written as text"
+    ):
         cartera.Book(pd.DataFrame({"id": [7, "7"]}), transactions=tx(customer=[7, 7, "7"]))

@@ -44,9 +44,7 @@ def test_bad_arguments_exit_non_zero_with_a_message(capsys):
 
 def test_core_errors_become_one_line_on_stderr(capsys):
     assert main(["demo", "--customers", "-5"]) == 2
-    assert capsys.readouterr().err.strip() == (
-        "cartera: error: synthetic_options.customers (value -5): must be >= 0"
-    )
+    assert capsys.readouterr().err.strip() == ("cartera: error: synthetic_options.customers (value -5): must be >= 0")
 
 
 def test_python_dash_m_runs_the_command_line():

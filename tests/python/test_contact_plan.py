@@ -14,7 +14,9 @@ def small_policy() -> cartera.ContactPolicy:
     """Two channels, two tiers: "high" customers get 2 calls per 28 days, "low" ones 1."""
     cells = {stage: {"contacts": 2, "mix": {"call": 1.0}} for stage in cartera.STAGES}
     low = {stage: {"contacts": 1, "mix": {"call": 1.0}} for stage in cartera.STAGES}
-    return cartera.ContactPolicy(minutes={"visit": 60, "call": 15}, tiers=["low", "high"], cadence={"high": cells, "low": low})
+    return cartera.ContactPolicy(
+        minutes={"visit": 60, "call": 15}, tiers=["low", "high"], cadence={"high": cells, "low": low}
+    )
 
 
 def small_book() -> cartera.Book:
@@ -51,7 +53,15 @@ def test_alerts_first_then_higher_tiers_within_the_budget():
     manager, tier, stage, alerts = inputs()
     # 90 minutes a period: 45 in 14 days, three calls.
     plan = cartera.plan_contacts(
-        small_book(), manager, pd.Series({"m1": 90.0}), tier=tier, stage=stage, alerts=alerts, start=MONDAY, days=14, policy=small_policy()
+        small_book(),
+        manager,
+        pd.Series({"m1": 90.0}),
+        tier=tier,
+        stage=stage,
+        alerts=alerts,
+        start=MONDAY,
+        days=14,
+        policy=small_policy(),
     )
     assert plan.contacts["customer"].tolist() == ["a", "b", "c"]
     assert plan.contacts["purpose"].tolist() == ["alert", "alert", "cadence"]
@@ -62,7 +72,14 @@ def test_alerts_first_then_higher_tiers_within_the_budget():
     assert plan.unmet[["customer", "reason"]].values.tolist() == [["d", "time_budget"]]
     assert plan.customers["status"].tolist() == ["planned", "planned", "planned", "not_planned", "no_manager"]
     m1 = plan.managers.loc["m1"]
-    assert (m1["portfolio"], m1["reached"], m1["budget"], m1["planned"], m1["demand"], m1["unmet"]) == (4, 3, 45.0, 45.0, 60.0, 15.0)
+    assert (m1["portfolio"], m1["reached"], m1["budget"], m1["planned"], m1["demand"], m1["unmet"]) == (
+        4,
+        3,
+        45.0,
+        45.0,
+        60.0,
+        15.0,
+    )
     coverage = plan.coverage(by=["tier"])
     assert coverage.loc[("m1", "high"), "share"] == 1.0
     assert coverage.loc[("m1", "low"), "share"] == 0.0
@@ -72,7 +89,9 @@ def test_alerts_first_then_higher_tiers_within_the_budget():
 def test_follow_up_and_continuity():
     manager, tier, stage, _ = inputs()
     manager["e"] = "m1"
-    plan = cartera.plan_contacts(small_book(), manager, 10_000, tier=tier, stage=stage, start=MONDAY, days=14, policy=small_policy())
+    plan = cartera.plan_contacts(
+        small_book(), manager, 10_000, tier=tier, stage=stage, start=MONDAY, days=14, policy=small_policy()
+    )
     follow = plan.contacts[plan.contacts["customer"] == "e"].iloc[0]
     assert follow["purpose"] == "follow_up"
     assert follow["reason"] == "follow-up of the call of 2026-01-02"
@@ -87,7 +106,16 @@ def test_campaigns_and_caps():
     campaigns = pd.DataFrame({"customer": ["a", "a"], "day": ["2026-01-06", "2026-01-07"]})
     caps = pd.Series({"a": 2, "b": 0})
     plan = cartera.plan_contacts(
-        small_book(), manager, 10_000, tier=tier, stage=stage, campaigns=campaigns, max_contacts=caps, start=MONDAY, days=28, policy=small_policy()
+        small_book(),
+        manager,
+        10_000,
+        tier=tier,
+        stage=stage,
+        campaigns=campaigns,
+        max_contacts=caps,
+        start=MONDAY,
+        days=28,
+        policy=small_policy(),
     )
     assert "a" not in set(plan.contacts["customer"]) and "b" not in set(plan.contacts["customer"])
     assert set(plan.unmet.loc[plan.unmet["customer"].isin(["a", "b"]), "reason"]) == {"contact_cap"}
@@ -121,25 +149,41 @@ def test_bad_input_names_table_column_row_and_value():
     book = small_book()
     gold = tier.copy()
     gold["b"] = "gold"
-    with pytest.raises(ValueError, match=r"customers.tier row 1 \(value 'gold'\): no such tier; the tiers are low, high"):
+    with pytest.raises(
+        ValueError, match=r"customers.tier row 1 \(value 'gold'\): no such tier; the tiers are low, high"
+    ):
         cartera.plan_contacts(book, manager, 100, tier=gold, stage=stage, policy=small_policy())
     with pytest.raises(ValueError, match=r"customers.stage row 4 \(value 'e'\): no value for this customer"):
         cartera.plan_contacts(book, manager, 100, tier=tier, stage=stage.drop("e"), policy=small_policy())
-    with pytest.raises(KeyError, match=r"customers.manager row 0 \(value 'm1'\): no such manager among the time budgets"):
+    with pytest.raises(
+        KeyError, match=r"customers.manager row 0 \(value 'm1'\): no such manager among the time budgets"
+    ):
         cartera.plan_contacts(book, manager, pd.Series({"m9": 10.0}), tier=tier, stage=stage, policy=small_policy())
     with pytest.raises(ValueError, match=r"managers.time_budget row 0 \(value -5\)"):
         cartera.plan_contacts(book, manager, -5, tier=tier, stage=stage, policy=small_policy())
     with pytest.raises(ValueError, match=r"contact_plan.days \(value 0\): must be >= 1"):
         cartera.plan_contacts(book, manager, 100, tier=tier, stage=stage, days=0, policy=small_policy())
     with pytest.raises(ValueError, match=r"campaigns.customer row 0 \(value 'zz'\)"):
-        cartera.plan_contacts(book, manager, 100, tier=tier, stage=stage, campaigns=pd.DataFrame({"customer": ["zz"], "day": [MONDAY]}), policy=small_policy())
+        cartera.plan_contacts(
+            book,
+            manager,
+            100,
+            tier=tier,
+            stage=stage,
+            campaigns=pd.DataFrame({"customer": ["zz"], "day": [MONDAY]}),
+            policy=small_policy(),
+        )
 
 
 def test_contact_policy_is_data():
     policy = cartera.ContactPolicy()
     fields = policy.to_dict()
     assert fields["minutes"] == {"visit": 90.0, "video": 30.0, "call": 15.0, "email": 5.0}
-    assert fields["cadence"]["Premium"]["intimar"] == {"contacts": 2.0, "nature": "relational", "mix": {"visit": 0.5, "video": 0.25, "call": 0.25}}
+    assert fields["cadence"]["Premium"]["intimar"] == {
+        "contacts": 2.0,
+        "nature": "relational",
+        "mix": {"visit": 0.5, "video": 0.25, "call": 0.25},
+    }
     assert fields["working_days"] == ["mon", "tue", "wed", "thu", "fri"]
     assert policy.workload("Premium", "intimar") == 112.5
     assert cartera.ContactPolicy.from_dict(fields) == policy

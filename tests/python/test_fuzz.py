@@ -16,7 +16,9 @@ from cartera.cli import main
 
 from .conftest import book_frames
 
-_FUZZ = settings(max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+_FUZZ = settings(
+    max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 _TABLES = list(cartera.TABLES)
 
 
@@ -33,9 +35,40 @@ def valid(tmp_path_factory) -> dict[str, bytes]:
     return files
 
 
-_SPECIAL = [b",", b'"', b"\n", b"\r\n", b"\x00", b"\xff\xfe", b"\xe9", b"-", b"1e309", b"nan", b"inf", b"9" * 25, b" ", b";", b"\t", b"NA"]
+_SPECIAL = [
+    b",",
+    b'"',
+    b"\n",
+    b"\r\n",
+    b"\x00",
+    b"\xff\xfe",
+    b"\xe9",
+    b"-",
+    b"1e309",
+    b"nan",
+    b"inf",
+    b"9" * 25,
+    b" ",
+    b";",
+    b"\t",
+    b"NA",
+]
 # Values a cell may hold instead of its own: the job runs further on these than on bytes.
-_CELLS = [b"", b"-1", b"0", b"1e308", b"-0.0", b"256", b"2199-12-31", b"1900-01-01", b"1969-12-31", b"true", b"maybe", b"M00001", b"C0000001"]
+_CELLS = [
+    b"",
+    b"-1",
+    b"0",
+    b"1e308",
+    b"-0.0",
+    b"256",
+    b"2199-12-31",
+    b"1900-01-01",
+    b"1969-12-31",
+    b"true",
+    b"maybe",
+    b"M00001",
+    b"C0000001",
+]
 
 
 #: A mutation: its kind, where (a share of the file's length), and what it puts there.
@@ -135,8 +168,12 @@ def test_mutated_and_random_parquet_tables(valid, tmp_path_factory, capsys, plan
 
 
 _JSON = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=False), st.text(max_size=8)),
-    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=10), children, max_size=4)),
+    st.one_of(
+        st.none(), st.booleans(), st.integers(-(10**20), 10**20), st.floats(allow_nan=False), st.text(max_size=8)
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=12,
 )
 _SECTIONS = ["job", "value", "stages", "segments", "alerts", "assignment", "contact", "referrals"]
@@ -156,14 +193,23 @@ def configurations(draw: st.DrawFn) -> dict:
 
 
 @_FUZZ
-@given(config=st.one_of(configurations(), _JSON), as_toml=st.booleans(), garbage=st.binary(max_size=60), broken=st.booleans())
+@given(
+    config=st.one_of(configurations(), _JSON),
+    as_toml=st.booleans(),
+    garbage=st.binary(max_size=60),
+    broken=st.booleans(),
+)
 def test_random_and_mutated_configurations(valid, tmp_path_factory, capsys, config, as_toml, garbage, broken):
     folder = tmp_path_factory.mktemp("config")
     write_book(folder, valid, ".csv", "", b"")
     if as_toml:
         path = folder / "policy.toml"
-        text = "\n".join(f"[{s}]\n" + "\n".join(f"{k} = {json.dumps(v)}" for k, v in f.items()) if isinstance(f, dict) else f"{s} = {json.dumps(f)}"
-                         for s, f in (config.items() if isinstance(config, dict) else []))
+        text = "\n".join(
+            f"[{s}]\n" + "\n".join(f"{k} = {json.dumps(v)}" for k, v in f.items())
+            if isinstance(f, dict)
+            else f"{s} = {json.dumps(f)}"
+            for s, f in (config.items() if isinstance(config, dict) else [])
+        )
         path.write_bytes(garbage if broken else text.encode("utf-8", "surrogatepass"))
     else:
         path = folder / "policy.json"

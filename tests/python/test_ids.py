@@ -115,7 +115,10 @@ def test_ids_come_back_byte_for_byte_from_the_database(tmp_path, db):
     assert main(["run", "--db", db, "--report", "", "-q"]) == 0  # the second starts from the first's managers
     engine = sqlalchemy.create_engine(db if "://" in db else f"sqlite:///{db}")
     with engine.connect() as connection:
-        stored = {name: pd.read_sql_table(f"result_{name}", connection) for name in ("assignments", "stages", "contacts", "referrals")}
+        stored = {
+            name: pd.read_sql_table(f"result_{name}", connection)
+            for name in ("assignments", "stages", "contacts", "referrals")
+        }
     engine.dispose()
     customers = list(frames["customers"]["id"])
     for name, frame in stored.items():

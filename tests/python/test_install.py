@@ -60,7 +60,14 @@ def test_the_main_job_and_its_report_need_no_extra(tmp_path, command):
     if command == "demo":
         arguments = ["demo", "--customers", "500", "--managers", "5", "--report", str(tmp_path / "r.html"), "-q"]
     else:
-        arguments = ["run", "--data", str(write_book(tmp_path / "data", 500, 5, seed=2)), "--out", str(tmp_path / "out"), "-q"]
+        arguments = [
+            "run",
+            "--data",
+            str(write_book(tmp_path / "data", 500, 5, seed=2)),
+            "--out",
+            str(tmp_path / "out"),
+            "-q",
+        ]
     done = run_without_extras(arguments, tmp_path)
     assert done.returncode == 0, done.stderr
     report = tmp_path / "r.html" if command == "demo" else tmp_path / "out" / "report.html"
@@ -77,4 +84,6 @@ def test_a_command_that_needs_an_extra_names_it(tmp_path):
     (tmp_path / "managers.parquet").rename(data / "managers.parquet")
     done = run_without_extras(["value", "--data", str(data), "-o", str(tmp_path / "v.csv")], tmp_path)
     assert done.returncode == 2
-    assert done.stderr.strip() == "cartera: error: reading managers.parquet needs pyarrow: pip install 'cartera[parquet]'"
+    assert (
+        done.stderr.strip() == "cartera: error: reading managers.parquet needs pyarrow: pip install 'cartera[parquet]'"
+    )

@@ -27,14 +27,20 @@ def test_value_is_computed_once_and_every_ladder_under_the_configured_policy(boo
     values, policies = [], []
     compute_value, compute_stages = _core.compute_value, _core.compute_stages
     monkeypatch.setattr(_core, "compute_value", lambda *a, **k: values.append(1) or compute_value(*a, **k))
-    monkeypatch.setattr(_core, "compute_stages", lambda b, d, policy, *a, **k: policies.append(policy) or compute_stages(b, d, policy, *a, **k))
+    monkeypatch.setattr(
+        _core,
+        "compute_stages",
+        lambda b, d, policy, *a, **k: policies.append(policy) or compute_stages(b, d, policy, *a, **k),
+    )
     results = run_job(book, config)
     assert len(values) == 1
     assert policies and all(policy == config.stages for policy in policies)
     assert results.segments["stage"].equals(results.stages["stage"])
     # The workloads the assignment weighed are the contact policy's for tier × that stage.
     problem = results.assignment.problem
-    expected = np.array([config.contact.workload(t, s) for t, s in zip(results.segments["tier"], results.stages["stage"], strict=True)])
+    expected = np.array(
+        [config.contact.workload(t, s) for t, s in zip(results.segments["tier"], results.stages["stage"], strict=True)]
+    )
     has_arcs = np.diff(problem.offsets) > 0
     assert np.array_equal(_per_customer(problem, problem.workload), expected[has_arcs])
 
@@ -57,12 +63,22 @@ def test_the_segments_section_sets_the_tiers_every_step_reads(book, tmp_path):
     tiers = ["Bronce", "Plata", "Oro"]
     contact = cartera.ContactPolicy().to_dict()
     contact["tiers"] = tiers
-    contact["cadence"] = {new: contact["cadence"][old] for new, old in zip(tiers, ["Genérico", "Medio", "Premium"], strict=True)}
-    config = Config.from_dict({
-        "segments": {"tiers": tiers, "cuts": [0.6, 0.9], "score": {"monetary": 1}, "valuable": ["Plata", "Oro"], "rfm_bins": 4},
-        "contact": contact,
-        "job": {"time_budgets": True},
-    })
+    contact["cadence"] = {
+        new: contact["cadence"][old] for new, old in zip(tiers, ["Genérico", "Medio", "Premium"], strict=True)
+    }
+    config = Config.from_dict(
+        {
+            "segments": {
+                "tiers": tiers,
+                "cuts": [0.6, 0.9],
+                "score": {"monetary": 1},
+                "valuable": ["Plata", "Oro"],
+                "rfm_bins": 4,
+            },
+            "contact": contact,
+            "job": {"time_budgets": True},
+        }
+    )
     results = run_job(book, config)
     shares = results.segments["tier"].value_counts(normalize=True)
     assert list(results.segments["tier"].cat.categories) == tiers
@@ -79,7 +95,9 @@ def test_the_segments_section_sets_the_tiers_every_step_reads(book, tmp_path):
 
 
 def test_sections_that_disagree_or_are_wrong_are_named():
-    with pytest.raises(ValueError, match=r"config.contact.tiers .*has no cadence for the tier 'Bronce' of \[segments\]"):
+    with pytest.raises(
+        ValueError, match=r"config.contact.tiers .*has no cadence for the tier 'Bronce' of \[segments\]"
+    ):
         Config.from_dict({"segments": {"tiers": ["Bronce", "Oro"], "cuts": [0.8]}})
     with pytest.raises(ValueError, match=r"segments.cuts .*one cut fewer than tiers \(2\)"):
         Config.from_dict({"segments": {"cuts": [0.8]}})

@@ -16,7 +16,9 @@ from cartera.job import Config, run_job
 
 # Ids a careless reading would change: leading zeros, numbers in other spellings, words
 # pandas takes for missing, spaces, accents.
-_ID_TEXT = st.text(alphabet="0123456789eEaAñÑ .-_NnulL", min_size=1, max_size=5).filter(lambda s: s.strip() == s and s != "")
+_ID_TEXT = st.text(alphabet="0123456789eEaAñÑ .-_NnulL", min_size=1, max_size=5).filter(
+    lambda s: s.strip() == s and s != ""
+)
 _DAYS = list(pd.date_range("2024-01-01", "2025-12-31", freq="D"))
 
 
@@ -28,7 +30,10 @@ def books(draw: st.DrawFn, *, text_ids: bool = False) -> dict[str, pd.DataFrame]
     ids = draw(st.lists(_ID_TEXT, min_size=n + m, max_size=n + m, unique=True))
     customers_ids: list = ids[:n]
     if not text_ids and draw(st.booleans()):  # integers for some customers: mixed kinds
-        customers_ids = [int(i) if i.isdigit() and not i.startswith("0") and str(int(i)) not in customers_ids else i for i in customers_ids]
+        customers_ids = [
+            int(i) if i.isdigit() and not i.startswith("0") and str(int(i)) not in customers_ids else i
+            for i in customers_ids
+        ]
     manager_ids = ids[n:]
     regions = ["N", "S"]
     region = draw(st.lists(st.sampled_from(regions), min_size=m, max_size=m))
@@ -61,7 +66,9 @@ def books(draw: st.DrawFn, *, text_ids: bool = False) -> dict[str, pd.DataFrame]
         {
             "customer": draw(st.lists(st.sampled_from(customers_ids), min_size=k, max_size=k)),
             "day": draw(st.lists(day, min_size=k, max_size=k)),
-            "amount": draw(st.lists(st.sampled_from([0.1, 0.7, 3.3, 20.0, 20.0, 999.5]), min_size=k, max_size=k)),  # ties
+            "amount": draw(
+                st.lists(st.sampled_from([0.1, 0.7, 3.3, 20.0, 20.0, 999.5]), min_size=k, max_size=k)
+            ),  # ties
         },
         columns=["customer", "day", "amount"],
     )
@@ -69,7 +76,9 @@ def books(draw: st.DrawFn, *, text_ids: bool = False) -> dict[str, pd.DataFrame]
     interactions = pd.DataFrame(
         {
             "customer": draw(st.lists(st.sampled_from(customers_ids), min_size=j, max_size=j)),
-            "manager": pd.Series(draw(st.lists(st.one_of(st.none(), st.sampled_from(manager_ids)), min_size=j, max_size=j)), dtype=object),
+            "manager": pd.Series(
+                draw(st.lists(st.one_of(st.none(), st.sampled_from(manager_ids)), min_size=j, max_size=j)), dtype=object
+            ),
             "day": draw(st.lists(day, min_size=j, max_size=j)),
             "channel": draw(st.lists(st.sampled_from(["call", "email", "visit"]), min_size=j, max_size=j)),
             "two_way": draw(st.lists(st.booleans(), min_size=j, max_size=j)),
@@ -79,20 +88,31 @@ def books(draw: st.DrawFn, *, text_ids: bool = False) -> dict[str, pd.DataFrame]
     )
     c = draw(st.integers(0, 3))
     complaints = pd.DataFrame(
-        {"customer": draw(st.lists(st.sampled_from(customers_ids), min_size=c, max_size=c)), "opened": draw(st.lists(day, min_size=c, max_size=c))},
+        {
+            "customer": draw(st.lists(st.sampled_from(customers_ids), min_size=c, max_size=c)),
+            "opened": draw(st.lists(day, min_size=c, max_size=c)),
+        },
         columns=["customer", "opened"],
     )
     r = draw(st.integers(0, 3))
-    pairs = draw(st.lists(st.tuples(st.sampled_from(customers_ids), st.sampled_from(customers_ids)), min_size=r, max_size=r))
+    pairs = draw(
+        st.lists(st.tuples(st.sampled_from(customers_ids), st.sampled_from(customers_ids)), min_size=r, max_size=r)
+    )
     pairs = [(a, b) for a, b in pairs if a != b]
     referrals = pd.DataFrame(
-        {"referrer": [a for a, _ in pairs], "referred": [b for _, b in pairs], "day": draw(st.lists(day, min_size=len(pairs), max_size=len(pairs)))},
+        {
+            "referrer": [a for a, _ in pairs],
+            "referred": [b for _, b in pairs],
+            "day": draw(st.lists(day, min_size=len(pairs), max_size=len(pairs))),
+        },
         columns=["referrer", "referred", "day"],
     )
     for frame in (transactions, interactions, complaints, referrals):
         for column in ("day", "opened"):
             if column in frame.columns:
-                frame[column] = frame[column].astype("datetime64[s]") if len(frame) else pd.Series([], dtype="datetime64[s]")
+                frame[column] = (
+                    frame[column].astype("datetime64[s]") if len(frame) else pd.Series([], dtype="datetime64[s]")
+                )
     return {
         "customers": customers,
         "managers": managers,
@@ -108,7 +128,12 @@ def book_of(frames: dict[str, pd.DataFrame]) -> cartera.Book:
 
 
 def config_of(time_budgets: bool) -> Config:
-    return Config.from_dict({"job": {"as_of": "2026-01-01", "time_budgets": time_budgets, "time_limit": 5.0}, "assignment": {"move_share": 0.5}})
+    return Config.from_dict(
+        {
+            "job": {"as_of": "2026-01-01", "time_budgets": time_budgets, "time_limit": 5.0},
+            "assignment": {"move_share": 0.5},
+        }
+    )
 
 
 #: The per-customer outputs of a run: the frame, and its column of customer ids (None: the index).
@@ -136,7 +161,11 @@ def check_invariants(frames: dict[str, pd.DataFrame], results) -> None:
     load = assignments["manager"].value_counts()
     capacity = frames["managers"].set_index("id")["capacity"]
     assert all(load.get(j, 0) <= capacity[j] for j in capacity.index)
-    for frame, columns in ((results.alerts, ["customer"]), (results.plan.contacts, ["customer"]), (results.plan.unmet, ["customer"])):
+    for frame, columns in (
+        (results.alerts, ["customer"]),
+        (results.plan.contacts, ["customer"]),
+        (results.plan.unmet, ["customer"]),
+    ):
         for column in columns:
             assert set(frame[column]) <= set(ids)
     assert set(results.plan.contacts["manager"]) <= managers
@@ -144,16 +173,32 @@ def check_invariants(frames: dict[str, pd.DataFrame], results) -> None:
 
 def assert_same(a, b) -> None:
     for name in per_customer(a):
-        left = {"value": a.value, "stages": a.stages, "segments": a.segments, "assignment": a.assignment.assignments,
-                "plan": a.plan.customers, "referrals": a.referrals.customers}[name]
-        right = {"value": b.value, "stages": b.stages, "segments": b.segments, "assignment": b.assignment.assignments,
-                 "plan": b.plan.customers, "referrals": b.referrals.customers}[name]
+        left = {
+            "value": a.value,
+            "stages": a.stages,
+            "segments": a.segments,
+            "assignment": a.assignment.assignments,
+            "plan": a.plan.customers,
+            "referrals": a.referrals.customers,
+        }[name]
+        right = {
+            "value": b.value,
+            "stages": b.stages,
+            "segments": b.segments,
+            "assignment": b.assignment.assignments,
+            "plan": b.plan.customers,
+            "referrals": b.referrals.customers,
+        }[name]
         pd.testing.assert_frame_equal(left, right, obj=name)
     pd.testing.assert_frame_equal(a.alerts.reset_index(drop=True), b.alerts.reset_index(drop=True), obj="alerts")
-    pd.testing.assert_frame_equal(a.plan.contacts.reset_index(drop=True), b.plan.contacts.reset_index(drop=True), obj="contacts")
+    pd.testing.assert_frame_equal(
+        a.plan.contacts.reset_index(drop=True), b.plan.contacts.reset_index(drop=True), obj="contacts"
+    )
 
 
-_PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+_PROPERTY = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 @_PROPERTY
@@ -165,11 +210,16 @@ def test_the_job_keeps_every_customer_once_with_its_id_and_is_deterministic(fram
     assert_same(results, run_job(book_of(frames), config))
     # The order of the event rows is no information: shuffled, every result is the same.
     random = np.random.default_rng(seed)
-    shuffled = {t: f if t in ("customers", "managers") else f.iloc[random.permutation(len(f))].reset_index(drop=True) for t, f in frames.items()}
+    shuffled = {
+        t: f if t in ("customers", "managers") else f.iloc[random.permutation(len(f))].reset_index(drop=True)
+        for t, f in frames.items()
+    }
     assert_same(results, run_job(book_of(shuffled), config))
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(frames=books(text_ids=True))
 def test_cartera_run_on_files_gives_back_every_customer_and_id(tmp_path_factory, frames):
     folder = tmp_path_factory.mktemp("book")
@@ -192,14 +242,20 @@ def realignments(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
     m = draw(st.integers(1, 4))
     n = draw(st.integers(1, 8))
     managers = pd.DataFrame(
-        {"capacity": draw(st.lists(st.integers(0, 3), min_size=m, max_size=m)), "region": draw(st.lists(st.sampled_from("NS"), min_size=m, max_size=m))},
+        {
+            "capacity": draw(st.lists(st.integers(0, 3), min_size=m, max_size=m)),
+            "region": draw(st.lists(st.sampled_from("NS"), min_size=m, max_size=m)),
+        },
         index=[f"m{k}" for k in range(m)],
     )
     customers = pd.DataFrame(
         {
             "value": draw(st.lists(st.sampled_from([0.0, 10.0, 50.0, 50.0, 120.0]), min_size=n, max_size=n)),
             "stage": draw(st.lists(st.sampled_from(cartera.STAGES), min_size=n, max_size=n)),
-            "manager": pd.Series(draw(st.lists(st.one_of(st.none(), st.sampled_from(list(managers.index))), min_size=n, max_size=n)), dtype=object),
+            "manager": pd.Series(
+                draw(st.lists(st.one_of(st.none(), st.sampled_from(list(managers.index))), min_size=n, max_size=n)),
+                dtype=object,
+            ),
             "region": draw(st.lists(st.sampled_from("NS"), min_size=n, max_size=n)),
         },
         index=[f"c{k}" for k in range(n)],

@@ -36,7 +36,10 @@ def test_the_python_example_runs_and_prints_every_customer():
     # Marta's week: a call to each of her customers, on a working day of the week.
     assert lines[-3].split() == ["customer", "day", "channel", "purpose"]
     week = [line.split() for line in lines[-2:]]
-    assert [(who, channel, purpose) for who, _, channel, purpose in week] == [("ana", "call", "cadence"), ("eva", "call", "cadence")]
+    assert [(who, channel, purpose) for who, _, channel, purpose in week] == [
+        ("ana", "call", "cadence"),
+        ("eva", "call", "cadence"),
+    ]
     assert all("2024-07-01" <= day <= "2024-07-05" for _, day, _, _ in week)
 
 

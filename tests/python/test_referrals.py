@@ -58,7 +58,9 @@ def test_show_room_skips_customers_with_open_complaints():
     r = cartera.referrals(book, manager=manager, per_portfolio=1)
     # a is the most influential of m1 but has a complaint still open: b is shown instead.
     assert r.show_room[["manager", "customer", "rank"]].values.tolist() == [["m1", "b", 1], ["m2", "e", 1]]
-    everyone = cartera.referrals(book, manager=manager, satisfied=pd.Series(True, index=list("abcdef")), per_portfolio=1)
+    everyone = cartera.referrals(
+        book, manager=manager, satisfied=pd.Series(True, index=list("abcdef")), per_portfolio=1
+    )
     assert everyone.show_room["customer"].tolist() == ["a", "e"]
     assert {"influence", "reach", "referrals"} <= set(everyone.show_room.columns)
 

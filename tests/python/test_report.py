@@ -68,9 +68,20 @@ def screenshot(page: Path, width: int = 1200, height: int = 6000) -> np.ndarray:
         pytest.fail("Chromium is missing: run scripts/setup (Debian package chromium)")
     shot = page.with_suffix(".png")
     subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", f"--user-data-dir={page.parent / 'chromium'}",
-         f"--window-size={width},{height}", f"--screenshot={shot}", page.as_uri()],
-        check=True, capture_output=True, timeout=120,
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--user-data-dir={page.parent / 'chromium'}",
+            f"--window-size={width},{height}",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     return matplotlib.image.imread(shot)[..., :3]
 

@@ -22,8 +22,21 @@ def test_run_writes_every_result_and_the_report(data, tmp_path, capsys):
     assert main(["run", "--data", str(data), "--out", str(out), "-q"]) == 0
     assert capsys.readouterr().out.startswith("cartera run: 1,500 customers in ")
     written = {path.name for path in out.iterdir()}
-    assert {"value.csv", "stages.csv", "segments.csv", "alerts.csv", "assignment.csv", "managers.csv", "contacts.csv",
-            "unmet.csv", "plan_customers.csv", "referrals.csv", "show_room.csv", "report.html", "config.json"} <= written
+    assert {
+        "value.csv",
+        "stages.csv",
+        "segments.csv",
+        "alerts.csv",
+        "assignment.csv",
+        "managers.csv",
+        "contacts.csv",
+        "unmet.csv",
+        "plan_customers.csv",
+        "referrals.csv",
+        "show_room.csv",
+        "report.html",
+        "config.json",
+    } <= written
     assignment = pd.read_csv(out / "assignment.csv", index_col=0)
     assert len(assignment) == 1500 and assignment["reason"].notna().all()
     assert json.loads((out / "config.json").read_text())["job"]["days"] == 28
@@ -31,7 +44,7 @@ def test_run_writes_every_result_and_the_report(data, tmp_path, capsys):
 
 def test_a_config_file_sets_the_policies(data, tmp_path):
     config = tmp_path / "policy.toml"
-    config.write_text('[job]\ndays = 7\n\n[contact]\nmax_contacts = 1\n\n[assignment]\nmove_share = 0.1\n')
+    config.write_text("[job]\ndays = 7\n\n[contact]\nmax_contacts = 1\n\n[assignment]\nmove_share = 0.1\n")
     out = tmp_path / "results"
     assert main(["run", "--data", str(data), "--out", str(out), "--config", str(config), "-q"]) == 0
     contacts = pd.read_csv(out / "contacts.csv", parse_dates=["day"])
@@ -79,9 +92,16 @@ def test_results_never_overwrite_a_folder(data, tmp_path, capsys):
     assert [p.name for p in (tmp_path / "results").iterdir()] == ["keep.txt"]
 
 
-@pytest.mark.parametrize(("step", "rows", "column"), [
-    ("value", 1500, "monetary"), ("stages", 1500, "stage"), ("segment", 1500, "tier"), ("assign", 1500, "reason"), ("plan", None, "purpose"),
-])
+@pytest.mark.parametrize(
+    ("step", "rows", "column"),
+    [
+        ("value", 1500, "monetary"),
+        ("stages", 1500, "stage"),
+        ("segment", 1500, "tier"),
+        ("assign", 1500, "reason"),
+        ("plan", None, "purpose"),
+    ],
+)
 def test_each_step_alone_writes_its_table(data, tmp_path, capsys, step, rows, column):
     out = tmp_path / f"{step}.csv"
     assert main([step, "--data", str(data), "-o", str(out)]) == 0
@@ -123,7 +143,13 @@ def test_the_summary_says_how_the_solve_ended_and_the_figures_really_used(data, 
     out = capsys.readouterr().out
     assert "s, stopped by the time limit: " in out and "optimal" not in out.split("Realignment")[1].splitlines()[0]
     assignment = pd.read_csv(tmp_path / "second" / "assignment.csv")
-    assert set(assignment["reason"]) <= {"assigned", "no_candidate", "capacity_exhausted", "not_worth_it", "solve_stopped"}
+    assert set(assignment["reason"]) <= {
+        "assigned",
+        "no_candidate",
+        "capacity_exhausted",
+        "not_worth_it",
+        "solve_stopped",
+    }
 
 
 def test_extra_columns_in_the_files_are_named_or_ignored_on_request(data, tmp_path, capsys):

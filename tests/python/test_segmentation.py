@@ -57,7 +57,11 @@ def test_tiers_learned_this_month_apply_next_month():
 
 def test_rfm_named_segments():
     frame = pd.DataFrame(
-        {"recency": np.arange(1.0, 11), "frequency": [1.0, 1, 3, 4, 5, 6, 7, 8, 9, 10], "monetary": np.arange(100.0, 1100, 100)}
+        {
+            "recency": np.arange(1.0, 11),
+            "frequency": [1.0, 1, 3, 4, 5, 6, 7, 8, 9, 10],
+            "monetary": np.arange(100.0, 1100, 100),
+        }
     )
     scores = cartera.RFM().fit_predict(frame)
     assert list(scores["r"]) == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
@@ -72,11 +76,17 @@ def test_rfm_named_segments():
 
 
 def test_rules_first_match_wins_and_errors_point_at_the_mistake():
-    frame = pd.DataFrame({"margin": [5.0, -1, 3], "tier": ["Premium", "Medio", "Medio"], "declining": [False, True, False]})
+    frame = pd.DataFrame(
+        {"margin": [5.0, -1, 3], "tier": ["Premium", "Medio", "Medio"], "declining": [False, True, False]}
+    )
     rules = cartera.Rules([("VIP", "tier == 'Premium' and margin > 0"), ("Watch", "declining")], default="Other")
     labelled = rules.predict(frame)
     assert list(labelled["label"].astype(str)) == ["VIP", "Watch", "Other"]
-    assert list(labelled["reason"].astype(str)) == ["rule 0: tier == 'Premium' and margin > 0", "rule 1: declining", "default"]
+    assert list(labelled["reason"].astype(str)) == [
+        "rule 0: tier == 'Premium' and margin > 0",
+        "rule 1: declining",
+        "default",
+    ]
     with pytest.raises(ValueError, match=r'rules.0 \(value \'X\'\): rule "margin >": position 9: expected a number'):
         cartera.Rules([("X", "margin >")])
     with pytest.raises(ValueError, match='unknown column "marg"; the columns are margin, tier, declining'):
@@ -114,7 +124,9 @@ def test_segment_gives_every_customer_every_label():
     frame = cartera.segment(
         book,
         clusters=cartera.KMeans(4),
-        rules=cartera.Rules([("Cuidar", "tier == 'Premium' and stage == 'contactar'"), ("Reducir coste", "contribution < 0")]),
+        rules=cartera.Rules(
+            [("Cuidar", "tier == 'Premium' and stage == 'contactar'"), ("Reducir coste", "contribution < 0")]
+        ),
     )
     assert frame.index.equals(book.customer_ids)
     for column in ("tier", "tier_reason", "abc", "rfm_segment", "cluster", "rule", "stage"):
@@ -158,4 +170,6 @@ def test_subsegments_keep_customers_with_missing_keys():
     stages.iloc[3:9] = None
     counts = cartera.subsegments(book, tiers, stages)
     assert counts.to_numpy().sum() == 500
-    assert "(none)" in counts.columns.get_level_values("segment") and "(none)" in counts.columns.get_level_values("stage")
+    assert "(none)" in counts.columns.get_level_values("segment") and "(none)" in counts.columns.get_level_values(
+        "stage"
+    )

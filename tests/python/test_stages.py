@@ -99,7 +99,10 @@ def test_history_transitions_and_time_in_stage(book):
     assert (last.astype(str).to_numpy() == grid.iloc[:, -1].astype(str).to_numpy()).all()
     moves = cartera.transitions(grid.iloc[:, 0], grid.iloc[:, -1])
     assert moves.to_numpy().sum() == 5000
-    assert moves.loc["relacionar", "intimar"] == ((grid.iloc[:, 0] == "relacionar") & (grid.iloc[:, -1] == "intimar")).sum()
+    assert (
+        moves.loc["relacionar", "intimar"]
+        == ((grid.iloc[:, 0] == "relacionar") & (grid.iloc[:, -1] == "intimar")).sum()
+    )
     shares = cartera.conversion(grid.iloc[:, 0], grid.iloc[:, -1])
     assert list(shares.index) == list(cartera.STAGES[:-1])
     times = history.time_in_stage()
@@ -128,7 +131,9 @@ def test_policy_is_data_from_dicts_and_json(tmp_path):
 
 def test_stricter_policy_never_promotes(book):
     loose = cartera.stages(book)["stage"].cat.codes
-    strict = cartera.stages(book, policy=cartera.StagePolicy(relacionar={"min_two_way": 6}, confiar={"min_tenure_days": 900}))
+    strict = cartera.stages(
+        book, policy=cartera.StagePolicy(relacionar={"min_two_way": 6}, confiar={"min_tenure_days": 900})
+    )
     assert (strict["stage"].cat.codes <= loose).all()
     assert (strict["stage"].cat.codes < loose).any()
 
@@ -159,8 +164,12 @@ def test_ladder_and_transitions_match_stages_to_customers_by_id():
     assert cartera.ladder(book, shuffled).equals(cartera.ladder(book, after))
     assert cartera.ladder(book, shuffled["stage"]).equals(cartera.ladder(book, after))
     assert cartera.transitions(before, shuffled).equals(cartera.transitions(before, after))
-    assert cartera.conversion(before.sample(frac=1.0, random_state=2), shuffled).equals(cartera.conversion(before, after))
-    with pytest.raises(ValueError, match=r"stages.index row 0 \(value 'C0000001'\): no stage for this customer of the book"):
+    assert cartera.conversion(before.sample(frac=1.0, random_state=2), shuffled).equals(
+        cartera.conversion(before, after)
+    )
+    with pytest.raises(
+        ValueError, match=r"stages.index row 0 \(value 'C0000001'\): no stage for this customer of the book"
+    ):
         cartera.ladder(book, after.iloc[1:])
     with pytest.raises(ValueError, match=r"after.index row 0 \(value 'C0000001'\): no stage for this customer"):
         cartera.transitions(before, after.iloc[1:])

@@ -31,7 +31,9 @@ def counts(db: str) -> dict[str, int]:
     engine = sqlalchemy.create_engine(db if "://" in db else f"sqlite:///{db}")
     with engine.connect() as connection:
         names = sorted(sqlalchemy.inspect(connection).get_table_names())
-        found = {name: connection.execute(sqlalchemy.text(f'select count(*) from "{name}"')).scalar_one() for name in names}
+        found = {
+            name: connection.execute(sqlalchemy.text(f'select count(*) from "{name}"')).scalar_one() for name in names
+        }
     engine.dispose()
     return found
 
@@ -102,7 +104,9 @@ def test_a_saved_run_gives_back_its_report(data, db, tmp_path, capsys):
     assert main(["run", "--db", db, "--report", str(tmp_path / "first.html"), "-q"]) == 0
     assert main(["run", "--db", db, "--report", "", "-q"]) == 0
     assert main(["report", "--db", db, "--run", "1", "-o", str(tmp_path / "again.html"), "-q"]) == 0
-    assert (tmp_path / "again.html").read_text(encoding="utf-8") == (tmp_path / "first.html").read_text(encoding="utf-8")
+    assert (tmp_path / "again.html").read_text(encoding="utf-8") == (tmp_path / "first.html").read_text(
+        encoding="utf-8"
+    )
     assert main(["report", "--db", db, "-o", str(tmp_path / "last.html"), "-q"]) == 0
     assert PortfolioStore(db).report() == (tmp_path / "last.html").read_text(encoding="utf-8")
     assert main(["report", "--db", db, "--run", "7", "-o", str(tmp_path / "none.html")]) == 2
@@ -154,13 +158,18 @@ def test_append_adds_the_day_s_events_and_upserts_customers_and_managers(data, d
     # A feed whose events name nobody in the book is refused whole.
     (feed / "customers.csv").unlink()
     written = counts(db)
-    pd.DataFrame({"customer": ["GHOST"], "day": ["2026-01-07"], "amount": [1.0]}).to_csv(feed / "transactions.csv", index=False)
+    pd.DataFrame({"customer": ["GHOST"], "day": ["2026-01-07"], "amount": [1.0]}).to_csv(
+        feed / "transactions.csv", index=False
+    )
     assert main(["import", "--data", str(feed), "--db", db, "--append"]) == 2
     assert "transactions.margin: the book has it and the feed does not" in capsys.readouterr().err
     sales.loc[:, "customer"] = "GHOST"
     sales.to_csv(feed / "transactions.csv", index=False)
     assert main(["import", "--data", str(feed), "--db", db, "--append"]) == 2
-    assert "transactions.customer row 0 of the appended rows (value 'GHOST'): unknown id, not in customers" in capsys.readouterr().err
+    assert (
+        "transactions.customer row 0 of the appended rows (value 'GHOST'): unknown id, not in customers"
+        in capsys.readouterr().err
+    )
     assert counts(db) == written
 
 

@@ -29,7 +29,9 @@ def db(request, tmp_path) -> str:
 
 
 def cartera(*arguments: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "cartera", *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "cartera", *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def test_two_runs_at_once_take_turns_and_neither_is_lost_or_mixed(data, db):
@@ -81,7 +83,9 @@ def test_a_first_run_interrupted_leaves_no_table_behind(data, db, monkeypatch):
     assert counts(db) == before
 
 
-def test_the_server_stopped_in_the_middle_of_a_save_leaves_the_book_as_it_was(data, postgres_url, postgres_server, monkeypatch, capsys):
+def test_the_server_stopped_in_the_middle_of_a_save_leaves_the_book_as_it_was(
+    data, postgres_url, postgres_server, monkeypatch, capsys
+):
     db = postgres_url
     assert main(["import", "--data", str(data), "--db", db]) == 0
     assert main(["run", "--db", db, "--report", "", "-q"]) == 0
@@ -99,7 +103,11 @@ def test_the_server_stopped_in_the_middle_of_a_save_leaves_the_book_as_it_was(da
     finally:
         postgres_server.start()
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith(f"cartera: error: {db}: the database failed (") and "nothing of this operation was saved" in err[0]
+    assert (
+        len(err) == 1
+        and err[0].startswith(f"cartera: error: {db}: the database failed (")
+        and "nothing of this operation was saved" in err[0]
+    )
     monkeypatch.undo()
     assert counts(db) == before
     assert main(["run", "--db", db, "--report", "", "-q"]) == 0

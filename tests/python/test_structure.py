@@ -9,11 +9,17 @@ import cartera
 
 def test_structure_table_rules_and_counts():
     frame = pd.DataFrame(
-        {"providers": [1, 1, 3, 2, 4], "peer_exchange": [0, 1, 0, 1, 0], "segment": ["Medio", "Medio", "Medio", "Medio", "Premium"]},
+        {
+            "providers": [1, 1, 3, 2, 4],
+            "peer_exchange": [0, 1, 0, 1, 0],
+            "segment": ["Medio", "Medio", "Medio", "Medio", "Premium"],
+        },
         index=list("abcde"),
     )
     manager = pd.Series(["m1", "m2", "m1", None, "m1"], index=frame.index)
-    s = cartera.relationship_structure(frame, manager=manager, rules=[("workbench", "segment == 'Premium' and providers >= 4")])
+    s = cartera.relationship_structure(
+        frame, manager=manager, rules=[("workbench", "segment == 'Premium' and providers >= 4")]
+    )
     assert s.customers["structure"].tolist() == ["interview", "group", "panel", "workbench", "workbench"]
     assert s.customers.loc["c", "reason"] == "3 providers ≥ 2, private information"
     assert s.customers.loc["e", "reason"] == "rule 1: segment == 'Premium' and providers >= 4"

@@ -14,7 +14,9 @@ import cartera
 from cartera import _core
 
 STUBS = Path(cartera.__file__).with_name("_core.pyi")
-POLICIES = [name for name in dir(_core) if isinstance(getattr(_core, name), type) and hasattr(getattr(_core, name), "from_dict")]
+POLICIES = [
+    name for name in dir(_core) if isinstance(getattr(_core, name), type) and hasattr(getattr(_core, name), "from_dict")
+]
 
 
 def stub_attributes(class_name: str) -> dict[str, str]:
@@ -25,7 +27,9 @@ def stub_attributes(class_name: str) -> dict[str, str]:
             for item in node.body:
                 if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and item.target.id != "fields":
                     attributes[item.target.id] = ast.unparse(item.annotation)
-                elif isinstance(item, ast.FunctionDef) and any(ast.unparse(d) == "property" for d in item.decorator_list):
+                elif isinstance(item, ast.FunctionDef) and any(
+                    ast.unparse(d) == "property" for d in item.decorator_list
+                ):
                     attributes[item.name] = ast.unparse(item.returns)
             return attributes
     raise AssertionError(f"{class_name} is not in {STUBS.name}")
@@ -42,7 +46,14 @@ def matches(annotation: str, value: object) -> bool:
 
 
 def test_every_policy_is_found():
-    assert set(POLICIES) >= {"ValuePolicy", "StagePolicy", "AlertPolicy", "AssignmentPolicy", "ContactPolicy", "ReferralPolicy"}
+    assert set(POLICIES) >= {
+        "ValuePolicy",
+        "StagePolicy",
+        "AlertPolicy",
+        "AssignmentPolicy",
+        "ContactPolicy",
+        "ReferralPolicy",
+    }
 
 
 @pytest.mark.parametrize("name", POLICIES)
@@ -53,12 +64,16 @@ def test_stubs_list_the_fields_in_order_with_their_types(name):
     defaults = policy().to_dict()
     assert tuple(defaults) == policy.fields
     for field, annotation in attributes.items():
-        assert matches(annotation, defaults[field]), f"{name}.{field}: stub says {annotation}, default is {defaults[field]!r}"
+        assert matches(annotation, defaults[field]), (
+            f"{name}.{field}: stub says {annotation}, default is {defaults[field]!r}"
+        )
         assert getattr(policy(), field) == defaults[field]
 
 
 def test_the_assignment_problem_stubs_list_its_fields_in_order():
-    attributes = [name for name in stub_attributes("AssignmentProblem") if name not in ("customers", "managers", "arcs")]
+    attributes = [
+        name for name in stub_attributes("AssignmentProblem") if name not in ("customers", "managers", "arcs")
+    ]
     assert tuple(attributes) == _core.AssignmentProblem.fields
 
 

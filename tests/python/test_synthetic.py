@@ -30,6 +30,12 @@ def test_a_synthetic_book_has_every_table_and_valid_references():
     managed = customers["manager"].dropna()
     assert managed.isin(book.manager_ids).all()
     assert set(book.table("interactions")["channel"].cat.categories) == {
-        "digital", "email", "call", "branch", "visit", "video", "event"
+        "digital",
+        "email",
+        "call",
+        "branch",
+        "visit",
+        "video",
+        "event",
     }
     assert "<b>cartera.Book</b>" in book._repr_html_()

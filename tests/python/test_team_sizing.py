@@ -16,7 +16,12 @@ def test_team_size_by_hand():
     size = cartera.team_size(tier, stage, budget=60, capacity=3, policy=small_policy())
     assert size.tiers["customers"].tolist() == [5, 3]
     assert size.tiers["largest_portfolio"].tolist() == [3, 2]
-    assert (size.total_minutes, size.managers_by_time, size.managers_by_capacity, size.managers_needed) == (165.0, 3, 3, 3)
+    assert (size.total_minutes, size.managers_by_time, size.managers_by_capacity, size.managers_needed) == (
+        165.0,
+        3,
+        3,
+        3,
+    )
     one = cartera.team_size(tier, stage, budget=60, capacity=3, team=1, policy=small_policy())
     assert one.tiers.loc["high", "coverage"] == pytest.approx(2 / 3)
     assert one.customer_coverage == pytest.approx(2 / 8)

@@ -53,10 +53,17 @@ def test_agrees_with_pandas_groupby_on_a_synthetic_book():
     transactions, interactions, since = frames_of(book)
     day = int((as_of - pd.Timestamp("1970-01-01")).days)
     theirs = pandas_value(
-        transactions, interactions, since, day, channel_costs=policy.channel_costs, other_channel_cost=policy.other_channel_cost
+        transactions,
+        interactions,
+        since,
+        day,
+        channel_costs=policy.channel_costs,
+        other_channel_cost=policy.other_channel_cost,
     )
     for column in theirs.columns:
-        np.testing.assert_allclose(ours[column].to_numpy(float), theirs[column].to_numpy(float), rtol=1e-9, atol=1e-6, err_msg=column)
+        np.testing.assert_allclose(
+            ours[column].to_numpy(float), theirs[column].to_numpy(float), rtol=1e-9, atol=1e-6, err_msg=column
+        )
 
 
 def test_repeat_summary_matches_the_lifetimes_reference_on_cdnow(shared_data):

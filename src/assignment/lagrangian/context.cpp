@@ -5,8 +5,12 @@
 namespace cartera::detail::lagrangian {
 
 context::context(const assignment_problem& problem, const assignment_options& options)
-    : p(problem), o(options), n(static_cast<std::size_t>(problem.customers)), m(static_cast<std::size_t>(problem.managers)),
-      timed(!problem.workload.empty()), valued(!problem.value_balance.low.empty() && problem.value_balance.penalty > 0),
+    : p(problem),
+      o(options),
+      n(static_cast<std::size_t>(problem.customers)),
+      m(static_cast<std::size_t>(problem.managers)),
+      timed(!problem.workload.empty()),
+      valued(!problem.value_balance.low.empty() && problem.value_balance.penalty > 0),
       start_(std::chrono::steady_clock::now()) {
   // A manager can carry no more customers than have it as a candidate: this keeps the
   // dual's manager terms finite when capacities are "unlimited".
@@ -42,7 +46,8 @@ context::context(const assignment_problem& problem, const assignment_options& op
     std::vector<std::int64_t> next(reach_offsets.begin(), reach_offsets.end() - 1);
     for (std::size_t c = 0; c < n; ++c) {
       for (std::int64_t a = first(c); a < last(c); ++a) {
-        reach[static_cast<std::size_t>(next[manager_of(a)]++)] = {static_cast<index_t>(c), static_cast<std::uint32_t>(a - first(c))};
+        reach[static_cast<std::size_t>(next[manager_of(a)]++)] = {static_cast<index_t>(c),
+                                                                  static_cast<std::uint32_t>(a - first(c))};
       }
     }
   }

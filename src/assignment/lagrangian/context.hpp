@@ -25,10 +25,10 @@ class context {
   const assignment_problem& p;
   const assignment_options& o;
   const std::size_t n, m;
-  const bool timed;  // workloads and time budgets
-  const bool valued;  // a value band with a penalty
-  bool manager_terms = false;  // a band, a value band or a fixed cost: moves change more than pair costs
-  bool small = true;  // few enough arcs for exchanges and iterated local search
+  const bool timed;                    // workloads and time budgets
+  const bool valued;                   // a value band with a penalty
+  bool manager_terms = false;          // a band, a value band or a fixed cost: moves change more than pair costs
+  bool small = true;                   // few enough arcs for exchanges and iterated local search
   std::vector<std::int64_t> capacity;  // the most customers that can reach each manager
   std::vector<double> budget;          // minutes per manager (+inf without time budgets)
 
@@ -49,15 +49,25 @@ class context {
 
   [[nodiscard]] std::int64_t first(std::size_t c) const { return p.offsets[c]; }
   [[nodiscard]] std::int64_t last(std::size_t c) const { return p.offsets[c + 1]; }
-  [[nodiscard]] std::size_t manager_of(std::int64_t arc) const { return static_cast<std::size_t>(p.manager[static_cast<std::size_t>(arc)]); }
+  [[nodiscard]] std::size_t manager_of(std::int64_t arc) const {
+    return static_cast<std::size_t>(p.manager[static_cast<std::size_t>(arc)]);
+  }
   [[nodiscard]] double work(std::int64_t arc) const { return timed ? p.workload[static_cast<std::size_t>(arc)] : 0; }
-  [[nodiscard]] double cost(std::size_t c, std::int64_t arc) const { return arc == left ? p.leave_out[c] : p.cost[static_cast<std::size_t>(arc)]; }
+  [[nodiscard]] double cost(std::size_t c, std::int64_t arc) const {
+    return arc == left ? p.leave_out[c] : p.cost[static_cast<std::size_t>(arc)];
+  }
   /// The cheapest option of customer c other than `arc` (true costs; leaving out included).
-  [[nodiscard]] double alternative(std::size_t c, std::int64_t arc) const { return arc == cheapest[c].arc ? cheapest[c].second : cheapest[c].best; }
-  [[nodiscard]] double band(std::size_t j, std::int64_t load) const { return band_penalty(p.band, static_cast<index_t>(j), load); }
+  [[nodiscard]] double alternative(std::size_t c, std::int64_t arc) const {
+    return arc == cheapest[c].arc ? cheapest[c].second : cheapest[c].best;
+  }
+  [[nodiscard]] double band(std::size_t j, std::int64_t load) const {
+    return band_penalty(p.band, static_cast<index_t>(j), load);
+  }
   [[nodiscard]] double worth(std::size_t c) const { return valued ? p.value_balance.value[c] : 0; }
 
-  [[nodiscard]] double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+  [[nodiscard]] double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
   /// The time is up, or the caller said stop (stop_by_caller()): `cut` records which, for
   /// the result's status; once cut, always cut.
   bool cut_short() {

@@ -8,7 +8,11 @@
 namespace cartera::detail::lagrangian {
 
 dual_prices::dual_prices(context& ctx)
-    : load_price(ctx.m, 0), time_price(ctx.m, 0), ctx_(ctx), option_cost_(ctx.n, 0), count_(ctx.m, 0),
+    : load_price(ctx.m, 0),
+      time_price(ctx.m, 0),
+      ctx_(ctx),
+      option_cost_(ctx.n, 0),
+      count_(ctx.m, 0),
       minutes_(ctx.m, 0) {
   if (!ctx.small) votes.assign(ctx.p.manager.size(), 0);
 }
@@ -38,29 +42,32 @@ double dual_prices::evaluate() {
   const auto blocks = static_cast<std::size_t>(std::clamp<std::int64_t>(static_cast<std::int64_t>(n) / 16'384, 1, 64));
   block_count_.assign(blocks * m, 0);
   block_minutes_.assign(blocks * m, 0.0);
-  parallel_for(static_cast<std::int64_t>(blocks), {}, [&](std::int64_t first_block, std::int64_t end_block) {
-    for (auto b = static_cast<std::size_t>(first_block); b < static_cast<std::size_t>(end_block); ++b) {
-      std::int64_t* count = block_count_.data() + b * m;
-      double* minutes = block_minutes_.data() + b * m;
-      for (std::size_t c = n * b / blocks; c < n * (b + 1) / blocks; ++c) {
-        double best = ctx_.p.leave_out[c];
-        std::int64_t chosen = left;
-        for (std::int64_t a = ctx_.first(c); a < ctx_.last(c); ++a) {
-          const double v = adjusted(a);
-          if (v < best) {
-            best = v;
-            chosen = a;
+  parallel_for(
+      static_cast<std::int64_t>(blocks), {},
+      [&](std::int64_t first_block, std::int64_t end_block) {
+        for (auto b = static_cast<std::size_t>(first_block); b < static_cast<std::size_t>(end_block); ++b) {
+          std::int64_t* count = block_count_.data() + b * m;
+          double* minutes = block_minutes_.data() + b * m;
+          for (std::size_t c = n * b / blocks; c < n * (b + 1) / blocks; ++c) {
+            double best = ctx_.p.leave_out[c];
+            std::int64_t chosen = left;
+            for (std::int64_t a = ctx_.first(c); a < ctx_.last(c); ++a) {
+              const double v = adjusted(a);
+              if (v < best) {
+                best = v;
+                chosen = a;
+              }
+            }
+            option_cost_[c] = best;
+            if (chosen == left) continue;
+            const std::size_t j = ctx_.manager_of(chosen);
+            ++count[j];
+            minutes[j] += ctx_.work(chosen);
+            if (!ctx_.small) votes[static_cast<std::size_t>(chosen)] += vote_weight_;
           }
         }
-        option_cost_[c] = best;
-        if (chosen == left) continue;
-        const std::size_t j = ctx_.manager_of(chosen);
-        ++count[j];
-        minutes[j] += ctx_.work(chosen);
-        if (!ctx_.small) votes[static_cast<std::size_t>(chosen)] += vote_weight_;
-      }
-    }
-  }, /*min_per_thread=*/1);
+      },
+      /*min_per_thread=*/1);
   std::fill(count_.begin(), count_.end(), 0);
   std::fill(minutes_.begin(), minutes_.end(), 0.0);
   for (std::size_t b = 0; b < blocks; ++b) {
@@ -93,7 +100,8 @@ bool dual_prices::step(double theta, double value, double best_objective) {
   const double length = theta * std::max(best_objective - value, 1e-6 * std::max(1.0, std::abs(value))) / norm;
   for (std::size_t j = 0; j < ctx_.m; ++j) {
     load_price[j] += length * static_cast<double>(count_[j] - target_load_[j]);
-    if (!std::isinf(ctx_.budget[j])) time_price[j] = std::max(0.0, time_price[j] + length * (minutes_[j] - ctx_.budget[j]));
+    if (!std::isinf(ctx_.budget[j]))
+      time_price[j] = std::max(0.0, time_price[j] + length * (minutes_[j] - ctx_.budget[j]));
   }
   return true;
 }

@@ -55,7 +55,8 @@ knapsack_choice knapsack_cores::by_pareto_states(std::span<const knapsack_item> 
       const knapsack_choice with{from.minutes + w, from.profit + v, from.taken | bit};
       if (with.minutes > limit) break;
       while (without < states_.size() &&
-             (states_[without].minutes < with.minutes || (states_[without].minutes == with.minutes && states_[without].profit >= with.profit))) {
+             (states_[without].minutes < with.minutes ||
+              (states_[without].minutes == with.minutes && states_[without].profit >= with.profit))) {
         keep(states_[without++]);
       }
       keep(with);

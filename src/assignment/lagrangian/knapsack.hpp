@@ -35,8 +35,8 @@ class knapsack_cores {
   knapsack_choice by_pareto_states(std::span<const knapsack_item> core, double limit);
 
  private:
-  std::vector<double> best_profit_;  // in_whole_minutes(): best profit by minutes,
-  std::vector<std::uint8_t> taken_;  // and whether each item is in it
+  std::vector<double> best_profit_;               // in_whole_minutes(): best profit by minutes,
+  std::vector<std::uint8_t> taken_;               // and whether each item is in it
   std::vector<knapsack_choice> states_, merged_;  // by_pareto_states()'s fronts
 };
 

@@ -45,7 +45,9 @@ bool local_search::try_exchange(std::size_t c) {
     // than c gains cannot make an improving move: skipped without reading its arcs.
     const double most_loss = ctx_.manager_terms ? infinite : -gain_c - tolerance;
     for (std::size_t i = 0; i < facts.size(); ++i) {
-      if (plan_.time[j] - facts[i].work + ctx_.work(a) <= ctx_.budget[j] * (1 + 1e-12) && facts[i].alternative - facts[i].cost < most_loss) passing_.push_back(i);
+      if (plan_.time[j] - facts[i].work + ctx_.work(a) <= ctx_.budget[j] * (1 + 1e-12) &&
+          facts[i].alternative - facts[i].cost < most_loss)
+        passing_.push_back(i);
     }
     constexpr std::size_t fetch_ahead = 3;
     const auto fetch = [&](std::size_t n) {
@@ -94,7 +96,8 @@ bool local_search::try_exchange(std::size_t c) {
 
 void local_search::fetch_arcs(std::int64_t from, std::int64_t to) const {
   const auto lines = [](const void* begin, const void* end) {
-    for (auto line = reinterpret_cast<std::uintptr_t>(begin) & ~std::uintptr_t{63}; line < reinterpret_cast<std::uintptr_t>(end); line += 64) {
+    for (auto line = reinterpret_cast<std::uintptr_t>(begin) & ~std::uintptr_t{63};
+         line < reinterpret_cast<std::uintptr_t>(end); line += 64) {
       __builtin_prefetch(reinterpret_cast<const void*>(line));
     }
   };
@@ -171,7 +174,9 @@ void local_search::perturb_and_improve(std::int64_t iteration, const std::functi
     for (std::size_t k = 0; k < kicks; ++k) {
       const std::size_t c = random.below(ctx_.n);
       if (ctx_.last(c) == ctx_.first(c)) continue;
-      const std::int64_t a = ctx_.first(c) + static_cast<std::int64_t>(random.below(static_cast<std::uint64_t>(ctx_.last(c) - ctx_.first(c))));
+      const std::int64_t a =
+          ctx_.first(c) +
+          static_cast<std::int64_t>(random.below(static_cast<std::uint64_t>(ctx_.last(c) - ctx_.first(c))));
       if (a != plan_.arc[c] && plan_.fits(ctx_.manager_of(a), a)) plan_.move(c, a);
     }
     improve();

@@ -27,7 +27,9 @@ void place_by_regret(primal_state& plan, const context& ctx, const dual_prices* 
   }
   std::vector<index_t> order(ctx.n);
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](index_t a, index_t b) { return regret[static_cast<std::size_t>(a)] > regret[static_cast<std::size_t>(b)]; });
+  std::stable_sort(order.begin(), order.end(), [&](index_t a, index_t b) {
+    return regret[static_cast<std::size_t>(a)] > regret[static_cast<std::size_t>(b)];
+  });
   for (const index_t customer : order) {
     const auto c = static_cast<std::size_t>(customer);
     double best = value(c, left);
@@ -48,7 +50,8 @@ void place_by_votes(primal_state& plan, const context& ctx, const dual_prices& p
   std::vector<std::pair<float, index_t>> order(ctx.n);
   for (std::size_t c = 0; c < ctx.n; ++c) {
     float top = 0;
-    for (std::int64_t a = ctx.first(c); a < ctx.last(c); ++a) top = std::max(top, prices.votes[static_cast<std::size_t>(a)]);
+    for (std::int64_t a = ctx.first(c); a < ctx.last(c); ++a)
+      top = std::max(top, prices.votes[static_cast<std::size_t>(a)]);
     order[c] = {-top, static_cast<index_t>(c)};
   }
   std::sort(order.begin(), order.end());

@@ -5,7 +5,14 @@
 namespace cartera::detail::lagrangian {
 
 primal_state::primal_state(const context& ctx)
-    : arc(ctx.n, left), load(ctx.m, 0), time(ctx.m, 0), value(ctx.m, 0), members(ctx.m), facts(ctx.m), ctx_(ctx), position_(ctx.n, 0) {}
+    : arc(ctx.n, left),
+      load(ctx.m, 0),
+      time(ctx.m, 0),
+      value(ctx.m, 0),
+      members(ctx.m),
+      facts(ctx.m),
+      ctx_(ctx),
+      position_(ctx.n, 0) {}
 
 void primal_state::clear() {
   std::fill(load.begin(), load.end(), 0);
@@ -38,7 +45,8 @@ double primal_state::manager_delta(std::size_t j, std::int64_t joining, double w
   double change = ctx_.band(j, load[j] + joining) - ctx_.band(j, load[j]);
   if (ctx_.valued) {
     const auto k = static_cast<index_t>(j);
-    change += value_penalty(ctx_.p.value_balance, k, value[j] + worth) - value_penalty(ctx_.p.value_balance, k, value[j]);
+    change +=
+        value_penalty(ctx_.p.value_balance, k, value[j] + worth) - value_penalty(ctx_.p.value_balance, k, value[j]);
   }
   if (!ctx_.p.fixed_cost.empty()) {
     change += ctx_.p.fixed_cost[j] * (static_cast<double>(load[j] + joining > 0) - static_cast<double>(load[j] > 0));

@@ -38,7 +38,8 @@ class primal_state {
     value[j] += ctx_.worth(c);
     position_[c] = members[j].size();
     members[j].push_back(static_cast<index_t>(c));
-    facts[j].push_back({ctx_.work(a), ctx_.p.cost[static_cast<std::size_t>(a)], ctx_.p.leave_out[c], ctx_.alternative(c, a), ctx_.first(c), ctx_.last(c)});
+    facts[j].push_back({ctx_.work(a), ctx_.p.cost[static_cast<std::size_t>(a)], ctx_.p.leave_out[c],
+                        ctx_.alternative(c, a), ctx_.first(c), ctx_.last(c)});
   }
 
   void leave(std::size_t c) {

@@ -38,7 +38,8 @@ double repacker::repack(std::size_t j, bool foreign) {
     const pool_entry& entry = pool_[static_cast<std::size_t>(e)];
     const auto k = static_cast<std::size_t>(entry.customer);
     if (plan_.arc[k] != entry.from) continue;  // moved since
-    items_.push_back({entry.customer, entry.arc, ctx_.work(entry.arc), profit(k, entry.from, entry.arc), ctx_.cost(k, entry.from)});
+    items_.push_back(
+        {entry.customer, entry.arc, ctx_.work(entry.arc), profit(k, entry.from, entry.arc), ctx_.cost(k, entry.from)});
   }
   if (items_.size() == members) return 0;
   std::sort(items_.begin(), items_.end(), [](const knapsack_item& x, const knapsack_item& y) {
@@ -60,10 +61,12 @@ double repacker::repack(std::size_t j, bool foreign) {
     kept_profit += items_[i].profit;
   }
   const double limit = std::isinf(budget) ? infinite : budget - kept;
-  const bool whole = std::all_of(items_.begin() + static_cast<std::ptrdiff_t>(core_begin), items_.begin() + static_cast<std::ptrdiff_t>(core_end),
+  const bool whole = std::all_of(items_.begin() + static_cast<std::ptrdiff_t>(core_begin),
+                                 items_.begin() + static_cast<std::ptrdiff_t>(core_end),
                                  [](const knapsack_item& i) { return i.work == std::floor(i.work); });
   const std::span<const knapsack_item> core(items_.data() + core_begin, core_end - core_begin);
-  const knapsack_choice best = whole && limit < 65536 ? cores_.in_whole_minutes(core, limit) : cores_.by_pareto_states(core, limit);
+  const knapsack_choice best =
+      whole && limit < 65536 ? cores_.in_whole_minutes(core, limit) : cores_.by_pareto_states(core, limit);
   if (kept_profit + best.profit <= members_profit + tolerance * std::max(1.0, members_profit)) return 0;
   chosen_.assign(items_.size(), 0);
   std::fill(chosen_.begin(), chosen_.begin() + static_cast<std::ptrdiff_t>(core_begin), 1);

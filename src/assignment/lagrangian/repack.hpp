@@ -40,13 +40,14 @@ class repacker {
   std::vector<knapsack_item> items_;
   knapsack_cores cores_;
   std::vector<std::uint8_t> chosen_;
-  std::vector<std::size_t> refill_;  // managers that lost customers to a repack with `foreign`
+  std::vector<std::size_t> refill_;                        // managers that lost customers to a repack with `foreign`
   std::vector<std::pair<index_t, std::int64_t>> journal_;  // (customer, arc before) of a chain, to undo it
   struct pool_entry {
     index_t customer;
     std::int64_t arc, from;  // its arc to the manager; its arc when gathered
   };
-  std::vector<std::int64_t> pool_offsets_, pool_next_;  // manager j's pool: pool_[pool_offsets_[j] .. pool_offsets_[j + 1])
+  std::vector<std::int64_t> pool_offsets_,
+      pool_next_;  // manager j's pool: pool_[pool_offsets_[j] .. pool_offsets_[j + 1])
   std::vector<pool_entry> pool_;
 };
 
