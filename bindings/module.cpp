@@ -8,6 +8,8 @@ void register_book(py::module_& m);
 void register_value(py::module_& m);
 void register_stages(py::module_& m);
 void register_segmentation(py::module_& m);
+void register_rules(py::module_& m);
+void register_kmeans(py::module_& m);
 void register_alerts(py::module_& m);
 void register_synthetic(py::module_& m);
 void register_assignment(py::module_& m);
@@ -24,6 +26,8 @@ PYBIND11_MODULE(_core, m) {
   register_value(m);
   register_stages(m);
   register_segmentation(m);
+  register_rules(m);
+  register_kmeans(m);
   register_alerts(m);
   register_synthetic(m);
   register_assignment(m);

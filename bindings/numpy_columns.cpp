@@ -123,6 +123,12 @@ std::vector<stage> to_stages(const py::handle& values, const std::string& table,
   return result;
 }
 
+std::vector<rule> to_rules(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::vector<rule> rules;
+  for (const auto& [label, text] : pairs) rules.push_back({label, text});
+  return rules;
+}
+
 std::vector<std::string> to_ids(const py::handle& values, const std::string& table) {
   if (py::isinstance<py::array>(values)) {
     const py::array array = as_array(values, table, "id");

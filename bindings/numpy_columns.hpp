@@ -1,5 +1,5 @@
 #pragma once
-// NumPy arrays in and out of cartera columns. In: strict about kinds (no floats where
+// NumPy arrays in and out of cartera columns (and rule lists in). In: strict about kinds (no floats where
 // integers are needed), with errors naming table and column. Out: the column's buffer is
 // handed to NumPy without a copy; a capsule owns it.
 
@@ -15,6 +15,7 @@
 
 #include "cartera/columns.hpp"
 #include "cartera/columns_set.hpp"
+#include "cartera/rules.hpp"
 #include "cartera/stages.hpp"
 
 namespace cartera::python {
@@ -35,6 +36,8 @@ categorical to_categorical(const py::handle& pair, const std::string& table, con
 column_set columns_from(const py::dict& columns, index_t rows, const std::string& table);
 /// Stage codes (0 contactar … 4 lost) as stages; a code out of range names its row.
 std::vector<stage> to_stages(const py::handle& values, const std::string& table, const std::string& column);
+/// (label, condition) pairs as rules.
+std::vector<rule> to_rules(const std::vector<std::pair<std::string, std::string>>& pairs);
 /// Ids from a list of str, or from an integer array (formatted in C++, which is faster).
 std::vector<std::string> to_ids(const py::handle& values, const std::string& table);
 

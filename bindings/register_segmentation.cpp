@@ -1,11 +1,9 @@
-// Segmentation and rules. Fitted models cross as plain arrays, so the Python
-// estimators hold (and pickle) them as NumPy attributes, scikit-learn style.
+// Segmentation: tiers by score, ABC / Pareto and RFM. Fitted models cross as plain arrays,
+// so the Python estimators hold (and pickle) them as NumPy attributes, scikit-learn style.
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
-#include "cartera/kmeans.hpp"
-#include "cartera/rules.hpp"
 #include "cartera/segmentation.hpp"
 #include "numpy_columns.hpp"
 
@@ -14,12 +12,6 @@ using namespace cartera;
 using namespace cartera::python;
 
 namespace {
-
-std::vector<rule> rules_from(const std::vector<std::pair<std::string, std::string>>& pairs) {
-  std::vector<rule> rules;
-  for (const auto& [label, text] : pairs) rules.push_back({label, text});
-  return rules;
-}
 
 normalisation scale_from(const std::string& name) {
   if (name == "min_max") return normalisation::min_max;
@@ -153,7 +145,7 @@ void register_segmentation(py::module_& m) {
          const std::vector<std::pair<std::string, std::string>>& segments, const std::string& fallback) {
         const real_column rv = to_real_column(r, "rfm", "recency"), fv = to_real_column(f, "rfm", "frequency"),
                           mv = to_real_column(mon, "rfm", "monetary");
-        rfm_model model = fit_rfm({bins, rules_from(segments), fallback}, span_of(rv), span_of(fv), span_of(mv));
+        rfm_model model = fit_rfm({bins, to_rules(segments), fallback}, span_of(rv), span_of(fv), span_of(mv));
         const auto array = [](const std::vector<double>& x) {
           return py::array_t<double>(static_cast<py::ssize_t>(x.size()), x.data());
         };
@@ -168,7 +160,7 @@ void register_segmentation(py::module_& m) {
          const std::vector<std::pair<std::string, std::string>>& segments, const std::string& fallback) {
         const real_column rv = to_real_column(r, "rfm", "recency"), fv = to_real_column(f, "rfm", "frequency"),
                           mv = to_real_column(mon, "rfm", "monetary");
-        auto [model, t] = fit_apply_rfm({bins, rules_from(segments), fallback}, span_of(rv), span_of(fv), span_of(mv));
+        auto [model, t] = fit_apply_rfm({bins, to_rules(segments), fallback}, span_of(rv), span_of(fv), span_of(mv));
         const auto array = [](const std::vector<double>& x) {
           return py::array_t<double>(static_cast<py::ssize_t>(x.size()), x.data());
         };
@@ -187,7 +179,7 @@ void register_segmentation(py::module_& m) {
          const py::tuple& fitted) {
         const real_column rv = to_real_column(r, "rfm", "recency"), fv = to_real_column(f, "rfm", "frequency"),
                           mv = to_real_column(mon, "rfm", "monetary");
-        rfm_model model{{bins, rules_from(segments), fallback},
+        rfm_model model{{bins, to_rules(segments), fallback},
                         fitted[0].cast<std::vector<double>>(),
                         fitted[1].cast<std::vector<double>>(),
                         fitted[2].cast<std::vector<double>>()};
@@ -199,61 +191,4 @@ void register_segmentation(py::module_& m) {
       },
       py::arg("recency"), py::arg("frequency"), py::arg("monetary"), py::arg("bins"), py::arg("segments"),
       py::arg("default_segment"), py::arg("fitted"));
-
-  m.def(
-      "apply_rules",
-      [](const py::dict& columns, index_t rows, const std::vector<std::pair<std::string, std::string>>& rules,
-         const std::string& fallback) {
-        const column_set c = columns_from(columns, rows, "columns");
-        const std::vector<rule> list = rules_from(rules);
-        rule_labels out;
-        {
-          py::gil_scoped_release release;
-          out = apply_rules(list, fallback, c);
-        }
-        return py::dict(py::arg("label") = categorical_out(std::move(out.label)),
-                        py::arg("rule") = to_numpy(std::move(out.rule)));
-      },
-      py::arg("columns"), py::arg("rows"), py::arg("rules"), py::arg("default"));
-
-  m.def(
-      "condition_columns", [](const std::string& text) { return condition(text).columns(); }, py::arg("text"),
-      "Parses a condition (raising InvalidInputError with the position of a mistake) and lists its columns.");
-
-  m.def(
-      "kmeans_fit",
-      [](points_view points, int clusters, int restarts, int max_iterations, double tolerance, std::uint64_t seed,
-         bool standardise, int threads) {
-        kmeans_result r;
-        {
-          py::gil_scoped_release release;
-          r = fit_kmeans(points, {clusters, restarts, max_iterations, tolerance, seed, standardise},
-                         {.threads = threads});
-        }
-        return py::dict(py::arg("centres") = r.model.centres, py::arg("mean") = r.model.mean,
-                        py::arg("scale") = r.model.scale, py::arg("inertia") = r.model.inertia,
-                        py::arg("iterations") = r.model.iterations, py::arg("restart") = r.model.restart,
-                        py::arg("labels") = to_numpy(std::move(r.cluster)));
-      },
-      py::arg("points"), py::arg("clusters"), py::arg("restarts"), py::arg("max_iterations"), py::arg("tolerance"),
-      py::arg("seed"), py::arg("standardise"), py::arg("threads") = 0);
-
-  m.def(
-      "kmeans_predict",
-      [](points_view points, const point_matrix& centres, const Eigen::VectorXd& mean, const Eigen::VectorXd& scale,
-         int threads) {
-        kmeans_model model;
-        model.centres = centres;
-        model.mean = mean;
-        model.scale = scale;
-        int_column labels;
-        double inertia = 0;
-        {
-          py::gil_scoped_release release;
-          labels = predict_kmeans(model, points, {.threads = threads});
-          inertia = kmeans_inertia(model, points, {.threads = threads});
-        }
-        return py::make_tuple(to_numpy(std::move(labels)), inertia);
-      },
-      py::arg("points"), py::arg("centres"), py::arg("mean"), py::arg("scale"), py::arg("threads") = 0);
 }

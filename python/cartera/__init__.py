@@ -31,11 +31,11 @@ from .assignment import (
 )
 from .book import TABLES, Book
 from .contact_plan import PURPOSES, STATUSES, ContactPlan, ContactPolicy, plan_contacts
+from .kmeans import KMeans
 from .referrals import ReferralPolicy, Referrals, referrals
+from .rules import Rules
 from .segmentation import (
     RFM,
-    KMeans,
-    Rules,
     SegmentPolicy,
     TierScorer,
     Variable,

@@ -282,3 +282,27 @@ def integers(series: pd.Series, table: str, column: str) -> np.ndarray:
             return values.astype(np.int64)
         raise _core.TypeMismatchError(located(table, column, None, None, f"expected integers, got {series.dtype}"))
     return np.asarray(series, dtype=np.int64)
+
+
+def core_columns(frame: pd.DataFrame) -> dict[str, Any]:
+    """A DataFrame as the core's columns: numbers (booleans as 0/1) or (categories, codes)."""
+    out: dict[str, Any] = {}
+    for name, series in frame.items():
+        if series.dtype.kind in "biuf":
+            out[str(name)] = np.asarray(series, dtype=np.float64)
+        else:
+            encoded = pd.Categorical(series)
+            out[str(name)] = ([str(c) for c in encoded.categories], encoded.codes.astype(np.int32))
+    return out
+
+
+def categorical(pair: tuple[list[str], np.ndarray]) -> pd.Categorical:
+    """A (categories, codes) pair from the core as a pandas Categorical."""
+    labels, codes = pair
+    return pd.Categorical.from_codes(codes, categories=labels)
+
+
+def check_fitted(estimator: Any, attribute: str) -> None:
+    """An estimator's predict before its fit is an error, as in scikit-learn."""
+    if not hasattr(estimator, attribute):
+        raise _core.InvalidInputError(f"{type(estimator).__name__}: call fit before predict")

@@ -16,14 +16,14 @@ import pandas as pd
 
 from . import _convert, _core
 from .book import Book
+from .kmeans import KMeans
+from .rules import Rules
 from .stages import stages as _stages
 from .value import ValuePolicy, _as_of
 from .value import value as _value
 
 __all__ = [
-    "KMeans",
     "RFM",
-    "Rules",
     "SegmentPolicy",
     "TierScorer",
     "Variable",
@@ -34,28 +34,6 @@ __all__ = [
 ]
 
 _SCALES = ("min_max", "z_score", "percentile")
-
-
-def _columns(frame: pd.DataFrame) -> dict[str, Any]:
-    """A DataFrame as the core's columns: numbers (booleans as 0/1) or (categories, codes)."""
-    out: dict[str, Any] = {}
-    for name, series in frame.items():
-        if series.dtype.kind in "biuf":
-            out[str(name)] = np.asarray(series, dtype=np.float64)
-        else:
-            encoded = pd.Categorical(series)
-            out[str(name)] = ([str(c) for c in encoded.categories], encoded.codes.astype(np.int32))
-    return out
-
-
-def _categorical(pair: tuple[list[str], np.ndarray]) -> pd.Categorical:
-    labels, codes = pair
-    return pd.Categorical.from_codes(codes, categories=labels)
-
-
-def _check_fitted(estimator: Any, attribute: str) -> None:
-    if not hasattr(estimator, attribute):
-        raise _core.InvalidInputError(f"{type(estimator).__name__}: call fit before predict")
 
 
 @dataclass(frozen=True)
@@ -132,7 +110,7 @@ class TierScorer:
         # Only the score's columns cross over; with one missing, all do, so the core's error
         # can list the columns there are.
         wanted = list(dict.fromkeys(v["column"] for v in policy))
-        return _columns(X[wanted] if all(c in X.columns for c in wanted) else X)
+        return _convert.core_columns(X[wanted] if all(c in X.columns for c in wanted) else X)
 
     def fit(self, X: pd.DataFrame, y: Any = None) -> TierScorer:
         policy = self._policy()
@@ -142,7 +120,7 @@ class TierScorer:
 
     def predict(self, X: pd.DataFrame) -> pd.DataFrame:
         """``score``, ``rank`` (1 = best), ``tier`` and ``reason`` per row of X."""
-        _check_fitted(self, "model_")
+        _convert.check_fitted(self, "model_")
         policy = self._policy()
         return self._frame(_core.score_apply(self._inputs(X, policy[0]), len(X), *policy, self.model_), X.index)
 
@@ -155,9 +133,9 @@ class TierScorer:
 
     @staticmethod
     def _frame(raw: dict[str, Any], index: pd.Index) -> pd.DataFrame:
-        tiers = _categorical(raw["tier"]).as_ordered()
+        tiers = _convert.categorical(raw["tier"]).as_ordered()
         return _convert.frame(
-            {"score": raw["score"], "rank": raw["rank"], "tier": tiers, "reason": _categorical(raw["reason"])},
+            {"score": raw["score"], "rank": raw["rank"], "tier": tiers, "reason": _convert.categorical(raw["reason"])},
             index=index,
         )
 
@@ -172,7 +150,7 @@ def abc(values: pd.Series, *, a: float = 0.80, b: float = 0.95) -> pd.DataFrame:
     raw = _core.classify_abc(np.asarray(values, dtype=np.float64), a, b)
     return _convert.frame(
         {
-            "abc": _categorical(raw["abc"]).as_ordered(),
+            "abc": _convert.categorical(raw["abc"]).as_ordered(),
             "rank": raw["rank"],
             "share": raw["share"],
             "cumulative": raw["cumulative"],
@@ -225,7 +203,7 @@ class RFM:
     def predict(self, X: pd.DataFrame) -> pd.DataFrame:
         """``r``, ``f``, ``m``, ``rfm`` (the three digits as one number, 545) and ``segment``
         per row of X."""
-        _check_fitted(self, "fitted_")
+        _convert.check_fitted(self, "fitted_")
         raw = _core.rfm_apply(*self._inputs(X), self.bins, self._rules(), self.default_segment, self.fitted_)
         return self._frame(raw, X.index)
 
@@ -241,124 +219,9 @@ class RFM:
             else raw["r"] * 10_000 + raw["f"] * 100 + raw["m"]
         )
         return _convert.frame(
-            {"r": raw["r"], "f": raw["f"], "m": raw["m"], "rfm": code, "segment": _categorical(raw["segment"])},
+            {"r": raw["r"], "f": raw["f"], "m": raw["m"], "rfm": code, "segment": _convert.categorical(raw["segment"])},
             index=index,
         )
-
-
-class KMeans:
-    """Needs-based clusters: k-means with greedy k-means++ seeding on standardised columns.
-
-    Parameters follow scikit-learn's KMeans; clusters are numbered by decreasing size, and
-    the same data and ``random_state`` give the same clusters on any number of threads.
-    Fitted: ``cluster_centers_`` (original units), ``labels_``, ``inertia_`` (standardised
-    units), ``n_iter_``, ``mean_``, ``scale_``.
-    """
-
-    def __init__(
-        self,
-        n_clusters: int = 8,
-        *,
-        n_init: int = 4,
-        max_iter: int = 300,
-        tol: float = 1e-4,
-        random_state: int = 0,
-        standardise: bool = True,
-        threads: int = 0,
-    ) -> None:
-        self.n_clusters = n_clusters
-        self.n_init = n_init
-        self.max_iter = max_iter
-        self.tol = tol
-        self.random_state = random_state
-        self.standardise = standardise
-        self.threads = threads
-
-    @staticmethod
-    def _points(X: Any) -> np.ndarray:
-        points = np.ascontiguousarray(np.asarray(X, dtype=np.float64))
-        if points.ndim != 2:
-            raise _core.TypeMismatchError(f"kmeans: expected a 2-dimensional table, got {points.ndim} dimensions")
-        bad = ~np.isfinite(points)
-        if bad.any():  # named here, where the columns have names
-            row, column = (int(k) for k in np.argwhere(bad)[0])
-            name = str(X.columns[column]) if isinstance(X, pd.DataFrame) else f"column {column}"
-            problem = "missing value; fill or drop it first" if np.isnan(points[row, column]) else "not a finite number"
-            raise _convert.invalid("kmeans", name, row, points[row, column], problem)
-        return points
-
-    def fit(self, X: Any, y: Any = None) -> KMeans:
-        raw = _core.kmeans_fit(
-            self._points(X),
-            self.n_clusters,
-            self.n_init,
-            self.max_iter,
-            self.tol,
-            self.random_state,
-            self.standardise,
-            self.threads,
-        )
-        self.cluster_centers_ = raw["centres"]
-        self.mean_ = raw["mean"]
-        self.scale_ = raw["scale"]
-        self.inertia_ = raw["inertia"]
-        self.n_iter_ = raw["iterations"]
-        self.labels_ = raw["labels"]
-        if isinstance(X, pd.DataFrame):
-            self.feature_names_in_ = np.asarray(X.columns, dtype=object)
-        return self
-
-    def predict(self, X: Any) -> np.ndarray:
-        _check_fitted(self, "cluster_centers_")
-        labels, _ = _core.kmeans_predict(self._points(X), self.cluster_centers_, self.mean_, self.scale_, self.threads)
-        return labels
-
-    def score(self, X: Any, y: Any = None) -> float:
-        """Minus the inertia of X (standardised units), as scikit-learn's ``score``."""
-        _check_fitted(self, "cluster_centers_")
-        _, inertia = _core.kmeans_predict(self._points(X), self.cluster_centers_, self.mean_, self.scale_, self.threads)
-        return -inertia
-
-    def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
-        return self.fit(X).labels_
-
-
-class Rules:
-    """An ordered list of ``(label, condition)``; the first condition that holds gives the
-    label, ``default`` otherwise. Conditions are in cartera's small, safe language:
-    ``margin > 0 and products >= 3``, ``tier == "Premium" or rank <= 100``, ``not declining``
-    (see docs/segmentation.md). Mistakes are reported with their position when the rules
-    are built, unknown columns with the list of those there are."""
-
-    def __init__(self, rules: Sequence[tuple[str, str]], *, default: str = "Other") -> None:
-        self.rules = [(str(label), str(text)) for label, text in rules]
-        self.default = default
-        self._reads: list[str] = []
-        for position, (label, text) in enumerate(self.rules):
-            try:
-                self._reads += _core.condition_columns(text)
-            except _core.InvalidInputError as error:
-                raise _core.InvalidInputError(f"rules.{position} (value {label!r}): {error}") from None
-
-    def fit(self, X: pd.DataFrame, y: Any = None) -> Rules:
-        return self
-
-    def predict(self, X: pd.DataFrame) -> pd.DataFrame:
-        """``label`` and ``reason`` ("rule 2: margin > 0", or "default") per row of X."""
-        # Only the columns the rules read cross over; an unknown one is left for the core to
-        # report with the list of those there are.
-        present = [c for c in dict.fromkeys(self._reads) if c in X.columns]
-        missing = [c for c in self._reads if c not in X.columns]
-        columns = _columns(X[present]) if not missing else _columns(X)
-        raw = _core.apply_rules(columns, len(X), self.rules, self.default)
-        reasons = [f"rule {k}: {text}" for k, (_, text) in enumerate(self.rules)] + ["default"]
-        which = np.where(raw["rule"] < 0, len(self.rules), raw["rule"])
-        return _convert.frame(
-            {"label": _categorical(raw["label"]), "reason": pd.Categorical.from_codes(which, categories=reasons)},
-            index=X.index,
-        )
-
-    fit_predict = predict
 
 
 #: The default score: the "Clienting" ranking over purchase volume, frequency, margin and

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from . import _convert, _core
-from .segmentation import Rules, _columns
+from .rules import Rules
 
 __all__ = ["STRUCTURES", "Structures", "relationship_structure"]
 
@@ -69,7 +69,14 @@ def relationship_structure(
         )
     positions, managers = _convert.manager_rows(manager, customers.index)
     raw = _core.classify_structures(
-        _columns(customers), len(customers), providers, peer, float(many_providers), pairs, positions, len(managers)
+        _convert.core_columns(customers),
+        len(customers),
+        providers,
+        peer,
+        float(many_providers),
+        pairs,
+        positions,
+        len(managers),
     )
     labels, codes = raw["reason"]
     frame = _convert.frame(

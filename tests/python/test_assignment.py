@@ -444,3 +444,9 @@ def test_preview_keeps_customers_only_the_current_assignment_knows():
     assert p.customers.loc["gone", "change"] == "left_out"
     assert p.counts.to_dict() == {"kept": 1, "moved": 1, "newly_assigned": 0, "left_out": 1, "still_unassigned": 0}
     assert p.managers.loc["m2", "load_before"] == 1 and p.managers.loc["m2", "load_after"] == 1
+
+
+def test_a_capacity_that_is_not_whole_is_refused_not_cut():
+    customers = pd.DataFrame({"value": [1.0, 2.0]}, index=["a", "b"])
+    with pytest.raises(ValueError, match=r"managers.capacity row 0 \(value 1.5\): expected a whole number"):
+        cartera.assign(customers, pd.DataFrame({"capacity": [1.5]}, index=["m"]))
