@@ -1,41 +1,18 @@
+// The assignment solvers on problems with known answers: by hand, a brute force, Boost.Graph,
+// stops, ties, bands, fixed costs, pins and degenerate cases.
 #include "cartera/assignment.hpp"
-#include "cartera/gap_instances.hpp"
 
-#include <algorithm>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <functional>
 #include <map>
-#include <numeric>
-#include <random>
 #include <sstream>
 
+#include "assignment_support.hpp"
 #include "test_support.hpp"
 
 namespace cartera {
 namespace {
 
-// Builds a problem from a dense cost table; NaN means "not a candidate".
-assignment_problem dense(const std::vector<std::vector<double>>& cost, std::vector<double> leave_out,
-                         std::vector<std::int64_t> capacity) {
-  assignment_problem p;
-  p.customers = static_cast<index_t>(cost.size());
-  p.managers = static_cast<index_t>(capacity.size());
-  for (const auto& row : cost) {
-    for (std::size_t m = 0; m < row.size(); ++m) {
-      if (std::isnan(row[m])) continue;
-      p.manager.push_back(static_cast<index_t>(m));
-      p.cost.push_back(row[m]);
-    }
-    p.offsets.push_back(static_cast<std::int64_t>(p.manager.size()));
-  }
-  p.leave_out = std::move(leave_out);
-  p.capacity = std::move(capacity);
-  return p;
-}
-
-constexpr double no = std::numeric_limits<double>::quiet_NaN();
+using namespace assignment_support;
 
 TEST(assignment_test, solves_a_small_case_by_hand) {
   // Two managers of capacity 1, three customers. Best: a→m1 (1), b→m0 (2), c left out (5):
@@ -72,123 +49,6 @@ TEST(assignment_test, rejects_bad_problems) {
                    "assignment_problem.manager row 0 (value 7): no such manager");
   p = dense({{1, 2}}, {3}, {1});
   EXPECT_THROW(p.validate(), invalid_input);
-}
-
-// Every assignment of a tiny instance, tried one by one: the optimum under capacities,
-// time budgets, the band, pins and the move budget.
-double brute_force(const assignment_problem& p) {
-  double best = std::numeric_limits<double>::infinity();
-  const auto n = static_cast<std::size_t>(p.customers), m = static_cast<std::size_t>(p.managers);
-  std::vector<std::int64_t> load(m, 0);
-  std::vector<double> time(m, 0), value(m, 0);
-  std::function<void(std::size_t, double, std::int64_t)> visit = [&](std::size_t c, double total, std::int64_t moves) {
-    if (p.move_budget >= 0 && moves > p.move_budget) return;
-    if (c == n) {
-      for (std::size_t j = 0; j < m; ++j) {
-        total += band_penalty(p.band, static_cast<index_t>(j), load[j]) +
-                 value_penalty(p.value_balance, static_cast<index_t>(j), value[j]);
-        if (!p.fixed_cost.empty() && load[j] > 0) total += p.fixed_cost[j];
-      }
-      best = std::min(best, total);
-      return;
-    }
-    const index_t pin = p.pinned.empty() ? no_index : p.pinned[c];
-    const index_t now = p.current.empty() ? no_index : p.current[c];
-    bool now_candidate = false;
-    for (std::int64_t a = p.offsets[c]; a < p.offsets[c + 1]; ++a)
-      now_candidate = now_candidate || p.manager[static_cast<std::size_t>(a)] == now;
-    if (pin == no_index) visit(c + 1, total + p.leave_out[c], moves + now_candidate);
-    for (std::int64_t a = p.offsets[c]; a < p.offsets[c + 1]; ++a) {
-      const auto k = static_cast<std::size_t>(a);
-      const auto j = static_cast<std::size_t>(p.manager[k]);
-      if (pin != no_index && p.manager[k] != pin) continue;
-      const double w = p.workload.empty() ? 0 : p.workload[k];
-      if (load[j] == p.capacity[j] || (!p.time_budget.empty() && time[j] + w > p.time_budget[j] + 1e-9)) continue;
-      const double v = p.value_balance.value.empty() ? 0 : p.value_balance.value[c];
-      ++load[j];
-      time[j] += w;
-      value[j] += v;
-      visit(c + 1, total + p.cost[k], moves + (now_candidate && p.manager[k] != now && pin == no_index));
-      --load[j];
-      time[j] -= w;
-      value[j] -= v;
-    }
-  };
-  visit(0, 0, 0);
-  return best;
-}
-
-// Is manager m among customer c's candidates?
-bool is_candidate(const assignment_problem& p, index_t c, index_t m) {
-  for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
-    if (p.manager[static_cast<std::size_t>(a)] == m) return true;
-  }
-  return false;
-}
-
-// Random instances with distinct candidates per customer, costs with one decimal.
-assignment_problem random_problem(std::mt19937& random, index_t customers, index_t managers, int candidates,
-                                  bool timed = false) {
-  std::uniform_real_distribution<double> cost(0, 100);
-  assignment_problem p;
-  p.customers = customers;
-  p.managers = managers;
-  std::vector<index_t> all(static_cast<std::size_t>(managers));
-  std::iota(all.begin(), all.end(), 0);
-  for (index_t c = 0; c < customers; ++c) {
-    std::shuffle(all.begin(), all.end(), random);
-    for (int k = 0; k < std::min<int>(candidates, managers); ++k) {
-      p.manager.push_back(all[static_cast<std::size_t>(k)]);
-      p.cost.push_back(std::round(cost(random) * 10) / 10);
-      if (timed) p.workload.push_back(static_cast<double>(1 + random() % 9));
-    }
-    p.offsets.push_back(static_cast<std::int64_t>(p.manager.size()));
-    p.leave_out.push_back(std::round(cost(random) * 1.5 * 10) / 10);
-  }
-  for (index_t m = 0; m < managers; ++m) {
-    p.capacity.push_back(static_cast<std::int64_t>(random() % 4));
-    if (timed) p.time_budget.push_back(static_cast<double>(random() % 15));
-  }
-  return p;
-}
-
-// Customers who leave a current manager still among their candidates (what the budget counts).
-std::int64_t voluntary_moves(const assignment_problem& p, const assignment_result& r) {
-  std::int64_t moves = 0;
-  for (index_t c = 0; c < p.customers; ++c) {
-    const auto k = static_cast<std::size_t>(c);
-    moves += p.current[k] != no_index && r.manager[k] != p.current[k] && is_candidate(p, c, p.current[k]);
-  }
-  return moves;
-}
-
-// What every solution must satisfy, whoever found it.
-void expect_feasible(const assignment_problem& p, const assignment_result& r) {
-  ASSERT_EQ(r.manager.size(), static_cast<std::size_t>(p.customers));
-  std::vector<std::int64_t> load(static_cast<std::size_t>(p.managers), 0);
-  std::vector<double> time(static_cast<std::size_t>(p.managers), 0);
-  for (index_t c = 0; c < p.customers; ++c) {
-    const index_t m = r.manager[static_cast<std::size_t>(c)];
-    ASSERT_EQ(m == no_index, r.reason[static_cast<std::size_t>(c)] != unassigned_reason::assigned);
-    if (!p.pinned.empty() && p.pinned[static_cast<std::size_t>(c)] != no_index)
-      ASSERT_EQ(m, p.pinned[static_cast<std::size_t>(c)]);
-    if (m == no_index) continue;
-    bool candidate = false;
-    for (std::int64_t a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a) {
-      if (p.manager[static_cast<std::size_t>(a)] != m) continue;
-      candidate = true;
-      if (!p.workload.empty()) time[static_cast<std::size_t>(m)] += p.workload[static_cast<std::size_t>(a)];
-    }
-    ASSERT_TRUE(candidate) << "customer " << c;
-    ++load[static_cast<std::size_t>(m)];
-  }
-  for (std::size_t m = 0; m < load.size(); ++m) {
-    ASSERT_LE(load[m], p.capacity[m]);
-    ASSERT_EQ(load[m], r.load[m]);
-    if (!p.time_budget.empty()) ASSERT_LE(time[m], p.time_budget[m] + 1e-9);
-  }
-  ASSERT_LE(r.bound, r.objective + 1e-9);
-  ASSERT_NEAR(r.gap, (r.objective - r.bound) / std::max(1.0, std::abs(r.objective)), 1e-12);
 }
 
 TEST(assignment_test, exact_solvers_match_a_brute_force_on_tiny_instances) {
@@ -364,71 +224,6 @@ TEST(assignment_test, the_auction_survives_ties) {
   expect_feasible(p, auction);
 }
 
-TEST(assignment_test, lagrangian_bound_and_solution_bracket_the_optimum_with_time_budgets) {
-  std::mt19937 random(3);
-  int optimal = 0;
-  constexpr int trials = 300;
-  for (int trial = 0; trial < trials; ++trial) {
-    const assignment_problem p =
-        random_problem(random, 1 + static_cast<index_t>(random() % 7), 1 + static_cast<index_t>(random() % 3), 3, true);
-    const assignment_result r = solve_assignment(p, {.iterations = 200});
-    ASSERT_EQ(r.solver, "lagrangian");
-    expect_feasible(p, r);
-    const double best = brute_force(p);
-    ASSERT_LE(r.bound, best + 1e-6) << "trial " << trial;
-    ASSERT_GE(r.objective, best - 1e-6) << "trial " << trial;
-    optimal += r.objective <= best + 1e-6;
-  }
-  EXPECT_GE(optimal, trials * 95 / 100);
-}
-
-// A book like the benchmark's, just large enough for the solver's large-problem path:
-// 6,000 customers, 60 managers, 25 candidates each, 10 to 60 whole minutes a customer plus
-// `offset`, budgets for 80 % of the minutes.
-assignment_problem timed_book(double offset) {
-  std::mt19937 random(11);
-  assignment_problem p = random_problem(random, 6'000, 60, 25);
-  double total = 0;
-  for (index_t c = 0; c < p.customers; ++c) {
-    const double minutes = 10 + static_cast<double>(random() % 51) + offset;
-    total += minutes;
-    for (auto a = p.offsets[static_cast<std::size_t>(c)]; a < p.offsets[static_cast<std::size_t>(c) + 1]; ++a)
-      p.workload.push_back(minutes);
-  }
-  p.capacity.assign(60, 120);
-  p.time_budget.assign(60, std::round(0.8 * total / 60));
-  return p;
-}
-
-TEST(assignment_test, lagrangian_large_books_with_time_budgets_come_close_to_the_bound) {
-  // Whole minutes (the knapsacks' table over minutes) and minutes with no common unit (their
-  // Pareto states): both within 0.7 % of the bound, never over a budget.
-  for (const double offset : {0.0, 0.013}) {
-    const assignment_problem p = timed_book(offset);
-    // A limit far beyond need (even under the sanitizers): the search ends by itself, so
-    // the same answer comes again.
-    const assignment_options options{.solver = "lagrangian", .time_limit = 600};
-    const assignment_result r = solve_assignment(p, options);
-    expect_feasible(p, r);
-    EXPECT_LE(r.gap, 0.007) << "offset " << offset;
-    if (offset == 0) EXPECT_EQ(solve_assignment(p, options).manager, r.manager);
-  }
-}
-
-TEST(assignment_test, lagrangian_is_near_the_flow_optimum_on_capacity_only_problems) {
-  std::mt19937 random(5);
-  for (int trial = 0; trial < 5; ++trial) {
-    assignment_problem p = random_problem(random, 2000, 40, 6);
-    for (auto& c : p.capacity) c = 20 + c * 10;
-    const assignment_result exact = solve_assignment(p);
-    const assignment_result r = solve_assignment(p, {.solver = "lagrangian"});
-    expect_feasible(p, r);
-    EXPECT_LE(r.bound, exact.objective + 1e-6);
-    EXPECT_LE(r.objective, exact.objective * 1.01);
-    EXPECT_LE(r.gap, 0.01);
-  }
-}
-
 TEST(assignment_test, a_load_band_is_priced_not_enforced) {
   // Two managers, four customers all cheaper with m0; the band asks for 2 each.
   auto p = dense({{1, 3}, {1, 3}, {1, 3}, {1, 3}}, {50, 50, 50, 50}, {4, 4});
@@ -557,97 +352,6 @@ TEST(assignment_test, pins_hold_and_are_checked) {
   }
 }
 
-TEST(assignment_test, the_move_budget_limits_voluntary_moves) {
-  // Everyone is with m0 now; m1 is cheaper for all three; only one may move.
-  auto p = dense({{5, 1}, {5, 2}, {5, 4}}, {50, 50, 50}, {3, 3});
-  p.current = {0, 0, 0};
-  p.move_budget = 1;
-  const assignment_result r = solve_assignment(p);
-  EXPECT_EQ(r.manager, (std::vector<index_t>{1, 0, 0}));
-  EXPECT_EQ(r.moves, 1);
-  EXPECT_DOUBLE_EQ(r.objective, 11);
-  EXPECT_LE(r.bound, 11 + 1e-9);
-  p.move_budget = -1;
-  EXPECT_EQ(solve_assignment(p).moves, 3);
-  // Capacities that force more moves than the budget: no plan keeps it.
-  auto crowded = dense({{5, 1}, {5, 2}, {5, 4}}, {50, 50, 50}, {1, 3});
-  crowded.current = {0, 0, 0};
-  crowded.move_budget = 1;
-  const assignment_result forced = solve_assignment(crowded);
-  EXPECT_EQ(forced.status, solve_status::infeasible);
-  EXPECT_EQ(forced.moves, 2);
-}
-
-TEST(assignment_test, one_move_that_frees_minutes_for_several_arrivals_is_worth_its_place_in_the_budget) {
-  // m0 has 15 minutes, all taken by its customer H (current, 15 minutes); m1 can take H for 1.
-  // Three arrivals of 5 minutes can only go to m0, each worth 100: one move places them all.
-  assignment_problem p;
-  p.customers = 4;
-  p.managers = 2;
-  p.offsets = {0, 2, 3, 4, 5};
-  p.manager = {0, 1, 0, 0, 0};
-  p.cost = {0, 1, 0, 0, 0};
-  p.workload = {15, 15, 5, 5, 5};
-  p.leave_out = {100, 100, 100, 100};
-  p.capacity = {4, 4};
-  p.time_budget = {15, 15};
-  p.current = {0, no_index, no_index, no_index};
-  for (const std::int64_t budget : {0, 1}) {
-    p.move_budget = budget;
-    const assignment_result r = solve_assignment(p);
-    EXPECT_LE(r.moves, budget);
-    EXPECT_EQ(r.manager[0], budget == 0 ? 0 : 1);
-    EXPECT_DOUBLE_EQ(r.objective, budget == 0 ? 300 : 1);
-    EXPECT_NE(r.status, solve_status::infeasible);
-  }
-}
-
-// Tiny books with a move budget, some customers with a manager (a candidate or not), some
-// without: whenever a plan keeps the budget one comes back, and the best such plan.
-TEST(assignment_test, the_move_budget_plan_is_the_best_within_the_budget_against_a_brute_force) {
-  std::mt19937 random(17);
-  int timed_optimal = 0, timed_trials = 0;
-  for (int trial = 0; trial < 600; ++trial) {
-    const bool timed = trial % 3 == 2;
-    auto q = random_problem(random, 1 + static_cast<index_t>(random() % 7), 1 + static_cast<index_t>(random() % 3), 2,
-                            timed);
-    for (auto& c : q.capacity) c += static_cast<std::int64_t>(random() % 2);
-    for (auto& minutes : q.time_budget) minutes += 5;
-    q.current.resize(static_cast<std::size_t>(q.customers));
-    for (index_t c = 0; c < q.customers; ++c) {
-      const auto k = static_cast<std::size_t>(c);
-      const auto kind = random() % 4;  // none, the first candidate, the second, a manager who is not one
-      const auto arcs = q.offsets[k + 1] - q.offsets[k];
-      q.current[k] =
-          kind == 0 || arcs == 0 ? no_index
-          : kind < 3 ? q.manager[static_cast<std::size_t>(q.offsets[k] + static_cast<std::int64_t>(kind - 1) % arcs)]
-                     : static_cast<index_t>(random() % static_cast<unsigned>(q.managers));
-    }
-    q.move_budget = static_cast<std::int64_t>(random() % 3);
-    const double best = brute_force(q);
-    for (const char* solver :
-         timed ? std::vector<const char*>{"lagrangian"} : std::vector<const char*>{"auction", "flow", "lagrangian"}) {
-      const assignment_result s = solve_assignment(q, {.solver = solver, .gap_limit = 0});
-      expect_feasible(q, s);
-      if (std::isinf(best)) {
-        ASSERT_EQ(s.status, solve_status::infeasible) << solver << ", trial " << trial;
-        continue;
-      }
-      ASSERT_LE(voluntary_moves(q, s), q.move_budget) << solver << ", trial " << trial;
-      ASSERT_LE(s.bound, best + 1e-6) << solver << ", trial " << trial;
-      ASSERT_GE(s.objective, best - 1e-6) << solver << ", trial " << trial;
-      if (std::string(solver) != "lagrangian") {
-        ASSERT_NEAR(s.objective, best, 1e-6) << solver << ", trial " << trial;
-        ASSERT_EQ(s.status, solve_status::optimal) << solver << ", trial " << trial;
-      } else if (timed) {
-        ++timed_trials;
-        timed_optimal += std::abs(s.objective - best) < 1e-6;
-      }
-    }
-  }
-  EXPECT_GE(timed_optimal, 0.95 * timed_trials);
-}
-
 // Metamorphic: what more freedom does to an optimum. More room, or one more candidate, can
 // only lower the objective; with a move budget too.
 TEST(assignment_test, more_room_or_another_candidate_never_raises_the_optimum) {
@@ -721,53 +425,6 @@ TEST(assignment_test, solvers_are_found_by_name) {
   EXPECT_EQ(r.solver, "nobody");
   EXPECT_DOUBLE_EQ(r.objective, 3);
   EXPECT_DOUBLE_EQ(r.gap, 1);
-}
-
-std::filesystem::path gap_data() {
-  const char* from_environment = std::getenv("CARTERA_DATA");
-  return std::filesystem::path(from_environment != nullptr ? from_environment : CARTERA_TEST_DATA) / "gap";
-}
-
-// The best known values of the published instances, by path ("cattrysse1994/gap1-0").
-std::map<std::string, double> best_known_gap_values() {
-  std::ifstream in(gap_data() / "best_known.csv");
-  std::map<std::string, double> values;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::vector<std::string> fields;
-    std::stringstream row(line);
-    for (std::string field; std::getline(row, field, ',');) fields.push_back(field);
-    if (fields.size() >= 8) values[fields[0]] = std::stod(fields[7]);
-  }
-  return values;
-}
-
-TEST(assignment_test, published_gap_instances_are_solved_close_to_their_best_known_values) {
-  // gap1-0 … gap12-0 (OR-Library, 15 to 60 items, all with proven optima).
-  const auto best_known = best_known_gap_values();
-  ASSERT_FALSE(best_known.empty()) << "missing " << (gap_data() / "best_known.csv") << " (set CARTERA_DATA)";
-  double total_gap = 0;
-  for (int k = 1; k <= 12; ++k) {
-    const std::string name = "cattrysse1994/gap" + std::to_string(k) + "-0";
-    std::ifstream in(gap_data() / name);
-    ASSERT_TRUE(in) << "missing " << (gap_data() / name);
-    const double best = best_known.at(name);
-    const assignment_problem p = read_orlibrary_gap(in);
-    const assignment_result r = solve_assignment(p, {.time_limit = 2, .iterations = 300});
-    expect_feasible(p, r);
-    EXPECT_TRUE(std::ranges::none_of(r.manager, [](index_t m) { return m == no_index; })) << name;
-    EXPECT_LE(r.bound, best + 1e-9) << name;
-    EXPECT_GE(r.objective, best - 1e-9) << name;
-    total_gap += (r.objective - best) / best;
-  }
-  EXPECT_LE(total_gap / 12, 0.01);
-}
-
-TEST(assignment_test, orlibrary_reader_names_a_bad_number) {
-  std::istringstream in("2 2\n1 2 3 4\n1 1 1 x\n");
-  EXPECT_THROW_MSG((void)read_orlibrary_gap(in), invalid_input,
-                   "orlibrary_gap.weight row 3 (value x): expected a number >= 0");
 }
 
 }  // namespace
