@@ -382,6 +382,7 @@ std::vector<policy_field<realignment_policy>> assignment_fields() {
 
 }  // namespace
 
+// Long on purpose: one m.def per function of the concept, in the order the stubs list them.
 void register_assignment(py::module_& m) {
   py::class_<realignment_policy> policy(
       m, "AssignmentPolicy",

@@ -157,6 +157,7 @@ std::vector<policy_field<contact_policy>> contact_fields() {
 
 }  // namespace
 
+// Long on purpose: one m.def per function of the concept, in the order the stubs list them.
 void register_contact_plan(py::module_& m) {
   py::class_<contact_policy> policy(
       m, "ContactPolicy",

@@ -54,6 +54,7 @@ py::dict score_dict(score_table&& t) {
 
 }  // namespace
 
+// Long on purpose: one m.def per function of the concept, in the order the stubs list them.
 void register_segmentation(py::module_& m) {
   m.attr("SCORE_DEFAULTS") = [] {
     const score_policy p;

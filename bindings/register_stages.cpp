@@ -84,6 +84,7 @@ py::array_t<std::int64_t> counts_array(const stage_counts& counts) {
 
 }  // namespace
 
+// Long on purpose: one m.def per function of the concept, in the order the stubs list them.
 void register_stages(py::module_& m) {
   std::vector<std::string> stage_names, criterion_names, criterion_stages;
   for (int s = 0; s < stage_count; ++s) stage_names.emplace_back(stage_name(static_cast<stage>(s)));

@@ -69,6 +69,8 @@ void alert_policy::validate() const {
     throw invalid_input({"alert_policy", "lapsed_days", -1, std::to_string(lapsed_days)}, "must be positive");
 }
 
+// Long on purpose: one pass per customer raises every kind of alert from the same figures;
+// the kinds share the customer's value percentile and recent period.
 alert_table detect_alerts(const book& customers, const value_table& value, day_t as_of, const value_policy& value_rules,
                           const alert_policy& policy, std::span<const std::uint8_t> valuable_flags) {
   policy.validate();

@@ -302,6 +302,8 @@ struct gathered {
   std::vector<alert_kind> first_alert;
 };
 
+// Long on purpose: every input is checked and gathered in one place, in the order the
+// errors are reported (sizes, then values, then references).
 gathered gather(const book& b, const contact_inputs& inputs, day_t start, int days, const contact_policy& policy,
                 std::span<const index_t> preferred, plan_texts& texts, customer_plan& cp) {
   const auto count = static_cast<std::size_t>(b.customer_count());
@@ -422,6 +424,9 @@ gathered gather(const book& b, const contact_inputs& inputs, day_t start, int da
 
 }  // namespace
 
+// Long on purpose: one walk over the working days in order, whose state (each manager's
+// minutes, each customer's caps and last contact) every step reads and changes; split, the
+// steps would pass that state around.
 contact_plan plan_contacts(const book& b, const contact_inputs& inputs, day_t start, int days,
                            const contact_policy& policy) {
   policy.validate();

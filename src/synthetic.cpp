@@ -151,6 +151,9 @@ std::vector<synthetic_behaviour> synthetic_behaviours(const synthetic_options& o
   return result;
 }
 
+// Long on purpose: two passes over the customers, each from its own random streams (event
+// counts, then the events written in place at the offsets the first pass left), then the
+// book; apart, the passes would hand the offsets and profiles to each other.
 book synthetic_book(const synthetic_options& o, const execution& run) {
   o.validate();
   const std::int64_t n = o.customers;

@@ -463,6 +463,8 @@ def _add_extra_columns(command: argparse.ArgumentParser) -> None:
     )
 
 
+# Long on purpose: the whole command line in one place, read from top to bottom as `cartera
+# --help` shows it.
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cartera", description="Customer portfolio management.")
     parser.add_argument("--version", action="version", version=f"cartera {__version__}")

@@ -134,6 +134,8 @@ class ContactPlan:
         )
 
 
+# Long on purpose: the inputs, each checked and named as the docstring lists them, then one
+# call to the core and the frames it gives.
 def plan_contacts(
     book: Book,
     manager: Any,

@@ -20,6 +20,8 @@ namespace {
 constexpr const char* table = "assignment_problem";
 }  // namespace
 
+// Long on purpose: a flat list of checks, one per array and rule, in the order the errors
+// are reported.
 void assignment_problem::validate() const {
   if (customers < 0) fail({table, "customers", -1, std::to_string(customers)}, "must be >= 0");
   if (managers < 0) fail({table, "managers", -1, std::to_string(managers)}, "must be >= 0");
