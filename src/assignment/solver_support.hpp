@@ -37,7 +37,7 @@ free_part without_pins(const assignment_problem& problem);
 /// A plan under a move budget: at most `budget` customers of `problem` (without pins) leave
 /// a current manager who is still among their candidates. `kept` is false when no plan keeps
 /// the budget (the one moving the fewest is returned); out.stopped_by when the time limit or
-/// the progress callback cut the search. See src/move_budget.cpp.
+/// the progress callback cut the search. See src/assignment/move_budget.cpp.
 struct budget_plan {
   solver_output out;
   bool kept = true;
