@@ -94,8 +94,8 @@ std::shared_ptr<book> make_book(const py::object& customers_in, const py::object
   column_reader t(transactions_in, "transactions");
   transaction_table transactions;
   if (!t.empty()) {
-    transactions = {t.ints("customer", true), t.ints("day", true), t.reals("amount", true),
-                    t.reals("margin"),        t.labels("product"), t.flags("proactive")};
+    transactions = {t.ints("customer", true), t.ints("day", true),  t.reals("amount", true), t.reals("margin"),
+                    t.labels("product"),      t.flags("proactive"), t.flags("returned")};
   }
   t.finish();
 
@@ -158,6 +158,13 @@ py::dict table_of(const py::object& self, const std::string& name) {
     put("margin", t.margin);
     put_labels("product", t.product);
     put("proactive", t.proactive);
+  } else if (name == "returns") {
+    const auto& t = b.returns();
+    out["customer"] = view_numpy(t.customer, self);
+    out["day"] = view_numpy(t.day, self);
+    out["amount"] = view_numpy(t.amount, self);
+    put("margin", t.margin);
+    put_labels("product", t.product);
   } else if (name == "interactions") {
     const auto& t = b.interactions();
     out["customer"] = view_numpy(t.customer, self);
@@ -181,7 +188,8 @@ py::dict table_of(const py::object& self, const std::string& name) {
   } else {
     throw invalid_input(
         {"book", "table", -1, name},
-        "unknown table; the tables are customers, managers, transactions, interactions, complaints, referrals");
+        "unknown table; the tables are customers, managers, transactions, returns, interactions, complaints, "
+        "referrals");
   }
   return out;
 }
@@ -207,6 +215,7 @@ void register_book(py::module_& m) {
       .def("rows", [](const book& b) {
         return py::dict(py::arg("customers") = b.customer_count(), py::arg("managers") = b.manager_count(),
                         py::arg("transactions") = b.transactions().customer.size(),
+                        py::arg("returns") = b.returns().customer.size(),
                         py::arg("interactions") = b.interactions().customer.size(),
                         py::arg("complaints") = b.complaints().customer.size(),
                         py::arg("referrals") = b.referrals().referrer.size());

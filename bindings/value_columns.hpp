@@ -28,6 +28,9 @@ void for_each_value_column(Table& v, Visit&& visit) {
   visit("interactions", v.interactions);
   visit("cost_to_serve", v.cost_to_serve);
   visit("contribution", v.contribution);
+  visit("returned", v.returned);
+  visit("returns", v.returns);
+  visit("return_rate", v.return_rate);
 }
 
 /// A value table from its columns by name (days as day numbers), one entry per customer;

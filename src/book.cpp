@@ -122,10 +122,34 @@ void check(const transaction_table& t, index_t customers) {
   const table_check c("transactions", t.customer.size());
   c.references(t.customer, "customer", true, customers, "customers");
   c.days(t.day, "day", true);
-  c.reals(t.amount, "amount", true, true);
+  c.reals(t.amount, "amount", true, false);
   c.reals(t.margin, "margin", false, false);
   c.categories(t.product, "product", false);
   c.flags(t.proactive, "proactive");
+  c.flags(t.returned, "returned");
+}
+
+// Takes the returns (flagged, or with a negative amount) out of the transactions, as
+// amounts and margins given back (magnitudes); the purchases stay, in their order.
+return_table take_returns(transaction_table& t) {
+  std::vector<std::int64_t> purchases, returns;
+  for (Eigen::Index row = 0; row < t.amount.size(); ++row) {
+    const bool is_return = t.amount[row] < 0 || (t.returned.size() != 0 && t.returned[row] != 0);
+    (is_return ? returns : purchases).push_back(row);
+  }
+  t.returned = {};
+  if (returns.empty()) return {};
+  using detail::select;
+  return_table out{select(t.customer, returns), select(t.day, returns), select(t.amount, returns).abs(),
+                   select(t.margin, returns).abs(), select(t.product, returns)};
+  t = {select(t.customer, purchases),
+       select(t.day, purchases),
+       select(t.amount, purchases),
+       select(t.margin, purchases),
+       select(t.product, purchases),
+       select(t.proactive, purchases),
+       {}};
+  return out;
 }
 
 void check(const interaction_table& t, index_t customers, index_t managers) {
@@ -194,6 +218,7 @@ book::book(customer_table customers, manager_table managers, transaction_table t
 
   // Each event table is reordered by customer and day; columns already in that order are
   // moved, not copied.
+  return_table returns = take_returns(transactions);
   using detail::row_order;
   auto g = detail::group_by(
       transactions.customer, transactions.day, n,
@@ -202,6 +227,12 @@ book::book(customer_table customers, manager_table managers, transaction_table t
                   transactions.product, transactions.proactive);
   transactions_ = std::move(transactions);
   transaction_offsets_ = std::move(g.offsets);
+
+  g = detail::group_by(returns.customer, returns.day, n,
+                       row_order::of(returns.amount, returns.margin, returns.product));
+  detail::reorder(g.order, returns.customer, returns.day, returns.amount, returns.margin, returns.product);
+  returns_ = std::move(returns);
+  return_offsets_ = std::move(g.offsets);
 
   g = detail::group_by(interactions.customer, interactions.day, n,
                        row_order::of(interactions.manager, interactions.channel, interactions.proactive,
@@ -225,6 +256,7 @@ book::book(customer_table customers, manager_table managers, transaction_table t
   customers_ = std::move(customers);
   managers_ = std::move(managers);
   widen(first_day_, last_day_, transactions_.day);
+  widen(first_day_, last_day_, returns_.day);
   widen(first_day_, last_day_, interactions_.day);
   widen(first_day_, last_day_, complaints_.opened);
   widen(first_day_, last_day_, referrals_.day);

@@ -58,10 +58,16 @@ value_table compute_value(const book& customers, day_t as_of, const value_policy
   out.interactions.resize(n);
   out.cost_to_serve.resize(n);
   out.contribution.resize(n);
+  out.returned.resize(n);
+  out.returns.resize(n);
+  out.return_rate.resize(n);
 
   const auto& tx = customers.transactions();
   const auto& in = customers.interactions();
   const auto tx_at = customers.transaction_offsets();
+  const auto& back = customers.returns();
+  const auto back_at = customers.return_offsets();
+  const bool has_return_margin = back.margin.size() != 0;
   const auto in_at = customers.interaction_offsets();
   const bool has_margin = tx.margin.size() != 0;
   const bool has_since = customers.customers().since.size() != 0;
@@ -95,6 +101,19 @@ value_table compute_value(const book& customers, day_t as_of, const value_policy
         }
       }
 
+      std::int32_t returns = 0;
+      double returned = 0, margin_returned = 0, lifetime_returned = 0;
+      for (std::int64_t k = back_at[c]; k < back_at[c + 1]; ++k) {
+        const day_t day = back.day[k];
+        if (day > as_of) break;
+        lifetime_returned += back.amount[k];
+        if (day > window_start) {
+          ++returns;
+          returned += back.amount[k];
+          margin_returned += has_return_margin ? back.margin[k] : back.amount[k] * policy.margin_rate;
+        }
+      }
+
       std::int32_t contacts = 0;
       double cost = 0;
       day_t first_contact = no_day;
@@ -122,19 +141,26 @@ value_table compute_value(const book& customers, day_t as_of, const value_policy
 
       out.recency[c] = last == no_day ? std::numeric_limits<double>::infinity() : static_cast<double>(as_of - last);
       out.frequency[c] = frequency;
+      const double bought = monetary;
+      monetary -= returned;
+      margin -= margin_returned;
       out.monetary[c] = monetary;
       out.monetary_mean[c] = frequency > 0 ? monetary / frequency : 0.0;
       out.margin[c] = margin;
       out.tenure[c] = known == no_day ? 0 : as_of - known;
       out.first_purchase[c] = first;
       out.last_purchase[c] = last;
-      out.lifetime_monetary[c] = lifetime;
+      out.lifetime_monetary[c] = lifetime - lifetime_returned;
       out.recent[c] = recent;
       out.usual[c] = usual;
       out.trend[c] = usual > 0 ? recent / usual : (recent > 0 ? std::numeric_limits<double>::infinity() : 1.0);
       out.interactions[c] = contacts;
       out.cost_to_serve[c] = cost;
       out.contribution[c] = margin - cost;
+      out.returned[c] = returned;
+      out.returns[c] = returns;
+      out.return_rate[c] =
+          bought > 0 ? returned / bought : (returned > 0 ? std::numeric_limits<double>::infinity() : 0.0);
     }
   });
   return out;

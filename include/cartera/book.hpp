@@ -36,14 +36,28 @@ struct manager_table {
   real_column time_budget;  ///< optional: minutes per period for proactive work
 };
 
-/// One row per purchase (an invoice, an order, a contract signed).
+/// One row per purchase (an invoice, an order, a contract signed) or per return.
+///
+/// A row is a return (a refund, a cancellation) when `returned` is 1 or its amount is
+/// negative; the book keeps returns apart (`book::returns()`), so a return is never a
+/// purchase for recency, frequency, trend or the ladder.
 struct transaction_table {
   int_column customer;  ///< row in customers
   int_column day;
-  real_column amount;     ///< revenue, finite and >= 0 (net returns beforehand)
+  real_column amount;     ///< revenue, finite; negative for a return
   real_column margin;     ///< optional: contribution margin, finite, any sign
   categorical product;    ///< optional: product or area bought
   flag_column proactive;  ///< optional: 1 when the sale followed our initiative
+  flag_column returned;   ///< optional: 1 for a return or a cancellation, whatever the amount's sign
+};
+
+/// The returns of a book, one row per return, taken out of the transactions it was given.
+struct return_table {
+  int_column customer;  ///< row in customers
+  int_column day;
+  real_column amount;   ///< amount given back, >= 0 (the magnitude of the row's amount)
+  real_column margin;   ///< margin given back, >= 0 (the magnitude of the row's margin; empty without margins)
+  categorical product;  ///< the product returned, when the transactions name products
 };
 
 /// One row per contact between the company and a customer, on any channel.
@@ -75,6 +89,7 @@ struct referral_table {
 /// Validated, immutable customer book. Copy is cheap to avoid by moving; every accessor
 /// is const and thread-safe. Each event table is kept by customer, then day, then (within
 /// a day) by its other columns: the order the rows came in never shows in a result.
+/// Returns are taken out of the transactions into returns(): transactions() holds purchases.
 class book {
  public:
   /// Validates and takes the tables. Throws invalid_input (unknown_id for a reference to a
@@ -84,7 +99,10 @@ class book {
 
   [[nodiscard]] const customer_table& customers() const noexcept { return customers_; }
   [[nodiscard]] const manager_table& managers() const noexcept { return managers_; }
+  /// Purchases (the returns are in returns()).
   [[nodiscard]] const transaction_table& transactions() const noexcept { return transactions_; }
+  /// Returns and cancellations, by customer and day.
+  [[nodiscard]] const return_table& returns() const noexcept { return returns_; }
   [[nodiscard]] const interaction_table& interactions() const noexcept { return interactions_; }
   [[nodiscard]] const complaint_table& complaints() const noexcept { return complaints_; }
   /// Referrals, sorted by referrer and day.
@@ -95,6 +113,8 @@ class book {
 
   /// Customer c's transactions are rows [offsets[c], offsets[c + 1]) of transactions().
   [[nodiscard]] std::span<const std::int64_t> transaction_offsets() const noexcept { return transaction_offsets_; }
+  /// Customer c's returns are rows [offsets[c], offsets[c + 1]) of returns().
+  [[nodiscard]] std::span<const std::int64_t> return_offsets() const noexcept { return return_offsets_; }
   /// Customer c's interactions are rows [offsets[c], offsets[c + 1]) of interactions().
   [[nodiscard]] std::span<const std::int64_t> interaction_offsets() const noexcept { return interaction_offsets_; }
   /// Customer c's complaints are rows [offsets[c], offsets[c + 1]) of complaints().
@@ -110,10 +130,12 @@ class book {
   customer_table customers_;
   manager_table managers_;
   transaction_table transactions_;
+  return_table returns_;
   interaction_table interactions_;
   complaint_table complaints_;
   referral_table referrals_;
   std::vector<std::int64_t> transaction_offsets_;
+  std::vector<std::int64_t> return_offsets_;
   std::vector<std::int64_t> interaction_offsets_;
   std::vector<std::int64_t> complaint_offsets_;
   std::vector<std::int64_t> referral_offsets_;

@@ -5,6 +5,10 @@
 /// Only events on or before `as_of` count, so a value computed for a past date is what was
 /// knowable then. Every customer of the book has a row, with defined values when they
 /// never bought: frequency 0, amounts 0, recency +infinity, trend 1.
+///
+/// Returns (book::returns()) are netted out of monetary, margin, contribution and lifetime
+/// monetary, and counted apart (returned, returns, return_rate); recency, frequency,
+/// first and last purchase, recent, usual and trend are about purchases only.
 
 #include <map>
 #include <string>
@@ -41,19 +45,22 @@ struct value_policy {
 struct value_table {
   real_column recency;            ///< days since the last purchase; +inf if none
   int_column frequency;           ///< purchases in the window
-  real_column monetary;           ///< amount bought in the window
+  real_column monetary;           ///< amount bought in the window, net of the window's returns
   real_column monetary_mean;      ///< monetary / frequency; 0 if no purchase
-  real_column margin;             ///< margin in the window
+  real_column margin;             ///< margin in the window, net of the margin returned
   int_column tenure;              ///< days since first known (customers.since, else the first event)
   int_column first_purchase;      ///< day of the first purchase, no_day if none
   int_column last_purchase;       ///< day of the last purchase, no_day if none
-  real_column lifetime_monetary;  ///< amount bought up to as_of, all history
+  real_column lifetime_monetary;  ///< amount bought up to as_of, all history, net of returns
   real_column recent;             ///< amount bought in the recent period
   real_column usual;              ///< mean amount per earlier period of the same length
   real_column trend;              ///< recent / usual; +inf if usual is 0 and recent > 0; 1 if both are 0
   int_column interactions;        ///< interactions in the window
   real_column cost_to_serve;      ///< sum of channel costs of the window's interactions
   real_column contribution;       ///< margin - cost_to_serve
+  real_column returned;           ///< amount given back in the window
+  int_column returns;             ///< returns in the window
+  real_column return_rate;        ///< returned / amount bought in the window; 0 if both are 0, +inf if nothing bought
 };
 
 /// Computes value for every customer as of a day.
@@ -62,6 +69,7 @@ struct value_table {
 
 /// The per-customer summary used by buy-till-you-die models (the Python `lifetimes`
 /// package's summary_data_from_transaction_data): purchases on one day merge into one.
+/// Purchases only: returns are neither repeat days nor spend.
 /// Durations are in `unit_days` units (1 for days, 7 for weeks).
 struct repeat_summary {
   real_column frequency;  ///< distinct purchase days - 1 (0 if none)

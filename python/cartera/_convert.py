@@ -226,7 +226,27 @@ def categories(series: pd.Series) -> tuple[list[str], np.ndarray]:
     return [str(c) for c in encoded.categories], encoded.codes.astype(np.int32)
 
 
-_FLAG_WORDS = {
+#: The kinds of a transaction; the last two take an amount back.
+TRANSACTION_KINDS: tuple[str, ...] = ("purchase", "return", "cancellation")
+
+
+def kinds(series: pd.Series, table: str, column: str) -> np.ndarray:
+    """A transaction's kind as the core's `returned` flag: 1 for "return" or
+    "cancellation", 0 for "purchase" (any case); a missing kind is left to the amount's
+    sign (0 here: a negative amount is a return either way)."""
+    if len(series) == 0:
+        return np.zeros(0, dtype=np.uint8)
+    words = series.astype("string").str.strip().str.lower()
+    known = words.isin(TRANSACTION_KINDS) | words.isna()
+    if not known.all():
+        row = first_row(~known.to_numpy())
+        raise invalid(
+            table, column, row, series.iloc[row], f"unknown kind; the kinds are {', '.join(TRANSACTION_KINDS)}"
+        )
+    return words.isin(TRANSACTION_KINDS[1:]).to_numpy(dtype=np.uint8)
+
+
+FLAG_WORDS = {
     "proactive": {"proactive": 1, "reactive": 0},
     "relational": {"relational": 1, "transactional": 0},
 }
@@ -249,7 +269,7 @@ def flags(series: pd.Series, table: str, column: str) -> np.ndarray:
         return np.asarray(series).astype(np.uint8)
     if series.dtype.kind in "iu":
         return np.asarray(series)  # the core checks each is 0 or 1 before narrowing
-    words = _FLAG_WORDS.get(column, {})
+    words = FLAG_WORDS.get(column, {})
     if series.dtype == object or isinstance(series.dtype, (pd.StringDtype, pd.CategoricalDtype)):
         mapped = series.map(lambda value: _flag_value(value, words))
         bad = (mapped < 0).to_numpy()

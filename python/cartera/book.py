@@ -37,6 +37,7 @@ _SCHEMA: dict[str, list[tuple[str, str, bool]]] = {
         ("margin", "real", False),
         ("product", "category", False),
         ("proactive", "flag", False),
+        ("kind", "kind", False),
     ],
     "interactions": [
         ("customer", "customer", True),
@@ -54,6 +55,17 @@ _SCHEMA: dict[str, list[tuple[str, str, bool]]] = {
         ("first_contact", "flag", False),
     ],
     "referrals": [("referrer", "customer", True), ("referred", "customer", True), ("day", "day", True)],
+}
+
+# What the book derives: the returns taken out of the transactions (amounts given back, >= 0).
+_DERIVED: dict[str, list[tuple[str, str, bool]]] = {
+    "returns": [
+        ("customer", "customer", True),
+        ("day", "day", True),
+        ("amount", "real", True),
+        ("margin", "real", False),
+        ("product", "category", False),
+    ]
 }
 
 #: The tables of a book and their columns, in order.
@@ -81,7 +93,11 @@ class Book:
         and ``day`` for referrals). Customers and managers are named by their external ids
         (any hashable: ints, strings). Days may be datetimes, dates, ISO strings or integer
         days since 1970-01-01. When ``customers`` is omitted, the customers are every id found
-        in the events, in order of first appearance.
+        in the events, in order of first appearance. A transaction with a negative amount, or
+        whose optional ``kind`` is ``"return"`` or ``"cancellation"`` (``"purchase"`` is the
+        other kind), is a return: the book keeps it apart (``table("returns")``), value nets
+        it out, and it is never a purchase. To read raw data with holes and bad rows, use
+        :func:`cartera.clean`, which keeps what it leaves out.
     columns : mapping, optional
         Your column names, per table (customers' and managers' ids may also be the frame's
         index, when it is not a plain range): ``{"transactions": {"customer": "CustomerID",
@@ -107,7 +123,7 @@ class Book:
     ...                    "day": ["2024-01-05", "2024-03-01", "2024-02-10"],
     ...                    "amount": [120.0, 80.0, 45.5]})
     >>> cartera.Book(transactions=tx)
-    Book(customers=2, managers=0, transactions=3, interactions=0, complaints=0, referrals=0)
+    Book(customers=2, managers=0, transactions=3, returns=0, interactions=0, complaints=0, referrals=0)
     """
 
     def __init__(
@@ -186,12 +202,17 @@ class Book:
         """One table as a DataFrame, with external ids and dates.
 
         Events come in customer and day order (the order the book keeps them in).
+        ``"transactions"`` holds the purchases; ``"returns"`` the returns and cancellations
+        taken out of them, with the amount (and margin) given back as positive numbers.
         """
-        if name not in _SCHEMA:
-            raise _core.InvalidInputError(f"book: unknown table {name!r}; the tables are {', '.join(_SCHEMA)}")
+        schema = _SCHEMA.get(name) or _DERIVED.get(name)
+        if schema is None:
+            raise _core.InvalidInputError(
+                f"book: unknown table {name!r}; the tables are {', '.join([*_SCHEMA, *_DERIVED])}"
+            )
         raw = self._core.table(name)
         data: dict[str, Any] = {}
-        for column, kind, _ in _SCHEMA[name]:
+        for column, kind, _ in schema:
             if kind == "id":
                 continue
             if column not in raw:
@@ -349,4 +370,6 @@ def _arrays(frame: pd.DataFrame | None, table: str, targets: dict[str, pd.Index]
             out[column] = _convert.flags(series, table, column)
         elif kind == "category":
             out[column] = _convert.categories(series)
+        elif kind == "kind":
+            out["returned"] = _convert.kinds(series, table, column)
     return out

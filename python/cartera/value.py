@@ -47,8 +47,15 @@ def value(book: Book, as_of: Any = None, *, policy: ValuePolicy | None = None, t
         ``margin`` over the window, ``tenure`` (days), ``first_purchase`` and
         ``last_purchase`` (dates, NaT if none), ``lifetime_monetary``, ``recent``,
         ``usual``, ``trend`` (recent ÷ usual; inf when usual is 0 and recent is not; 1 when
-        both are 0), ``interactions``, ``cost_to_serve`` and ``contribution`` (margin − cost
-        to serve). Customers who never bought have a row with defined values.
+        both are 0), ``interactions``, ``cost_to_serve``, ``contribution`` (margin − cost
+        to serve), ``returned`` (amount given back in the window), ``returns`` (their count)
+        and ``return_rate`` (returned ÷ bought in the window; 0 when both are 0, inf when
+        nothing was bought). Customers who never bought have a row with defined values.
+
+        Returns are netted out of ``monetary``, ``monetary_mean``, ``margin``,
+        ``contribution`` and ``lifetime_monetary``; a return is never a purchase, so
+        recency, frequency, the purchase days, ``recent``, ``usual`` and ``trend`` count
+        purchases only.
     """
     day = _as_of(book, as_of)
     columns = _core.compute_value(book._core, day, policy or ValuePolicy(), threads)

@@ -106,6 +106,20 @@ inline categorical gather(categorical&& column, const std::vector<std::int64_t>&
   return {std::move(column.categories), gather(std::move(column.codes), order)};
 }
 
+/// The rows `rows` of a column, in that order (an absent column stays absent).
+template <typename Column>
+Column select(const Column& column, const std::vector<std::int64_t>& rows) {
+  if (column.size() == 0) return {};
+  Column result(static_cast<Eigen::Index>(rows.size()));
+  for (std::size_t k = 0; k < rows.size(); ++k) result[static_cast<Eigen::Index>(k)] = column[rows[k]];
+  return result;
+}
+
+inline categorical select(const categorical& column, const std::vector<std::int64_t>& rows) {
+  if (column.empty()) return {};
+  return {column.categories, select(column.codes, rows)};
+}
+
 /// Reorders every column of a table in place by the same order.
 template <typename... Columns>
 void reorder(const std::vector<std::int64_t>& order, Columns&... columns) {

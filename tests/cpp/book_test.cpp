@@ -63,12 +63,41 @@ TEST(book_test, rejects_an_unknown_customer_in_an_event) {
                    "transactions.customer row 1 (value 2): no such row in customers (2 rows)");
 }
 
-TEST(book_test, rejects_nan_and_negative_amounts) {
+TEST(book_test, rejects_nan_amounts) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   EXPECT_THROW_MSG(book(customers({"a"}), {}, purchases(ints({0, 0}), ints({1, 1}), reals({1, nan}))), invalid_input,
                    "transactions.amount row 1 (value nan): not a finite number");
-  EXPECT_THROW_MSG(book(customers({"a"}), {}, purchases(ints({0}), ints({1}), reals({-2.5}))), invalid_input,
-                   "transactions.amount row 0 (value -2.5): negative");
+}
+
+TEST(book_test, keeps_returns_apart_from_purchases) {
+  // Row 1 is a refund (negative), row 3 a cancellation flagged with a positive amount.
+  auto t = purchases(ints({1, 0, 0, 1}), ints({5, 7, 3, 2}), reals({10, -2.5, 8, 4}));
+  t.margin = reals({2, -1, 3, 1});
+  t.product = labels({"x", "y", "x", "z"});
+  t.returned = flags({0, 0, 0, 1});
+  const book b(customers({"a", "b"}), {}, std::move(t));
+  EXPECT_EQ(b.transactions().customer.size(), 2);
+  EXPECT_EQ(b.transactions().returned.size(), 0);
+  EXPECT_EQ(b.transactions().day[0], 3);  // a's purchase, then b's
+  EXPECT_EQ(b.transactions().day[1], 5);
+  const auto& r = b.returns();
+  ASSERT_EQ(r.customer.size(), 2);
+  EXPECT_EQ(r.customer[0], 0);
+  EXPECT_EQ(r.day[0], 7);
+  EXPECT_EQ(r.amount[0], 2.5);  // magnitudes given back
+  EXPECT_EQ(r.margin[0], 1);
+  EXPECT_EQ(r.product.categories[static_cast<std::size_t>(r.product.codes[0])], "y");
+  EXPECT_EQ(r.customer[1], 1);
+  EXPECT_EQ(r.amount[1], 4);
+  EXPECT_EQ(b.return_offsets()[1], 1);
+  EXPECT_EQ(b.return_offsets()[2], 2);
+  EXPECT_EQ(b.first_day(), 2);  // a return's day is part of the book's span
+}
+
+TEST(book_test, a_book_of_returns_only) {
+  const book b(customers({"a"}), {}, purchases(ints({0}), ints({4}), reals({-3})));
+  EXPECT_EQ(b.transactions().customer.size(), 0);
+  EXPECT_EQ(b.returns().amount[0], 3);
 }
 
 TEST(book_test, accepts_negative_margins) {

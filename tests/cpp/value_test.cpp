@@ -204,5 +204,60 @@ TEST(value_test, repeat_summary_merges_purchases_of_one_day) {
   EXPECT_EQ(early.purchased[1], 0);
 }
 
+// a bought 100 and 50, gave back 30 in the window and 10 long before; b only gave back 5.
+book book_with_returns() {
+  transaction_table t;
+  t.customer = ints({0, 0, 0, 0, 1});
+  t.day = ints({990, 950, 995, 500, 990});
+  t.amount = reals({100, 50, -30, -10, -5});
+  t.margin = reals({20, 5, -6, -2, -1});
+  return book(customers({"a", "b"}), {}, std::move(t));
+}
+
+TEST(value_test, nets_returns_out_of_amounts_and_margins) {
+  const value_table v = compute_value(book_with_returns(), 1000);
+  EXPECT_EQ(v.frequency[0], 2);
+  EXPECT_EQ(v.monetary[0], 120);
+  EXPECT_EQ(v.monetary_mean[0], 60);
+  EXPECT_EQ(v.margin[0], 19);
+  EXPECT_EQ(v.contribution[0], 19);
+  EXPECT_EQ(v.lifetime_monetary[0], 110);
+  EXPECT_EQ(v.returned[0], 30);
+  EXPECT_EQ(v.returns[0], 1);
+  EXPECT_DOUBLE_EQ(v.return_rate[0], 0.2);
+  // A return is never a purchase: the last purchase is 990, not the return of 995.
+  EXPECT_EQ(v.recency[0], 10);
+  EXPECT_EQ(v.last_purchase[0], 990);
+  EXPECT_EQ(v.recent[0], 150);
+  EXPECT_EQ(v.first_purchase[0], 950);
+  // b never bought: a return alone leaves recency, frequency and trend as for no purchase.
+  EXPECT_EQ(v.frequency[1], 0);
+  EXPECT_EQ(v.recency[1], inf);
+  EXPECT_EQ(v.trend[1], 1);
+  EXPECT_EQ(v.monetary[1], -5);
+  EXPECT_EQ(v.return_rate[1], inf);
+  EXPECT_EQ(v.tenure[1], 0);
+}
+
+TEST(value_test, return_margin_defaults_to_amount_times_margin_rate) {
+  transaction_table t;
+  t.customer = ints({0, 0});
+  t.day = ints({10, 11});
+  t.amount = reals({100, -40});
+  value_policy policy;
+  policy.margin_rate = 0.25;
+  const value_table v = compute_value(book(customers({"a"}), {}, std::move(t)), 20, policy);
+  EXPECT_EQ(v.margin[0], 15);
+  EXPECT_EQ(v.return_rate[0], 0.4);
+}
+
+TEST(value_test, repeat_summary_counts_purchases_only) {
+  const repeat_summary r = compute_repeat_summary(book_with_returns(), 1000);
+  EXPECT_EQ(r.frequency[0], 1);
+  EXPECT_EQ(r.recency[0], 40);
+  EXPECT_EQ(r.monetary[0], 100);
+  EXPECT_EQ(r.purchased[1], 0);
+}
+
 }  // namespace
 }  // namespace cartera

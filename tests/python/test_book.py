@@ -29,11 +29,15 @@ def test_customers_default_to_every_id_in_the_events_in_order_of_appearance():
         "customers": 3,
         "managers": 0,
         "transactions": 3,
+        "returns": 0,
         "interactions": 0,
         "complaints": 0,
         "referrals": 1,
     }
-    assert repr(book) == "Book(customers=3, managers=0, transactions=3, interactions=0, complaints=0, referrals=1)"
+    assert (
+        repr(book)
+        == "Book(customers=3, managers=0, transactions=3, returns=0, interactions=0, complaints=0, referrals=1)"
+    )
 
 
 def test_column_names_are_configurable_and_extra_columns_ignored_on_request():
@@ -98,8 +102,8 @@ def test_unknown_customer_in_an_event_names_table_column_row_and_value():
 def test_bad_values_are_rejected_with_their_place():
     with pytest.raises(ValueError, match=r"transactions.amount row 1 \(value nan\): not a finite number"):
         cartera.Book(transactions=tx(amount=[1.0, float("nan"), 2.0]))
-    with pytest.raises(ValueError, match=r"transactions.amount row 0 \(value -3\): negative"):
-        cartera.Book(transactions=tx(amount=[-3.0, 1.0, 2.0]))
+    with pytest.raises(ValueError, match=r"transactions.kind row 2 \(value 'refunded'\): unknown kind; the kinds are"):
+        cartera.Book(transactions=tx(kind=["purchase", "return", "refunded"]))
     with pytest.raises(ValueError, match=r"customers.id row 2 \(value 'a'\): duplicate id, first seen at row 0"):
         cartera.Book(pd.DataFrame({"id": ["a", "b", "a"]}))
     with pytest.raises(ValueError, match=r"transactions.day row 1 \(value 1700000000\): day out of range"):
@@ -183,3 +187,19 @@ def test_ids_of_mixed_kinds_are_kept_as_given_unless_they_clash_as_text():
         ValueError, match=r"customers.id row 1 \(value '7'\): the same id as row 0 \(7\) once written as text"
     ):
         cartera.Book(pd.DataFrame({"id": [7, "7"]}), transactions=tx(customer=[7, 7, "7"]))
+
+
+def test_returns_are_kept_apart_from_purchases_by_sign_or_kind():
+    frame = tx(amount=[120.0, -30.0, 45.5], kind=[None, None, "Cancellation"])
+    book = cartera.Book(transactions=frame)
+    assert book.rows()["transactions"] == 1
+    returns = book.table("returns")
+    assert list(returns["customer"]) == ["ana", "luis"]
+    assert list(returns["amount"]) == [30.0, 45.5]  # given back, as positive amounts
+    value = cartera.value(book, as_of="2024-03-31")
+    assert value.loc["ana", "monetary"] == 90.0
+    assert value.loc["ana", "frequency"] == 1
+    assert value.loc["ana", "last_purchase"] == pd.Timestamp("2024-01-05")
+    assert value.loc["luis", "frequency"] == 0
+    assert value.loc["luis", "return_rate"] == float("inf")
+    assert value.loc["ana", "return_rate"] == 0.25
