@@ -30,6 +30,7 @@ from .assignment import (
     route,
 )
 from .book import TABLES, Book
+from .cleaning import Cleaned, CleaningPolicy, clean
 from .contact_plan import PURPOSES, STATUSES, ContactPlan, ContactPolicy, plan_contacts
 from .kmeans import KMeans
 from .referrals import ReferralPolicy, Referrals, referrals
@@ -79,6 +80,9 @@ __all__ = [
     "read_orlibrary_gap",
     "route",
     "Book",
+    "Cleaned",
+    "CleaningPolicy",
+    "clean",
     "ContactPlan",
     "ContactPolicy",
     "PURPOSES",

@@ -25,6 +25,7 @@ from .contact_plan import ContactPlan
 from .job import (
     STEPS,
     Config,
+    clean_tables,
     contact_plan,
     read_config,
     read_frames,
@@ -83,10 +84,11 @@ def _run(args: argparse.Namespace) -> int:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ValueError(f"out: {out} exists and is not an empty folder; results go to a new one")
     config = _config_of(args)
-    book = read_tables(args.data, extra_columns=_extra(args))
+    book, quarantine = _book_of(args)
     timings: dict[str, float] = {}
     with _steps_bar(args) as bar:
         results = run_job(book, config, timings=timings, progress=bar.step, solver_progress=bar.solving)
+    results.quarantine = quarantine
     # Everything is written to a folder beside the target, then renamed: a failure leaves
     # no half-written results.
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -100,15 +102,40 @@ def _run(args: argparse.Namespace) -> int:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    left_out = "" if quarantine is None else f", {int((quarantine['action'] == 'dropped').sum()):,} rows left out"
     if args.quiet:
         print(
-            f"cartera run: {len(book.customer_ids):,} customers in {time.perf_counter() - started:.1f} s; results in {out}"
+            f"cartera run: {len(book.customer_ids):,} customers in {time.perf_counter() - started:.1f} s"
+            f"{left_out}; results in {out}"
         )
         return 0
+    if quarantine is not None:
+        _print_quarantine(quarantine)
     _print_results(book, results, config, timings, generated=None)
     print()
     print(f"Results and report: {out}")
     return 0
+
+
+def _book_of(args: argparse.Namespace) -> tuple[Book, pd.DataFrame | None]:
+    """The book of --data: cleaned (with the quarantine of what was left out), or with
+    --strict refused at the first bad value."""
+    if args.strict:
+        return read_tables(args.data, extra_columns=_extra(args)), None
+    cleaned = clean_tables(args.data, extra_columns=_extra(args))
+    return cleaned.book, cleaned.quarantine
+
+
+def _print_quarantine(quarantine: pd.DataFrame) -> None:
+    dropped = quarantine[quarantine["action"] == "dropped"]
+    if quarantine.empty:
+        print("Data: every row used")
+        return
+    print(f"Data: {len(dropped):,} rows left out, {len(quarantine) - len(dropped):,} values cleared (quarantine.csv)")
+    counts = quarantine.groupby(["table", "action", "reason"], observed=True).size()
+    for (table, action, reason), count in counts.items():
+        print(f"  {table}: {count:,} {action}, {reason}")
+    print()
 
 
 def _extra(args: argparse.Namespace) -> str:
@@ -288,10 +315,13 @@ def _write_results(folder: Path, results: Results, config: Config) -> None:
         "plan_customers": results.plan.customers,
         "referrals": results.referrals.customers,
         "show_room": results.referrals.show_room,
+        "quarantine": results.quarantine,
     }
     for name, frame in tables.items():
         if frame is not None:
-            frame.to_csv(folder / f"{name}.csv", index=name not in ("alerts", "contacts", "unmet", "show_room"))
+            frame.to_csv(
+                folder / f"{name}.csv", index=name not in ("alerts", "contacts", "unmet", "show_room", "quarantine")
+            )
     (folder / "config.json").write_text(
         json.dumps(config.to_dict(), indent=2, ensure_ascii=False, default=str), encoding="utf-8"
     )
@@ -504,6 +534,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_wait(run)
     _add_extra_columns(run)
+    run.add_argument(
+        "--strict",
+        action="store_true",
+        help="with --data: fail on the first bad row instead of leaving it out (quarantine.csv)",
+    )
     run.add_argument("--config", metavar="FILE", help="policies as TOML or JSON (see `cartera config --defaults`)")
     run.add_argument(
         "--out",

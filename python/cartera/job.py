@@ -25,6 +25,7 @@ else:  # the same parser, from PyPI
 from .alerts import AlertPolicy, alerts
 from .assignment import AssignmentPolicy, assign
 from .book import TABLES, TEXT_COLUMNS, Book
+from .cleaning import Cleaned, CleaningPolicy, clean
 from .contact_plan import ContactPolicy, plan_contacts
 from .referrals import ReferralPolicy, referrals
 from .report import Results
@@ -183,6 +184,24 @@ def read_tables(folder: str | PathLike[str], *, ids: str = "text", extra_columns
     )
 
 
+def clean_tables(
+    folder: str | PathLike[str],
+    *,
+    ids: str = "text",
+    extra_columns: str = "error",
+    policy: CleaningPolicy | Mapping[str, Any] | None = None,
+) -> Cleaned:
+    """The tables of a folder (as :func:`read_tables` finds them) cleaned by
+    :func:`cartera.clean`: the book of what can be used, and the quarantine of the rest."""
+    frames = read_frames(folder, ids=ids)
+    return clean(
+        frames.get("customers"),
+        **{t: frames[t] for t in TABLES if t != "customers" and t in frames},
+        extra_columns=extra_columns,
+        policy=policy,
+    )
+
+
 #: The cells pandas reads as missing by default; in id and label columns only an empty cell is.
 _MISSING_WORDS = [
     "",
@@ -309,7 +328,8 @@ def realign(
     customer_table = book.table("customers")
     customers = pd.DataFrame(
         {
-            "value": segments["monetary"],
+            # Net of returns monetary may be negative; leaving such a customer out costs nothing.
+            "value": segments["monetary"].clip(lower=0),
             "segment": segments["tier"],
             "stage": stages_with_manager["stage"].reindex(book.customer_ids),
         },

@@ -55,6 +55,8 @@ class Results:
     plan: ContactPlan | None = None
     team: TeamSize | None = None
     referrals: Referrals | None = None
+    #: The rows cleaning left out of the data (cartera.clean), when the book was cleaned.
+    quarantine: pd.DataFrame | None = None
 
 
 def _figure(draw: Any) -> str:
@@ -248,6 +250,25 @@ def _referrals_section(r: Results) -> str:
     return "<h2 id='referrals'>Referrals</h2>" + _cards(cards) + "<h3>Most influential</h3>" + _table(top)
 
 
+def _quarantine_section(r: Results) -> str:
+    assert r.quarantine is not None
+    q = r.quarantine
+    dropped = q[q["action"] == "dropped"]
+    cards = [
+        ("rows left out", f"{len(dropped):,}"),
+        ("values cleared", f"{len(q) - len(dropped):,}"),
+    ]
+    counts = q.groupby(["table", "action", "reason"], observed=True).size().rename("rows").reset_index()
+    examples = q.groupby(["table", "reason"], observed=True).head(1)[["table", "row", "column", "value", "reason"]]
+    return (
+        "<h2 id='quarantine'>What the data left out</h2>"
+        + _cards(cards)
+        + (_table(counts.set_index("table")) if len(counts) else "<p>Every row of the data was used.</p>")
+        + ("<h3>One example of each</h3>" + _table(examples.set_index("table")) if len(examples) else "")
+        + "<p class='meta'>Every row left out is in quarantine.csv with its table, row, column, value and reason.</p>"
+    )
+
+
 def render_report(results: Results, *, title: str = "cartera report") -> str:
     """The report of `results` as one self-contained HTML page."""
     as_of = "–" if results.as_of is None else str(results.as_of.date())
@@ -260,6 +281,7 @@ def render_report(results: Results, *, title: str = "cartera report") -> str:
         f"cartera {__version__}, written {stamp}</p>",
     ]
     sections = [
+        (results.quarantine, _quarantine_section),
         (results.ladder, _ladder_section),
         (results.segments, _segments_section),
         (results.alerts, _alerts_section),

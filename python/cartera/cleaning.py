@@ -1,0 +1,478 @@
+"""From raw tables to a clean book: every row left out is kept, with its reason.
+
+:func:`clean` takes the tables as they come (holes, unparseable days, text in amounts,
+duplicated lines, events of customers nobody knows) and returns the book built from what
+can be used plus a *quarantine*: one row per input row left out (``action="dropped"``),
+and one per value that could not be used in a row that was kept (``action="cleared"``:
+an unknown manager, an unreadable optional date). For every table, input rows = kept
+rows + dropped rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _convert, _core
+from .book import _SCHEMA, TABLES, Book, _column_names, _renamed
+
+__all__ = ["Cleaned", "CleaningPolicy", "clean", "QUARANTINE_COLUMNS"]
+
+#: The columns of a quarantine table.
+QUARANTINE_COLUMNS: tuple[str, ...] = ("table", "row", "column", "value", "reason", "action", "first_row")
+
+_EPOCH = np.datetime64("1970-01-01", "D")
+_FIRST_VALID_DAY = -25567  # 1900-01-01, the first day the core accepts
+_LAST_VALID_DAY = 84371  # 2199-12-31, the last
+
+
+@dataclasses.dataclass(frozen=True)
+class CleaningPolicy:
+    """What :func:`clean` leaves out.
+
+    Attributes
+    ----------
+    first_day : date-like, optional
+        Events before this day are left out ("before the first day").
+    last_day : date-like, optional
+        Events after this day are left out ("in the future"). Defaults to today: the one
+        thing in cleaning that depends on the clock; set it for a result that never changes.
+    drop_duplicates : bool
+        An event equal in every column to an earlier row of its table is left out
+        ("duplicate of an earlier row", with that row in the quarantine's ``first_row``).
+        Default True.
+    """
+
+    first_day: Any = None
+    last_day: Any = None
+    drop_duplicates: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("first_day", "last_day"):
+            value = getattr(self, name)
+            if value is not None and pd.isna(pd.to_datetime(value, errors="coerce")):
+                raise _convert.invalid("cleaning_policy", name, None, value, "is not a date")
+        if not isinstance(self.drop_duplicates, (bool, np.bool_)):
+            raise _core.TypeMismatchError(
+                f"cleaning_policy.drop_duplicates: expected true or false, got {type(self.drop_duplicates).__name__}"
+            )
+
+    @classmethod
+    def from_dict(cls, fields: Mapping[str, Any]) -> CleaningPolicy:
+        names = [f.name for f in dataclasses.fields(cls)]
+        unknown = [k for k in fields if k not in names]
+        if unknown:
+            raise _convert.invalid(
+                "cleaning_policy", str(unknown[0]), None, None, f"unknown field; the fields are {', '.join(names)}"
+            )
+        return cls(**fields)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class Cleaned:
+    """The result of :func:`clean`: the book, what was left out, and the row counts."""
+
+    book: Book
+    #: One row per row left out or value cleared: table, row (the input row), column, value,
+    #: reason, action, and first_row (the earlier row a duplicate repeats; missing otherwise).
+    quarantine: pd.DataFrame
+    #: Per table: rows given, rows kept, rows dropped.
+    rows: pd.DataFrame
+
+    def reasons(self) -> pd.Series:
+        """How many rows (or values) each reason left out, by table and action."""
+        if self.quarantine.empty:
+            return pd.Series([], dtype="int64", name="count")
+        return self.quarantine.groupby(["table", "action", "reason"], observed=True).size().rename("count")
+
+    def __repr__(self) -> str:
+        dropped = int(self.rows["dropped"].sum())
+        lines = [f"Cleaned({self.book!r}, {dropped:,} rows left out)"]
+        for (table, action, reason), count in self.reasons().items():
+            lines.append(f"  {table}: {count:,} {action} — {reason}")
+        return "\n".join(lines)
+
+
+class _Table:
+    """One raw table being cleaned: the rows still kept, and what was left out of it."""
+
+    def __init__(self, name: str, frame: pd.DataFrame) -> None:
+        self.name = name
+        self.frame = frame.reset_index(drop=True)
+        self.keep = np.ones(len(self.frame), dtype=bool)
+        self.left_out: list[pd.DataFrame] = []
+
+    def drop(self, mask: np.ndarray, column: str, reason: str, first_row: np.ndarray | None = None) -> None:
+        """Leaves out the kept rows where mask is true, with their value of `column` (and,
+        for a repeated row, the row it repeats: `first_row`, one entry per row of the table)."""
+        self._record(mask & self.keep, column, reason, "dropped", first_row)
+        self.keep &= ~mask
+
+    def clear(self, mask: np.ndarray, column: str, reason: str) -> None:
+        """Keeps the rows but blanks their value of `column` (an optional column)."""
+        self._record(mask & self.keep, column, reason, "cleared")
+
+    def quarantine(self) -> list[pd.DataFrame]:
+        """What was left out; a value cleared in a row later dropped is not listed twice."""
+        return [
+            part if part["action"].iat[0] == "dropped" else part[self.keep[part["row"].to_numpy()]]
+            for part in self.left_out
+        ]
+
+    def _record(
+        self, mask: np.ndarray, column: str, reason: str, action: str, first_row: np.ndarray | None = None
+    ) -> None:
+        rows = np.flatnonzero(mask)
+        if len(rows) == 0:
+            return
+        if column in self.frame.columns:
+            given = self.frame[column].iloc[rows]
+            values = given.astype("string").astype(object).where(given.notna().to_numpy(), None).to_numpy()
+        else:
+            values = np.full(len(rows), None)
+        self.left_out.append(
+            pd.DataFrame(
+                {
+                    "table": self.name,
+                    "row": rows,
+                    "column": column,
+                    "value": values,
+                    "reason": reason,
+                    "action": action,
+                    "first_row": pd.array(first_row[rows] if first_row is not None else [None] * len(rows), "Int64"),
+                }
+            )
+        )
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def clean(
+    customers: pd.DataFrame | None = None,
+    *,
+    managers: pd.DataFrame | None = None,
+    transactions: pd.DataFrame | None = None,
+    interactions: pd.DataFrame | None = None,
+    complaints: pd.DataFrame | None = None,
+    referrals: pd.DataFrame | None = None,
+    columns: Mapping[str, Mapping[str, str]] | None = None,
+    policy: CleaningPolicy | Mapping[str, Any] | None = None,
+    extra_columns: str = "error",
+) -> Cleaned:
+    """A clean book from raw tables, and a quarantine of every row it leaves out.
+
+    Takes the same tables and ``columns`` mapping as :class:`cartera.Book`. Where the
+    book refuses the first bad value, ``clean`` leaves the row out and says why:
+
+    - customers and managers: a missing id, an id already seen (the first row is kept);
+    - events: a missing customer (or referrer/referred) id, an unparseable or missing day,
+      a day before ``policy.first_day`` or after ``policy.last_day`` ("in the future"),
+      an amount that is not a number or not finite, an unknown ``kind``, an interaction
+      without a channel, a self-referral, an exact duplicate of an earlier row, and an event
+      of a customer missing from the customers table (when one is given);
+    - optional values that cannot be used are cleared and the row kept: an unknown
+      manager, an unreadable ``since``, ``resolved`` or flag, a capacity, budget, margin or
+      profile that is not a valid number.
+
+    A column that does not belong to its table, or a missing required column, is still an
+    error (the file is not what it claims to be). Returns a :class:`Cleaned`; its
+    ``quarantine`` is written as ``quarantine.csv`` by ``cartera run``.
+
+    Examples
+    --------
+    >>> import pandas as pd, cartera
+    >>> tx = pd.DataFrame({"customer": ["ana", None, "ana"], "day": ["2024-01-05", "2024-01-06", "2024-13-01"],
+    ...                    "amount": [120.0, 5.0, 80.0]})
+    >>> cleaned = cartera.clean(transactions=tx, policy={"last_day": "2024-12-31"})
+    >>> cleaned.quarantine[["row", "column", "reason"]].to_dict("records")
+    [{'row': 1, 'column': 'customer', 'reason': 'missing customer id'}, {'row': 2, 'column': 'day', 'reason': 'not a date'}]
+    """
+    if policy is None:
+        policy = CleaningPolicy()
+    elif isinstance(policy, Mapping):
+        policy = CleaningPolicy.from_dict(policy)
+    elif not isinstance(policy, CleaningPolicy):
+        raise _core.TypeMismatchError(f"policy: expected a CleaningPolicy or a mapping, got {type(policy).__name__}")
+    if extra_columns not in ("error", "ignore"):
+        raise _convert.invalid("clean", "extra_columns", None, extra_columns, "expected 'error' or 'ignore'")
+    names = _column_names(columns or {})
+    given = {
+        "customers": customers,
+        "managers": managers,
+        "transactions": transactions,
+        "interactions": interactions,
+        "complaints": complaints,
+        "referrals": referrals,
+    }
+    tables = {
+        name: _Table(name, renamed)
+        for name, frame in given.items()
+        if (renamed := _renamed(frame, name, names[name], extra_columns == "ignore")) is not None
+    }
+    first = _day_number(policy.first_day)
+    last = _day_number(policy.last_day if policy.last_day is not None else datetime.date.today())
+    for name in ("customers", "managers"):
+        if name in tables:
+            _unique_ids(tables[name])
+    known = {
+        "customer": _kept_ids(tables.get("customers")),
+        # Without a managers table every manager named is unknown.
+        "manager": _kept_ids(tables.get("managers")) if "managers" in tables else pd.Index([]),
+    }
+    cleaned: dict[str, pd.DataFrame] = {}
+    for name, table in tables.items():
+        cleaned[name] = _clean_table(table, known, first, last, policy.drop_duplicates)
+    quarantine = pd.concat(
+        [part for t in tables.values() for part in t.quarantine()]
+        or [pd.DataFrame({c: pd.Series([], dtype=object) for c in QUARANTINE_COLUMNS})],
+        ignore_index=True,
+    ).astype({"row": "int64", "first_row": "Int64"})
+    table_order = {name: k for k, name in enumerate(tables)}
+    quarantine = (
+        quarantine.assign(_table=quarantine["table"].map(table_order))
+        .sort_values(["_table", "row"], kind="stable")
+        .drop(columns="_table")
+        .reset_index(drop=True)
+    )
+    rows = pd.DataFrame(
+        {
+            "given": [len(t.frame) for t in tables.values()],
+            "kept": [int(t.keep.sum()) for t in tables.values()],
+        },
+        index=pd.Index(list(tables), name="table"),
+    )
+    rows["dropped"] = rows["given"] - rows["kept"]
+    book = Book(cleaned.get("customers"), **{t: cleaned[t] for t in TABLES if t != "customers" and t in cleaned})
+    return Cleaned(book=book, quarantine=quarantine, rows=rows)
+
+
+def _day_number(value: Any) -> int | None:
+    if value is None:
+        return None
+    return int((np.datetime64(pd.Timestamp(value).date(), "D") - _EPOCH).astype(np.int64))
+
+
+def _unique_ids(table: _Table) -> None:
+    ids = table.frame["id"]
+    table.drop(ids.isna().to_numpy(), "id", f"missing {table.name[:-1]} id")
+    text = ids.astype("string")
+    repeated = text.duplicated().to_numpy() & table.keep
+    if repeated.any():
+        codes, _ = pd.factorize(text.where(table.keep))
+        first_of_code = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy() & (codes >= 0))
+        firsts = np.where(codes >= 0, first_of_code[np.maximum(codes, 0)], -1)
+        table.drop(repeated, "id", "duplicate id (first_row has it)", firsts)
+
+
+def _kept_ids(table: _Table | None) -> pd.Index | None:
+    if table is None:
+        return None
+    return pd.Index(table.frame["id"][table.keep])
+
+
+def _clean_table(
+    table: _Table, known: dict[str, pd.Index | None], first: int | None, last: int | None, deduplicate: bool
+) -> pd.DataFrame:
+    frame = table.frame
+    out: dict[str, Any] = {}
+    for column, kind, required in _SCHEMA[table.name]:
+        if column not in frame.columns:
+            continue
+        values = frame[column]
+        if kind == "id":
+            out[column] = values
+        elif kind in ("customer", "manager"):
+            out[column] = _references(table, column, kind, required, known[kind])
+        elif kind in ("day", "day?"):
+            out[column] = _days(table, column, required, first, last)
+        elif kind in ("real", "int"):
+            out[column] = _numbers(table, column, required, kind == "int")
+        elif kind == "flag":
+            out[column] = _flags(table, column)
+        elif kind == "kind":
+            words = values.astype("string").str.strip().str.lower()
+            table.drop((~(words.isin(_convert.TRANSACTION_KINDS) | words.isna())).to_numpy(), column, "unknown kind")
+            out[column] = words
+        else:  # category
+            if required:
+                table.drop(values.isna().to_numpy(), column, f"missing {column}")
+            out[column] = values
+    _table_rules(table, out)
+    if deduplicate and table.name not in ("customers", "managers"):
+        _duplicates(table)
+    for column, kind, _ in _SCHEMA[table.name]:
+        if kind == "day?" and column in out:
+            days = out[column]
+            out[column] = np.where(days == _core.NO_DAY, np.datetime64("NaT"), _EPOCH + days.astype("timedelta64[D]"))
+    return pd.DataFrame(out)[table.keep].reset_index(drop=True)
+
+
+def _references(table: _Table, column: str, kind: str, required: bool, targets: pd.Index | None) -> pd.Series:
+    values = table.frame[column]
+    missing = values.isna().to_numpy()
+    if required:
+        table.drop(missing, column, f"missing {kind} id")
+    if targets is None:
+        return values
+    unknown = ~missing & (_convert.positions(values, targets) < 0)  # matched as the book will match them
+    target = "customers" if kind == "customer" else "managers"
+    if required:
+        table.drop(unknown, column, f"unknown {kind} (not in {target})")
+        return values
+    table.clear(unknown, column, f"unknown {kind} (not in {target}); cleared")
+    return values.where(~unknown, None)
+
+
+def _days(table: _Table, column: str, required: bool, first: int | None, last: int | None) -> np.ndarray:
+    values = table.frame[column]
+    missing = values.isna().to_numpy()
+    if values.dtype.kind in "iuf":
+        numbers = values.to_numpy(dtype=float)
+        bad = ~missing & ((numbers != np.round(numbers)) | (numbers < _FIRST_VALID_DAY) | (numbers > _LAST_VALID_DAY))
+        days = np.where(missing | bad, 0, numbers).astype(np.int64)
+    else:
+        if values.dtype.kind == "M":
+            parsed = values
+        else:
+            parsed = _parsed_dates(values, missing)
+        bad = ~missing & parsed.isna().to_numpy()
+        days = parsed.dt.floor("D").to_numpy(dtype="datetime64[D]").astype(np.int64)
+        bad |= ~missing & ~bad & ((days < _FIRST_VALID_DAY) | (days > _LAST_VALID_DAY))
+    usable = ~missing & ~bad
+    if required:
+        table.drop(missing, column, "missing date")
+        table.drop(bad, column, "not a date")
+        if first is not None:
+            table.drop(usable & (days < first), column, "before the first day")
+        if last is not None:
+            table.drop(usable & (days > last), column, "in the future")
+        return np.where(usable, days, 0).astype(np.int32)
+    table.clear(bad, column, "not a date; cleared")
+    return np.where(usable, days, _core.NO_DAY).astype(np.int32)
+
+
+def _parsed_dates(values: pd.Series, missing: np.ndarray) -> pd.Series:
+    """ISO dates at full speed; the rows that are not ISO tried again in any format pandas reads."""
+    parsed = pd.to_datetime(values, errors="coerce", format="ISO8601", utc=True)
+    retry = parsed.isna().to_numpy() & ~missing
+    if retry.any():
+        again = pd.to_datetime(values[retry], errors="coerce", format="mixed", utc=True)
+        parsed = parsed.where(~retry, again)
+    return parsed.dt.tz_convert(None)
+
+
+def _numbers(table: _Table, column: str, required: bool, whole: bool) -> np.ndarray:
+    values = table.frame[column]
+    missing = values.isna().to_numpy()
+    numbers = (
+        pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+        if values.dtype.kind not in "iufb"
+        else (values.to_numpy(dtype=float))
+    )
+    not_number = ~missing & np.isnan(numbers)
+    infinite = np.isinf(numbers)
+    bad = not_number | infinite
+    if table.name == "customers" and column == "profile":
+        bad |= ~missing & ~bad & ((numbers < 0) | (numbers > 1))
+    if table.name == "managers":
+        bad |= ~missing & ~bad & (numbers < 0)
+    if whole:
+        bad |= ~missing & ~bad & (numbers != np.round(numbers))
+    fill = _FILLS.get((table.name, column))
+    if required or fill is None:
+        table.drop(missing, column, f"missing {column}")
+        table.drop(not_number, column, "not a number")
+        table.drop(infinite, column, "not a finite number")
+        table.drop(bad, column, f"not a valid {column}")
+        return np.where(bad | missing, 0.0, numbers)
+    value, meaning = fill
+    table.clear(missing, column, f"missing; cleared to {value} ({meaning})")
+    table.clear(bad, column, f"not a valid number; cleared to {value} ({meaning})")
+    filled = np.where(bad | missing, value, numbers)
+    return filled.astype(np.int64) if whole else filled
+
+
+# An optional number the book takes for every row or none: what a missing or bad one
+# becomes, and why. A column not listed (a margin) leaves the row out instead.
+_FILLS: dict[tuple[str, str], tuple[float, str]] = {
+    ("customers", "profile"): (0, "nothing known"),
+    ("managers", "capacity"): (100, "the default capacity"),
+    ("managers", "time_budget"): (0, "no time for proactive work until one is given"),
+}
+
+
+def _flags(table: _Table, column: str) -> np.ndarray:
+    values = table.frame[column]
+    if values.dtype.kind == "b":
+        return values.to_numpy(dtype=np.uint8)
+    if values.dtype.kind in "iuf":
+        numbers = values.to_numpy(dtype=float)
+    else:
+        words = _convert.FLAG_WORDS.get(column, {})
+        numbers = values.map(lambda v: _flag_number(v, words)).to_numpy(dtype=float)
+    bad = ~np.isin(numbers, (0.0, 1.0))
+    table.clear(bad, column, "not a flag (0/1, true/false); cleared as 0")
+    return np.where(bad, 0, numbers).astype(np.uint8)
+
+
+def _flag_number(value: Any, words: dict[str, int]) -> float:
+    if _missing(value):
+        return np.nan
+    if isinstance(value, str):
+        text = value.strip().lower()
+        return float({"0": 0, "1": 1, "true": 1, "false": 0, **words}.get(text, -1))
+    if isinstance(value, (bool, np.bool_, int, float, np.integer, np.floating)):
+        return float(value)
+    return -1.0
+
+
+def _table_rules(table: _Table, out: dict[str, Any]) -> None:
+    """The rules across columns of one row."""
+    if table.name == "referrals" and "referrer" in out and "referred" in out:
+        same = (out["referrer"].astype("string") == out["referred"].astype("string")).fillna(False).to_numpy()
+        table.drop(same, "referred", "a customer cannot refer themselves")
+    if table.name == "complaints" and "resolved" in out:
+        early = (out["resolved"] != _core.NO_DAY) & (out["resolved"] < out["opened"])
+        table.clear(early, "resolved", "resolved before it was opened; cleared")
+        out["resolved"] = np.where(early, _core.NO_DAY, out["resolved"]).astype(np.int32)
+        if "first_contact" in out:
+            unresolved = (out["resolved"] == _core.NO_DAY) & (np.asarray(out["first_contact"]) != 0)
+            table.clear(unresolved, "first_contact", "resolved at first contact but not resolved; cleared")
+            out["first_contact"] = np.where(unresolved, 0, out["first_contact"]).astype(np.uint8)
+
+
+def _duplicates(table: _Table) -> None:
+    """Rows equal, as given, in every column to an earlier kept row (two purchases of the
+    same on one day at different times are two rows). Each column is factorized; the rows'
+    codes are mixed into one key to find candidates, and every candidate is then checked
+    code by code, so a collision of keys never drops a row."""
+    kept = np.flatnonzero(table.keep)
+    columns = [pd.factorize(table.frame[c], use_na_sentinel=False)[0][kept] for c in table.frame.columns]
+    key = np.zeros(len(kept), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for codes in columns:
+            key = key * np.uint64(0x9E3779B97F4A7C15) + codes.astype(np.uint64)
+    groups, _ = pd.factorize(key)
+    first_of_group = np.flatnonzero(~pd.Series(groups).duplicated().to_numpy())
+    firsts = first_of_group[groups]  # positions in `kept`
+    candidates = np.flatnonzero(firsts != np.arange(len(kept)))
+    if len(candidates) == 0:
+        return
+    same = np.ones(len(candidates), dtype=bool)
+    for codes in columns:
+        same &= codes[candidates] == codes[firsts[candidates]]
+    mask = np.zeros(len(table.keep), dtype=bool)
+    mask[kept[candidates[same]]] = True
+    first_row = np.full(len(table.keep), -1, dtype=np.int64)
+    first_row[kept] = kept[firsts]
+    table.drop(mask, table.frame.columns[0], "duplicate of an earlier row (first_row)", first_row)

@@ -1,0 +1,218 @@
+"""cartera.clean: raw tables to a book, every row left out kept with its reason."""
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cartera
+from cartera.cli import main
+
+POLICY = {"first_day": "2020-01-01", "last_day": "2024-12-31"}
+
+
+def raw_tables() -> dict[str, pd.DataFrame]:
+    """Every kind of bad row, one each, beside good ones; comments name the row."""
+    customers = pd.DataFrame(
+        {
+            "id": ["ana", "luis", None, "ana", "eva"],  # 2 missing id, 3 repeated id
+            "since": ["2021-01-01", "not a day", "2021-01-01", "2021-01-01", None],  # 1 cleared
+            "manager": ["m1", "m9", None, "m1", "m2"],  # 1 unknown manager, cleared
+            "profile": [0.5, 1.5, None, None, "x"],  # 1 and 4 cleared
+        }
+    )
+    managers = pd.DataFrame({"id": ["m1", "m2", "m1"], "capacity": [10, -1, 5]})  # 2 repeated; 1 cleared
+    transactions = pd.DataFrame(
+        {
+            "customer": ["ana", None, "ana", "ana", "luis", "luis", "zoe", "ana", "eva", "eva", "luis"],
+            "day": [
+                "2024-01-05",
+                "2024-01-06",  # 1 missing customer
+                "2024-02-30",  # 2 not a date
+                "2019-06-01",  # 3 before the first day
+                "2025-06-01",  # 4 in the future
+                "2024-03-01",
+                "2024-03-01",  # 6 unknown customer
+                "2024-01-05",  # 7 duplicate of row 0
+                "2024-03-02",
+                "2024-03-03",
+                "2024-03-04",
+            ],
+            "amount": [10.0, 1, 2, 3, 4, -5, 6, 10.0, "abc", float("inf"), 7],  # 8 not a number, 9 not finite
+            "kind": [None, None, None, None, None, "return", None, None, None, None, "gift"],  # 10 unknown kind
+        }
+    )
+    interactions = pd.DataFrame(
+        {
+            "customer": ["ana", "luis", "eva"],
+            "day": ["2024-01-01", "2024-01-02", None],  # 2 missing date
+            "channel": ["call", None, "visit"],  # 1 missing channel
+            "manager": ["m7", "m1", "m2"],  # 0 unknown manager, cleared
+            "two_way": [2, 1, 0],  # 0 cleared
+        }
+    )
+    complaints = pd.DataFrame(
+        {"customer": ["ana", "luis"], "opened": ["2024-02-01", "2024-02-01"], "resolved": ["2024-01-01", None]}
+    )
+    referrals = pd.DataFrame(
+        {"referrer": ["ana", "luis"], "referred": ["luis", "luis"], "day": ["2023-01-01", "2023-01-01"]}
+    )  # 1 self-referral
+    return {
+        "customers": customers,
+        "managers": managers,
+        "transactions": transactions,
+        "interactions": interactions,
+        "complaints": complaints,
+        "referrals": referrals,
+    }
+
+
+def reasons_of(cleaned: cartera.Cleaned, table: str) -> dict[int, str]:
+    q = cleaned.quarantine
+    mine = q[(q["table"] == table) & (q["action"] == "dropped")]
+    return dict(zip(mine["row"], mine["reason"], strict=True))
+
+
+def test_every_kind_of_bad_row_is_left_out_with_its_reason():
+    tables = raw_tables()
+    cleaned = cartera.clean(tables.pop("customers"), **tables, policy=POLICY)
+    assert reasons_of(cleaned, "customers") == {2: "missing customer id", 3: "duplicate id (first_row has it)"}
+    assert reasons_of(cleaned, "managers") == {2: "duplicate id (first_row has it)"}
+    assert reasons_of(cleaned, "transactions") == {
+        1: "missing customer id",
+        2: "not a date",
+        3: "before the first day",
+        4: "in the future",
+        6: "unknown customer (not in customers)",
+        7: "duplicate of an earlier row (first_row)",
+        8: "not a number",
+        9: "not a finite number",
+        10: "unknown kind",
+    }
+    assert reasons_of(cleaned, "interactions") == {1: "missing channel", 2: "missing date"}
+    assert reasons_of(cleaned, "referrals") == {1: "a customer cannot refer themselves"}
+    cleared = cleaned.quarantine[cleaned.quarantine["action"] == "cleared"]
+    assert set(zip(cleared["table"], cleared["row"], cleared["column"], strict=True)) == {
+        ("customers", 1, "since"),
+        ("customers", 1, "manager"),
+        ("customers", 1, "profile"),
+        ("customers", 4, "profile"),
+        ("managers", 1, "capacity"),
+        ("interactions", 0, "manager"),
+        ("interactions", 0, "two_way"),
+        ("complaints", 0, "resolved"),
+    }
+    # The value left out is shown as given.
+    assert cleaned.quarantine.set_index(["table", "row"]).loc[("transactions", 8), "value"] == "abc"
+
+
+def test_rows_given_are_rows_kept_plus_rows_left_out_in_every_table():
+    tables = raw_tables()
+    cleaned = cartera.clean(tables["customers"], **{t: f for t, f in tables.items() if t != "customers"}, policy=POLICY)
+    book_rows = cleaned.book.rows()
+    dropped = cleaned.quarantine[cleaned.quarantine["action"] == "dropped"].groupby("table").size()
+    for table, frame in tables.items():
+        kept = book_rows[table] + (book_rows["returns"] if table == "transactions" else 0)
+        assert len(frame) == kept + dropped.get(table, 0), table
+        assert cleaned.rows.loc[table].tolist() == [len(frame), kept, dropped.get(table, 0)]
+    assert list(cleaned.book.customer_ids) == ["ana", "luis", "eva"]
+    assert pd.isna(cleaned.book.table("customers").loc["luis", "manager"])
+    assert cleaned.book.rows()["returns"] == 1  # luis's refund is a return, not a bad row
+
+
+def test_repr_counts_by_reason():
+    tables = raw_tables()
+    text = repr(cartera.clean(transactions=tables["transactions"], policy=POLICY))
+    assert "8 rows left out" in text
+    assert "transactions: 1 dropped — in the future" in text
+
+
+def test_a_clean_table_passes_untouched():
+    book = cartera.synthetic_book(300, 5, seed=2)
+    frames = {t: book.table(t) for t in ("transactions", "interactions", "complaints", "referrals")}
+    cleaned = cartera.clean(
+        book.table("customers").reset_index(names="id"),
+        managers=book.table("managers").reset_index(names="id"),
+        **frames,
+        policy={"drop_duplicates": False},  # a synthetic customer may buy twice the same on one day
+    )
+    assert cleaned.quarantine.empty
+    for table in frames:
+        assert cleaned.book.rows()[table] == book.rows()[table]
+    pd.testing.assert_frame_equal(cartera.value(cleaned.book), cartera.value(book))
+
+
+def test_bad_policy_and_structure_are_still_errors():
+    with pytest.raises(ValueError, match=r"cleaning_policy.last_day \(value 'soon'\): is not a date"):
+        cartera.clean(policy={"last_day": "soon"})
+    with pytest.raises(ValueError, match=r"cleaning_policy.future: unknown field"):
+        cartera.clean(policy={"future": 1})
+    with pytest.raises(ValueError, match=r"transactions.amount: missing required column"):
+        cartera.clean(transactions=pd.DataFrame({"customer": ["a"], "day": ["2024-01-01"]}))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c", None, "zz"]),
+            st.sampled_from(["2024-01-01", "2024-01-02", "bad", None, "2031-01-01", "2019-12-31"]),
+            st.sampled_from([1.0, -2.0, 0.0, float("nan"), float("inf"), "x"]),
+        ),
+        max_size=40,
+    )
+)
+def test_property_every_row_is_kept_or_quarantined_once(rows):
+    transactions = pd.DataFrame(rows, columns=["customer", "day", "amount"], dtype=object)
+    customers = pd.DataFrame({"id": ["a", "b", "c"]})
+    first = cartera.clean(customers, transactions=transactions, policy=POLICY)
+    again = cartera.clean(customers, transactions=transactions, policy=POLICY)
+    dropped = first.quarantine[first.quarantine["action"] == "dropped"]
+    assert dropped["row"].is_unique
+    kept = first.book.rows()["transactions"] + first.book.rows()["returns"]
+    assert kept + len(dropped) == len(transactions)
+    assert list(first.book.customer_ids) == ["a", "b", "c"]  # ids back byte for byte
+    pd.testing.assert_frame_equal(first.quarantine, again.quarantine)  # same input, same output
+
+
+def test_online_retail_lines_as_they_come(shared_data):
+    lines = pd.read_parquet(shared_data / "online_retail" / "online_retail.parquet")
+    raw = pd.DataFrame(
+        {
+            "customer": lines["CustomerID"].where(lines["CustomerID"] != 0).astype("Int64").astype("string"),
+            "day": lines["InvoiceDate"],
+            "amount": lines["Quantity"] * lines["UnitPrice"],
+            "product": lines["StockCode"],
+        }
+    )
+    cleaned = cartera.clean(transactions=raw, policy={"last_day": "2011-12-31"})
+    reasons = cleaned.quarantine.groupby("reason").size()
+    assert reasons["missing customer id"] == int((lines["CustomerID"] == 0).sum()) == 133_358
+    duplicates = reasons["duplicate of an earlier row (first_row)"]
+    assert duplicates == int(raw[raw["customer"].notna()].duplicated().sum())
+    assert cleaned.book.rows()["transactions"] + len(cleaned.quarantine) == len(raw)
+    assert len(cleaned.book.customer_ids) == 4_339
+
+
+def write_tables(folder, tables):
+    folder.mkdir()
+    for name, frame in tables.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+
+
+def test_cartera_run_cleans_and_writes_the_quarantine(tmp_path, capsys):
+    tables = raw_tables()
+    tables["transactions"] = tables["transactions"][tables["transactions"]["day"] < "2024-12-31"]  # no future
+    write_tables(tmp_path / "data", tables)
+    assert main(["run", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert "rows left out" in printed and "transactions: 1 dropped, unknown kind" in printed
+    quarantine = pd.read_csv(tmp_path / "out" / "quarantine.csv")
+    assert list(quarantine.columns) == list(cartera.cleaning.QUARANTINE_COLUMNS)
+    (duplicate,) = quarantine[quarantine["reason"] == "duplicate of an earlier row (first_row)"].itertuples()
+    assert (duplicate.row, duplicate.first_row) == (6, 0)  # row 7 of the table given, less the future row
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "What the data left out" in report
+    assert main(["run", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "strict"), "--strict"]) != 0
+    assert "customers.id row 2 (value nan): missing id" in capsys.readouterr().err
+    assert not (tmp_path / "strict").exists()
