@@ -14,7 +14,9 @@ from . import _convert, _core
 __all__ = ["Book", "TABLES"]
 
 # Each table's columns: (name, kind, required). Kinds: id (external ids), day, day? (optional
-# day, missing allowed), real, int, flag, category, customer / manager (references).
+# day, missing allowed), real, int, flag, category, customer / manager (references), kind (a
+# transaction's kind), contact / contact_day (the customer's contact data, text or a day:
+# kept by the Python book for hygiene, and the source of `reachable` when it is not given).
 _SCHEMA: dict[str, list[tuple[str, str, bool]]] = {
     "customers": [
         ("id", "id", True),
@@ -23,6 +25,14 @@ _SCHEMA: dict[str, list[tuple[str, str, bool]]] = {
         ("manager", "manager", False),
         ("reachable", "flag", False),
         ("profile", "real", False),
+        ("name", "contact", False),
+        ("email", "contact", False),
+        ("phone", "contact", False),
+        ("address", "contact", False),
+        ("postcode", "contact", False),
+        ("tax_id", "contact", False),
+        ("birth_date", "contact_day", False),
+        ("updated", "contact_day", False),
     ],
     "managers": [
         ("id", "id", True),
@@ -68,6 +78,9 @@ _DERIVED: dict[str, list[tuple[str, str, bool]]] = {
     ]
 }
 
+#: The contact columns that make a customer reachable (the first rung, contactar, needs one).
+CHANNEL_COLUMNS: tuple[str, ...] = ("email", "phone", "address", "postcode")
+
 #: The tables of a book and their columns, in order.
 TABLES: dict[str, tuple[str, ...]] = {
     table: tuple(name for name, _, _ in columns) for table, columns in _SCHEMA.items()
@@ -75,7 +88,7 @@ TABLES: dict[str, tuple[str, ...]] = {
 
 #: Per table, the columns that hold ids or labels: text, read from files exactly as written.
 TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
-    table: tuple(name for name, kind, _ in columns if kind in ("id", "customer", "manager", "category"))
+    table: tuple(name for name, kind, _ in columns if kind in ("id", "customer", "manager", "category", "contact"))
     for table, columns in _SCHEMA.items()
 }
 
@@ -160,6 +173,11 @@ class Book:
         )
         targets = {"customer": customer_index, "manager": manager_index}
         arrays = {table: _arrays(frame, table, targets) for table, frame in frames.items()}
+        self._contacts = _contacts(frames["customers"], customer_index.rename("customer"))
+        customers_in = arrays["customers"]
+        reachable = [c for c in CHANNEL_COLUMNS if c in self._contacts.columns]
+        if customers_in is not None and "reachable" not in customers_in and reachable:
+            customers_in["reachable"] = self._contacts[reachable].notna().any(axis=1).to_numpy(dtype=np.uint8)
         self._core = _core.Book(**arrays)
         self._customer_ids = customer_index.rename("customer")
         self._manager_ids = manager_index.rename("manager")
@@ -170,6 +188,7 @@ class Book:
         book._core = core
         book._customer_ids = pd.Index(core.customer_ids(), name="customer")
         book._manager_ids = pd.Index(core.manager_ids(), name="manager")
+        book._contacts = pd.DataFrame(index=book._customer_ids)
         return book
 
     @property
@@ -232,7 +251,7 @@ class Book:
             else:
                 data[column] = values
         if name == "customers":
-            return pd.DataFrame(data, index=self._customer_ids)
+            return pd.concat([pd.DataFrame(data, index=self._customer_ids), self._contacts], axis=1)
         if name == "managers":
             return pd.DataFrame(data, index=self._manager_ids)
         return pd.DataFrame(data)
@@ -325,6 +344,8 @@ def _unique_index(frame: pd.DataFrame, table: str) -> pd.Index:
         row = _convert.first_row(repeated)
         first = int(np.flatnonzero(index == index[row])[0])
         raise _convert.invalid(table, "id", row, ids.iloc[row], f"duplicate id, first seen at row {first}")
+    if isinstance(index.dtype, pd.StringDtype) or index.dtype.kind in "iu":
+        return index  # one kind of id: no two can be one id once written as text
     # The core keeps ids as text: 1 and "1" would be one id there.
     as_text = pd.Index([str(i) for i in index])
     clash = as_text.duplicated()
@@ -344,6 +365,8 @@ def _unique_index(frame: pd.DataFrame, table: str) -> pd.Index:
 def _core_ids(index: pd.Index) -> Any:
     if index.dtype.kind in "iu":
         return index.to_numpy(dtype=np.int64)
+    if isinstance(index.dtype, pd.StringDtype):
+        return index.to_numpy(dtype=object).tolist()
     return [str(value) for value in index]
 
 
@@ -352,7 +375,7 @@ def _arrays(frame: pd.DataFrame | None, table: str, targets: dict[str, pd.Index]
         return None
     out: dict[str, Any] = {}
     for column, kind, _ in _SCHEMA[table]:
-        if column not in frame.columns:
+        if column not in frame.columns or kind in ("contact", "contact_day"):
             continue
         series = frame[column].reset_index(drop=True)
         if kind == "id":
@@ -373,3 +396,18 @@ def _arrays(frame: pd.DataFrame | None, table: str, targets: dict[str, pd.Index]
         elif kind == "kind":
             out["returned"] = _convert.kinds(series, table, column)
     return out
+
+
+def _contacts(customers: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """The customers' contact columns that were given, by customer id (text as given,
+    days as dates; an unreadable day is an error naming its row)."""
+    out: dict[str, Any] = {}
+    for column, kind, _ in _SCHEMA["customers"]:
+        if column not in customers.columns or kind not in ("contact", "contact_day"):
+            continue
+        values = customers[column].reset_index(drop=True)
+        if kind == "contact_day":
+            out[column] = _convert.dates(_convert.days(values, "customers", column, optional=True))
+        else:
+            out[column] = values.astype("string").to_numpy()
+    return pd.DataFrame(out, index=index)

@@ -109,6 +109,9 @@ class _Table:
         self.frame = frame.reset_index(drop=True)
         self.keep = np.ones(len(self.frame), dtype=bool)
         self.left_out: list[pd.DataFrame] = []
+        #: Per column, one integer per row equal exactly when the kept rows' values are
+        #: (a required reference's row in its table): reused to find duplicates.
+        self.exact: dict[str, np.ndarray] = {}
 
     def drop(self, mask: np.ndarray, column: str, reason: str, first_row: np.ndarray | None = None) -> None:
         """Leaves out the kept rows where mask is true, with their value of `column` (and,
@@ -293,7 +296,7 @@ def _clean_table(
             out[column] = values
         elif kind in ("customer", "manager"):
             out[column] = _references(table, column, kind, required, known[kind])
-        elif kind in ("day", "day?"):
+        elif kind in ("day", "day?", "contact_day"):
             out[column] = _days(table, column, required, first, last)
         elif kind in ("real", "int"):
             out[column] = _numbers(table, column, required, kind == "int")
@@ -303,6 +306,8 @@ def _clean_table(
             words = values.astype("string").str.strip().str.lower()
             table.drop((~(words.isin(_convert.TRANSACTION_KINDS) | words.isna())).to_numpy(), column, "unknown kind")
             out[column] = words
+        elif kind == "contact":
+            out[column] = values
         else:  # category
             if required:
                 table.drop(values.isna().to_numpy(), column, f"missing {column}")
@@ -311,7 +316,7 @@ def _clean_table(
     if deduplicate and table.name not in ("customers", "managers"):
         _duplicates(table)
     for column, kind, _ in _SCHEMA[table.name]:
-        if kind == "day?" and column in out:
+        if kind in ("day?", "contact_day") and column in out:
             days = out[column]
             out[column] = np.where(days == _core.NO_DAY, np.datetime64("NaT"), _EPOCH + days.astype("timedelta64[D]"))
     return pd.DataFrame(out)[table.keep].reset_index(drop=True)
@@ -324,13 +329,16 @@ def _references(table: _Table, column: str, kind: str, required: bool, targets: 
         table.drop(missing, column, f"missing {kind} id")
     if targets is None:
         return values
-    unknown = ~missing & (_convert.positions(values, targets) < 0)  # matched as the book will match them
+    rows = _convert.positions(values, targets)  # matched as the book will match them
+    unknown = ~missing & (rows < 0)
     target = "customers" if kind == "customer" else "managers"
     if required:
         table.drop(unknown, column, f"unknown {kind} (not in {target})")
-        return values
-    table.clear(unknown, column, f"unknown {kind} (not in {target}); cleared")
-    return values.where(~unknown, None)
+        table.exact[column] = rows.astype(np.uint64)  # every kept row names a known id
+    else:
+        table.clear(unknown, column, f"unknown {kind} (not in {target}); cleared")
+    # As a categorical of the ids found, the book maps each distinct id once, not every row.
+    return pd.Series(pd.Categorical.from_codes(np.where(unknown, -1, rows), categories=targets))
 
 
 def _days(table: _Table, column: str, required: bool, first: int | None, last: int | None) -> np.ndarray:
@@ -453,15 +461,18 @@ def _table_rules(table: _Table, out: dict[str, Any]) -> None:
 
 def _duplicates(table: _Table) -> None:
     """Rows equal, as given, in every column to an earlier kept row (two purchases of the
-    same on one day at different times are two rows). Each column is factorized; the rows'
-    codes are mixed into one key to find candidates, and every candidate is then checked
-    code by code, so a collision of keys never drops a row."""
+    same on one day at different times are two rows). Each column becomes one integer per
+    row (numbers and times their bits, text its factorized code); the integers are mixed
+    into one key to find candidates, and each candidate is then checked column by column,
+    so a collision of keys never drops a row."""
     kept = np.flatnonzero(table.keep)
-    columns = [pd.factorize(table.frame[c], use_na_sentinel=False)[0][kept] for c in table.frame.columns]
+    columns = [
+        (table.exact[c] if c in table.exact else _exact_codes(table.frame[c]))[kept] for c in table.frame.columns
+    ]
     key = np.zeros(len(kept), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for codes in columns:
-            key = key * np.uint64(0x9E3779B97F4A7C15) + codes.astype(np.uint64)
+            key = key * np.uint64(0x9E3779B97F4A7C15) + codes
     groups, _ = pd.factorize(key)
     first_of_group = np.flatnonzero(~pd.Series(groups).duplicated().to_numpy())
     firsts = first_of_group[groups]  # positions in `kept`
@@ -476,3 +487,18 @@ def _duplicates(table: _Table) -> None:
     first_row = np.full(len(table.keep), -1, dtype=np.int64)
     first_row[kept] = kept[firsts]
     table.drop(mask, table.frame.columns[0], "duplicate of an earlier row (first_row)", first_row)
+
+
+def _exact_codes(values: pd.Series) -> np.ndarray:
+    """One uint64 per row, equal exactly when the values are (a missing value is a value)."""
+    if not isinstance(values.dtype, np.dtype):  # text, categoricals, times with a zone
+        codes, _ = pd.factorize(values, use_na_sentinel=False)
+        return codes.astype(np.uint64)
+    if values.dtype.kind == "f":
+        array = values.to_numpy(dtype=np.float64)
+        return np.where(np.isnan(array), np.nan, array).view(np.uint64)  # one NaN, whatever its bits
+    if values.dtype.kind in "iuM":
+        array = values.to_numpy()
+        return (array.view(np.uint64) if array.dtype.itemsize == 8 else array.astype(np.int64).view(np.uint64)).copy()
+    codes, _ = pd.factorize(values, use_na_sentinel=False)
+    return codes.astype(np.uint64)
