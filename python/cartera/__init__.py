@@ -32,6 +32,7 @@ from .assignment import (
 from .book import TABLES, Book
 from .cleaning import Cleaned, CleaningPolicy, clean
 from .contact_plan import PURPOSES, STATUSES, ContactPlan, ContactPolicy, plan_contacts
+from .hygiene import Hygiene, find_duplicates, hygiene, merge_duplicates
 from .kmeans import KMeans
 from .referrals import ReferralPolicy, Referrals, referrals
 from .rules import Rules
@@ -83,6 +84,10 @@ __all__ = [
     "Cleaned",
     "CleaningPolicy",
     "clean",
+    "Hygiene",
+    "find_duplicates",
+    "hygiene",
+    "merge_duplicates",
     "ContactPlan",
     "ContactPolicy",
     "PURPOSES",

@@ -256,6 +256,23 @@ class Book:
             return pd.DataFrame(data, index=self._manager_ids)
         return pd.DataFrame(data)
 
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Every table as ``Book`` takes it (and as ``cartera run --data`` reads it): ids in an
+        ``id`` column, and the returns back among the transactions, with their ``kind`` and
+        negative amounts. ``Book(frames.pop("customers"), **frames)`` is the same book."""
+        frames = {name: self.table(name) for name in _SCHEMA}
+        for name in ("customers", "managers"):
+            frames[name] = frames[name].reset_index(names="id")
+        returns = self.table("returns")
+        if len(returns):
+            back = returns.assign(amount=-returns["amount"], kind="return")
+            if "margin" in back:
+                back["margin"] = -back["margin"]
+            frames["transactions"] = pd.concat(
+                [frames["transactions"].assign(kind="purchase"), back], ignore_index=True
+            )
+        return frames
+
     def _manager_ids_of(self, rows: np.ndarray) -> np.ndarray:
         """Manager rows as external ids; -1 (no manager) as None."""
         present = rows >= 0

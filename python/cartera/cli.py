@@ -22,6 +22,7 @@ from . import __version__
 from .assignment import Assignment, AssignmentPolicy
 from .book import Book
 from .contact_plan import ContactPlan
+from .hygiene import hygiene, merge_duplicates
 from .job import (
     STEPS,
     Config,
@@ -233,6 +234,41 @@ def _step(args: argparse.Namespace) -> int:
         raise ValueError(f"out: {out} exists; results go to a new file")
     frame.to_csv(out, index=args.command not in ("plan",))
     print(f"cartera {args.command}: {len(frame):,} rows in {out}")
+    return 0
+
+
+def _hygiene(args: argparse.Namespace) -> int:
+    """The hygiene findings of a folder of tables, as CSV files; with --merge, the merged book."""
+    out = Path(args.out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ValueError(f"out: {out} exists and is not an empty folder; findings go to a new one")
+    book, quarantine = _book_of(args)
+    found = hygiene(
+        book,
+        as_of=args.as_of,
+        stale_years=args.stale_years,
+        duplicates=not args.no_duplicates,
+        threshold=args.threshold,
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    found.findings.to_csv(out / "findings.csv", index=False)
+    found.incomplete.to_csv(out / "incomplete.csv")
+    found.duplicates.to_csv(out / "duplicates.csv", index=False)
+    found.merges.to_csv(out / "merges.csv", index=False)
+    if quarantine is not None:
+        quarantine.to_csv(out / "quarantine.csv", index=False)
+    print(f"cartera hygiene: {len(book.customer_ids):,} customers")
+    for name, count in found.counts().items():
+        print(f"  {name}: {count:,}")
+    if args.merge:
+        merged, mapping = merge_duplicates(book, found.merges)
+        mapping.to_csv(out / "id_mapping.csv", index=False)
+        folder = out / "book"
+        folder.mkdir()
+        for table, frame in merged.frames().items():
+            frame.to_csv(folder / f"{table}.csv", index=False)
+        print(f"  merged: {len(mapping):,} customers folded into others; the merged book is in {folder}")
+    print(f"Findings: {out}")
     return 0
 
 
@@ -569,6 +605,23 @@ def _parser() -> argparse.ArgumentParser:
         step.add_argument("-o", "--out", required=True, metavar="FILE", help="the CSV file to write (must not exist)")
         _add_extra_columns(step)
         step.set_defaults(run=_step)
+    tidy = commands.add_parser(
+        "hygiene", help="stale, unreachable and incomplete customers and probable duplicates; --merge applies merges"
+    )
+    tidy.add_argument("--data", required=True, metavar="FOLDER", help="the tables, as for `cartera run --data`")
+    tidy.add_argument("--out", default="cartera-hygiene", metavar="FOLDER", help="a new folder for the findings")
+    tidy.add_argument("--as-of", metavar="DATE", help="judge on this day (default: the last event in the data)")
+    tidy.add_argument("--stale-years", type=float, default=2.0, help="no event for this long: stale (default 2)")
+    tidy.add_argument("--no-duplicates", action="store_true", help="skip the search for duplicate customers")
+    tidy.add_argument(
+        "--threshold", type=float, default=0.9, help="match probability of a probable duplicate (default 0.9)"
+    )
+    tidy.add_argument(
+        "--merge", action="store_true", help="also write the book with the proposed merges applied, and the id mapping"
+    )
+    tidy.add_argument("--strict", action="store_true", help="fail on the first bad row instead of leaving it out")
+    _add_extra_columns(tidy)
+    tidy.set_defaults(run=_hygiene)
     load = commands.add_parser("import", help="load a folder of tables into the book's database (the book replaced)")
     load.add_argument("--data", required=True, metavar="FOLDER", help="the tables, as for `cartera run --data`")
     _add_extra_columns(load)

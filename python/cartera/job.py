@@ -27,6 +27,7 @@ from .assignment import AssignmentPolicy, assign
 from .book import TABLES, TEXT_COLUMNS, Book
 from .cleaning import Cleaned, CleaningPolicy, clean
 from .contact_plan import ContactPolicy, plan_contacts
+from .hygiene import hygiene
 from .referrals import ReferralPolicy, referrals
 from .report import Results
 from .segmentation import SegmentPolicy, segment
@@ -416,7 +417,7 @@ def contact_plan(
 
 
 #: The job's steps, in order, as run_job reports them.
-STEPS: tuple[str, ...] = ("value", "stages", "segments", "assignment", "plan", "referrals")
+STEPS: tuple[str, ...] = ("value", "stages", "segments", "assignment", "plan", "referrals", "hygiene")
 
 
 def run_job(
@@ -465,6 +466,9 @@ def run_job(
     )
     network = referrals(book, manager=assignment, policy=config.referrals)
     lap("referrals")
+    # Duplicates need a linkage model of their own: `cartera hygiene` looks for them.
+    tidy = hygiene(book, as_of=as_of, duplicates=False, tiers=segments["tier"])
+    lap("hygiene")
     return Results(
         customers=len(book.customer_ids),
         managers=len(book.manager_ids),
@@ -478,4 +482,5 @@ def run_job(
         plan=plan,
         team=team,
         referrals=network,
+        hygiene=tidy,
     )

@@ -18,6 +18,7 @@ import pandas as pd
 from . import __version__, plot
 from .assignment import Assignment
 from .contact_plan import ContactPlan
+from .hygiene import Hygiene
 from .referrals import Referrals
 from .stages import STAGES
 from .team_sizing import TeamSize
@@ -57,6 +58,8 @@ class Results:
     referrals: Referrals | None = None
     #: The rows cleaning left out of the data (cartera.clean), when the book was cleaned.
     quarantine: pd.DataFrame | None = None
+    #: The book's hygiene findings (cartera.hygiene).
+    hygiene: Hygiene | None = None
 
 
 def _figure(draw: Any) -> str:
@@ -269,6 +272,23 @@ def _quarantine_section(r: Results) -> str:
     )
 
 
+def _hygiene_section(r: Results) -> str:
+    assert r.hygiene is not None
+    h = r.hygiene
+    counts = h.findings.groupby("finding", observed=True).size()
+    cards = [(name.replace("_", " "), f"{count:,}") for name, count in counts.items()]
+    if len(h.duplicates) or len(h.merges):
+        cards += [("probable duplicate pairs", f"{len(h.duplicates):,}")]
+    examples = h.findings.groupby("finding", observed=True).head(3).set_index("customer")
+    parts = ["<h2 id='hygiene'>Hygiene of the book</h2>", _cards(cards) if cards else "<p>Nothing to fix.</p>"]
+    if len(examples):
+        parts.append("<h3>Examples</h3>" + _table(examples))
+    if len(h.incomplete):
+        parts.append("<h3>Contact fields missing, by tier</h3>" + _table(h.incomplete.round(3)))
+    parts.append("<p class='meta'>`cartera hygiene` lists every finding and looks for duplicate customers.</p>")
+    return "".join(parts)
+
+
 def render_report(results: Results, *, title: str = "cartera report") -> str:
     """The report of `results` as one self-contained HTML page."""
     as_of = "–" if results.as_of is None else str(results.as_of.date())
@@ -289,6 +309,7 @@ def render_report(results: Results, *, title: str = "cartera report") -> str:
         (results.plan, _plan_section),
         (results.team, _team_section),
         (results.referrals, _referrals_section),
+        (results.hygiene, _hygiene_section),
     ]
     parts += [section(results) for part, section in sections if part is not None]
     parts.append("</body></html>")

@@ -87,7 +87,7 @@ def screenshot(page: Path, width: int = 1200, height: int = 6000) -> np.ndarray:
 
 
 def test_every_part_of_the_job_has_its_section(page):
-    assert page.sections == ["ladder", "segments", "alerts", "assignment", "plan", "team", "referrals"]
+    assert page.sections == ["ladder", "segments", "alerts", "assignment", "plan", "team", "referrals", "hygiene"]
     assert page.headings[0] == "The relationship ladder"
     assert page.headings[4].startswith("Contact plan: 28 days from")
 
