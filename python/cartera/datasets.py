@@ -173,7 +173,8 @@ def messy_book(
     copies.loc[defect == 3, "phone"] = None
     copies.loc[defect == 3, "email"] = _typo(copies.loc[defect == 3, "email"].to_numpy(), random)
     moved = defect == 4
-    copies.loc[moved, "postcode"] = np.char.zfill(random.integers(1000, 52999, int(moved.sum())).astype(str), 5)
+    if moved.any():  # np.char refuses an empty array
+        copies.loc[moved, "postcode"] = np.char.zfill(random.integers(1000, 52999, int(moved.sum())).astype(str), 5)
     copies.loc[moved, "tax_id"] = None
     all_customers = pd.concat([customers, copies], ignore_index=True)
     all_customers = all_customers.iloc[random.permutation(len(all_customers))].reset_index(drop=True)
@@ -211,7 +212,7 @@ def messy_book(
     )
     transactions.loc[bad[kind == 0], "customer"] = None
     transactions.loc[bad[kind == 1], "day"] = "2024-02-31"
-    transactions.loc[bad[kind == 2], "amount"] = "n/a"
+    transactions.loc[bad[kind == 2], "amount"] = "12,50 €"  # a number as a person writes it
     transactions.loc[bad[kind == 3], "amount"] = float("inf")
     repeated = bad[kind == 4]
     repeated = repeated[repeated > 0]

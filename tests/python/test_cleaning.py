@@ -6,7 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cartera
+import cartera.job
 from cartera.cli import main
+from cartera.datasets import messy_book
 
 POLICY = {"first_day": "2020-01-01", "last_day": "2024-12-31"}
 
@@ -216,3 +218,64 @@ def test_cartera_run_cleans_and_writes_the_quarantine(tmp_path, capsys):
     assert main(["run", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "strict"), "--strict"]) != 0
     assert "customers.id row 2 (value nan): missing id" in capsys.readouterr().err
     assert not (tmp_path / "strict").exists()
+
+
+def managers_for(count: int) -> pd.DataFrame:
+    return pd.DataFrame({"id": [f"m{k}" for k in range(count)], "capacity": 2_000})
+
+
+def test_cartera_run_on_the_online_retail_lines_as_they_come(shared_data, tmp_path, capsys):
+    lines = pd.read_parquet(shared_data / "online_retail" / "online_retail.parquet")
+    data = tmp_path / "retail"
+    data.mkdir()
+    pd.DataFrame(
+        {
+            "customer": lines["CustomerID"].where(lines["CustomerID"] != 0).astype("Int64"),
+            "day": lines["InvoiceDate"],
+            "amount": lines["Quantity"] * lines["UnitPrice"],
+            "product": lines["StockCode"],
+        }
+    ).to_csv(data / "transactions.csv", index=False)
+    managers_for(4).to_csv(data / "managers.csv", index=False)
+    assert main(["run", "--data", str(data), "--out", str(tmp_path / "out"), "-q"]) == 0
+    assert "rows left out" in capsys.readouterr().out
+    quarantine = pd.read_csv(tmp_path / "out" / "quarantine.csv")
+    assert (quarantine["reason"] == "missing customer id").sum() == 133_358
+    value = pd.read_csv(tmp_path / "out" / "value.csv", dtype={"customer": str})
+    assert len(value) == 4_339 and value["customer"].is_unique
+
+
+def test_cartera_run_on_the_messy_book(tmp_path):
+    messy = messy_book(1500, seed=5)
+    data = tmp_path / "messy"
+    data.mkdir()
+    for name, frame in messy.tables.items():
+        frame.to_csv(data / f"{name}.csv", index=False)
+    managers_for(3).to_csv(data / "managers.csv", index=False)
+    assert main(["run", "--data", str(data), "--out", str(tmp_path / "out"), "-q"]) == 0
+    quarantine = pd.read_csv(tmp_path / "out" / "quarantine.csv")
+    dropped = quarantine[quarantine["action"] == "dropped"][["table", "row", "reason"]]
+    pd.testing.assert_frame_equal(dropped.reset_index(drop=True), messy.bad_rows, check_dtype=False)
+    assignment = pd.read_csv(tmp_path / "out" / "assignment.csv", dtype={"customer": str})
+    assert sorted(assignment["customer"]) == sorted(messy.tables["customers"]["id"])  # every customer, once
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.floats(0.0, 0.3))
+def test_property_the_job_on_a_cleaned_messy_book(seed, bad_share):
+    messy = messy_book(120, bad_row_share=bad_share, seed=seed)
+    cleaned = cartera.clean(
+        messy.tables["customers"], transactions=messy.tables["transactions"], managers=managers_for(2)
+    )
+    rows = cleaned.rows.loc["transactions"]
+    assert rows["given"] == rows["kept"] + rows["dropped"] == len(messy.tables["transactions"])
+    results = cartera.job.run_job(cleaned.book)
+    ids = list(messy.tables["customers"]["id"])
+    for frame in (results.value, results.segments, results.assignment.assignments):
+        assert sorted(frame.index) == sorted(ids)  # every customer in every output, once, ids as given
+    again = cartera.job.run_job(
+        cartera.clean(
+            messy.tables["customers"], transactions=messy.tables["transactions"], managers=managers_for(2)
+        ).book
+    )
+    pd.testing.assert_frame_equal(results.assignment.assignments, again.assignment.assignments)
