@@ -21,6 +21,7 @@ import pandas as pd
 from . import __version__
 from .assignment import Assignment, AssignmentPolicy
 from .book import Book
+from .cleaning import CleaningPolicy
 from .contact_plan import ContactPlan
 from .hygiene import hygiene, merge_duplicates
 from .job import (
@@ -85,7 +86,7 @@ def _run(args: argparse.Namespace) -> int:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ValueError(f"out: {out} exists and is not an empty folder; results go to a new one")
     config = _config_of(args)
-    book, quarantine = _book_of(args)
+    book, quarantine = _book_of(args, config.clean)
     timings: dict[str, float] = {}
     with _steps_bar(args) as bar:
         results = run_job(book, config, timings=timings, progress=bar.step, solver_progress=bar.solving)
@@ -118,12 +119,12 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _book_of(args: argparse.Namespace) -> tuple[Book, pd.DataFrame | None]:
-    """The book of --data: cleaned (with the quarantine of what was left out), or with
-    --strict refused at the first bad value."""
+def _book_of(args: argparse.Namespace, policy: CleaningPolicy | None = None) -> tuple[Book, pd.DataFrame | None]:
+    """The book of --data: cleaned by the [clean] policy (with the quarantine of what was
+    left out), or with --strict refused at the first bad value."""
     if args.strict:
         return read_tables(args.data, extra_columns=_extra(args)), None
-    cleaned = clean_tables(args.data, extra_columns=_extra(args))
+    cleaned = clean_tables(args.data, extra_columns=_extra(args), policy=policy)
     return cleaned.book, cleaned.quarantine
 
 

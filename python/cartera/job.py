@@ -49,7 +49,17 @@ __all__ = [
 ]
 
 #: The configuration's sections: one per policy, and ``job`` for the run itself.
-SECTIONS: tuple[str, ...] = ("job", "value", "stages", "segments", "alerts", "assignment", "contact", "referrals")
+SECTIONS: tuple[str, ...] = (
+    "job",
+    "clean",
+    "value",
+    "stages",
+    "segments",
+    "alerts",
+    "assignment",
+    "contact",
+    "referrals",
+)
 
 _JOB_DEFAULTS: dict[str, Any] = {
     "as_of": None,  # the book's last event day
@@ -94,6 +104,7 @@ class Config:
     """Every policy of the job, with the documented defaults for what a file leaves out."""
 
     job: dict[str, Any] = field(default_factory=lambda: dict(_JOB_DEFAULTS))
+    clean: CleaningPolicy = field(default_factory=CleaningPolicy)
     value: Any = field(default_factory=ValuePolicy)
     stages: Any = field(default_factory=StagePolicy)
     segments: SegmentPolicy = field(default_factory=SegmentPolicy)
@@ -122,6 +133,7 @@ class Config:
                 )
             job[name] = _job_field(str(name), setting)
         policies: dict[str, Any] = {
+            "clean": CleaningPolicy,
             "value": ValuePolicy,
             "stages": StagePolicy,
             "segments": SegmentPolicy,

@@ -279,3 +279,18 @@ def test_property_the_job_on_a_cleaned_messy_book(seed, bad_share):
         ).book
     )
     pd.testing.assert_frame_equal(results.assignment.assignments, again.assignment.assignments)
+
+
+def test_the_clean_section_of_the_configuration(tmp_path):
+    config = cartera.job.Config.from_dict({"clean": {"last_day": "2024-01-31", "drop_duplicates": False}})
+    assert config.clean == cartera.CleaningPolicy(last_day="2024-01-31", drop_duplicates=False)
+    assert config.to_dict()["clean"]["last_day"] == "2024-01-31"
+    with pytest.raises(ValueError, match=r"cleaning_policy.future: unknown field"):
+        cartera.job.Config.from_dict({"clean": {"future": True}})
+    tables = raw_tables()
+    write_tables(tmp_path / "data", {"transactions": tables["transactions"], "managers": tables["managers"]})
+    (tmp_path / "policy.toml").write_text('[clean]\nlast_day = "2024-03-02"\n', encoding="utf-8")
+    arguments = ["run", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "out"), "-q"]
+    assert main([*arguments, "--config", str(tmp_path / "policy.toml")]) == 0
+    quarantine = pd.read_csv(tmp_path / "out" / "quarantine.csv")
+    assert set(quarantine.loc[quarantine["reason"] == "in the future", "row"]) == {4, 9, 10}  # after 2024-03-02

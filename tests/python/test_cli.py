@@ -60,7 +60,18 @@ def test_config_defaults_are_every_policy_and_load_back(capsys):
 
     assert main(["config", "--defaults"]) == 0
     defaults = json.loads(capsys.readouterr().out)
-    assert list(defaults) == ["job", "value", "stages", "segments", "alerts", "assignment", "contact", "referrals"]
+    assert list(defaults) == [
+        "job",
+        "clean",
+        "value",
+        "stages",
+        "segments",
+        "alerts",
+        "assignment",
+        "contact",
+        "referrals",
+    ]
+    assert cartera.CleaningPolicy.from_dict(defaults["clean"]) == cartera.CleaningPolicy()
     assert cartera.SegmentPolicy.from_dict(defaults["segments"]) == cartera.SegmentPolicy()
     assert cartera.ContactPolicy.from_dict(defaults["contact"]) == cartera.ContactPolicy()
     assert cartera.StagePolicy.from_dict(defaults["stages"]) == cartera.StagePolicy()
