@@ -180,12 +180,13 @@ def clean(
     - customers and managers: a missing id, an id already seen (the first row is kept);
     - events: a missing customer (or referrer/referred) id, an unparseable or missing day,
       a day before ``policy.first_day`` or after ``policy.last_day`` ("in the future"),
-      an amount that is not a number or not finite, an unknown ``kind``, an interaction
+      an amount (or, when the column is given, a margin) that is missing, not a number or
+      not finite, an unknown ``kind``, an interaction
       without a channel, a self-referral, an exact duplicate of an earlier row, and an event
       of a customer missing from the customers table (when one is given);
     - optional values that cannot be used are cleared and the row kept: an unknown
-      manager, an unreadable ``since``, ``resolved`` or flag, a capacity, budget, margin or
-      profile that is not a valid number.
+      manager, an unreadable ``since``, ``resolved``, ``birth_date``, ``updated`` or flag; a
+      missing or invalid profile (to 0), capacity (to 100) or time budget (to 0).
 
     A column that does not belong to its table, or a missing required column, is still an
     error (the file is not what it claims to be). Returns a :class:`Cleaned`; its

@@ -88,6 +88,31 @@ _SURNAMES = (
 ).split()
 
 
+def contact_data(n: int, random: np.random.Generator) -> pd.DataFrame:
+    """Contact columns for n people: a Spanish name (a first name and two surnames), an
+    email made from it, a mobile phone, a postcode, a tax id and a birth date."""
+
+    def words(names: list[str]) -> pd.Series:
+        return pd.Series(np.array(names)[random.integers(0, len(names), n)], dtype="string")
+
+    def digits(low: int, high: int) -> pd.Series:
+        return pd.Series(random.integers(low, high, n)).astype("string")
+
+    first, last, second = words(_FIRST_NAMES), words(_SURNAMES), words(_SURNAMES)
+    birth = pd.Series(np.datetime64("1940-01-01") + random.integers(0, 60 * 365, n).astype("timedelta64[D]"))
+    born = (birth.dt.year * 10_000 + birth.dt.month * 100 + birth.dt.day).astype("string")
+    return pd.DataFrame(
+        {
+            "name": first + " " + last + " " + second,
+            "email": first + "." + last + born + "@correo.es",
+            "phone": "6" + digits(10_000_000, 99_999_999),
+            "postcode": digits(1000, 52999).str.zfill(5),
+            "tax_id": digits(10_000_000, 99_999_999) + "X",
+            "birth_date": birth.to_numpy(),
+        }
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class MessyBook:
     """A raw book with known truth (see :func:`messy_book`)."""
@@ -137,28 +162,9 @@ def messy_book(
     """
     random = np.random.default_rng(seed)
     n = int(n_customers)
-    first = np.array(_FIRST_NAMES)[random.integers(0, len(_FIRST_NAMES), n)]
-    last = np.array(_SURNAMES)[random.integers(0, len(_SURNAMES), n)]
-    second = np.array(_SURNAMES)[random.integers(0, len(_SURNAMES), n)]
-    birth = np.datetime64("1940-01-01") + random.integers(0, 60 * 365, n).astype("timedelta64[D]")
-    postcode = np.char.zfill(random.integers(1000, 52999, n).astype(str), 5)
-    phone = np.char.add("6", random.integers(10_000_000, 99_999_999, n).astype(str))
-    tax = np.char.add(random.integers(10_000_000, 99_999_999, n).astype(str), "X")
     ids = np.array([f"C{k:06d}" for k in range(n)], dtype=object)
-    customers = pd.DataFrame(
-        {
-            "id": ids,
-            "name": np.char.add(np.char.add(np.char.add(first, " "), np.char.add(last, " ")), second),
-            "email": np.char.add(
-                np.char.add(np.char.add(first, "."), last), np.char.add(birth.astype(str), "@correo.es")
-            ),
-            "phone": phone,
-            "postcode": postcode,
-            "tax_id": tax,
-            "birth_date": birth,
-        }
-    )
-    customers["email"] = customers["email"].str.replace("-", "", regex=False)
+    customers = contact_data(n, random)
+    customers.insert(0, "id", ids)
     # Duplicates: copies of some customers under new ids, each with one or two defects.
     originals = np.sort(random.choice(n, size=int(round(duplicate_share * n)), replace=False))
     copies = customers.iloc[originals].reset_index(drop=True).copy()

@@ -9,6 +9,7 @@ import pandas as pd
 
 from . import _convert, _core
 from .book import Book
+from .datasets import contact_data
 
 __all__ = ["synthetic_book", "synthetic_behaviours"]
 
@@ -25,6 +26,7 @@ def synthetic_book(
     transactions_per_customer: float = _DEFAULTS["transactions_per_customer"],
     interactions_per_customer: float = _DEFAULTS["interactions_per_customer"],
     threads: int = 0,
+    contacts: bool = True,
 ) -> Book:
     """A deterministic synthetic book of a retail bank.
 
@@ -45,6 +47,10 @@ def synthetic_book(
         Length of the history, in days (default two years).
     transactions_per_customer, interactions_per_customer : float
         Mean purchases and contacts of a customer present over the whole history.
+    contacts : bool
+        Give the customers contact data (name, email, phone, postcode, tax id, birth date,
+        the day it was last updated: up to four years back); the unreachable customers have
+        no email, phone or postcode.
     """
     end_day = _DEFAULTS["end"] if end is None else _convert.day_number(end, "end")
     core = _core.synthetic_book(
@@ -57,7 +63,25 @@ def synthetic_book(
         interactions_per_customer,
         threads,
     )
-    return Book._from_core(core)
+    book = Book._from_core(core)
+    if contacts:
+        book._contacts = _contacts(book, seed)
+    return book
+
+
+def _contacts(book: Book, seed: int) -> pd.DataFrame:
+    """The customers' contact data, with no email, phone or postcode for the customers the
+    book has as unreachable."""
+    contacts = contact_data(len(book.customer_ids), np.random.default_rng([seed, 16]))
+    contacts.index = book.customer_ids
+    reachable = book._core.table("customers").get("reachable")
+    if reachable is not None:
+        unreachable = np.asarray(reachable) == 0
+        contacts.loc[unreachable, ["email", "phone", "postcode"]] = None
+    updated = book.last_day if book.last_day is not None else pd.Timestamp("2025-12-31")
+    age = np.random.default_rng([seed, 17]).integers(0, 4 * 365, len(contacts))
+    contacts["updated"] = (updated - pd.to_timedelta(age, unit="D")).to_numpy(dtype="datetime64[s]")
+    return contacts
 
 
 def synthetic_behaviours(n_customers: int, *, seed: int = 42) -> pd.Series:

@@ -39,3 +39,15 @@ def test_a_synthetic_book_has_every_table_and_valid_references():
         "event",
     }
     assert "<b>cartera.Book</b>" in book._repr_html_()
+
+
+def test_contact_data_agrees_with_reachable_and_is_deterministic():
+    book = cartera.synthetic_book(2000, 20, seed=4)
+    customers = book.table("customers")
+    channels = customers[["email", "phone", "postcode"]].notna().any(axis=1)
+    assert (channels == customers["reachable"]).all()
+    assert customers["name"].str.count(" ").eq(2).all()
+    pd.testing.assert_frame_equal(customers, cartera.synthetic_book(2000, 20, seed=4).table("customers"))
+    unreachable = cartera.hygiene(book, duplicates=False).findings.query("finding == 'unreachable'")
+    assert set(unreachable["customer"]) == set(customers.index[~customers["reachable"]])
+    assert "name" not in cartera.synthetic_book(100, 2, seed=4, contacts=False).table("customers")
