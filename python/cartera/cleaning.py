@@ -474,12 +474,16 @@ def _duplicates(table: _Table) -> None:
     with np.errstate(over="ignore"):
         for codes in columns:
             key = key * np.uint64(0x9E3779B97F4A7C15) + codes
-    groups, _ = pd.factorize(key)
-    first_of_group = np.flatnonzero(~pd.Series(groups).duplicated().to_numpy())
-    firsts = first_of_group[groups]  # positions in `kept`
-    candidates = np.flatnonzero(firsts != np.arange(len(kept)))
-    if len(candidates) == 0:
+    # Only rows whose key repeats can be duplicates: the few of them are grouped, not all.
+    keys = pd.Series(key)
+    repeats = np.flatnonzero(keys.duplicated(keep=False).to_numpy())
+    if len(repeats) == 0:
         return
+    groups, _ = pd.factorize(key[repeats])
+    first_of_group = repeats[np.flatnonzero(~pd.Series(groups).duplicated().to_numpy())]
+    firsts = np.arange(len(kept))
+    firsts[repeats] = first_of_group[groups]  # positions in `kept`
+    candidates = repeats[firsts[repeats] != repeats]
     same = np.ones(len(candidates), dtype=bool)
     for codes in columns:
         same &= codes[candidates] == codes[firsts[candidates]]
