@@ -22,6 +22,11 @@ def test_the_python_example_runs_and_prints_every_customer():
     with contextlib.redirect_stdout(printed):
         exec(compile(example, "README.md", "exec"), {})
     lines = printed.getvalue().splitlines()
+    # The raw sales cleaned: the typo left out with its reason, the refund kept as a return.
+    assert lines[-4].startswith("Cleaned(Book(customers=3, managers=0, transactions=2, returns=1,")
+    assert lines[-3] == "  transactions: 1 dropped — not a number"
+    assert lines[-1].split()[1:6] == ["transactions", "1", "amount", "n/d", "not"]
+    lines = lines[:-4]
     assert lines[0].split() == ["recency", "frequency", "monetary", "trend", "contribution"]
     assert [line.split()[0] for line in lines[2:5]] == ["ana", "luis", "eva"]
     # The ladder: no interactions in this book, so everyone stands below it, with the reason.
