@@ -230,16 +230,21 @@ def categories(series: pd.Series) -> tuple[list[str], np.ndarray]:
 TRANSACTION_KINDS: tuple[str, ...] = ("purchase", "return", "cancellation")
 
 
+def kind_words(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Kinds as the lower-case words they name, and where each is known (or missing)."""
+    words = series.astype("string").str.strip().str.lower()
+    return words, (words.isin(TRANSACTION_KINDS) | words.isna()).to_numpy()
+
+
 def kinds(series: pd.Series, table: str, column: str) -> np.ndarray:
     """A transaction's kind as the core's `returned` flag: 1 for "return" or
     "cancellation", 0 for "purchase" (any case); a missing kind is left to the amount's
     sign (0 here: a negative amount is a return either way)."""
     if len(series) == 0:
         return np.zeros(0, dtype=np.uint8)
-    words = series.astype("string").str.strip().str.lower()
-    known = words.isin(TRANSACTION_KINDS) | words.isna()
+    words, known = kind_words(series)
     if not known.all():
-        row = first_row(~known.to_numpy())
+        row = first_row(~known)
         raise invalid(
             table, column, row, series.iloc[row], f"unknown kind; the kinds are {', '.join(TRANSACTION_KINDS)}"
         )

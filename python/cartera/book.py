@@ -78,6 +78,11 @@ _DERIVED: dict[str, list[tuple[str, str, bool]]] = {
     ]
 }
 
+#: The customers' contact columns, kept by the Python book.
+CONTACT_COLUMNS: tuple[str, ...] = tuple(
+    name for name, kind, _ in _SCHEMA["customers"] if kind in ("contact", "contact_day")
+)
+
 #: The contact columns that make a customer reachable (the first rung, contactar, needs one).
 CHANNEL_COLUMNS: tuple[str, ...] = ("email", "phone", "address", "postcode")
 

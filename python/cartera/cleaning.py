@@ -304,8 +304,8 @@ def _clean_table(
         elif kind == "flag":
             out[column] = _flags(table, column)
         elif kind == "kind":
-            words = values.astype("string").str.strip().str.lower()
-            table.drop((~(words.isin(_convert.TRANSACTION_KINDS) | words.isna())).to_numpy(), column, "unknown kind")
+            words, recognised = _convert.kind_words(values)
+            table.drop(~recognised, column, "unknown kind")
             out[column] = words
         elif kind == "contact":
             out[column] = values

@@ -82,9 +82,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.db:
         return _run_in_store(args)
     started = time.perf_counter()
-    out = Path(args.out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ValueError(f"out: {out} exists and is not an empty folder; results go to a new one")
+    out = _new_folder(args.out, "results")
     config = _config_of(args)
     book, quarantine = _book_of(args, config.clean)
     timings: dict[str, float] = {}
@@ -117,6 +115,14 @@ def _run(args: argparse.Namespace) -> int:
     print()
     print(f"Results and report: {out}")
     return 0
+
+
+def _new_folder(path: str, what: str) -> Path:
+    """--out as a folder that does not exist yet or is empty: nothing already there is overwritten."""
+    out = Path(path)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ValueError(f"out: {out} exists and is not an empty folder; {what} go to a new one")
+    return out
 
 
 def _book_of(args: argparse.Namespace, policy: CleaningPolicy | None = None) -> tuple[Book, pd.DataFrame | None]:
@@ -240,9 +246,7 @@ def _step(args: argparse.Namespace) -> int:
 
 def _hygiene(args: argparse.Namespace) -> int:
     """The hygiene findings of a folder of tables, as CSV files; with --merge, the merged book."""
-    out = Path(args.out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ValueError(f"out: {out} exists and is not an empty folder; findings go to a new one")
+    out = _new_folder(args.out, "findings")
     book, quarantine = _book_of(args)
     found = hygiene(
         book,

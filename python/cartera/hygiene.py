@@ -18,14 +18,12 @@ import numpy as np
 import pandas as pd
 
 from . import _convert, _core
-from .book import CHANNEL_COLUMNS, Book
+from .book import CHANNEL_COLUMNS, CONTACT_COLUMNS, Book
 
-__all__ = ["Hygiene", "find_duplicates", "hygiene", "merge_duplicates", "LINKAGE_FIELDS"]
+__all__ = ["Hygiene", "find_duplicates", "hygiene", "merge_duplicates"]
 
-#: The contact columns record linkage compares, when the book has them.
-LINKAGE_FIELDS: tuple[str, ...] = ("name", "email", "phone", "postcode", "tax_id", "birth_date")
-
-_PROFILE_FIELDS: tuple[str, ...] = ("name", "email", "phone", "address", "postcode", "tax_id", "birth_date")
+# A profile's fields: the contact data, less the day it was checked.
+_PROFILE_FIELDS: tuple[str, ...] = tuple(c for c in CONTACT_COLUMNS if c != "updated")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,10 +95,9 @@ def hygiene(
             {
                 "customer": customers.index[stale],
                 "finding": "stale_customer",
-                "reason": [
-                    "no event at all" if pd.isna(d) else f"no event since {d.date()} (over {stale_years:g} years)"
-                    for d in last_event[stale]
-                ],
+                "reason": _dated(
+                    last_event[stale], "no event since {} (over " + f"{stale_years:g}" + " years)", "no event at all"
+                ),
             }
         )
     )
@@ -112,9 +109,7 @@ def hygiene(
                 {
                     "customer": customers.index[old],
                     "finding": "stale_record",
-                    "reason": [
-                        "never updated" if pd.isna(d) else f"contact data last updated {d.date()}" for d in updated[old]
-                    ],
+                    "reason": _dated(updated[old], "contact data last updated {}", "never updated"),
                 }
             )
         )
@@ -144,6 +139,13 @@ def hygiene(
     )
 
 
+def _dated(days: pd.Series, template: str, never: str) -> np.ndarray:
+    """One reason per day: the template around the ISO date, or `never` for a missing day."""
+    text = days.dt.strftime("%Y-%m-%d")
+    before, after = template.split("{}")
+    return (before + text + after).fillna(never).to_numpy(dtype=object)
+
+
 def _judged_on(book: Book, as_of: Any) -> pd.Timestamp:
     if as_of is not None:
         day = pd.to_datetime(as_of, errors="coerce")
@@ -154,22 +156,31 @@ def _judged_on(book: Book, as_of: Any) -> pd.Timestamp:
     return last if last is not None else pd.Timestamp.today().normalize()
 
 
+# Every table of events: its customer column and its day column.
+_EVENTS: tuple[tuple[str, str, str], ...] = (
+    ("transactions", "customer", "day"),
+    ("returns", "customer", "day"),
+    ("interactions", "customer", "day"),
+    ("complaints", "customer", "opened"),
+    ("referrals", "referrer", "day"),
+)
+
+
+def _events(book: Book) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each event table's customer rows and day numbers, as the core keeps them."""
+    tables = [book._core.table(name) for name, _, _ in _EVENTS]
+    return [(np.asarray(t[c]), np.asarray(t[d])) for t, (_, c, d) in zip(tables, _EVENTS, strict=True)]
+
+
 def _last_event_day(book: Book) -> pd.Series:
     """Each customer's last event of any kind (NaT when none)."""
-    days = []
-    for table, column, day in (
-        ("transactions", "customer", "day"),
-        ("returns", "customer", "day"),
-        ("interactions", "customer", "day"),
-        ("complaints", "customer", "opened"),
-        ("referrals", "referrer", "day"),
-    ):
-        frame = book.table(table)
-        if len(frame):
-            days.append(frame.groupby(column, sort=False)[day].max())
-    if not days:
-        return pd.Series(pd.NaT, index=book.customer_ids, dtype="datetime64[s]")
-    return pd.concat(days).groupby(level=0).max().reindex(book.customer_ids)
+    last = np.full(len(book.customer_ids), _core.NO_DAY, dtype=np.int64)
+    for rows, days in _events(book):
+        if len(rows):
+            per_customer = pd.Series(days).groupby(rows).max()
+            at = per_customer.index.to_numpy()
+            last[at] = np.maximum(last[at], per_customer.to_numpy())
+    return pd.Series(_convert.dates(last), index=book.customer_ids)
 
 
 def _incomplete(book: Book, customers: pd.DataFrame, tiers: pd.Series | None) -> pd.DataFrame:
@@ -202,9 +213,10 @@ def _no_pairs() -> pd.DataFrame:
 def find_duplicates(book: Book, *, threshold: float = 0.9, seed: int = 1) -> pd.DataFrame:
     """Probable duplicate customers by probabilistic record linkage (splink on DuckDB).
 
-    Compares the contact columns the book has (``LINKAGE_FIELDS``): names by Jaro-Winkler
-    and Damerau-Levenshtein (first name and the rest apart), emails by user and domain,
-    phones, postcodes and tax ids exactly, birth dates within a month or a year. The model's
+    Compares the contact columns the book has (name, email, phone, postcode, tax id, birth
+    date; not the address): names by Jaro-Winkler and Damerau-Levenshtein (first name and
+    the rest apart), emails by user and domain, phones, postcodes and tax ids exactly,
+    birth dates within a month or a year. The model's
     parameters are estimated from the book itself (no labels): u by random sampling, m by
     expectation maximisation. Returns one row per pair at or above ``threshold``:
     ``customer_l``, ``customer_r``, ``match_probability`` and ``agreeing`` (the fields equal
@@ -337,16 +349,8 @@ def proposed_merges(book: Book, pairs: pd.DataFrame) -> pd.DataFrame:
 
 def _event_counts(book: Book) -> np.ndarray:
     counts = np.zeros(len(book.customer_ids), dtype=np.int64)
-    for table, column in (
-        ("transactions", "customer"),
-        ("returns", "customer"),
-        ("interactions", "customer"),
-        ("complaints", "customer"),
-        ("referrals", "referrer"),
-    ):
-        frame = book.table(table)
-        if len(frame):
-            counts += frame[column].value_counts().reindex(book.customer_ids, fill_value=0).to_numpy()
+    for rows, _ in _events(book):
+        counts += np.bincount(rows, minlength=len(counts))
     return counts
 
 
@@ -379,7 +383,7 @@ def merge_duplicates(book: Book, merges: pd.DataFrame) -> tuple[Book, pd.DataFra
 
     frames = book.frames()
     customers = frames["customers"].set_index("id")
-    contacts = [c for c in _PROFILE_FIELDS + ("updated",) if c in customers.columns]
+    contacts = [c for c in CONTACT_COLUMNS if c in customers.columns]
     if contacts:
         donors = customers.loc[mapping.index, contacts].groupby(mapping.to_numpy()).first()
         customers.loc[donors.index, contacts] = customers.loc[donors.index, contacts].fillna(donors)
