@@ -18,6 +18,7 @@
 #include "cartera/preview.hpp"
 #include "cartera/realignment.hpp"
 #include "cartera/referrals.hpp"
+#include "cartera/repeated_rows.hpp"
 #include "cartera/routing.hpp"
 #include "cartera/rules.hpp"
 #include "cartera/segmentation.hpp"

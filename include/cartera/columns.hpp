@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cartera/error.hpp"
+#include "cartera/execution.hpp"
 
 namespace cartera {
 
@@ -50,6 +51,25 @@ struct categorical {
   [[nodiscard]] bool empty() const noexcept { return codes.size() == 0; }
 };
 
+/// Texts read in place, laid out as Arrow lays out a string column: text r is the bytes
+/// [offsets[r], offsets[r + 1]) of `bytes`, and `missing` (empty when no text is) flags the
+/// rows that hold none. The memory belongs to the caller and must outlive the view.
+struct text_view {
+  std::span<const std::int64_t> offsets;  ///< size() + 1 entries, non-decreasing
+  std::span<const char> bytes;
+  std::span<const std::uint8_t> missing;  ///< empty, or size() entries
+
+  [[nodiscard]] std::size_t size() const noexcept { return offsets.empty() ? 0 : offsets.size() - 1; }
+  [[nodiscard]] bool is_missing(std::size_t row) const noexcept { return !missing.empty() && missing[row] != 0; }
+  [[nodiscard]] std::string_view operator[](std::size_t row) const noexcept {
+    return {bytes.data() + offsets[row], static_cast<std::size_t>(offsets[row + 1] - offsets[row])};
+  }
+
+  /// Throws invalid_input naming `table` and `column` when the offsets do not describe
+  /// texts inside `bytes` or `missing` has another length.
+  void check(std::string_view table, std::string_view column) const;
+};
+
 /// External ids (the CRM's customer or manager keys) mapped once to dense indices
 /// 0..size()-1, in the order given. Lookups take std::string_view and allocate nothing.
 class id_index {
@@ -74,6 +94,11 @@ class id_index {
   /// naming the table, the column and the first row whose id is absent.
   [[nodiscard]] int_column encode(std::span<const std::string> ids, std::string_view table,
                                   std::string_view column) const;
+
+  /// Rows of many ids at once, -1 where an id is missing or absent: for cleaning, which
+  /// keeps such rows aside instead of failing. Ten million lookups take a fraction of a
+  /// second (memory is fetched ahead for a batch of ids at a time).
+  [[nodiscard]] int_column find_all(const text_view& ids, const execution& run = {}) const;
 
  private:
   // Open addressing with linear probing over rows (-1 = empty), at most half full: one

@@ -56,7 +56,7 @@ def reals(frame: pd.DataFrame, table: str, name: str) -> np.ndarray | None:
 def manager_positions(values: pd.Series | None, managers: pd.Index, table: str, column: str) -> np.ndarray | None:
     if values is None:
         return None
-    positions = _convert.positions(values, managers)
+    positions = _convert.positions(values, managers, table, column, "managers")
     unknown = (positions < 0) & values.notna().to_numpy()
     if unknown.any():
         row = _convert.first_row(unknown)

@@ -163,23 +163,42 @@ def columns_of(frame: pd.DataFrame) -> dict[str, Any]:
     return {str(name): series.array for name, series in frame.items()}
 
 
-def positions(values: pd.Series, labels: pd.Index) -> np.ndarray:
+def positions(
+    values: pd.Series, labels: pd.Index, table: str = "", column: str = "", labels_table: str = "labels"
+) -> np.ndarray:
     """Each value's position in ``labels`` as int32; -1 where it is missing or not there.
-    Categoricals map their categories once; Arrow-backed text is matched by Arrow."""
+    Categoricals map their categories once; Arrow-backed text is looked up by the core, in
+    place. ``table``, ``column`` and ``labels_table`` name the texts in an error."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         where = np.append(labels.get_indexer(values.cat.categories), -1)  # code -1 (missing) reads the last entry
         return where[np.asarray(values.cat.codes)].astype(np.int32)
-    if _arrow_text(values) and _arrow_text(labels):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        found = pc.index_in(pa.array(values.array), value_set=pa.array(labels.array))
-        return np.asarray(found.fill_null(-1)).astype(np.int32)  # astype copies: Arrow's memory is read-only
+    if arrow_text(values) and arrow_text(labels):
+        return _core.text_positions(texts(values), texts(labels), table, column, labels_table)
     return labels.get_indexer(values).astype(np.int32)
 
 
-def _arrow_text(values: pd.Series | pd.Index) -> bool:
+def arrow_text(values: pd.Series | pd.Index) -> bool:
+    """Whether the values are text held by Arrow (pandas' "str" dtype with pyarrow)."""
     return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+
+
+def texts(values: pd.Series | pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Arrow-backed text as the core reads it in place: (offsets, bytes, missing), text r
+    being bytes[offsets[r]:offsets[r + 1]]. Only the offsets are copied, when Arrow holds
+    them as 32-bit numbers."""
+    import pyarrow as pa
+
+    array = pa.array(values.array)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not pa.types.is_large_string(array.type):
+        array = array.cast(pa.large_string())
+    missing = np.asarray(values.isna(), dtype=bool).view(np.uint8)
+    if len(array) == 0:
+        return np.zeros(1, np.int64), np.zeros(0, np.uint8), missing
+    _, offsets, data = array.buffers()
+    bounds = np.frombuffer(offsets, dtype=np.int64)[array.offset : array.offset + len(array) + 1]
+    return bounds, (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)), missing
 
 
 def labels_of(rows: np.ndarray, labels: pd.Index) -> pd.Series:
@@ -209,7 +228,7 @@ def references(
     if missing.any() and not optional:
         row = first_row(missing)
         raise invalid(table, column, row, series.iloc[row], "missing id")
-    rows = positions(series, index)
+    rows = positions(series, index, table, column, target)
     unknown = (rows < 0) & ~missing
     if unknown.any():
         row = first_row(unknown)

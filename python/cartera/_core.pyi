@@ -65,6 +65,13 @@ def compute_value(book: Book, as_of: int, policy: ValuePolicy, threads: int = 0)
 def compute_repeat_summary(
     book: Book, as_of: int, unit_days: float = 1.0, threads: int = 0
 ) -> dict[str, npt.NDArray[Any]]: ...
+
+_Texts = tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8], npt.NDArray[np.uint8]]
+
+def text_positions(
+    values: _Texts, labels: _Texts, table: str, column: str, labels_table: str
+) -> npt.NDArray[np.int32]: ...
+def repeated_rows(columns: list[Any], keep: Any, table: str) -> npt.NDArray[np.int64]: ...
 def synthetic_book(
     customers: int,
     managers: int,

@@ -156,6 +156,14 @@ class _Table:
         )
 
 
+def _blank(ids: pd.Series) -> np.ndarray:
+    """Where an id is missing: no value, or an empty text (which no book takes as an id)."""
+    missing = ids.isna().to_numpy()
+    if ids.dtype == object or isinstance(ids.dtype, pd.StringDtype):
+        return missing | (ids == "").fillna(False).to_numpy(dtype=bool)
+    return missing
+
+
 def _missing(value: Any) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
@@ -236,18 +244,14 @@ def clean(
     cleaned: dict[str, pd.DataFrame] = {}
     for name, table in tables.items():
         cleaned[name] = _clean_table(table, known, first, last, policy.drop_duplicates)
+    parts = [(k, part) for k, t in enumerate(tables.values()) for part in t.quarantine()]
     quarantine = pd.concat(
-        [part for t in tables.values() for part in t.quarantine()]
-        or [pd.DataFrame({c: pd.Series([], dtype=object) for c in QUARANTINE_COLUMNS})],
+        [part for _, part in parts] or [pd.DataFrame({c: pd.Series([], dtype=object) for c in QUARANTINE_COLUMNS})],
         ignore_index=True,
     ).astype({"row": "int64", "first_row": "Int64"})
-    table_order = {name: k for k, name in enumerate(tables)}
-    quarantine = (
-        quarantine.assign(_table=quarantine["table"].map(table_order))
-        .sort_values(["_table", "row"], kind="stable")
-        .drop(columns="_table")
-        .reset_index(drop=True)
-    )
+    if parts:  # in table order, then row order; np.lexsort is stable
+        table_number = np.concatenate([np.full(len(part), k) for k, part in parts])
+        quarantine = quarantine.take(np.lexsort((quarantine["row"].to_numpy(), table_number))).reset_index(drop=True)
     rows = pd.DataFrame(
         {
             "given": [len(t.frame) for t in tables.values()],
@@ -268,7 +272,7 @@ def _day_number(value: Any) -> int | None:
 
 def _unique_ids(table: _Table) -> None:
     ids = table.frame["id"]
-    table.drop(ids.isna().to_numpy(), "id", f"missing {table.name[:-1]} id")
+    table.drop(_blank(ids), "id", f"missing {table.name[:-1]} id")
     text = ids.astype("string")
     repeated = text.duplicated().to_numpy() & table.keep
     if repeated.any():
@@ -325,14 +329,14 @@ def _clean_table(
 
 def _references(table: _Table, column: str, kind: str, required: bool, targets: pd.Index | None) -> pd.Series:
     values = table.frame[column]
-    missing = values.isna().to_numpy()
+    missing = _blank(values)
     if required:
         table.drop(missing, column, f"missing {kind} id")
     if targets is None:
         return values
-    rows = _convert.positions(values, targets)  # matched as the book will match them
-    unknown = ~missing & (rows < 0)
     target = "customers" if kind == "customer" else "managers"
+    rows = _convert.positions(values, targets, table.name, column, target)  # matched as the book will match them
+    unknown = ~missing & (rows < 0)
     if required:
         table.drop(unknown, column, f"unknown {kind} (not in {target})")
         table.exact[column] = rows.astype(np.uint64)  # every kept row names a known id
@@ -462,36 +466,17 @@ def _table_rules(table: _Table, out: dict[str, Any]) -> None:
 
 def _duplicates(table: _Table) -> None:
     """Rows equal, as given, in every column to an earlier kept row (two purchases of the
-    same on one day at different times are two rows). Each column becomes one integer per
-    row (numbers and times their bits, text its factorized code); the integers are mixed
-    into one key to find candidates, and each candidate is then checked column by column,
-    so a collision of keys never drops a row."""
-    kept = np.flatnonzero(table.keep)
-    columns = [
-        (table.exact[c] if c in table.exact else _exact_codes(table.frame[c]))[kept] for c in table.frame.columns
-    ]
-    key = np.zeros(len(kept), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for codes in columns:
-            key = key * np.uint64(0x9E3779B97F4A7C15) + codes
-    # Only rows whose key repeats can be duplicates: the few of them are grouped, not all.
-    keys = pd.Series(key)
-    repeats = np.flatnonzero(keys.duplicated(keep=False).to_numpy())
-    if len(repeats) == 0:
-        return
-    groups, _ = pd.factorize(key[repeats])
-    first_of_group = repeats[np.flatnonzero(~pd.Series(groups).duplicated().to_numpy())]
-    firsts = np.arange(len(kept))
-    firsts[repeats] = first_of_group[groups]  # positions in `kept`
-    candidates = repeats[firsts[repeats] != repeats]
-    same = np.ones(len(candidates), dtype=bool)
-    for codes in columns:
-        same &= codes[candidates] == codes[firsts[candidates]]
-    mask = np.zeros(len(table.keep), dtype=bool)
-    mask[kept[candidates[same]]] = True
-    first_row = np.full(len(table.keep), -1, dtype=np.int64)
-    first_row[kept] = kept[firsts]
-    table.drop(mask, table.frame.columns[0], "duplicate of an earlier row (first_row)", first_row)
+    same on one day at different times are two rows), found by the core in one pass: text
+    compared byte for byte where Arrow holds it, every other column as one integer per row
+    (numbers and times by their bits, references by their row, the rest by a factorized
+    code)."""
+    columns = [table.exact[c] if c in table.exact else _comparable(table.frame[c]) for c in table.frame.columns]
+    first_row = _core.repeated_rows(columns, table.keep.view(np.uint8), table.name)
+    table.drop(first_row >= 0, table.frame.columns[0], "duplicate of an earlier row (first_row)", first_row)
+
+
+def _comparable(values: pd.Series) -> Any:
+    return _convert.texts(values) if _convert.arrow_text(values) else _exact_codes(values)
 
 
 def _exact_codes(values: pd.Series) -> np.ndarray:

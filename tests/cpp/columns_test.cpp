@@ -42,5 +42,44 @@ TEST(columns_test, categorical_numbers_categories_by_first_appearance) {
   EXPECT_EQ(column.code_of("fax"), no_index);
 }
 
+TEST(columns_test, find_all_agrees_with_find_and_marks_missing_and_unknown_ids) {
+  std::vector<std::string> known;
+  for (int k = 0; k < 5000; ++k) known.push_back("C" + std::to_string(k * 7));
+  const id_index ids(known, "customers");
+  std::vector<std::optional<std::string>> events;
+  for (int k = 0; k < 100000; ++k) {
+    if (k % 97 == 0) {
+      events.emplace_back(std::nullopt);
+    } else {
+      events.emplace_back("C" + std::to_string((k * 31) % 40000));  // most of them unknown
+    }
+  }
+  const testing::owned_texts texts(events);
+  for (const int threads : {1, 2}) {
+    const int_column rows = ids.find_all(texts.view(), {threads});
+    ASSERT_EQ(rows.size(), static_cast<Eigen::Index>(events.size()));
+    for (std::size_t k = 0; k < events.size(); ++k) {
+      const auto expected = events[k] ? ids.find(*events[k]).value_or(no_index) : no_index;
+      ASSERT_EQ(rows[static_cast<Eigen::Index>(k)], expected) << "row " << k;
+    }
+  }
+  EXPECT_EQ(id_index().find_all(texts.view()).maxCoeff(), no_index);
+}
+
+TEST(columns_test, text_view_check_names_bad_offsets) {
+  testing::owned_texts texts({"ab", "c"});
+  EXPECT_NO_THROW(texts.view().check("transactions", "customer"));
+  texts.offsets = {0, 2, 1};
+  EXPECT_THROW_MSG(texts.view().check("transactions", "customer"), invalid_input,
+                   "transactions.customer row 1 (value 1): text offsets go backwards");
+  texts.offsets = {0, 2, 9};
+  EXPECT_THROW_MSG(texts.view().check("transactions", "customer"), invalid_input,
+                   "transactions.customer row 1 (value 9): text offsets run past the bytes");
+  texts.offsets = {0, 2, 3};
+  texts.missing = {0};
+  EXPECT_THROW_MSG(texts.view().check("transactions", "customer"), invalid_input,
+                   "transactions.customer (value 1): missing flags for 2 texts");
+}
+
 }  // namespace
 }  // namespace cartera

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,22 @@ inline flag_column flags(std::initializer_list<std::uint8_t> values) {
   for (const auto value : values) column[i++] = value;
   return column;
 }
+
+/// Texts laid out as Arrow lays them out, owning their memory; std::nullopt is missing.
+struct owned_texts {
+  std::vector<std::int64_t> offsets{0};
+  std::string bytes;
+  std::vector<std::uint8_t> missing;
+
+  explicit owned_texts(const std::vector<std::optional<std::string>>& values) {
+    for (const auto& value : values) {
+      bytes += value.value_or("");
+      offsets.push_back(static_cast<std::int64_t>(bytes.size()));
+      missing.push_back(value ? 0 : 1);
+    }
+  }
+  [[nodiscard]] text_view view() const { return {offsets, bytes, missing}; }
+};
 
 inline categorical labels(std::vector<std::string> values) { return categorical::encode(values); }
 

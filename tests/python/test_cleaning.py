@@ -177,6 +177,38 @@ def test_property_every_row_is_kept_or_quarantined_once(rows):
     pd.testing.assert_frame_equal(first.quarantine, again.quarantine)  # same input, same output
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "é", "", None, "zz"]),
+            st.sampled_from(["2024-01-01", "2024-01-02", "2024-1-2", "bad", None]),
+            st.sampled_from(["1", "1.0", "-2", "x", None]),
+        ),
+        max_size=60,
+    )
+)
+def test_property_arrow_text_is_cleaned_as_python_objects_are(rows):
+    """Text held by Arrow is looked up and compared by the core in place: the result must be
+    the one of the same rows as Python objects, and the duplicates the ones pandas finds."""
+    objects = pd.DataFrame(rows, columns=["customer", "day", "amount"], dtype=object)
+    arrow = objects.astype("str").where(objects.notna(), None).astype("str")
+    customers = pd.DataFrame({"id": pd.Series(["a", "b", "é"], dtype="str")})
+    by_arrow = cartera.clean(customers, transactions=arrow, policy=POLICY)
+    by_objects = cartera.clean(customers.astype(object), transactions=objects, policy=POLICY)
+    pd.testing.assert_frame_equal(by_arrow.quarantine, by_objects.quarantine)
+    q = by_arrow.quarantine
+    assert set(q.loc[q["reason"] == "missing customer id", "row"]) == set(
+        objects.index[objects["customer"].isna() | (objects["customer"] == "")]
+    )
+    repeat = q["reason"].str.startswith("duplicate")
+    survivors = objects.drop(index=q.loc[~repeat, "row"])
+    expected = survivors[survivors.astype("str").duplicated()]
+    assert list(q.loc[repeat, "row"]) == list(expected.index)
+    for row, first in zip(q.loc[repeat, "row"], q.loc[repeat, "first_row"], strict=True):
+        assert first < row and objects.loc[first].equals(objects.loc[row])
+
+
 def test_online_retail_lines_as_they_come(shared_data):
     lines = pd.read_parquet(shared_data / "online_retail" / "online_retail.parquet")
     raw = pd.DataFrame(

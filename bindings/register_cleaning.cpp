@@ -1,0 +1,108 @@
+// The row checks of cartera.clean that run over every raw row: ids looked up among the
+// known ones, and exact duplicate lines. Texts come as Arrow lays them out, read in place.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "cartera/repeated_rows.hpp"
+#include "numpy_columns.hpp"
+
+namespace py = pybind11;
+using namespace cartera;
+using namespace cartera::python;
+
+namespace {
+
+using offsets_array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+using bytes_array = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>;
+using codes_array = py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>;
+
+// An (offsets, bytes, missing) triple, holding the arrays its view reads.
+struct python_texts {
+  offsets_array offsets;
+  bytes_array bytes;
+  bytes_array missing;
+
+  python_texts(const py::handle& triple, const std::string& table, const std::string& column) {
+    const auto parts = triple.cast<py::tuple>();
+    if (parts.size() != 3) {
+      throw invalid_input({table, column, -1, std::to_string(parts.size())},
+                          "texts come as (offsets, bytes, missing), got a tuple of another size");
+    }
+    offsets = offsets_array::ensure(parts[0]);
+    bytes = bytes_array::ensure(parts[1]);
+    missing = bytes_array::ensure(parts[2]);
+    if (!offsets || !bytes || !missing || offsets.ndim() != 1 || bytes.ndim() != 1 || missing.ndim() != 1) {
+      throw type_mismatch({table, column, -1, ""}, "texts come as three one-dimensional arrays");
+    }
+    view().check(table, column);
+  }
+
+  [[nodiscard]] text_view view() const {
+    return {{offsets.data(), static_cast<std::size_t>(offsets.shape(0))},
+            {reinterpret_cast<const char*>(bytes.data()), static_cast<std::size_t>(bytes.shape(0))},
+            {missing.data(), static_cast<std::size_t>(missing.shape(0))}};
+  }
+};
+
+std::vector<std::string> strings_of(const text_view& texts) {
+  std::vector<std::string> out(texts.size());
+  for (std::size_t row = 0; row < texts.size(); ++row) {
+    if (!texts.is_missing(row)) out[row] = texts[row];
+  }
+  return out;
+}
+
+}  // namespace
+
+void register_cleaning(py::module_& m) {
+  m.def(
+      "text_positions",
+      [](const py::handle& values, const py::handle& labels, const std::string& table, const std::string& column,
+         const std::string& labels_table) {
+        const python_texts given(values, table, column);
+        const python_texts known(labels, labels_table, "id");
+        const id_index index(strings_of(known.view()), labels_table);
+        int_column rows;
+        {
+          py::gil_scoped_release release;
+          rows = index.find_all(given.view());
+        }
+        return to_numpy(std::move(rows));
+      },
+      py::arg("values"), py::arg("labels"), py::arg("table"), py::arg("column"), py::arg("labels_table"),
+      "Each text's row among `labels` (int32), -1 where it is missing or not there. Both are\n"
+      "(offsets, bytes, missing) triples; labels must be unique and not empty.");
+
+  m.def(
+      "repeated_rows",
+      [](const py::list& columns, const py::object& keep, const std::string& table) {
+        std::vector<codes_array> codes;  // held while the spans read them
+        std::vector<python_texts> texts;
+        codes.reserve(columns.size());
+        texts.reserve(columns.size());
+        std::vector<row_values> values;
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+          const py::handle column = columns[c];
+          const std::string name = table + " column " + std::to_string(c);
+          if (py::isinstance<py::tuple>(column)) {
+            values.emplace_back(texts.emplace_back(column, table, name).view());
+          } else {
+            const auto& array = codes.emplace_back(codes_array::ensure(column));
+            if (!array || array.ndim() != 1)
+              throw type_mismatch({table, name, -1, ""}, "expected a 1-D array of codes");
+            values.emplace_back(std::span<const std::uint64_t>(array.data(), static_cast<std::size_t>(array.shape(0))));
+          }
+        }
+        const flag_column kept = to_flag_column(keep, table, "keep");
+        std::vector<std::int64_t> repeat_of;
+        {
+          py::gil_scoped_release release;
+          repeat_of = repeated_rows(values, span_of(kept));
+        }
+        return array_of(repeat_of);
+      },
+      py::arg("columns"), py::arg("keep"), py::arg("table"),
+      "For every kept row equal in every column to an earlier kept row, that first row (int64);\n"
+      "-1 for the others. A column is a uint64 array of codes or an (offsets, bytes, missing)\n"
+      "triple of texts.");
+}
