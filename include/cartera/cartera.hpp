@@ -4,6 +4,7 @@
 
 #include "cartera/alerts.hpp"
 #include "cartera/assignment.hpp"
+#include "cartera/bg_nbd.hpp"
 #include "cartera/book.hpp"
 #include "cartera/calendar.hpp"
 #include "cartera/columns.hpp"

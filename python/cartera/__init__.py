@@ -29,6 +29,7 @@ from .assignment import (
     read_orlibrary_gap,
     route,
 )
+from .bg_nbd import BGNBD
 from .book import TABLES, Book
 from .cleaning import Cleaned, CleaningPolicy, clean
 from .contact_plan import PURPOSES, STATUSES, ContactPlan, ContactPolicy, plan_contacts
@@ -65,6 +66,7 @@ from .team_sizing import TeamSize, team_size
 from .value import ValuePolicy, repeat_summary, value
 
 __all__ = [
+    "BGNBD",
     "ALERTS",
     "AlertPolicy",
     "Assignment",

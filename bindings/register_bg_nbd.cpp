@@ -1,0 +1,94 @@
+// The BG/NBD model: fit, log-likelihood, probability alive and expected purchases, over
+// NumPy columns of the repeat summary.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "cartera/bg_nbd.hpp"
+#include "numpy_columns.hpp"
+
+namespace py = pybind11;
+using namespace cartera;
+using namespace cartera::python;
+
+namespace {
+
+// The three columns, held while the history reads them.
+struct history_columns {
+  real_column frequency, recency, age;
+
+  history_columns(const py::handle& x, const py::handle& t_x, const py::handle& t)
+      : frequency(to_real_column(x, "repeat_summary", "frequency")),
+        recency(to_real_column(t_x, "repeat_summary", "recency")),
+        age(to_real_column(t, "repeat_summary", "T")) {}
+
+  [[nodiscard]] repeat_history view() const { return {span_of(frequency), span_of(recency), span_of(age)}; }
+};
+
+bg_nbd_params params_of(const std::array<double, 4>& p) { return {p[0], p[1], p[2], p[3]}; }
+
+}  // namespace
+
+void register_bg_nbd(py::module_& m) {
+  m.def(
+      "fit_bg_nbd",
+      [](const py::handle& x, const py::handle& t_x, const py::handle& t, double penalizer, int max_iterations,
+         double tolerance, int threads) {
+        const history_columns h(x, t_x, t);
+        model_fit_options options;
+        options.penalizer = penalizer;
+        options.max_iterations = max_iterations;
+        options.tolerance = tolerance;
+        options.run.threads = threads;
+        bg_nbd_fit fit;
+        {
+          py::gil_scoped_release release;
+          fit = fit_bg_nbd(h.view(), options);
+        }
+        py::dict out;
+        out["r"] = fit.params.r;
+        out["alpha"] = fit.params.alpha;
+        out["a"] = fit.params.a;
+        out["b"] = fit.params.b;
+        out["log_likelihood"] = fit.log_likelihood;
+        out["evaluations"] = fit.evaluations;
+        out["converged"] = fit.converged;
+        return out;
+      },
+      py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("penalizer"), py::arg("max_iterations"),
+      py::arg("tolerance"), py::arg("threads"), "Maximum-likelihood BG/NBD fit: r, alpha, a, b and how it went.");
+  m.def(
+      "bg_nbd_log_likelihood",
+      [](const std::array<double, 4>& p, const py::handle& x, const py::handle& t_x, const py::handle& t) {
+        const history_columns h(x, t_x, t);
+        return bg_nbd_log_likelihood(params_of(p), h.view());
+      },
+      py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"),
+      "The log-likelihood of (r, alpha, a, b), summed over customers.");
+  m.def(
+      "bg_nbd_p_alive",
+      [](const std::array<double, 4>& p, const py::handle& x, const py::handle& t_x, const py::handle& t, int threads) {
+        const history_columns h(x, t_x, t);
+        real_column out;
+        {
+          py::gil_scoped_release release;
+          out = bg_nbd_p_alive(params_of(p), h.view(), {threads});
+        }
+        return to_numpy(std::move(out));
+      },
+      py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("threads"),
+      "P(alive | frequency, recency, T) per customer.");
+  m.def(
+      "bg_nbd_expected_purchases",
+      [](const std::array<double, 4>& p, const py::handle& x, const py::handle& t_x, const py::handle& t,
+         double horizon, int threads) {
+        const history_columns h(x, t_x, t);
+        real_column out;
+        {
+          py::gil_scoped_release release;
+          out = bg_nbd_expected_purchases(params_of(p), h.view(), horizon, {threads});
+        }
+        return to_numpy(std::move(out));
+      },
+      py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("horizon"), py::arg("threads"),
+      "Expected purchases in the next `horizon` time units per customer.");
+}

@@ -1,0 +1,127 @@
+#include "cartera/bg_nbd.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "test_support.hpp"
+
+namespace cartera {
+namespace {
+
+struct history_columns {
+  std::vector<double> frequency, recency, age;
+  [[nodiscard]] repeat_history view() const { return {frequency, recency, age}; }
+};
+
+// The CDNOW sample of 2,357 customers, in weeks, as lifetimes ships it (ID,frequency,recency,T).
+history_columns cdnow() {
+  const char* from_environment = std::getenv("CARTERA_DATA");
+  const auto path = std::filesystem::path(from_environment != nullptr ? from_environment : CARTERA_TEST_DATA) /
+                    "cdnow" / "cdnow_customers_summary.csv";
+  std::ifstream file(path);
+  history_columns h;
+  std::string line;
+  std::getline(file, line);
+  while (std::getline(file, line)) {
+    std::stringstream fields(line);
+    std::string id, x, t_x, t;
+    std::getline(fields, id, ',');
+    std::getline(fields, x, ',');
+    std::getline(fields, t_x, ',');
+    std::getline(fields, t, ',');
+    h.frequency.push_back(std::stod(x));
+    h.recency.push_back(std::stod(t_x));
+    h.age.push_back(std::stod(t));
+  }
+  return h;
+}
+
+TEST(bg_nbd_test, fits_the_published_cdnow_estimates) {
+  const history_columns h = cdnow();
+  ASSERT_EQ(h.frequency.size(), 2357U) << "the CDNOW summary (set CARTERA_DATA)";
+  const bg_nbd_fit fit = fit_bg_nbd(h.view());
+  EXPECT_TRUE(fit.converged);
+  // Fader, Hardie & Lee (2005), table 1, and lifetimes' fit on the same data.
+  EXPECT_NEAR(fit.params.r, 0.243, 0.0005);
+  EXPECT_NEAR(fit.params.alpha, 4.414, 0.0005);
+  EXPECT_NEAR(fit.params.a, 0.793, 0.0005);
+  EXPECT_NEAR(fit.params.b, 2.426, 0.0005);
+  EXPECT_NEAR(fit.log_likelihood, -9582.4, 0.05);
+  EXPECT_NEAR(bg_nbd_log_likelihood(fit.params, h.view()), fit.log_likelihood, 1e-8);
+  // Same fit on one thread and on two.
+  model_fit_options one_thread;
+  one_thread.run.threads = 1;
+  EXPECT_EQ(fit_bg_nbd(h.view(), one_thread).params.r, fit.params.r);
+}
+
+TEST(bg_nbd_test, the_fit_is_a_maximum_and_moves_with_the_time_unit) {
+  const history_columns weeks = cdnow();
+  history_columns days = weeks;
+  for (auto& t : days.recency) t *= 7;
+  for (auto& t : days.age) t *= 7;
+  const bg_nbd_fit in_weeks = fit_bg_nbd(weeks.view());
+  const bg_nbd_fit in_days = fit_bg_nbd(days.view());
+  EXPECT_NEAR(in_days.params.alpha / 7, in_weeks.params.alpha, 1e-4 * in_weeks.params.alpha);
+  EXPECT_NEAR(in_days.params.r, in_weeks.params.r, 1e-4 * in_weeks.params.r);
+  // Every parameter moved by 0.1 % either way lowers the likelihood.
+  for (int j = 0; j < 4; ++j) {
+    for (const double factor : {0.999, 1.001}) {
+      bg_nbd_params moved = in_weeks.params;
+      double* value[] = {&moved.r, &moved.alpha, &moved.a, &moved.b};
+      *value[j] *= factor;
+      EXPECT_LT(bg_nbd_log_likelihood(moved, weeks.view()), in_weeks.log_likelihood) << j << " " << factor;
+    }
+  }
+}
+
+TEST(bg_nbd_test, p_alive_and_expected_purchases_match_hand_computed_values) {
+  const bg_nbd_params p{0.243, 4.414, 0.793, 2.426};
+  const std::vector<double> x = {0, 2, 2}, t_x = {0, 30.43, 5}, t = {38.86, 38.86, 38.86};
+  const repeat_history h{x, t_x, t};
+  const real_column alive = bg_nbd_p_alive(p, h);
+  EXPECT_EQ(alive[0], 1.0);
+  // 1 / (1 + a/(b+x−1) ((α+T)/(α+t_x))^(r+x))
+  EXPECT_NEAR(alive[1], 1 / (1 + 0.793 / 3.426 * std::pow(43.274 / 34.844, 2.243)), 1e-12);
+  EXPECT_LT(alive[2], alive[1]);  // the same purchases long ago: less likely alive
+  // E[Y(t)] from the paper's equation 10 with 2F1 summed directly (no transformation).
+  const auto direct = [&](double xx, double rec, double age, double horizon) {
+    const double z = horizon / (p.alpha + age + horizon);
+    double term = 1, sum = 1;
+    for (int k = 0; k < 100000; ++k) {
+      term *= (p.r + xx + k) * (p.b + xx + k) / ((p.a + p.b + xx - 1 + k) * (k + 1)) * z;
+      sum += term;
+    }
+    const double numerator =
+        (p.a + p.b + xx - 1) / (p.a - 1) * (1 - std::pow((p.alpha + age) / (p.alpha + age + horizon), p.r + xx) * sum);
+    const double odds = xx > 0 ? p.a / (p.b + xx - 1) * std::pow((p.alpha + age) / (p.alpha + rec), p.r + xx) : 0;
+    return numerator / (1 + odds);
+  };
+  const real_column expected = bg_nbd_expected_purchases(p, h, 39);
+  for (Eigen::Index i = 0; i < 3; ++i) {
+    EXPECT_NEAR(expected[i], direct(x[static_cast<std::size_t>(i)], t_x[static_cast<std::size_t>(i)], 38.86, 39), 1e-10)
+        << i;
+  }
+  EXPECT_EQ(bg_nbd_expected_purchases(p, h, 0)[1], 0.0);
+  // a = 1 is a removable singularity.
+  const bg_nbd_params one{0.243, 4.414, 1.0, 2.426};
+  bg_nbd_params near_one = one;
+  near_one.a = 1.001;
+  EXPECT_NEAR(bg_nbd_expected_purchases(one, h, 39)[1], bg_nbd_expected_purchases(near_one, h, 39)[1], 1e-2);
+}
+
+TEST(bg_nbd_test, refuses_histories_that_cannot_be) {
+  const std::vector<double> x = {1, 0.5}, t_x = {2, 1}, t = {3, 3};
+  EXPECT_THROW_MSG((void)fit_bg_nbd({x, t_x, t}), invalid_input,
+                   "repeat_history.frequency row 1 (value 0.5): must be a whole number of repeat purchases");
+  const std::vector<double> x2 = {1, 1}, late = {2, 4};
+  EXPECT_THROW_MSG((void)fit_bg_nbd({x2, late, t}), invalid_input,
+                   "repeat_history.recency row 1 (value 4): is past T (3)");
+  EXPECT_THROW_MSG((void)fit_bg_nbd({}), invalid_input, "repeat_history: no customer to fit the model on");
+  EXPECT_THROW_MSG((void)bg_nbd_p_alive({0, 1, 1, 1}, {x2, t_x, t}), invalid_input,
+                   "bg_nbd_params.r (value 0): must be positive and finite");
+}
+
+}  // namespace
+}  // namespace cartera
