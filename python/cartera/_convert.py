@@ -184,8 +184,8 @@ def arrow_text(values: pd.Series | pd.Index) -> bool:
 
 def texts(values: pd.Series | pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Arrow-backed text as the core reads it in place: (offsets, bytes, missing), text r
-    being bytes[offsets[r]:offsets[r + 1]]. Only the offsets are copied, when Arrow holds
-    them as 32-bit numbers."""
+    being bytes[offsets[r]:offsets[r + 1]]. pandas' own layout (one chunk of large_string)
+    is read without a copy; other layouts are converted to it first."""
     import pyarrow as pa
 
     array = pa.array(values.array)
