@@ -11,6 +11,7 @@ void register_value(py::module_& m);
 void register_stages(py::module_& m);
 void register_segmentation(py::module_& m);
 void register_rules(py::module_& m);
+void register_gamma_gamma(py::module_& m);
 void register_kmeans(py::module_& m);
 void register_alerts(py::module_& m);
 void register_synthetic(py::module_& m);
@@ -31,6 +32,7 @@ PYBIND11_MODULE(_core, m) {
   register_stages(m);
   register_segmentation(m);
   register_rules(m);
+  register_gamma_gamma(m);
   register_kmeans(m);
   register_alerts(m);
   register_synthetic(m);

@@ -1,17 +1,17 @@
 #include "cartera/bg_nbd.hpp"
 
-#include <LBFGS.h>
-
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <boost/math/special_functions/digamma.hpp>
 #include <cmath>
-#include <limits>
 #include <map>
+#include <numeric>
 #include <string>
 #include <vector>
 
 #include "detail/checks.hpp"
+#include "detail/maximum_likelihood.hpp"
 #include "detail/parallel.hpp"
 
 namespace cartera {
@@ -59,29 +59,54 @@ frequency_terms terms_of(double x, const bg_nbd_params& p) {
   return t;
 }
 
-// The history's distinct frequencies, and each customer's among them.
-struct frequency_groups {
-  std::vector<double> values;
-  std::vector<double> counts;
-  std::vector<std::int32_t> of_customer;
+// The customers of one history counted once, weighted by their number: a summary in whole
+// days repeats histories a lot (every customer without repeat purchases who came on one day
+// has the same). With the distinct frequencies among them, for the terms of x alone.
+struct distinct_histories {
+  std::vector<double> frequency, recency, age, weight;
+  std::vector<std::int32_t> group;  ///< the row's frequency, as an index into frequencies
+  std::vector<double> frequencies, group_weight;
 };
 
-frequency_groups group_frequencies(const repeat_history& h) {
-  std::map<double, std::int32_t> seen;
-  for (const double x : h.frequency) seen.emplace(x, 0);
-  frequency_groups g;
-  for (auto& [x, k] : seen) {
-    k = static_cast<std::int32_t>(g.values.size());
-    g.values.push_back(x);
-  }
-  g.counts.assign(g.values.size(), 0.0);
-  g.of_customer.resize(h.size());
+std::uint64_t bits_of(double value) { return std::bit_cast<std::uint64_t>(value + 0.0); }  // -0 is 0
+
+distinct_histories distinct(const repeat_history& h, double scale) {
+  distinct_histories d;
+  const std::size_t mask = std::bit_ceil(std::max<std::size_t>(16, 2 * h.size())) - 1;
+  std::vector<std::int32_t> slots(mask + 1, -1);
+  std::map<double, std::int32_t> groups;
   for (std::size_t i = 0; i < h.size(); ++i) {
-    const std::int32_t k = seen.find(h.frequency[i])->second;
-    g.of_customer[i] = k;
-    g.counts[static_cast<std::size_t>(k)] += 1;
+    const double x = h.frequency[i], t_x = h.recency[i] * scale, t = h.age[i] * scale;
+    std::uint64_t hash = bits_of(x) * 0x9E3779B97F4A7C15ULL;
+    hash = (hash ^ bits_of(t_x)) * 0xbf58476d1ce4e5b9ULL;
+    hash = (hash ^ bits_of(t)) * 0x94d049bb133111ebULL;
+    std::size_t slot = (hash ^ (hash >> 29)) & mask;
+    for (; slots[slot] >= 0; slot = (slot + 1) & mask) {
+      const auto k = static_cast<std::size_t>(slots[slot]);
+      if (d.frequency[k] == x && d.recency[k] == t_x && d.age[k] == t) break;
+    }
+    if (slots[slot] >= 0) {
+      d.weight[static_cast<std::size_t>(slots[slot])] += 1;
+      continue;
+    }
+    slots[slot] = static_cast<std::int32_t>(d.frequency.size());
+    d.frequency.push_back(x);
+    d.recency.push_back(t_x);
+    d.age.push_back(t);
+    d.weight.push_back(1);
+    groups.emplace(x, 0);
   }
-  return g;
+  for (auto& [x, k] : groups) {
+    k = static_cast<std::int32_t>(d.frequencies.size());
+    d.frequencies.push_back(x);
+  }
+  d.group_weight.assign(d.frequencies.size(), 0.0);
+  d.group.resize(d.frequency.size());
+  for (std::size_t k = 0; k < d.frequency.size(); ++k) {
+    d.group[k] = groups.find(d.frequency[k])->second;
+    d.group_weight[static_cast<std::size_t>(d.group[k])] += d.weight[k];
+  }
+  return d;
 }
 
 // The log-likelihood and its gradient in (r, alpha, a, b).
@@ -90,11 +115,11 @@ struct likelihood {
   std::array<double, 4> gradient{};
 };
 
-likelihood evaluate(const bg_nbd_params& p, const repeat_history& h, const frequency_groups& g, const execution& run) {
-  std::vector<frequency_terms> terms(g.values.size());
-  for (std::size_t k = 0; k < g.values.size(); ++k) terms[k] = terms_of(g.values[k], p);
+likelihood evaluate(const bg_nbd_params& p, const distinct_histories& h, const execution& run) {
+  std::vector<frequency_terms> terms(h.frequencies.size());
+  for (std::size_t k = 0; k < h.frequencies.size(); ++k) terms[k] = terms_of(h.frequencies[k], p);
   std::vector<likelihood> partial(static_cast<std::size_t>(blocks));
-  const auto n = static_cast<std::int64_t>(h.size());
+  const auto n = static_cast<std::int64_t>(h.frequency.size());
   const double log_alpha = std::log(p.alpha);
   detail::parallel_for(
       blocks, run,
@@ -104,7 +129,7 @@ likelihood evaluate(const bg_nbd_params& p, const repeat_history& h, const frequ
           for (std::int64_t i = n * block / blocks; i < n * (block + 1) / blocks; ++i) {
             const auto c = static_cast<std::size_t>(i);
             const double x = h.frequency[c];
-            const frequency_terms& t = terms[static_cast<std::size_t>(g.of_customer[c])];
+            const frequency_terms& t = terms[static_cast<std::size_t>(h.group[c])];
             const double log_age = std::log(p.alpha + h.age[c]);
             const double a3 = -(p.r + x) * log_age;
             double w4 = 0, log_recency = 0, tail = a3;
@@ -114,12 +139,13 @@ likelihood evaluate(const bg_nbd_params& p, const repeat_history& h, const frequ
               tail = log_add_exp(a3, a4);
               w4 = std::exp(a4 - tail);
             }
+            const double w = h.weight[c];
             const double w3 = 1 - w4;
-            sum.value += tail;
-            sum.gradient[0] += -w3 * log_age - w4 * log_recency;
-            sum.gradient[1] += -(p.r + x) * (w3 / (p.alpha + h.age[c]) + w4 / (p.alpha + h.recency[c]));
-            sum.gradient[2] += w4 * t.ratio_a;
-            sum.gradient[3] += w4 * t.ratio_b;
+            sum.value += w * tail;
+            sum.gradient[0] += w * (-w3 * log_age - w4 * log_recency);
+            sum.gradient[1] += w * -(p.r + x) * (w3 / (p.alpha + h.age[c]) + w4 / (p.alpha + h.recency[c]));
+            sum.gradient[2] += w * w4 * t.ratio_a;
+            sum.gradient[3] += w * w4 * t.ratio_b;
           }
         }
       },
@@ -131,8 +157,8 @@ likelihood evaluate(const bg_nbd_params& p, const repeat_history& h, const frequ
       total.gradient[static_cast<std::size_t>(j)] += part.gradient[static_cast<std::size_t>(j)];
   }
   // The terms of the frequency alone, and r ln α, once per distinct frequency.
-  for (std::size_t k = 0; k < g.values.size(); ++k) {
-    const double count = g.counts[k];
+  for (std::size_t k = 0; k < h.frequencies.size(); ++k) {
+    const double count = h.group_weight[k];
     total.value += count * (terms[k].a1 + terms[k].a2 + p.r * log_alpha);
     total.gradient[0] += count * (terms[k].a1_r + log_alpha);
     total.gradient[1] += count * p.r / p.alpha;
@@ -167,10 +193,6 @@ double expected_purchases(const bg_nbd_params& p, double x, double t_x, double t
   return numerator / denominator;
 }
 
-bg_nbd_params from_logs(const Eigen::VectorXd& theta) {
-  return {std::exp(theta[0]), std::exp(theta[1]), std::exp(theta[2]), std::exp(theta[3])};
-}
-
 }  // namespace
 
 void repeat_history::check(std::string_view table) const {
@@ -198,7 +220,7 @@ void repeat_history::check(std::string_view table) const {
 double bg_nbd_log_likelihood(const bg_nbd_params& params, const repeat_history& history, const execution& run) {
   check_params(params);
   history.check("repeat_history");
-  return evaluate(params, history, group_frequencies(history), run).value;
+  return evaluate(params, distinct(history, 1.0), run).value;
 }
 
 bg_nbd_fit fit_bg_nbd(const repeat_history& history, const model_fit_options& options) {
@@ -212,65 +234,24 @@ bg_nbd_fit fit_bg_nbd(const repeat_history& history, const model_fit_options& op
   // unit, and the fit is better conditioned on a scale near 1.
   const double longest = *std::max_element(history.age.begin(), history.age.end());
   const double scale = longest > 0 ? 10 / longest : 1.0;
-  std::vector<double> recency(history.size()), age(history.size());
-  for (std::size_t i = 0; i < history.size(); ++i) {
-    recency[i] = history.recency[i] * scale;
-    age[i] = history.age[i] * scale;
-  }
-  const repeat_history scaled{history.frequency, recency, age};
-  const frequency_groups groups = group_frequencies(scaled);
+  const distinct_histories scaled = distinct(history, scale);
   const auto n = static_cast<double>(history.size());
 
-  // The mean negative log-likelihood (plus the penalty) in the log of the parameters, so
-  // that the search is unconstrained; the best point seen is kept, in case the line
-  // search gives up close to the optimum.
-  double best = std::numeric_limits<double>::infinity();
-  Eigen::VectorXd best_theta = Eigen::VectorXd::Zero(4);
-  int evaluations = 0;
-  const auto objective = [&](const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
-    ++evaluations;
-    const bg_nbd_params p = from_logs(theta);
-    const likelihood l = evaluate(p, scaled, groups, options.run);
-    const std::array<double, 4> value = {p.r, p.alpha, p.a, p.b};
-    double penalty = 0;
-    for (int j = 0; j < 4; ++j) {
-      const double v = value[static_cast<std::size_t>(j)];
-      penalty += v * v;
-      gradient[j] = -l.gradient[static_cast<std::size_t>(j)] * v / n + 2 * options.penalizer * v * v;
-    }
-    const double f = -l.value / n + options.penalizer * penalty;
-    if (!std::isfinite(f)) {
-      gradient.setZero();
-      return std::numeric_limits<double>::infinity();
-    }
-    if (f < best) {
-      best = f;
-      best_theta = theta;
-    }
-    return f;
-  };
-  LBFGSpp::LBFGSParam<double> param;
-  param.epsilon = options.tolerance;
-  param.epsilon_rel = 0;
-  param.max_iterations = options.max_iterations;
-  param.linesearch = LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
-  LBFGSpp::LBFGSSolver<double, LBFGSpp::LineSearchNocedalWright> solver(param);
-  Eigen::VectorXd theta = Eigen::VectorXd::Zero(4);  // every parameter 1
-  double f = 0;
+  const auto fitted = detail::fit_in_logs<4>(
+      [&](const std::array<double, 4>& v, std::array<double, 4>& gradient) {
+        const likelihood l = evaluate({v[0], v[1], v[2], v[3]}, scaled, options.run);
+        gradient = l.gradient;
+        return l.value;
+      },
+      n, options);
   bg_nbd_fit fit;
-  try {
-    fit.converged = solver.minimize(objective, theta, f) < options.max_iterations;
-  } catch (const std::exception&) {
-    // The line search could not improve any more, which happens at the optimum when the
-    // tolerance is below what doubles can resolve: converged when the gradient is short.
-    Eigen::VectorXd gradient(4);
-    (void)objective(best_theta, gradient);
-    fit.converged = gradient.norm() < std::sqrt(options.tolerance);
-  }
-  fit.evaluations = evaluations;
-  fit.params = from_logs(best_theta);
+  fit.evaluations = fitted.evaluations;
+  fit.converged = fitted.converged;
+  fit.params = {fitted.params[0], fitted.params[1], fitted.params[2], fitted.params[3]};
+  // Each customer's likelihood in scaled time is the unscaled one times scale^-x.
+  const double repeats = std::accumulate(history.frequency.begin(), history.frequency.end(), 0.0);
+  fit.log_likelihood = evaluate(fit.params, scaled, options.run).value + repeats * std::log(scale);
   fit.params.alpha /= scale;
-  fit.log_likelihood = evaluate(fit.params, history, groups, options.run).value;  // the same frequencies
   return fit;
 }
 
@@ -296,27 +277,62 @@ real_column bg_nbd_p_alive(const bg_nbd_params& params, const repeat_history& hi
   return out;
 }
 
+namespace {
+
+// E[purchases in t] for one customer, with a = 1 (a removable singularity) as the mean of
+// both sides.
+double expected_purchases_at(const bg_nbd_params& p, double x, double t_x, double t_age, double t) {
+  if (std::abs(p.a - 1) > 1e-6) return expected_purchases(p, x, t_x, t_age, t);
+  bg_nbd_params below = p, above = p;
+  below.a = 1 - 1e-6;
+  above.a = 1 + 1e-6;
+  return (expected_purchases(below, x, t_x, t_age, t) + expected_purchases(above, x, t_x, t_age, t)) / 2;
+}
+
+void check_time(const char* function, const char* name, double value) {
+  if (!(std::isfinite(value) && value >= 0)) {
+    throw invalid_input({function, name, -1, detail::format_number(value)}, "must be a finite number, 0 or more");
+  }
+}
+
+}  // namespace
+
 real_column bg_nbd_expected_purchases(const bg_nbd_params& params, const repeat_history& history, double horizon,
                                       const execution& run) {
   check_params(params);
   history.check("repeat_history");
-  if (!(std::isfinite(horizon) && horizon >= 0)) {
-    throw invalid_input({"bg_nbd_expected_purchases", "horizon", -1, detail::format_number(horizon)},
-                        "must be a finite time, 0 or more");
+  check_time("bg_nbd_expected_purchases", "horizon", horizon);
+  real_column out(static_cast<Eigen::Index>(history.size()));
+  detail::parallel_for(static_cast<std::int64_t>(history.size()), run, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) {
+      const auto c = static_cast<std::size_t>(i);
+      out[i] = expected_purchases_at(params, history.frequency[c], history.recency[c], history.age[c], horizon);
+    }
+  });
+  return out;
+}
+
+real_column bg_nbd_discounted_purchases(const bg_nbd_params& params, const repeat_history& history, double period,
+                                        int periods, double discount_rate, const execution& run) {
+  check_params(params);
+  history.check("repeat_history");
+  check_time("bg_nbd_discounted_purchases", "period", period);
+  check_time("bg_nbd_discounted_purchases", "discount_rate", discount_rate);
+  if (periods < 0) {
+    throw invalid_input({"bg_nbd_discounted_purchases", "periods", -1, std::to_string(periods)}, "must be 0 or more");
   }
   real_column out(static_cast<Eigen::Index>(history.size()));
   detail::parallel_for(static_cast<std::int64_t>(history.size()), run, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i) {
       const auto c = static_cast<std::size_t>(i);
-      const double x = history.frequency[c], t_x = history.recency[c], t = history.age[c];
-      if (std::abs(params.a - 1) > 1e-6) {
-        out[i] = expected_purchases(params, x, t_x, t, horizon);
-      } else {  // a = 1 is a removable singularity: the mean of both sides
-        bg_nbd_params below = params, above = params;
-        below.a = 1 - 1e-6;
-        above.a = 1 + 1e-6;
-        out[i] = (expected_purchases(below, x, t_x, t, horizon) + expected_purchases(above, x, t_x, t, horizon)) / 2;
+      double total = 0, before = 0;
+      for (int k = 1; k <= periods; ++k) {
+        const double upto =
+            expected_purchases_at(params, history.frequency[c], history.recency[c], history.age[c], k * period);
+        total += (upto - before) / std::pow(1 + discount_rate, k);
+        before = upto;
       }
+      out[i] = total;
     }
   });
   return out;

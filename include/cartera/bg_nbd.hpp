@@ -47,7 +47,7 @@ struct model_fit_options {
   int max_iterations = 1000;
   /// The fit stops when the gradient of the mean negative log-likelihood (in the log of
   /// the parameters) is shorter than this.
-  double tolerance = 1e-9;
+  double tolerance = 1e-8;
   execution run;
 };
 
@@ -75,5 +75,13 @@ struct bg_nbd_fit {
 /// E[purchases in the next `horizon` | x, t_x, T] per customer (the paper's equation 10).
 [[nodiscard]] real_column bg_nbd_expected_purchases(const bg_nbd_params& params, const repeat_history& history,
                                                     double horizon, const execution& run = {});
+
+/// The purchases to expect period by period, discounted: Σ_k [E(k·period) − E((k−1)·period)]
+/// / (1 + discount_rate)^k for k = 1..periods, per customer. Times the expected spend (and a
+/// margin) it is the customer's lifetime value over the horizon, as lifetimes'
+/// customer_lifetime_value computes it.
+[[nodiscard]] real_column bg_nbd_discounted_purchases(const bg_nbd_params& params, const repeat_history& history,
+                                                      double period, int periods, double discount_rate,
+                                                      const execution& run = {});
 
 }  // namespace cartera

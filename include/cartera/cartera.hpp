@@ -13,6 +13,7 @@
 #include "cartera/contact_policy.hpp"
 #include "cartera/error.hpp"
 #include "cartera/execution.hpp"
+#include "cartera/gamma_gamma.hpp"
 #include "cartera/gap_instances.hpp"
 #include "cartera/kmeans.hpp"
 #include "cartera/ladder.hpp"

@@ -33,6 +33,7 @@ from .bg_nbd import BGNBD
 from .book import TABLES, Book
 from .cleaning import Cleaned, CleaningPolicy, clean
 from .contact_plan import PURPOSES, STATUSES, ContactPlan, ContactPolicy, plan_contacts
+from .gamma_gamma import GammaGamma
 from .hygiene import Hygiene, find_duplicates, hygiene, merge_duplicates
 from .kmeans import KMeans
 from .referrals import ReferralPolicy, Referrals, referrals
@@ -67,6 +68,7 @@ from .value import ValuePolicy, repeat_summary, value
 
 __all__ = [
     "BGNBD",
+    "GammaGamma",
     "ALERTS",
     "AlertPolicy",
     "Assignment",

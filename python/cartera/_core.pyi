@@ -82,6 +82,23 @@ def bg_nbd_p_alive(
 def bg_nbd_expected_purchases(
     params: list[float], frequency: Any, recency: Any, T: Any, horizon: float, threads: int
 ) -> npt.NDArray[np.float64]: ...
+def bg_nbd_discounted_purchases(
+    params: list[float],
+    frequency: Any,
+    recency: Any,
+    T: Any,
+    period: float,
+    periods: int,
+    discount_rate: float,
+    threads: int,
+) -> npt.NDArray[np.float64]: ...
+def fit_gamma_gamma(
+    frequency: Any, monetary_value: Any, penalizer: float, max_iterations: int, tolerance: float
+) -> dict[str, Any]: ...
+def gamma_gamma_log_likelihood(params: list[float], frequency: Any, monetary_value: Any) -> float: ...
+def gamma_gamma_expected_spend(
+    params: list[float], frequency: Any, monetary_value: Any, threads: int
+) -> npt.NDArray[np.float64]: ...
 def synthetic_book(
     customers: int,
     managers: int,

@@ -55,7 +55,7 @@ class BGNBD:
     """
 
     def __init__(
-        self, penalizer: float = 0.0, max_iterations: int = 1000, tolerance: float = 1e-9, threads: int = 0
+        self, penalizer: float = 0.0, max_iterations: int = 1000, tolerance: float = 1e-8, threads: int = 0
     ) -> None:
         self.penalizer = penalizer
         self.max_iterations = max_iterations

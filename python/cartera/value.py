@@ -103,4 +103,6 @@ def repeat_summary(book: Book, as_of: Any = None, *, unit: str | float = "D", th
         raise _core.InvalidInputError(f"repeat_summary.unit (value {unit!r}): expected 'D', 'W' or a number of days")
     columns = _core.compute_repeat_summary(book._core, _as_of(book, as_of), unit_days, threads)
     columns["purchased"] = columns["purchased"].astype(bool)
-    return pd.DataFrame(columns, index=book.customer_ids, copy=False)
+    summary = pd.DataFrame(columns, index=book.customer_ids, copy=False)
+    summary.attrs["unit_days"] = unit_days  # the models' lifetime value reads its months in it
+    return summary
