@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <boost/math/quadrature/gauss.hpp>
 #include <boost/math/special_functions/digamma.hpp>
 #include <cmath>
 #include <map>
@@ -178,19 +179,46 @@ double hypergeometric_2f1(double a, double b, double c, double z) {
   return sum;
 }
 
-// E[purchases in t | x, t_x, T]. The paper's ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x−1; z)
-// is taken through Euler's transformation as (1−z)^(a−1) · 2F1(a+b−1−r, a−1; a+b+x−1; z):
-// the same number, without terms that grow like e^(xz) for a customer of many purchases.
+// P(alive | x, t_x, T) = 1 / (1 + a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)), the power taken in logs.
+double alive(const bg_nbd_params& p, double x, double t_x, double t_age) {
+  if (x == 0) return 1;
+  const double log_odds =
+      std::log(p.a) - std::log(p.b + x - 1) + (p.r + x) * (std::log(p.alpha + t_age) - std::log(p.alpha + t_x));
+  return 1 / (1 + std::exp(log_odds));
+}
+
+// The purchases an alive customer makes in t, averaged over their posterior: λ ~ Gamma(r+x,
+// α+T) and p ~ Beta(a, b+x), independent. With λ and p known it is (1 − e^(−λpt))/p (purchases
+// until the one after which they drop out), and over λ, (1 − ((α+T)/(α+T+pt))^(r+x))/p; the
+// mean over p is taken by Gauss–Legendre quadrature across the Beta's bulk (±12 standard
+// deviations). Used where the series below would overflow: a large a, a Beta sharply peaked.
+double purchases_while_alive(const bg_nbd_params& p, double x, double t_age, double t) {
+  const double shape_a = p.a, shape_b = p.b + x, total = shape_a + shape_b;
+  const double mean = shape_a / total;
+  const double spread = std::sqrt(shape_a * shape_b / (total * total * (total + 1)));
+  const double low = std::max(0.0, mean - 12 * spread), high = std::min(1.0, mean + 12 * spread);
+  const double peak = (shape_a - 1) * std::log(mean) + (shape_b - 1) * std::log1p(-mean);
+  const auto weight = [&](double q) {
+    return std::exp((shape_a - 1) * std::log(q) + (shape_b - 1) * std::log1p(-q) - peak);
+  };
+  const double scale = t / (p.alpha + t_age);
+  const auto purchases = [&](double q) { return -std::expm1(-(p.r + x) * std::log1p(q * scale)) / q; };
+  using rule = boost::math::quadrature::gauss<double, 30>;
+  const double mass = rule::integrate(weight, low, high);
+  return rule::integrate([&](double q) { return weight(q) * purchases(q); }, low, high) / mass;
+}
+
+// E[purchases in t | x, t_x, T], the paper's equation 10. Its ((α+T)/(α+T+t))^(r+x) ·
+// 2F1(r+x, b+x; a+b+x−1; z) is taken through Euler's transformation as (1−z)^(a−1) ·
+// 2F1(a+b−1−r, a−1; a+b+x−1; z): the same number, without terms that grow like e^(xz) for a
+// customer of many purchases. The series' terms still peak near (1−z)^−(a−1); past e^40 (a
+// large a: dropout nearly the same for everyone) the mean over the posterior is taken instead.
 double expected_purchases(const bg_nbd_params& p, double x, double t_x, double t_age, double t) {
   const double z = t / (p.alpha + t_age + t);
+  if (-(p.a - 1) * std::log1p(-z) > 40) return alive(p, x, t_x, t_age) * purchases_while_alive(p, x, t_age, t);
   const double f = hypergeometric_2f1(p.a + p.b - 1 - p.r, p.a - 1, p.a + p.b + x - 1, z);
   const double numerator = (p.a + p.b + x - 1) / (p.a - 1) * (1 - std::pow(1 - z, p.a - 1) * f);
-  double denominator = 1;
-  if (x > 0) {
-    denominator += std::exp(std::log(p.a) - std::log(p.b + x - 1) +
-                            (p.r + x) * (std::log(p.alpha + t_age) - std::log(p.alpha + t_x)));
-  }
-  return numerator / denominator;
+  return numerator * alive(p, x, t_x, t_age);
 }
 
 }  // namespace
@@ -262,16 +290,7 @@ real_column bg_nbd_p_alive(const bg_nbd_params& params, const repeat_history& hi
   detail::parallel_for(static_cast<std::int64_t>(history.size()), run, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i) {
       const auto c = static_cast<std::size_t>(i);
-      const double x = history.frequency[c];
-      if (x == 0) {
-        out[i] = 1;
-        continue;
-      }
-      // 1 / (1 + a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)), the power taken in logs.
-      const double log_odds =
-          std::log(params.a) - std::log(params.b + x - 1) +
-          (params.r + x) * (std::log(params.alpha + history.age[c]) - std::log(params.alpha + history.recency[c]));
-      out[i] = 1 / (1 + std::exp(log_odds));
+      out[i] = alive(params, history.frequency[c], history.recency[c], history.age[c]);
     }
   });
   return out;

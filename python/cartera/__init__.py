@@ -36,6 +36,7 @@ from .contact_plan import PURPOSES, STATUSES, ContactPlan, ContactPolicy, plan_c
 from .gamma_gamma import GammaGamma
 from .hygiene import Hygiene, find_duplicates, hygiene, merge_duplicates
 from .kmeans import KMeans
+from .potential import POTENTIAL_COLUMNS, PotentialPolicy, potential
 from .referrals import ReferralPolicy, Referrals, referrals
 from .rules import Rules
 from .segmentation import (
@@ -69,6 +70,8 @@ from .value import ValuePolicy, repeat_summary, value
 __all__ = [
     "BGNBD",
     "GammaGamma",
+    "POTENTIAL_COLUMNS",
+    "PotentialPolicy",
     "ALERTS",
     "AlertPolicy",
     "Assignment",
@@ -134,6 +137,7 @@ __all__ = [
     "stages",
     "subsegments",
     "transitions",
+    "potential",
     "repeat_summary",
     "segment",
     "synthetic_behaviours",

@@ -344,6 +344,7 @@ def _write_results(folder: Path, results: Results, config: Config) -> None:
     assert results.assignment is not None and results.plan is not None and results.referrals is not None
     tables = {
         "value": results.value,
+        "potential": results.potential,
         "stages": results.stages,
         "segments": results.segments,
         "alerts": results.alerts,

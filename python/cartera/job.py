@@ -28,6 +28,7 @@ from .book import TABLES, TEXT_COLUMNS, Book
 from .cleaning import Cleaned, CleaningPolicy, clean
 from .contact_plan import ContactPolicy, plan_contacts
 from .hygiene import hygiene
+from .potential import PotentialPolicy, potential
 from .referrals import ReferralPolicy, referrals
 from .report import Results
 from .segmentation import SegmentPolicy, segment
@@ -53,6 +54,7 @@ SECTIONS: tuple[str, ...] = (
     "job",
     "clean",
     "value",
+    "potential",
     "stages",
     "segments",
     "alerts",
@@ -106,6 +108,7 @@ class Config:
     job: dict[str, Any] = field(default_factory=lambda: dict(_JOB_DEFAULTS))
     clean: CleaningPolicy = field(default_factory=CleaningPolicy)
     value: Any = field(default_factory=ValuePolicy)
+    potential: PotentialPolicy = field(default_factory=PotentialPolicy)
     stages: Any = field(default_factory=StagePolicy)
     segments: SegmentPolicy = field(default_factory=SegmentPolicy)
     alerts: Any = field(default_factory=AlertPolicy)
@@ -135,6 +138,7 @@ class Config:
         policies: dict[str, Any] = {
             "clean": CleaningPolicy,
             "value": ValuePolicy,
+            "potential": PotentialPolicy,
             "stages": StagePolicy,
             "segments": SegmentPolicy,
             "alerts": AlertPolicy,
@@ -428,8 +432,17 @@ def contact_plan(
     )
 
 
+def _potential(book: Book, config: Config) -> tuple[pd.DataFrame | None, dict[str, str]]:
+    """The customers' potential, or why the book cannot give it (too few repeat purchases
+    for the models): a small or new book still runs the rest of the job."""
+    try:
+        return potential(book, config.job["as_of"], policy=config.potential), {}
+    except _core.InvalidInputError as error:
+        return None, {"potential": str(error)}
+
+
 #: The job's steps, in order, as run_job reports them.
-STEPS: tuple[str, ...] = ("value", "stages", "segments", "assignment", "plan", "referrals", "hygiene")
+STEPS: tuple[str, ...] = ("value", "potential", "stages", "segments", "assignment", "plan", "referrals", "hygiene")
 
 
 def run_job(
@@ -459,6 +472,8 @@ def run_job(
         raise _core.InvalidInputError("managers: the book has no managers; give a managers table")
     values = value(book, as_of, policy=config.value)
     lap("value")
+    future, skipped = _potential(book, config)
+    lap("potential")
     customer_stages = stages(book, as_of, policy=config.stages)
     with_manager = stages(book, as_of, policy=config.stages, relationship="current_manager")
     lap("stages")
@@ -486,6 +501,8 @@ def run_job(
         managers=len(book.manager_ids),
         as_of=book.last_day if as_of is None else pd.Timestamp(as_of),
         value=values,
+        potential=future,
+        skipped=skipped,
         stages=customer_stages,
         ladder=ladder(book, customer_stages),
         segments=segments,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from os import PathLike
 from typing import Any
@@ -48,6 +48,8 @@ class Results:
     managers: int
     as_of: pd.Timestamp | None
     value: pd.DataFrame | None = None
+    #: Probability alive, expected purchases and spend, lifetime value (cartera.potential).
+    potential: pd.DataFrame | None = None
     stages: pd.DataFrame | None = None
     ladder: pd.DataFrame | None = None
     segments: pd.DataFrame | None = None
@@ -60,6 +62,8 @@ class Results:
     quarantine: pd.DataFrame | None = None
     #: The book's hygiene findings (cartera.hygiene).
     hygiene: Hygiene | None = None
+    #: The steps the book could not support, with why (step name: reason).
+    skipped: dict[str, str] = field(default_factory=dict)
 
 
 def _figure(draw: Any) -> str:
@@ -151,6 +155,32 @@ def _segments_section(r: Results) -> str:
     )
     right = "<div>" + _figure(lambda ax: plot.pareto(segments["monetary"], ax=ax)) + "</div>"
     return "<h2 id='segments'>Tiers, ABC and the Pareto curve</h2><div class='row'>" + left + right + "</div>"
+
+
+def _potential_section(r: Results) -> str:
+    if r.potential is None:
+        reason = r.skipped.get("potential", "not computed")
+        return f"<h2 id='potential'>Potential</h2><p>Not computed: {html.escape(reason)}</p>"
+    future = r.potential
+    by = r.segments["tier"] if r.segments is not None else pd.Series("all", index=future.index)
+    tiers = future.groupby(by, observed=False).agg(
+        customers=("clv", "size"),
+        median_p_alive=("p_alive", "median"),
+        expected_purchases=("expected_purchases", "sum"),
+        clv=("clv", "sum"),
+    )
+    tiers["share of clv"] = tiers["clv"] / max(tiers["clv"].sum(), 1e-300)
+    models = future.attrs.get("models", {})
+    fitted = "; ".join(
+        f"{name}: " + ", ".join(f"{k} = {v:.4g}" for k, v in params.items()) for name, params in models.items()
+    )
+    top = future.sort_values("clv", ascending=False).head(10)
+    return (
+        "<h2 id='potential'>Potential: who will come back and what they are worth</h2>"
+        + _table(tiers.iloc[::-1])
+        + f"<p class='meta'>BG/NBD and Gamma-Gamma fitted on this book ({html.escape(fitted)}); "
+        "customers who never bought have no potential.</p>" + "<h3>Highest lifetime value</h3>" + _table(top)
+    )
 
 
 def _alerts_section(r: Results) -> str:
@@ -304,6 +334,8 @@ def render_report(results: Results, *, title: str = "cartera report") -> str:
         (results.quarantine, _quarantine_section),
         (results.ladder, _ladder_section),
         (results.segments, _segments_section),
+        # A book too small for the models still says why it has no potential.
+        (results.potential if results.potential is not None else results.skipped.get("potential"), _potential_section),
         (results.alerts, _alerts_section),
         (results.assignment, _assignment_section),
         (results.plan, _plan_section),

@@ -111,6 +111,31 @@ TEST(bg_nbd_test, p_alive_and_expected_purchases_match_hand_computed_values) {
   EXPECT_NEAR(bg_nbd_expected_purchases(one, h, 39)[1], bg_nbd_expected_purchases(near_one, h, 39)[1], 1e-2);
 }
 
+TEST(bg_nbd_test, expected_purchases_hold_when_dropout_is_nearly_the_same_for_everyone) {
+  // a and b in the millions: p is a/(a+b) for everyone, and E[Y(t)] = P(alive) ·
+  // (1 − ((α+T)/(α+T+pt))^(r+x)) / p.
+  const bg_nbd_params p{1.96, 135.8, 54438.0, 6184399.0};
+  const std::vector<double> x = {0, 3, 12}, t_x = {0, 200, 600}, t = {365, 400, 700};
+  const repeat_history h{x, t_x, t};
+  const real_column expected = bg_nbd_expected_purchases(p, h, 365);
+  const real_column alive = bg_nbd_p_alive(p, h);
+  const double q = p.a / (p.a + p.b);
+  for (Eigen::Index i = 0; i < 3; ++i) {
+    const auto c = static_cast<std::size_t>(i);
+    const double point_mass =
+        alive[i] * (1 - std::pow((p.alpha + t[c]) / (p.alpha + t[c] + q * 365), p.r + x[c])) / q;
+    EXPECT_NEAR(expected[i], point_mass, 1e-6 * point_mass) << i;
+  }
+  // Where the series gives way to the quadrature, both give the same number.
+  const bg_nbd_params moderate{0.5, 4, 30, 100};
+  const std::vector<double> one_x = {2}, one_t_x = {10}, one_t = {20};
+  const repeat_history one{one_x, one_t_x, one_t};
+  const double switch_at = (1 - std::exp(-40.0 / 29)) * 24 / std::exp(-40.0 / 29);
+  const double by_series = bg_nbd_expected_purchases(moderate, one, switch_at - 1e-9)[0];
+  const double by_quadrature = bg_nbd_expected_purchases(moderate, one, switch_at + 1e-9)[0];
+  EXPECT_NEAR(by_quadrature, by_series, 1e-7 * by_series);
+}
+
 TEST(bg_nbd_test, refuses_histories_that_cannot_be) {
   const std::vector<double> x = {1, 0.5}, t_x = {2, 1}, t = {3, 3};
   EXPECT_THROW_MSG((void)fit_bg_nbd({x, t_x, t}), invalid_input,

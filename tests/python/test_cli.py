@@ -64,6 +64,7 @@ def test_config_defaults_are_every_policy_and_load_back(capsys):
         "job",
         "clean",
         "value",
+        "potential",
         "stages",
         "segments",
         "alerts",

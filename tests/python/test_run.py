@@ -24,6 +24,7 @@ def test_run_writes_every_result_and_the_report(data, tmp_path, capsys):
     written = {path.name for path in out.iterdir()}
     assert {
         "value.csv",
+        "potential.csv",
         "stages.csv",
         "segments.csv",
         "alerts.csv",
@@ -39,6 +40,8 @@ def test_run_writes_every_result_and_the_report(data, tmp_path, capsys):
     } <= written
     assignment = pd.read_csv(out / "assignment.csv", index_col=0)
     assert len(assignment) == 1500 and assignment["reason"].notna().all()
+    future = pd.read_csv(out / "potential.csv", index_col=0)
+    assert len(future) == 1500 and list(future.columns) == ["p_alive", "expected_purchases", "expected_spend", "clv"]
     assert json.loads((out / "config.json").read_text())["job"]["days"] == 28
 
 

@@ -1,0 +1,139 @@
+"""Customer potential: will they come back, what will they buy and spend, what are they worth.
+
+:func:`potential` fits BG/NBD (:class:`cartera.BGNBD`) and Gamma-Gamma
+(:class:`cartera.GammaGamma`) on the book's repeat summary and gives, per customer, the
+probability of being alive, the purchases and spend to expect in a horizon, and the
+customer lifetime value over it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from . import _convert, _core
+from .bg_nbd import BGNBD
+from .book import Book
+from .gamma_gamma import DAYS_PER_MONTH, GammaGamma
+from .value import repeat_summary
+
+__all__ = ["POTENTIAL_COLUMNS", "PotentialPolicy", "potential"]
+
+#: The columns :func:`potential` returns, in order.
+POTENTIAL_COLUMNS: tuple[str, ...] = ("p_alive", "expected_purchases", "expected_spend", "clv")
+
+
+@dataclasses.dataclass(frozen=True)
+class PotentialPolicy:
+    """How :func:`potential` values the future.
+
+    Attributes
+    ----------
+    horizon_days : float
+        The horizon of expected purchases, spend and lifetime value. Default 365.
+    discount_rate : float
+        Per month, for lifetime value (``lifetimes``' default 0.01).
+    margin : float
+        The share of spend that is profit, for lifetime value; 1 values revenue.
+    penalizer : float
+        Of both fits (``lifetimes``' ``penalizer_coef``); 0 is maximum likelihood.
+    """
+
+    horizon_days: float = 365.0
+    discount_rate: float = 0.01
+    margin: float = 1.0
+    penalizer: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("horizon_days", "discount_rate", "margin", "penalizer"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise _core.TypeMismatchError(
+                    _convert.located("potential_policy", name, None, value, "expected a number")
+                )
+            if not (math.isfinite(value) and value >= 0):
+                raise _convert.invalid("potential_policy", name, None, value, "must be finite and >= 0")
+        if self.horizon_days <= 0:
+            raise _convert.invalid("potential_policy", "horizon_days", None, self.horizon_days, "must be > 0")
+
+    @classmethod
+    def from_dict(cls, fields: Mapping[str, Any]) -> PotentialPolicy:
+        names = [f.name for f in dataclasses.fields(cls)]
+        unknown = [k for k in fields if k not in names]
+        if unknown:
+            raise _convert.invalid(
+                "potential_policy", str(unknown[0]), None, None, f"unknown field; the fields are {', '.join(names)}"
+            )
+        return cls(**fields)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def potential(
+    book: Book,
+    as_of: Any = None,
+    *,
+    horizon: float | None = None,
+    policy: PotentialPolicy | Mapping[str, Any] | None = None,
+    threads: int = 0,
+) -> pd.DataFrame:
+    """Per customer: ``p_alive``, ``expected_purchases`` and ``expected_spend`` (per
+    purchase) in the horizon, and ``clv``, the discounted value of the horizon's purchases
+    (times ``policy.margin``).
+
+    The models are fitted on this book's customers who bought up to ``as_of``; a customer
+    who never bought has missing values. ``horizon`` (days) overrides
+    ``policy.horizon_days``. The fitted models are in the result's ``attrs["models"]``.
+    Raises ValueError when the book cannot support the models (no customer with repeat
+    purchases, or spends too spread for the Gamma-Gamma mean to exist).
+
+    Examples
+    --------
+    >>> import cartera
+    >>> book = cartera.synthetic_book(2000, 10, seed=1)
+    >>> list(cartera.potential(book, horizon=180).columns)
+    ['p_alive', 'expected_purchases', 'expected_spend', 'clv']
+    """
+    if policy is None:
+        policy = PotentialPolicy()
+    elif isinstance(policy, Mapping):
+        policy = PotentialPolicy.from_dict(policy)
+    elif not isinstance(policy, PotentialPolicy):
+        raise _core.TypeMismatchError(f"policy: expected a PotentialPolicy or a mapping, got {type(policy).__name__}")
+    if horizon is not None:
+        policy = dataclasses.replace(policy, horizon_days=horizon)
+    summary = repeat_summary(book, as_of, threads=threads)  # in days
+    bought = summary["purchased"].to_numpy(dtype=bool)
+    if not (summary["frequency"] > 0).any():
+        raise _core.InvalidInputError("potential: no customer bought twice; the models need repeat purchases")
+    purchases = BGNBD(penalizer=policy.penalizer, threads=threads).fit(summary)
+    spend = GammaGamma(penalizer=policy.penalizer, threads=threads).fit(summary)
+    if spend.params_["q"] <= 1:
+        raise _core.InvalidInputError(
+            f"potential: the Gamma-Gamma fit has q = {spend.params_['q']:.3g} <= 1, so the mean spend does not exist; "
+            "give a penalizer"
+        )
+    months = max(1, math.ceil(policy.horizon_days / DAYS_PER_MONTH))
+    out = pd.DataFrame(
+        {
+            "p_alive": purchases.p_alive(summary),
+            "expected_purchases": purchases.expected_purchases(summary, policy.horizon_days),
+            "expected_spend": spend.expected_spend(summary).where(bought),
+            "clv": spend.lifetime_value(
+                purchases,
+                summary,
+                periods=months,
+                period=policy.horizon_days / months,
+                discount_rate=(1 + policy.discount_rate) ** (policy.horizon_days / months / DAYS_PER_MONTH) - 1,
+                margin=policy.margin,
+            ),
+        },
+        index=book.customer_ids,
+    )
+    out.attrs["models"] = {"bg_nbd": purchases.params_.to_dict(), "gamma_gamma": spend.params_.to_dict()}
+    return out

@@ -1,0 +1,88 @@
+"""cartera.potential: the models fitted on a book, per customer, as the job uses them."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cartera
+
+
+def test_potential_is_the_two_models_fitted_on_the_book(shared_data):
+    tx = cartera.datasets.read_cdnow(shared_data / "cdnow" / "CDNOW_sample.txt")
+    book = cartera.Book(transactions=tx, extra_columns="ignore")
+    result = cartera.potential(book, "1997-09-30", horizon=364, policy={"margin": 0.3})
+    assert list(result.columns) == list(cartera.POTENTIAL_COLUMNS)
+    assert result.index.equals(book.customer_ids)
+    summary = cartera.repeat_summary(book, "1997-09-30")  # in days, as potential fits
+    purchases = cartera.BGNBD().fit(summary)
+    spend = cartera.GammaGamma().fit(summary)
+    pd.testing.assert_series_equal(result["p_alive"], purchases.p_alive(summary), check_names=False)
+    np.testing.assert_allclose(result["expected_purchases"], purchases.expected_purchases(summary, 364), rtol=1e-12)
+    np.testing.assert_allclose(result["expected_spend"], spend.expected_spend(summary), rtol=1e-12)
+    # 364 days are 12 periods of 30.33 days, each discounted at 1 % a month.
+    months = 364 / 12 / cartera.gamma_gamma.DAYS_PER_MONTH
+    clv = spend.lifetime_value(
+        purchases, summary, periods=12, period=364 / 12, discount_rate=1.01**months - 1, margin=0.3
+    )
+    np.testing.assert_allclose(result["clv"], clv, rtol=1e-12)
+    # The weekly fit is the same model: CDNOW's published r and a, α in days.
+    assert result.attrs["models"]["bg_nbd"]["r"] == pytest.approx(0.243, abs=5e-4)
+    assert result.attrs["models"]["bg_nbd"]["alpha"] / 7 == pytest.approx(4.414, abs=5e-4)
+
+
+def test_customers_who_never_bought_are_kept_with_missing_values():
+    book = cartera.synthetic_book(2000, 10, seed=3)
+    result = cartera.potential(book, horizon=90)
+    bought = cartera.repeat_summary(book)["purchased"]
+    assert result.index.equals(book.customer_ids)
+    assert result[~bought].isna().all().all()
+    assert result[bought].notna().all().all()
+    assert (result.loc[bought, "p_alive"].between(0, 1)).all()
+
+
+def test_a_book_the_models_cannot_fit_is_a_clear_error():
+    tx = pd.DataFrame({"customer": ["a", "b"], "day": ["2024-01-01", "2024-01-02"], "amount": [10.0, 20.0]})
+    with pytest.raises(ValueError, match="no customer bought twice"):
+        cartera.potential(cartera.Book(transactions=tx))
+    with pytest.raises(ValueError, match=r"potential_policy.horizon_days \(value 0\): must be > 0"):
+        cartera.PotentialPolicy(horizon_days=0)
+    with pytest.raises(ValueError, match=r"potential_policy.speed: unknown field"):
+        cartera.PotentialPolicy.from_dict({"speed": 1})
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(min_value=0, max_value=10_000))
+def test_property_potential_keeps_every_customer_once_and_repeats_itself(seed):
+    book = cartera.synthetic_book(400, 4, seed=seed)
+    first = cartera.potential(book, horizon=180)
+    assert first.index.equals(book.customer_ids) and first.index.is_unique
+    pd.testing.assert_frame_equal(first, cartera.potential(book, horizon=180, threads=1))
+
+
+def test_the_job_computes_potential_and_the_report_shows_it():
+    import cartera.job
+    from cartera.report import render_report
+
+    book = cartera.synthetic_book(600, 6, seed=8)
+    config = cartera.job.Config.from_dict({"potential": {"horizon_days": 180, "margin": 0.4}})
+    results = cartera.job.run_job(book, config)
+    assert results.potential is not None and results.potential.index.equals(book.customer_ids)
+    pd.testing.assert_frame_equal(
+        results.potential, cartera.potential(book, policy={"horizon_days": 180, "margin": 0.4})
+    )
+    assert "who will come back" in render_report(results)
+
+
+def test_a_job_on_a_book_without_repeat_purchases_says_why_it_has_no_potential():
+    import cartera.job
+    from cartera.report import render_report
+
+    customers = pd.DataFrame({"id": ["a", "b"], "manager": ["m", "m"]})
+    managers = pd.DataFrame({"id": ["m"], "capacity": [5]})
+    tx = pd.DataFrame({"customer": ["a", "b"], "day": ["2024-01-01", "2024-01-02"], "amount": [10.0, 20.0]})
+    results = cartera.job.run_job(cartera.Book(customers, managers=managers, transactions=tx))
+    assert results.potential is None
+    assert "no customer bought twice" in results.skipped["potential"]
+    assert "Not computed: potential: no customer bought twice" in render_report(results)
