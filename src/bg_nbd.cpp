@@ -191,18 +191,24 @@ double alive(const bg_nbd_params& p, double x, double t_x, double t_age) {
 // α+T) and p ~ Beta(a, b+x), independent. With λ and p known it is (1 − e^(−λpt))/p (purchases
 // until the one after which they drop out), and over λ, (1 − ((α+T)/(α+T+pt))^(r+x))/p; the
 // mean over p is taken by Gauss–Legendre quadrature across the Beta's bulk (±12 standard
-// deviations). Used where the series below would overflow: a large a, a Beta sharply peaked.
+// deviations), or, for a Beta narrower than a twentieth of its mean, as g(m) + g''(m)σ²/2
+// (the next term is of order (σ/m)⁴). Used where the series below would overflow: a large a.
 double purchases_while_alive(const bg_nbd_params& p, double x, double t_age, double t) {
   const double shape_a = p.a, shape_b = p.b + x, total = shape_a + shape_b;
   const double mean = shape_a / total;
   const double spread = std::sqrt(shape_a * shape_b / (total * total * (total + 1)));
+  const double scale = t / (p.alpha + t_age);
+  const auto purchases = [&](double q) { return -std::expm1(-(p.r + x) * std::log1p(q * scale)) / q; };
+  if (spread < 0.05 * std::min(mean, 1 - mean)) {
+    const double h = spread;
+    const double curvature = (purchases(mean + h) - 2 * purchases(mean) + purchases(mean - h)) / (h * h);
+    return purchases(mean) + curvature * spread * spread / 2;
+  }
   const double low = std::max(0.0, mean - 12 * spread), high = std::min(1.0, mean + 12 * spread);
   const double peak = (shape_a - 1) * std::log(mean) + (shape_b - 1) * std::log1p(-mean);
   const auto weight = [&](double q) {
     return std::exp((shape_a - 1) * std::log(q) + (shape_b - 1) * std::log1p(-q) - peak);
   };
-  const double scale = t / (p.alpha + t_age);
-  const auto purchases = [&](double q) { return -std::expm1(-(p.r + x) * std::log1p(q * scale)) / q; };
   using rule = boost::math::quadrature::gauss<double, 30>;
   const double mass = rule::integrate(weight, low, high);
   return rule::integrate([&](double q) { return weight(q) * purchases(q); }, low, high) / mass;

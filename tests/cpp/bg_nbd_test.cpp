@@ -122,8 +122,7 @@ TEST(bg_nbd_test, expected_purchases_hold_when_dropout_is_nearly_the_same_for_ev
   const double q = p.a / (p.a + p.b);
   for (Eigen::Index i = 0; i < 3; ++i) {
     const auto c = static_cast<std::size_t>(i);
-    const double point_mass =
-        alive[i] * (1 - std::pow((p.alpha + t[c]) / (p.alpha + t[c] + q * 365), p.r + x[c])) / q;
+    const double point_mass = alive[i] * (1 - std::pow((p.alpha + t[c]) / (p.alpha + t[c] + q * 365), p.r + x[c])) / q;
     EXPECT_NEAR(expected[i], point_mass, 1e-6 * point_mass) << i;
   }
   // Where the series gives way to the quadrature, both give the same number.
@@ -134,6 +133,12 @@ TEST(bg_nbd_test, expected_purchases_hold_when_dropout_is_nearly_the_same_for_ev
   const double by_series = bg_nbd_expected_purchases(moderate, one, switch_at - 1e-9)[0];
   const double by_quadrature = bg_nbd_expected_purchases(moderate, one, switch_at + 1e-9)[0];
   EXPECT_NEAR(by_quadrature, by_series, 1e-7 * by_series);
+  // And for a Beta narrow enough for its mean and curvature alone.
+  const bg_nbd_params narrow{0.5, 4, 2000, 8000};
+  const double narrow_switch = (1 - std::exp(-40.0 / 1999)) * 24 / std::exp(-40.0 / 1999);
+  const double narrow_series = bg_nbd_expected_purchases(narrow, one, narrow_switch - 1e-9)[0];
+  const double narrow_delta = bg_nbd_expected_purchases(narrow, one, narrow_switch + 1e-9)[0];
+  EXPECT_NEAR(narrow_delta, narrow_series, 1e-7 * narrow_series);
 }
 
 TEST(bg_nbd_test, refuses_histories_that_cannot_be) {

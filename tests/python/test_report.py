@@ -87,7 +87,17 @@ def screenshot(page: Path, width: int = 1200, height: int = 7000) -> np.ndarray:
 
 
 def test_every_part_of_the_job_has_its_section(page):
-    assert page.sections == ["ladder", "segments", "potential", "alerts", "assignment", "plan", "team", "referrals", "hygiene"]
+    assert page.sections == [
+        "ladder",
+        "segments",
+        "potential",
+        "alerts",
+        "assignment",
+        "plan",
+        "team",
+        "referrals",
+        "hygiene",
+    ]
     assert page.headings[0] == "The relationship ladder"
     assert page.headings[2] == "Potential: who will come back and what they are worth"
     assert page.headings[5].startswith("Contact plan: 28 days from")
