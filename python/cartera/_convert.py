@@ -6,6 +6,7 @@ core does, so a user never has to guess which cell was wrong.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,6 +34,16 @@ def located(table: str, column: str, row: int | None, value: Any, problem: str) 
 def _plain(value: Any) -> Any:
     """NumPy scalars as Python ones, so messages say 3.5 rather than np.float64(3.5)."""
     return value.item() if isinstance(value, np.generic) else value
+
+
+def policy_from_dict(cls: Any, table: str, fields: Mapping[str, Any]) -> Any:
+    """A policy dataclass from a mapping of its fields; an unknown field is an error naming
+    it and the fields there are."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    unknown = [k for k in fields if k not in names]
+    if unknown:
+        raise invalid(table, str(unknown[0]), None, None, f"unknown field; the fields are {', '.join(names)}")
+    return cls(**fields)
 
 
 def invalid(table: str, column: str, row: int | None, value: Any, problem: str) -> _core.InvalidInputError:

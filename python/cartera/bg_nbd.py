@@ -15,13 +15,14 @@ import numpy as np
 import pandas as pd
 
 from . import _convert, _core
+from ._estimator import FittedModel
 
 __all__ = ["BGNBD"]
 
 _COLUMNS = ("frequency", "recency", "T")
 
 
-class BGNBD:
+class BGNBD(FittedModel):
     """The BG/NBD model, scikit-learn style.
 
     Parameters
@@ -53,31 +54,6 @@ class BGNBD:
     >>> list(model.params_.index)
     ['r', 'alpha', 'a', 'b']
     """
-
-    def __init__(
-        self, penalizer: float = 0.0, max_iterations: int = 1000, tolerance: float = 1e-8, threads: int = 0
-    ) -> None:
-        self.penalizer = penalizer
-        self.max_iterations = max_iterations
-        self.tolerance = tolerance
-        self.threads = threads
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        return {
-            "penalizer": self.penalizer,
-            "max_iterations": self.max_iterations,
-            "tolerance": self.tolerance,
-            "threads": self.threads,
-        }
-
-    def set_params(self, **params: Any) -> BGNBD:
-        for name, value in params.items():
-            if name not in self.get_params():
-                raise _convert.invalid(
-                    "BGNBD", name, None, value, f"unknown parameter; the parameters are {', '.join(self.get_params())}"
-                )
-            setattr(self, name, value)
-        return self
 
     def fit(self, summary: pd.DataFrame) -> BGNBD:
         """Fits on the customers who bought (``purchased``, when the column is there: the
@@ -114,23 +90,12 @@ class BGNBD:
         """The fitted model's log-likelihood on (other) customers who bought."""
         return float(_core.bg_nbd_log_likelihood(self._params(), *_history(_bought(summary))))
 
-    def _params(self) -> list[float]:
-        if not hasattr(self, "params_"):
-            raise _core.InvalidInputError("BGNBD: not fitted yet; call fit first")
-        return [float(v) for v in self.params_]
-
     def _per_customer(self, summary: pd.DataFrame, name: str, compute: Any) -> pd.Series:
         params = self._params()
         bought = _bought_mask(summary)
         out = np.full(len(summary), np.nan)
         out[bought] = compute(params, *_history(summary[bought]))
         return pd.Series(out, index=summary.index, name=name)
-
-    def __repr__(self) -> str:
-        if not hasattr(self, "params_"):
-            return "BGNBD()"
-        fitted = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
-        return f"BGNBD({fitted}; log-likelihood {self.log_likelihood_:.1f})"
 
 
 def _bought_mask(summary: pd.DataFrame) -> np.ndarray:

@@ -64,13 +64,7 @@ class CleaningPolicy:
 
     @classmethod
     def from_dict(cls, fields: Mapping[str, Any]) -> CleaningPolicy:
-        names = [f.name for f in dataclasses.fields(cls)]
-        unknown = [k for k in fields if k not in names]
-        if unknown:
-            raise _convert.invalid(
-                "cleaning_policy", str(unknown[0]), None, None, f"unknown field; the fields are {', '.join(names)}"
-            )
-        return cls(**fields)
+        return _convert.policy_from_dict(cls, "cleaning_policy", fields)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

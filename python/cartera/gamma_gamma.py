@@ -9,13 +9,12 @@ few purchases is pulled towards the population's mean pγ/(q−1).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
 from . import _convert, _core
-from .bg_nbd import BGNBD, _history
+from ._estimator import FittedModel
+from .bg_nbd import BGNBD, _bought_mask, _history
 
 __all__ = ["GammaGamma"]
 
@@ -23,16 +22,13 @@ __all__ = ["GammaGamma"]
 DAYS_PER_MONTH = 30.4375
 
 
-class GammaGamma:
+class GammaGamma(FittedModel):
     """The Gamma-Gamma model, scikit-learn style.
 
     Parameters
     ----------
-    penalizer : float
-        ``lifetimes``' ``penalizer_coef``; 0 (the default) is maximum likelihood.
-    max_iterations, tolerance : of L-BFGS, as in :class:`cartera.BGNBD`.
-    threads : int
-        0 uses every core; results do not depend on it.
+    penalizer, max_iterations, tolerance, threads
+        As for :class:`cartera.BGNBD`.
 
     Attributes (after :meth:`fit`)
     ------------------------------
@@ -43,35 +39,6 @@ class GammaGamma:
         Fitted on: those with repeat purchases and a positive mean spend.
     converged_ : bool
     """
-
-    def __init__(
-        self, penalizer: float = 0.0, max_iterations: int = 1000, tolerance: float = 1e-8, threads: int = 0
-    ) -> None:
-        self.penalizer = penalizer
-        self.max_iterations = max_iterations
-        self.tolerance = tolerance
-        self.threads = threads
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        return {
-            "penalizer": self.penalizer,
-            "max_iterations": self.max_iterations,
-            "tolerance": self.tolerance,
-            "threads": self.threads,
-        }
-
-    def set_params(self, **params: Any) -> GammaGamma:
-        for name, value in params.items():
-            if name not in self.get_params():
-                raise _convert.invalid(
-                    "GammaGamma",
-                    name,
-                    None,
-                    value,
-                    f"unknown parameter; the parameters are {', '.join(self.get_params())}",
-                )
-            setattr(self, name, value)
-        return self
 
     def fit(self, summary: pd.DataFrame) -> GammaGamma:
         """Fits on the customers with repeat purchases and a positive mean spend (the
@@ -117,9 +84,7 @@ class GammaGamma:
                 )
             period = DAYS_PER_MONTH / float(unit_days)
         params = purchases._params()
-        bought = (
-            summary["purchased"].to_numpy(dtype=bool) if "purchased" in summary.columns else np.ones(len(summary), bool)
-        )
+        bought = _bought_mask(summary)
         value = np.full(len(summary), np.nan)
         subset = summary[bought]
         discounted = _core.bg_nbd_discounted_purchases(
@@ -127,17 +92,6 @@ class GammaGamma:
         )
         value[bought] = discounted * self.expected_spend(subset).to_numpy() * float(margin)
         return pd.Series(value, index=summary.index, name="clv")
-
-    def _params(self) -> list[float]:
-        if not hasattr(self, "params_"):
-            raise _core.InvalidInputError("GammaGamma: not fitted yet; call fit first")
-        return [float(v) for v in self.params_]
-
-    def __repr__(self) -> str:
-        if not hasattr(self, "params_"):
-            return "GammaGamma()"
-        fitted = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
-        return f"GammaGamma({fitted}; {self.customers_:,} customers)"
 
 
 def _spend(summary: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
