@@ -23,10 +23,13 @@ def read_cdnow(path: str | PathLike[str]) -> pd.DataFrame:
 
     Returns a transactions DataFrame with ``customer``, ``day``, ``amount`` and ``cds``
     (the number of CDs), one row per line of the file. The sample's second column (ids
-    renumbered 1..2357) is the customer; the master file has only one id column. ``cds``
+    renumbered 1..2357) is the customer; the master file has only one id column, and a header
+    line, which is skipped. ``cds``
     is not a column of the book: ``cartera.Book(transactions=frame, extra_columns="ignore")``.
     """
     raw = pd.read_csv(path, sep=r"\s+", header=None, dtype=str)
+    if len(raw) and not str(raw.iat[0, 0]).isdigit():  # lifetimes' master file has a header line
+        raw = raw.iloc[1:]
     if raw.shape[1] == 5:
         raw = raw.drop(columns=0)
     raw.columns = ["customer", "day", "cds", "amount"]

@@ -9,7 +9,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["ladder", "pareto"]
+__all__ = ["calibration", "ladder", "pareto", "probability_alive"]
 
 # From cold to warm: below the ladder, then its four steps.
 _STAGE_COLOURS = {
@@ -93,4 +93,53 @@ def pareto(
     ax.set_ylabel("share of value")
     ax.set_title("Pareto curve")
     ax.legend(loc="lower right", frameon=False, fontsize="small")
+    return ax
+
+
+def probability_alive(model: Any, *, age: float, ax: Axes | None = None, max_frequency: int | None = None) -> Axes:
+    """A fitted :class:`cartera.BGNBD`'s probability alive for every frequency (repeat
+    purchases) and recency, for customers observed for ``age`` (the summary's time unit):
+    Fader, Hardie & Lee's frequency/recency matrix. Recent buyers of many purchases are
+    alive; frequent buyers who stopped long ago are not."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    top = max_frequency if max_frequency is not None else 20
+    frequency, recency = np.meshgrid(np.arange(top + 1, dtype=float), np.linspace(0, age, 60))
+    recency = np.where(frequency == 0, 0.0, recency)  # no repeat purchase, no recency
+    grid = pd.DataFrame({"frequency": frequency.ravel(), "recency": recency.ravel(), "T": float(age)})
+    alive = model.p_alive(grid).to_numpy().reshape(frequency.shape)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4.5))
+    image = ax.imshow(
+        alive, origin="lower", aspect="auto", extent=(-0.5, top + 0.5, 0, age), cmap="Blues", vmin=0, vmax=1
+    )
+    ax.figure.colorbar(image, ax=ax, label="probability alive")
+    ax.set_xlabel("repeat purchases (frequency)")
+    ax.set_ylabel("last purchase after the first (recency)")
+    ax.set_title(f"Probability alive, customers observed for {age:g}")
+    return ax
+
+
+def calibration(
+    predicted: pd.Series, actual: pd.Series, frequency: pd.Series, *, ax: Axes | None = None, top: int = 7
+) -> Axes:
+    """Predicted against observed purchases in a holdout period, by the customers'
+    frequency in the calibration period (the last bucket is ``top`` or more), as in
+    Fader, Hardie & Lee's figure of conditional expectations."""
+    import matplotlib.pyplot as plt
+
+    bucket = frequency.clip(upper=top).astype(int)
+    means = pd.DataFrame({"actual": actual.to_numpy(), "predicted": predicted.to_numpy(), "bucket": bucket.to_numpy()})
+    means = means.groupby("bucket").mean()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4.5))
+    ax.plot(means.index, means["actual"], marker="o", color="#08306b", label="observed")
+    ax.plot(means.index, means["predicted"], marker="s", linestyle="--", color="#6baed6", label="predicted")
+    labels = [str(k) for k in means.index]
+    labels[-1] = f"{labels[-1]}+" if means.index[-1] == top else labels[-1]
+    ax.set_xticks(list(means.index), labels)
+    ax.set_xlabel("repeat purchases in the calibration period")
+    ax.set_ylabel("mean purchases in the holdout period")
+    ax.legend(frameon=False)
     return ax
