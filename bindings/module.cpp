@@ -12,6 +12,7 @@ void register_stages(py::module_& m);
 void register_segmentation(py::module_& m);
 void register_rules(py::module_& m);
 void register_gamma_gamma(py::module_& m);
+void register_growth(py::module_& m);
 void register_kmeans(py::module_& m);
 void register_alerts(py::module_& m);
 void register_synthetic(py::module_& m);
@@ -33,6 +34,7 @@ PYBIND11_MODULE(_core, m) {
   register_segmentation(m);
   register_rules(m);
   register_gamma_gamma(m);
+  register_growth(m);
   register_kmeans(m);
   register_alerts(m);
   register_synthetic(m);

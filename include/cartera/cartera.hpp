@@ -15,6 +15,7 @@
 #include "cartera/execution.hpp"
 #include "cartera/gamma_gamma.hpp"
 #include "cartera/gap_instances.hpp"
+#include "cartera/growth.hpp"
 #include "cartera/kmeans.hpp"
 #include "cartera/ladder.hpp"
 #include "cartera/preview.hpp"

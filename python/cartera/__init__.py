@@ -34,6 +34,7 @@ from .book import TABLES, Book
 from .cleaning import Cleaned, CleaningPolicy, clean
 from .contact_plan import PURPOSES, STATUSES, ContactPlan, ContactPolicy, plan_contacts
 from .gamma_gamma import GammaGamma
+from .growth import GrowthPolicy, growth, next_products
 from .hygiene import Hygiene, find_duplicates, hygiene, merge_duplicates
 from .kmeans import KMeans
 from .potential import POTENTIAL_COLUMNS, PotentialPolicy, potential
@@ -70,6 +71,7 @@ from .value import ValuePolicy, repeat_summary, value
 __all__ = [
     "BGNBD",
     "GammaGamma",
+    "GrowthPolicy",
     "POTENTIAL_COLUMNS",
     "PotentialPolicy",
     "ALERTS",
@@ -137,6 +139,8 @@ __all__ = [
     "stages",
     "subsegments",
     "transitions",
+    "growth",
+    "next_products",
     "potential",
     "repeat_summary",
     "segment",

@@ -432,17 +432,18 @@ def contact_plan(
     )
 
 
-def _potential(book: Book, config: Config) -> tuple[pd.DataFrame | None, dict[str, str]]:
-    """The customers' potential, or why the book cannot give it (too few repeat purchases
-    for the models): a small or new book still runs the rest of the job."""
+def _potential(book: Book, config: Config, tiers: pd.Series) -> tuple[pd.DataFrame | None, dict[str, str]]:
+    """The customers' potential, growth measured against the peers of their tier, or why
+    the book cannot give it (too few repeat purchases for the models): a small or new book
+    still runs the rest of the job."""
     try:
-        return potential(book, config.job["as_of"], policy=config.potential), {}
+        return potential(book, config.job["as_of"], by=tiers, policy=config.potential), {}
     except _core.InvalidInputError as error:
         return None, {"potential": str(error)}
 
 
 #: The job's steps, in order, as run_job reports them.
-STEPS: tuple[str, ...] = ("value", "potential", "stages", "segments", "assignment", "plan", "referrals", "hygiene")
+STEPS: tuple[str, ...] = ("value", "stages", "segments", "potential", "assignment", "plan", "referrals", "hygiene")
 
 
 def run_job(
@@ -472,13 +473,13 @@ def run_job(
         raise _core.InvalidInputError("managers: the book has no managers; give a managers table")
     values = value(book, as_of, policy=config.value)
     lap("value")
-    future, skipped = _potential(book, config)
-    lap("potential")
     customer_stages = stages(book, as_of, policy=config.stages)
     with_manager = stages(book, as_of, policy=config.stages, relationship="current_manager")
     lap("stages")
     segments, to_act = segments_and_alerts(book, config, values, customer_stages)
     lap("segments")
+    future, skipped = _potential(book, config, segments["tier"])
+    lap("potential")
     assignment = realign(book, segments, config, stages_with_manager=with_manager, progress=solver_progress)
     lap("assignment")
     plan = contact_plan(book, assignment, segments, customer_stages, to_act, config)

@@ -19,12 +19,22 @@ from . import _convert, _core
 from .bg_nbd import BGNBD
 from .book import Book
 from .gamma_gamma import DAYS_PER_MONTH, GammaGamma
+from .growth import growth, next_products
 from .value import repeat_summary
 
 __all__ = ["POTENTIAL_COLUMNS", "PotentialPolicy", "potential"]
 
 #: The columns :func:`potential` returns, in order.
-POTENTIAL_COLUMNS: tuple[str, ...] = ("p_alive", "expected_purchases", "expected_spend", "clv")
+POTENTIAL_COLUMNS: tuple[str, ...] = (
+    "p_alive",
+    "expected_purchases",
+    "expected_spend",
+    "clv",
+    "growth_potential",
+    "share_of_wallet",
+    "growth_reason",
+    "next_products",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,12 +83,18 @@ def potential(
     as_of: Any = None,
     *,
     horizon: float | None = None,
+    by: pd.Series | None = None,
     policy: PotentialPolicy | Mapping[str, Any] | None = None,
+    growth_policy: Any = None,
     threads: int = 0,
 ) -> pd.DataFrame:
     """Per customer: ``p_alive``, ``expected_purchases`` and ``expected_spend`` (per
     purchase) in the horizon, and ``clv``, the discounted value of the horizon's purchases
-    (times ``policy.margin``).
+    (times ``policy.margin``); and where they can grow against the peers of their group
+    ``by`` (a tier, a cluster; default the whole book): ``growth_potential``,
+    ``share_of_wallet`` and ``growth_reason`` (:func:`cartera.growth`), and
+    ``next_products``, the products to propose with why, ``"; "``-separated
+    (:func:`cartera.next_products`; missing without a product column).
 
     The models are fitted on this book's customers who bought up to ``as_of``; a customer
     who never bought has missing values. ``horizon`` (days) overrides
@@ -90,7 +106,7 @@ def potential(
     --------
     >>> import cartera
     >>> book = cartera.synthetic_book(2000, 10, seed=1)
-    >>> list(cartera.potential(book, horizon=180).columns)
+    >>> list(cartera.potential(book, horizon=180).columns)[:4]
     ['p_alive', 'expected_purchases', 'expected_spend', 'clv']
     """
     if policy is None:
@@ -129,5 +145,22 @@ def potential(
         },
         index=book.customer_ids,
     )
+    room = growth(book, as_of, by=by, policy=growth_policy)
+    out["growth_potential"] = room["growth_potential"]
+    out["share_of_wallet"] = room["share_of_wallet"]
+    out["growth_reason"] = room["reason"]
+    out["next_products"] = _offers(book, by, growth_policy)
     out.attrs["models"] = {"bg_nbd": purchases.params_.to_dict(), "gamma_gamma": spend.params_.to_dict()}
     return out
+
+
+def _offers(book: Book, by: pd.Series | None, policy: Any) -> pd.Series:
+    """Each customer's next products as one line, missing when there is none to offer."""
+    try:
+        offers = next_products(book, by=by, policy=policy)
+    except _core.InvalidInputError as error:
+        if (getattr(error, "table", None), getattr(error, "column", None)) != ("transactions", "product"):
+            raise
+        return pd.Series(None, index=book.customer_ids, dtype="string")  # a book without products
+    lines = (offers["product"].astype(str) + " (" + offers["reason"] + ")").groupby(offers["customer"]).agg("; ".join)
+    return lines.reindex(book.customer_ids).astype("string")

@@ -174,7 +174,9 @@ def _potential_section(r: Results) -> str:
     fitted = "; ".join(
         f"{name}: " + ", ".join(f"{k} = {v:.4g}" for k, v in params.items()) for name, params in models.items()
     )
-    top = future.sort_values("clv", ascending=False).head(10)
+    top = future.sort_values("clv", ascending=False).head(10)[
+        ["p_alive", "expected_purchases", "clv", "growth_potential", "next_products"]
+    ]
     return (
         "<h2 id='potential'>Potential: who will come back and what they are worth</h2>"
         + _table(tiers.iloc[::-1])

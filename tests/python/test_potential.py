@@ -37,8 +37,10 @@ def test_customers_who_never_bought_are_kept_with_missing_values():
     result = cartera.potential(book, horizon=90)
     bought = cartera.repeat_summary(book)["purchased"]
     assert result.index.equals(book.customer_ids)
-    assert result[~bought].isna().all().all()
-    assert result[bought].notna().all().all()
+    models = ["p_alive", "expected_purchases", "expected_spend", "clv"]
+    assert result.loc[~bought, models].isna().all().all()
+    assert result.loc[bought, models].notna().all().all()
+    assert result["growth_potential"].notna().all()  # what they could spend needs no model
     assert (result.loc[bought, "p_alive"].between(0, 1)).all()
 
 
@@ -70,7 +72,8 @@ def test_the_job_computes_potential_and_the_report_shows_it():
     results = cartera.job.run_job(book, config)
     assert results.potential is not None and results.potential.index.equals(book.customer_ids)
     pd.testing.assert_frame_equal(
-        results.potential, cartera.potential(book, policy={"horizon_days": 180, "margin": 0.4})
+        results.potential,
+        cartera.potential(book, by=results.segments["tier"], policy={"horizon_days": 180, "margin": 0.4}),
     )
     assert "who will come back" in render_report(results)
 
@@ -86,3 +89,36 @@ def test_a_job_on_a_book_without_repeat_purchases_says_why_it_has_no_potential()
     assert results.potential is None
     assert "no customer bought twice" in results.skipped["potential"]
     assert "Not computed: potential: no customer bought twice" in render_report(results)
+
+
+def test_growth_is_each_customer_against_the_quantile_of_their_group():
+    book = cartera.synthetic_book(3000, 10, seed=2)
+    tiers = cartera.segment(book)["tier"]
+    spend = cartera.value(book)["monetary"]
+    found = cartera.growth(book, by=tiers)
+    peer = spend.groupby(tiers, observed=True).transform(lambda s: s.quantile(0.9))  # pandas, the brute force
+    np.testing.assert_allclose(found["peer_spend"], peer, rtol=1e-12)
+    np.testing.assert_allclose(found["growth_potential"], (peer - spend).clip(lower=0), rtol=1e-12, atol=1e-9)
+    whole = cartera.growth(book, policy={"peer_quantile": 0.5})
+    assert (whole["peer_spend"] == spend.quantile(0.5)).all()
+    assert found["reason"].str.contains("of Premium|of Medio|of Genérico").all()
+
+
+def test_next_products_are_what_the_peers_hold_and_the_customer_never_bought():
+    book = cartera.synthetic_book(1500, 6, seed=4)
+    tiers = cartera.segment(book)["tier"]
+    offers = cartera.next_products(book, by=tiers, policy={"offers": 2, "min_lift": 1.0, "min_share": 0.05})
+    tx = book.table("transactions")
+    held = pd.crosstab(tx["customer"], tx["product"]).reindex(book.customer_ids, fill_value=0) > 0
+    share = held.groupby(tiers, observed=True).mean()
+    overall = held.mean()
+    expected = []
+    for customer in book.customer_ids:
+        group = share.loc[tiers[customer]]
+        candidates = [
+            p for p in held.columns if not held.at[customer, p] and group[p] >= 0.05 and group[p] / overall[p] >= 1.0
+        ]
+        candidates.sort(key=lambda p: -group[p])  # stable: ties keep the products' order
+        expected += [(customer, p) for p in candidates[:2]]
+    assert list(zip(offers["customer"], offers["product"], strict=True)) == expected
+    assert (offers["lift"] >= 1.0).all() and offers["reason"].str.contains(r"× the book's").all()

@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import pytest
 
+from cartera import POTENTIAL_COLUMNS
 from cartera.cli import main
 
 from .conftest import write_book
@@ -41,7 +42,7 @@ def test_run_writes_every_result_and_the_report(data, tmp_path, capsys):
     assignment = pd.read_csv(out / "assignment.csv", index_col=0)
     assert len(assignment) == 1500 and assignment["reason"].notna().all()
     future = pd.read_csv(out / "potential.csv", index_col=0)
-    assert len(future) == 1500 and list(future.columns) == ["p_alive", "expected_purchases", "expected_spend", "clv"]
+    assert len(future) == 1500 and list(future.columns) == list(POTENTIAL_COLUMNS)
     assert json.loads((out / "config.json").read_text())["job"]["days"] == 28
 
 
