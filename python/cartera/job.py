@@ -432,12 +432,15 @@ def contact_plan(
     )
 
 
-def _potential(book: Book, config: Config, tiers: pd.Series) -> tuple[pd.DataFrame | None, dict[str, str]]:
+def _potential(
+    book: Book, config: Config, values: pd.DataFrame, tiers: pd.Series
+) -> tuple[pd.DataFrame | None, dict[str, str]]:
     """The customers' potential, growth measured against the peers of their tier, or why
     the book cannot give it (too few repeat purchases for the models): a small or new book
     still runs the rest of the job."""
     try:
-        return potential(book, config.job["as_of"], by=tiers, policy=config.potential), {}
+        as_of = config.job["as_of"]
+        return potential(book, as_of, by=tiers, spend=values["monetary"], policy=config.potential), {}
     except _core.InvalidInputError as error:
         return None, {"potential": str(error)}
 
@@ -478,7 +481,7 @@ def run_job(
     lap("stages")
     segments, to_act = segments_and_alerts(book, config, values, customer_stages)
     lap("segments")
-    future, skipped = _potential(book, config, segments["tier"])
+    future, skipped = _potential(book, config, values, segments["tier"])
     lap("potential")
     assignment = realign(book, segments, config, stages_with_manager=with_manager, progress=solver_progress)
     lap("assignment")

@@ -84,6 +84,7 @@ def potential(
     *,
     horizon: float | None = None,
     by: pd.Series | None = None,
+    spend: pd.Series | None = None,
     policy: PotentialPolicy | Mapping[str, Any] | None = None,
     growth_policy: Any = None,
     threads: int = 0,
@@ -94,7 +95,9 @@ def potential(
     ``by`` (a tier, a cluster; default the whole book): ``growth_potential``,
     ``share_of_wallet`` and ``growth_reason`` (:func:`cartera.growth`), and
     ``next_products``, the products to propose with why, ``"; "``-separated
-    (:func:`cartera.next_products`; missing without a product column).
+    (:func:`cartera.next_products`; missing without a product column). ``spend`` is the
+    window's spend growth is measured on, by customer id (default: computed, as
+    ``value(book, as_of)["monetary"]``; pass it when you have it).
 
     The models are fitted on this book's customers who bought up to ``as_of``; a customer
     who never bought has missing values. ``horizon`` (days) overrides
@@ -122,10 +125,10 @@ def potential(
     if not (summary["frequency"] > 0).any():
         raise _core.InvalidInputError("potential: no customer bought twice; the models need repeat purchases")
     purchases = BGNBD(penalizer=policy.penalizer, threads=threads).fit(summary)
-    spend = GammaGamma(penalizer=policy.penalizer, threads=threads).fit(summary)
-    if spend.params_["q"] <= 1:
+    spend_model = GammaGamma(penalizer=policy.penalizer, threads=threads).fit(summary)
+    if spend_model.params_["q"] <= 1:
         raise _core.InvalidInputError(
-            f"potential: the Gamma-Gamma fit has q = {spend.params_['q']:.3g} <= 1, so the mean spend does not exist; "
+            f"potential: the Gamma-Gamma fit has q = {spend_model.params_['q']:.3g} <= 1, so the mean spend does not exist; "
             "give a penalizer"
         )
     months = max(1, math.ceil(policy.horizon_days / DAYS_PER_MONTH))
@@ -133,8 +136,8 @@ def potential(
         {
             "p_alive": purchases.p_alive(summary),
             "expected_purchases": purchases.expected_purchases(summary, policy.horizon_days),
-            "expected_spend": spend.expected_spend(summary).where(bought),
-            "clv": spend.lifetime_value(
+            "expected_spend": spend_model.expected_spend(summary).where(bought),
+            "clv": spend_model.lifetime_value(
                 purchases,
                 summary,
                 periods=months,
@@ -145,12 +148,12 @@ def potential(
         },
         index=book.customer_ids,
     )
-    room = growth(book, as_of, by=by, policy=growth_policy)
+    room = growth(book, as_of, by=by, spend=spend, policy=growth_policy)
     out["growth_potential"] = room["growth_potential"]
     out["share_of_wallet"] = room["share_of_wallet"]
     out["growth_reason"] = room["reason"]
     out["next_products"] = _offers(book, by, growth_policy)
-    out.attrs["models"] = {"bg_nbd": purchases.params_.to_dict(), "gamma_gamma": spend.params_.to_dict()}
+    out.attrs["models"] = {"bg_nbd": purchases.params_.to_dict(), "gamma_gamma": spend_model.params_.to_dict()}
     return out
 
 
