@@ -33,13 +33,15 @@ def growth(
 
     ``by`` labels each customer's group (a tier from :func:`cartera.segment`, a cluster),
     indexed by customer id; a customer without one, or every customer when ``by`` is None,
-    is measured against the whole book. ``spend`` defaults to the window's spend
-    (``value(book, as_of)["monetary"]``)."""
+    is measured against the whole book. ``spend`` defaults to the window's spend net of
+    returns (``value(book, as_of)["monetary"]``); a customer who gave back more than they
+    bought in the window counts as spending 0."""
     policy = _policy(policy)
     amounts = value(book, as_of)["monetary"] if spend is None else spend.reindex(book.customer_ids)
     if amounts.isna().any():
         row = _convert.first_row(amounts.isna().to_numpy())
         raise _convert.invalid("growth", "spend", row, book.customer_ids[row], "no spend for this customer")
+    amounts = amounts.clip(lower=0)
     codes, names = _groups(book, by)
     out = _core.growth_potential(amounts.to_numpy(dtype=float), codes, names, policy)
     return pd.DataFrame(

@@ -290,6 +290,10 @@ def test_cartera_run_on_the_messy_book(tmp_path):
     pd.testing.assert_frame_equal(dropped.reset_index(drop=True), messy.bad_rows, check_dtype=False)
     assignment = pd.read_csv(tmp_path / "out" / "assignment.csv", dtype={"customer": str})
     assert sorted(assignment["customer"]) == sorted(messy.tables["customers"]["id"])  # every customer, once
+    # Refunds can leave a customer's net spend below zero: potential still runs on it.
+    future = pd.read_csv(tmp_path / "out" / "potential.csv", index_col=0, dtype={0: str})
+    assert sorted(future.index) == sorted(messy.tables["customers"]["id"])
+    assert (future["share_of_wallet"] >= 0).all() and (future["growth_potential"] >= 0).all()
 
 
 @settings(max_examples=15, deadline=None)
