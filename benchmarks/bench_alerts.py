@@ -32,13 +32,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--transactions-per-customer", type=float, default=10.0, help="over the two years of history (default 10)"
+    )
+    parser.add_argument(
+        "--false-discovery-rate", type=float, default=0.2, help="the alerts' policy; 1 is the thresholds alone"
+    )
     arguments = parser.parse_args()
     n = arguments.customers
-    book = cartera.synthetic_book(n, max(2, n // 500), seed=arguments.seed)
+    book = cartera.synthetic_book(
+        n, max(2, n // 500), seed=arguments.seed, transactions_per_customer=arguments.transactions_per_customer
+    )
     truth = cartera.synthetic_behaviours(n, seed=arguments.seed)
-    found = cartera.alerts(book)
-    valuable = set(cartera.segment(book).query("tier == 'Premium'").index)
-    print(f"cartera {cartera.__version__}; {n:,} synthetic customers, seed {arguments.seed}\n")
+    premium = cartera.segment(book)["tier"] == "Premium"
+    policy = cartera.AlertPolicy(false_discovery_rate=arguments.false_discovery_rate)
+    found = cartera.alerts(book, policy=policy, valuable=premium)  # valuable as the job has it: the Premium tier
+    valuable = set(premium.index[premium])
+    print(
+        f"cartera {cartera.__version__}; {n:,} synthetic customers, seed {arguments.seed}, "
+        f"{arguments.transactions_per_customer:g} transactions per customer, "
+        f"false_discovery_rate {arguments.false_discovery_rate:g}\n"
+    )
     print("| alert | behaviour | among | flagged | precision | recall |")
     print("|---|---|---|---:|---:|---:|")
     for alert, behaviour in PAIRS:

@@ -30,6 +30,9 @@ std::vector<policy_field<alert_policy>> alert_fields() {
       member("growing_min_purchases", &p::growing_min_purchases, "And at least this many purchases in the window."),
       member("valuable_share", &p::valuable_share,
              "Without a valuable flag, the top share by lifetime spend counts as valuable (the classic 20 %)."),
+      member("false_discovery_rate", &p::false_discovery_rate,
+             "Growing, declining and lapsed_valuable test the change in purchase rate: of those flagged, at most "
+             "this share is expected to be unchanged (Benjamini-Hochberg). 1: the spend thresholds alone."),
   };
 }
 

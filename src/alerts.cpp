@@ -8,6 +8,7 @@
 #include "detail/checks.hpp"
 #include "detail/format.hpp"
 #include "detail/ordering.hpp"
+#include "detail/rate_change.hpp"
 
 namespace cartera {
 namespace {
@@ -35,6 +36,115 @@ std::vector<index_t> ordered(const real_column& column, bool highest_first) {
   return detail::order_by({column.data(), static_cast<std::size_t>(column.size())}, highest_first);
 }
 
+// One customer's purchase days: in the recent period, in the usual periods before it (and
+// how many of those days the customer was known), and over all history up to as_of.
+struct purchase_days {
+  double recent = 0, usual = 0, usual_exposure = 0, all = 0;
+  day_t first = no_day, last = no_day;
+};
+
+std::vector<purchase_days> count_purchase_days(const book& customers, const value_table& value, day_t as_of,
+                                               const value_policy& rules) {
+  const auto n = static_cast<std::size_t>(customers.customer_count());
+  const auto day = customers.transactions().day;
+  const auto at = customers.transaction_offsets();
+  const day_t recent_start = as_of - rules.recent_days;  // the recent period is (recent_start, as_of]
+  const day_t usual_days = rules.recent_days * rules.usual_periods;
+  std::vector<purchase_days> counts(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    purchase_days& d = counts[i];
+    day_t previous = no_day;
+    for (std::int64_t k = at[i]; k < at[i + 1] && day[k] <= as_of; ++k) {  // chronological per customer
+      if (day[k] == previous) continue;
+      previous = day[k];
+      d.all += 1;
+      if (d.first == no_day) d.first = day[k];
+      d.last = day[k];
+      if (day[k] > recent_start)
+        d.recent += 1;
+      else if (day[k] > recent_start - usual_days)
+        d.usual += 1;
+    }
+    const double known_before = static_cast<double>(value.tenure[static_cast<index_t>(i)] - rules.recent_days);
+    d.usual_exposure = std::clamp(known_before, 0.0, static_cast<double>(usual_days));
+  }
+  return counts;
+}
+
+std::string expected_days(double observed, double expected, int window, double p) {
+  char text[128];
+  std::snprintf(text, sizeof text, "purchase days in the last %d: %.0f against %.1f expected (p = %.2g)", window,
+                observed, expected, p);
+  return text;
+}
+
+// The tests behind growing, declining and lapsed_valuable (see alert_policy): per customer,
+// whether the alert's condition holds and the test selects it, and the evidence in words.
+struct rate_tests {
+  std::vector<std::uint8_t> growing, declining, lapsed;
+  std::vector<std::string> growing_evidence, declining_evidence, lapsed_evidence;
+};
+
+rate_tests test_rate_changes(const book& customers, const value_table& value, day_t as_of, const value_policy& rules,
+                             const alert_policy& policy, const std::vector<std::uint8_t>& valuable) {
+  const std::vector<purchase_days> counts = count_purchase_days(customers, value, as_of, rules);
+  const std::size_t n = counts.size();
+  std::vector<double> usual(n), exposure(n);
+  for (std::size_t i = 0; i < n; ++i) usual[i] = counts[i].usual, exposure[i] = counts[i].usual_exposure;
+  const detail::rate_prior prior = detail::fit_rate_prior(usual, exposure, rules.recent_days);
+  const double window = rules.recent_days;
+  rate_tests t;
+  std::vector<double> p_growing(n, 1.0), p_declining(n, 1.0), p_lapsed(n, 1.0);
+  std::vector<std::uint8_t> growing(n), declining(n), lapsed(n), tested_trend(n), tested_declining(n), tested_lapsed(n);
+  t.growing_evidence.resize(n), t.declining_evidence.resize(n), t.lapsed_evidence.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<index_t>(i);
+    const purchase_days& d = counts[i];
+    const double recent = value.recent[c], usual_spend = value.usual[c], recency = value.recency[c];
+    // Each alert's family of tests. Declining is tested among the customers active in the
+    // recent period and lapsing among those silent through it, each p-value conditioned on
+    // that, so the tests stay valid while the many who could not qualify do not dilute them.
+    const bool seen_before = d.usual_exposure > 0;
+    tested_trend[i] = seen_before;
+    tested_declining[i] = seen_before && d.recent > 0 && (valuable[i] || !policy.declining_valuable_only);
+    tested_lapsed[i] = valuable[i] && d.all > 0 && recency >= rules.recent_days;
+    growing[i] = seen_before && recent > 0 && usual_spend > 0 && recent > policy.growing_trend * usual_spend &&
+                 value.frequency[c] >= policy.growing_min_purchases;
+    declining[i] =
+        tested_declining[i] && recent > 0 && usual_spend > 0 && recent < policy.declining_trend * usual_spend;
+    lapsed[i] = tested_lapsed[i] && recency <= policy.lapsed_days;
+    if (!prior.known()) continue;
+    if (growing[i] || declining[i]) {
+      const auto tails = detail::purchase_window_tails(d.recent, d.usual, d.usual_exposure, window, prior);
+      const double p = growing[i] ? tails.at_least : tails.at_most_if_active();
+      (growing[i] ? p_growing : p_declining)[i] = p;
+      (growing[i] ? t.growing_evidence : t.declining_evidence)[i] =
+          expected_days(d.recent, tails.expected, rules.recent_days, p);
+    }
+    if (lapsed[i]) {
+      // The customer's rate from their repeat purchases, between the first and the last.
+      const double repeat_days = d.all - 1, span = d.last - d.first;
+      p_lapsed[i] = detail::silence_probability(recency, repeat_days, span, prior) /
+                    detail::silence_probability(rules.recent_days, repeat_days, span, prior);
+      char text[128];
+      std::snprintf(text, sizeof text, "silent %.0f days where their rate expects a purchase every %.0f (p = %.2g)",
+                    recency, (prior.rate + span) / (prior.shape + repeat_days), p_lapsed[i]);
+      t.lapsed_evidence[i] = text;
+    }
+  }
+  const double q = policy.false_discovery_rate;
+  const auto selected = [&](const std::vector<std::uint8_t>& condition, const std::vector<double>& p,
+                            const std::vector<std::uint8_t>& tested) {
+    std::vector<std::uint8_t> flags = detail::false_discovery_selection(p, tested, q);
+    for (std::size_t i = 0; i < n; ++i) flags[i] = flags[i] && condition[i];
+    return flags;
+  };
+  t.growing = selected(growing, p_growing, tested_trend);
+  t.declining = selected(declining, p_declining, tested_declining);
+  t.lapsed = selected(lapsed, p_lapsed, tested_lapsed);
+  return t;
+}
+
 }  // namespace
 
 std::string_view alert_name(alert_kind kind) {
@@ -51,6 +161,10 @@ void alert_policy::validate() const {
   share(mvc_share, "mvc_share");
   share(below_zero_share, "below_zero_share");
   share(valuable_share, "valuable_share");
+  if (!(false_discovery_rate > 0 && false_discovery_rate <= 1)) {
+    throw invalid_input({"alert_policy", "false_discovery_rate", -1, detail::format_number(false_discovery_rate)},
+                        "must be in (0, 1]");
+  }
   if (!(declining_trend > 0) || !std::isfinite(declining_trend)) {
     throw invalid_input({"alert_policy", "declining_trend", -1, detail::format_number(declining_trend)},
                         "must be positive");
@@ -92,6 +206,7 @@ alert_table detect_alerts(const book& customers, const value_table& value, day_t
       policy.below_zero_by_share
           ? top_share(ordered(value.contribution, false), policy.below_zero_share, [](index_t) { return true; })
           : std::vector<std::uint8_t>{};
+  const rate_tests tests = test_rate_changes(customers, value, as_of, value_rules, policy, valuable);
 
   struct found {
     index_t customer;
@@ -129,23 +244,27 @@ alert_table detect_alerts(const book& customers, const value_table& value, day_t
         alerts.push_back({c, alert_kind::valuable_complainer, open, std::move(reason)});
       }
     }
-    if ((valuable[i] || !policy.declining_valuable_only) && recent > 0 && usual > 0 &&
-        recent < policy.declining_trend * usual) {
+    const auto with = [](std::string reason, const std::string& evidence) {
+      return evidence.empty() ? reason : reason + "; " + evidence;
+    };
+    if (tests.declining[i]) {
       alerts.push_back({c, alert_kind::declining, false,
-                        std::string(valuable[i] ? "valuable; " : "") + "recent spend " + money(recent) + " is " +
-                            percent(recent / usual) + " of usual " + money(usual) + " (below " +
-                            percent(policy.declining_trend) + ")"});
+                        with(std::string(valuable[i] ? "valuable; " : "") + "recent spend " + money(recent) + " is " +
+                                 percent(recent / usual) + " of usual " + money(usual) + " (below " +
+                                 percent(policy.declining_trend) + ")",
+                             tests.declining_evidence[i])});
     }
-    if (valuable[i] && std::isfinite(recency) && recency >= value_rules.recent_days && recency <= policy.lapsed_days) {
+    if (tests.lapsed[i]) {
       alerts.push_back({c, alert_kind::lapsed_valuable, false,
-                        "valuable; last purchase " + format_day(value.last_purchase[c]) + " (" +
-                            std::to_string(static_cast<long long>(recency)) + " days ago)"});
+                        with("valuable; last purchase " + format_day(value.last_purchase[c]) + " (" +
+                                 std::to_string(static_cast<long long>(recency)) + " days ago)",
+                             tests.lapsed_evidence[i])});
     }
-    if (recent > 0 && usual > 0 && recent > policy.growing_trend * usual &&
-        value.frequency[c] >= policy.growing_min_purchases) {
+    if (tests.growing[i]) {
       alerts.push_back({c, alert_kind::growing, false,
-                        "recent spend " + money(recent) + " is " + percent(recent / usual) + " of usual " +
-                            money(usual) + " (above " + percent(policy.growing_trend) + ")"});
+                        with("recent spend " + money(recent) + " is " + percent(recent / usual) + " of usual " +
+                                 money(usual) + " (above " + percent(policy.growing_trend) + ")",
+                             tests.growing_evidence[i])});
     }
     if (mvc[i]) {
       alerts.push_back({c, alert_kind::mvc, false,

@@ -16,9 +16,9 @@ namespace cartera {
 /// The alerts, from the most urgent kind to the least.
 enum class alert_kind : std::uint8_t {
   valuable_complainer = 0,  ///< a valuable customer complained in the last `complaint_days`
-  declining = 1,            ///< active but spending under `declining_trend` × usual (valuable ones, by default)
-  lapsed_valuable = 2,      ///< was valuable, no purchase in the recent period, lost within `lapsed_days`
-  growing = 3,              ///< trend above `growing_trend`, with `growing_min_purchases` in the window
+  declining = 1,            ///< buying fewer days than their past predicts, spending under `declining_trend` × usual
+  lapsed_valuable = 2,      ///< valuable, silent longer than their rate explains, lost within `lapsed_days`
+  growing = 3,              ///< buying more days than their past predicts, spending over `growing_trend` × usual
   mvc = 4,                  ///< among the most valuable `mvc_share` by spend in the window
   below_zero = 5,           ///< costs more than it contributes (or the bottom share by contribution)
 };
@@ -42,6 +42,13 @@ struct alert_policy {
   /// Without a `valuable` flag from the caller, valuable means among the top `valuable_share`
   /// by lifetime spend (the classic 20 %).
   double valuable_share = 0.20;
+  /// Growing, declining and lapsed_valuable are tests, not thresholds alone: a customer's
+  /// purchase days in the recent period are compared with what their usual periods predict
+  /// (negative binomial, each customer's rate shrunk towards the book's spread of rates),
+  /// and a silence with what their purchase rate explains. The customers flagged are chosen
+  /// by Benjamini–Hochberg so that, of those flagged, at most this share is expected to be a
+  /// customer whose rate did not change. 1 turns the tests off: the spend thresholds alone.
+  double false_discovery_rate = 0.2;
 
   void validate() const;
 };

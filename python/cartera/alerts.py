@@ -41,6 +41,14 @@ def alerts(
     window), ``mvc`` (the most valuable 10 % by spend) and
     ``below_zero`` (contribution under zero).
 
+    ``growing``, ``declining`` and ``lapsed_valuable`` must also pass a test: the purchase
+    days of the recent period against what the customer's usual periods predict (negative
+    binomial, the customer's rate shrunk towards the book's spread of rates), the silence
+    against what their rate explains. Who is flagged is chosen by Benjamini–Hochberg so that
+    at most ``policy.false_discovery_rate`` (0.2) of them are expected to be customers whose
+    rate did not change; the reason gives the days observed, those expected and the p-value.
+    ``AlertPolicy(false_discovery_rate=1)`` keeps the spend thresholds alone.
+
     Parameters
     ----------
     value : DataFrame, optional

@@ -27,11 +27,21 @@ book moments() {
   return book(std::move(people), {}, std::move(t), std::move(in), std::move(co));
 }
 
+// Seven customers are too few for the rate tests to tell a change from chance: these tests
+// check the spend thresholds alone (false_discovery_rate = 1), the tests are checked below.
+alert_policy thresholds_alone() {
+  alert_policy p;
+  p.false_discovery_rate = 1;
+  return p;
+}
+
+bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
+
 TEST(alerts_test, finds_each_moment_of_truth_in_priority_order) {
   const book b = moments();
   const value_table v = compute_value(b, 1000);
   const std::vector<std::uint8_t> valuable = {1, 1, 0, 1, 1, 0, 0};
-  const alert_table a = detect_alerts(b, v, 1000, {}, {}, valuable);
+  const alert_table a = detect_alerts(b, v, 1000, {}, thresholds_alone(), valuable);
   std::vector<std::pair<index_t, std::string_view>> seen;
   for (std::size_t k = 0; k < a.customer.size(); ++k) seen.emplace_back(a.customer[k], alert_name(a.kind[k]));
   EXPECT_EQ(seen, (std::vector<std::pair<index_t, std::string_view>>{{0, "valuable_complainer"},
@@ -42,9 +52,9 @@ TEST(alerts_test, finds_each_moment_of_truth_in_priority_order) {
                                                                      {5, "below_zero"}}));
   EXPECT_EQ(a.urgent[0], 1);
   EXPECT_EQ(a.reason[0], "valuable; complaint opened 1972-09-07 (20 days ago), unresolved: act within 10 days");
-  EXPECT_EQ(a.reason[1], "valuable; recent spend 10.00 is 10 % of usual 100.00 (below 40 %)");
-  EXPECT_EQ(a.reason[2], "valuable; last purchase 1971-05-16 (500 days ago)");
-  EXPECT_EQ(a.reason[3], "recent spend 300.00 is 300 % of usual 100.00 (above 150 %)");
+  EXPECT_PRED2(starts_with, a.reason[1], "valuable; recent spend 10.00 is 10 % of usual 100.00 (below 40 %); ");
+  EXPECT_PRED2(starts_with, a.reason[2], "valuable; last purchase 1971-05-16 (500 days ago); silent 500 days ");
+  EXPECT_PRED2(starts_with, a.reason[3], "recent spend 300.00 is 300 % of usual 100.00 (above 150 %); ");
   EXPECT_EQ(a.reason[5], "contribution -60.00 = margin 0.00 - cost to serve 60.00");
   EXPECT_TRUE(std::is_sorted(a.priority.rbegin(), a.priority.rend()));
 }
@@ -60,18 +70,19 @@ TEST(alerts_test, declining_is_about_valuable_customers_unless_the_policy_says_e
     }
     return reasons;
   };
-  EXPECT_TRUE(declining(detect_alerts(b, v, 1000, {}, {}, valuable)).empty());
-  alert_policy everyone;
+  EXPECT_TRUE(declining(detect_alerts(b, v, 1000, {}, thresholds_alone(), valuable)).empty());
+  alert_policy everyone = thresholds_alone();
   everyone.declining_valuable_only = false;
-  EXPECT_EQ(declining(detect_alerts(b, v, 1000, {}, everyone, valuable)),
-            (std::vector<std::string>{"recent spend 10.00 is 10 % of usual 100.00 (below 40 %)"}));
+  const std::vector<std::string> found = declining(detect_alerts(b, v, 1000, {}, everyone, valuable));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_PRED2(starts_with, found[0], "recent spend 10.00 is 10 % of usual 100.00 (below 40 %); ");
 }
 
 TEST(alerts_test, boundaries_of_the_windows) {
   const book b = moments();
   const value_table v = compute_value(b, 1000);
   const std::vector<std::uint8_t> valuable = {1, 1, 0, 1, 1, 0, 0};
-  alert_policy p;
+  alert_policy p = thresholds_alone();
   p.complaint_days = 20;        // the complaint of day 980 is exactly 20 days old: out
   p.lapsed_days = 499;          // d's last purchase is 500 days old: out
   p.declining_trend = 0.1;      // b's trend is exactly 0.1: not below

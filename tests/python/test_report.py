@@ -58,7 +58,7 @@ def page(report):
     return outline
 
 
-def screenshot(page: Path, width: int = 1200, height: int = 7000) -> np.ndarray:
+def screenshot(page: Path, width: int = 1200, height: int = 9000) -> np.ndarray:
     """The page as headless Chromium paints it (Debian's chromium, installed by
     scripts/setup), as an RGB array."""
     import matplotlib.image

@@ -1,0 +1,107 @@
+#pragma once
+// Has a customer's purchase rate changed? Each customer's rate is learned from their own
+// purchase days, shrunk towards the book's spread of rates (a gamma prior fitted by moments
+// across customers: the NBD model's mixing distribution), and the days observed in a
+// window are compared with the negative binomial the customer's past predicts. Which
+// customers to flag, among many tests, is chosen by the Benjamini–Hochberg procedure, so
+// that the expected share of steady customers among those flagged stays under a bound.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <span>
+#include <vector>
+
+#include <boost/math/special_functions/beta.hpp>
+
+namespace cartera::detail {
+
+/// Purchase rates (purchase days per day) across customers, Gamma(shape, rate).
+struct rate_prior {
+  double shape = 0;
+  double rate = 0;
+  [[nodiscard]] bool known() const { return shape > 0 && rate > 0; }
+};
+
+/// The gamma prior whose mean and variance match the customers' observed rates
+/// (`days[i]` purchase days over `exposure[i]` days), the Poisson part of the variance
+/// taken out. Customers observed less than `min_exposure` days are left out. Unknown (not
+/// known()) when nobody is left or nobody bought; exponential (shape 1) when one customer
+/// is left; near-degenerate when rates do not vary.
+inline rate_prior fit_rate_prior(std::span<const double> days, std::span<const double> exposure, double min_exposure) {
+  double count = 0, mean = 0, square = 0, noise = 0;
+  for (std::size_t i = 0; i < days.size(); ++i) {
+    if (!(exposure[i] >= min_exposure) || exposure[i] <= 0) continue;
+    const double rate = days[i] / exposure[i];
+    count += 1;
+    mean += rate;
+    square += rate * rate;
+    noise += rate / exposure[i];  // a Poisson count's variance, on the rate's scale
+  }
+  if (count == 0 || mean <= 0) return {};
+  mean /= count;
+  if (count < 2) return {1.0, 1.0 / mean};
+  const double variance = square / count - mean * mean - noise / count;
+  // Rates that do not vary beyond the Poisson noise: a prior a thousand times surer than the mean.
+  const double spread = variance > 0 ? variance : mean * mean * 1e-3;
+  return {mean * mean / spread, mean / spread};
+}
+
+/// The law of N, the purchase days in `window` days of a customer seen making `days`
+/// purchase days in `exposure` days, with rates spread as `prior`: N is negative binomial
+/// with shape prior.shape + days and success p = rate / (rate + window). Tail p-values are
+/// mid-p (half the chance of k itself counted), which takes out most of the conservatism a
+/// count's few possible values would otherwise put into them.
+struct window_tails {
+  double at_least;  ///< P(N > k) + P(N = k) / 2
+  double at_most;   ///< P(N < k) + P(N = k) / 2
+  double none;      ///< P(N = 0)
+  double expected;  ///< E[N]
+  /// at_most given N >= 1: for a customer known to be active in the window.
+  [[nodiscard]] double at_most_if_active() const { return none < 1 ? (at_most - none) / (1 - none) : 1.0; }
+};
+
+inline window_tails purchase_window_tails(double k, double days, double exposure, double window,
+                                          const rate_prior& prior) {
+  const double shape = prior.shape + days;
+  const double rate = prior.rate + exposure;
+  const double p = rate / (rate + window);
+  // P(N <= k) = I_p(shape, k + 1); P(N >= k) = 1 - P(N <= k - 1) = I_{1-p}(k, shape).
+  const double up_to = boost::math::ibeta(shape, k + 1, p);
+  const double from = k <= 0 ? 1.0 : boost::math::ibeta(k, shape, 1 - p);
+  const double exactly = std::exp(std::lgamma(shape + k) - std::lgamma(shape) - std::lgamma(k + 1) +
+                                  shape * std::log(p) + k * std::log1p(-p));
+  const double none = std::exp(shape * std::log(p));
+  // A count of 0 counts half of P(N = 0) in at_most; at_most_if_active removes it whole, as
+  // an active customer's k is at least 1.
+  return {from - exactly / 2, up_to - exactly / 2, none, window * shape / rate};
+}
+
+/// P(no purchase in `silence` days) for a customer seen making `days` purchase days in
+/// `exposure` days, still buying at their rate: (rate / (rate + silence))^shape. A silence
+/// already known to be at least s0 long: silence_probability(s) / silence_probability(s0).
+inline double silence_probability(double silence, double days, double exposure, const rate_prior& prior) {
+  const double rate = prior.rate + exposure;
+  return std::exp((prior.shape + days) * std::log(rate / (rate + silence)));
+}
+
+/// Benjamini–Hochberg: flags the tests with the k smallest p-values, k the largest with
+/// p_(k) <= q k / m among the m tests (`tested` flags which p-values are tests). The
+/// expected share of true nulls among the flagged is at most q. q = 1 flags every test.
+inline std::vector<std::uint8_t> false_discovery_selection(std::span<const double> p,
+                                                           std::span<const std::uint8_t> tested, double q) {
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < p.size(); ++i)
+    if (tested[i]) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
+  const auto m = static_cast<double>(order.size());
+  std::size_t passed = 0;
+  for (std::size_t k = 0; k < order.size(); ++k)
+    if (p[order[k]] <= q * static_cast<double>(k + 1) / m) passed = k + 1;
+  std::vector<std::uint8_t> flagged(p.size(), 0);
+  for (std::size_t k = 0; k < passed; ++k) flagged[order[k]] = 1;
+  return flagged;
+}
+
+}  // namespace cartera::detail
