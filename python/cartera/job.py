@@ -72,6 +72,10 @@ _JOB_DEFAULTS: dict[str, Any] = {
     # Assign under the managers' time budgets too, each customer taking the contact
     # policy's minutes for their tier and stage (a generalized assignment: slower).
     "time_budgets": False,
+    # What a customer is worth to the assignment (the price of leaving them without a
+    # manager): "monetary", the window's revenue net of returns, or "clv", the lifetime
+    # value the [potential] models give over their horizon.
+    "worth": "monetary",
 }
 
 
@@ -86,6 +90,10 @@ def _job_field(name: str, value: Any) -> Any:
     if name == "time_budgets":
         if not isinstance(value, bool):
             raise _core.TypeMismatchError(_convert.located("config", where, None, value, "expected true or false"))
+        return value
+    if name == "worth":
+        if value not in ("monetary", "clv"):
+            raise _convert.invalid("config", where, None, value, "expected 'monetary' or 'clv'")
         return value
     if name == "solver":
         names = ["auto", *_core.assignment_solvers()]
@@ -330,9 +338,11 @@ def realign(
     config: Config,
     *,
     stages_with_manager: pd.DataFrame | None = None,
+    worth: pd.Series | None = None,
     progress: Callable[[dict[str, float]], Any] | None = None,
 ) -> Any:
-    """Every customer to the best eligible manager, worth keeping by the year's revenue.
+    """Every customer to the best eligible manager, worth keeping by the year's revenue
+    (or by ``worth``, indexed by customer: the lifetime value of :func:`cartera.potential`).
 
     ``segments`` is the frame of :func:`cartera.segment` (tier, stage with the company,
     monetary): the tier picks eligible managers and, with time budgets, tier × stage the
@@ -346,7 +356,7 @@ def realign(
     customers = pd.DataFrame(
         {
             # Net of returns monetary may be negative; leaving such a customer out costs nothing.
-            "value": segments["monetary"].clip(lower=0),
+            "value": (segments["monetary"] if worth is None else worth.reindex(book.customer_ids)).clip(lower=0),
             "segment": segments["tier"],
             "stage": stages_with_manager["stage"].reindex(book.customer_ids),
         },
@@ -483,7 +493,14 @@ def run_job(
     lap("segments")
     future, skipped = _potential(book, config, values, segments["tier"])
     lap("potential")
-    assignment = realign(book, segments, config, stages_with_manager=with_manager, progress=solver_progress)
+    worth = None
+    if config.job["worth"] == "clv":
+        if future is None:
+            raise _core.InvalidInputError(f"config.job.worth = 'clv' needs the potential: {skipped['potential']}")
+        worth = future["clv"].fillna(0.0)  # who never bought has no lifetime value to forecast
+    assignment = realign(
+        book, segments, config, stages_with_manager=with_manager, worth=worth, progress=solver_progress
+    )
     lap("assignment")
     plan = contact_plan(book, assignment, segments, customer_stages, to_act, config)
     lap("plan")

@@ -59,6 +59,31 @@ def test_continuity_is_priced_by_the_stage_reached_with_the_current_manager(book
     assert np.allclose(results.assignment.problem.leave_out, expected)
 
 
+def test_with_worth_clv_the_assignment_prices_each_customer_by_their_lifetime_value(book):
+    config = Config.from_dict({"job": {"worth": "clv"}})
+    results = run_job(book, config)
+    clv = results.potential["clv"].fillna(0.0).clip(lower=0).to_numpy()
+    assert not np.allclose(clv, results.segments["monetary"].clip(lower=0).to_numpy())  # a different worth
+    with_manager = cartera.stages(book, policy=config.stages, relationship="current_manager")["stage"]
+    current = book.table("customers")["manager"].notna().to_numpy()
+    expected = np.maximum(clv * config.assignment.leave_out_weight, config.assignment.leave_out_floor)
+    expected[current] += with_manager[current].map(config.assignment.continuity).to_numpy(dtype=float)
+    assert np.allclose(results.assignment.problem.leave_out, expected)
+    with pytest.raises(ValueError, match=r"config.job.worth \(value 'revenue'\): expected 'monetary' or 'clv'"):
+        Config.from_dict({"job": {"worth": "revenue"}})
+
+
+def test_worth_clv_on_a_book_the_models_cannot_fit_says_why():
+    import pandas as pd
+
+    customers = pd.DataFrame({"id": ["a", "b"], "manager": ["m", "m"]})
+    managers = pd.DataFrame({"id": ["m"], "capacity": [5]})
+    tx = pd.DataFrame({"customer": ["a", "b"], "day": ["2024-01-01", "2024-01-02"], "amount": [10.0, 20.0]})
+    small = cartera.Book(customers, managers=managers, transactions=tx)
+    with pytest.raises(ValueError, match="job.worth = 'clv' needs the potential: .*no customer bought twice"):
+        run_job(small, Config.from_dict({"job": {"worth": "clv"}}))
+
+
 def test_the_segments_section_sets_the_tiers_every_step_reads(book, tmp_path):
     tiers = ["Bronce", "Plata", "Oro"]
     contact = cartera.ContactPolicy().to_dict()
