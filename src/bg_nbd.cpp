@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "detail/checks.hpp"
+#include "detail/hashing.hpp"
 #include "detail/maximum_likelihood.hpp"
 #include "detail/parallel.hpp"
 
@@ -20,11 +21,6 @@ namespace cartera {
 namespace {
 
 constexpr std::int64_t blocks = 64;  // sums are added block by block, in order: one result whatever the threads
-
-double log_add_exp(double x, double y) {
-  const double high = std::max(x, y);
-  return high + std::log1p(std::exp(std::min(x, y) - high));
-}
 
 void check_params(const bg_nbd_params& p) {
   const std::array<std::pair<const char*, double>, 4> values = {
@@ -69,8 +65,6 @@ struct distinct_histories {
   std::vector<double> frequencies, group_weight;
 };
 
-std::uint64_t bits_of(double value) { return std::bit_cast<std::uint64_t>(value + 0.0); }  // -0 is 0
-
 distinct_histories distinct(const repeat_history& h, double scale) {
   distinct_histories d;
   const std::size_t mask = std::bit_ceil(std::max<std::size_t>(16, 2 * h.size())) - 1;
@@ -78,10 +72,7 @@ distinct_histories distinct(const repeat_history& h, double scale) {
   std::map<double, std::int32_t> groups;
   for (std::size_t i = 0; i < h.size(); ++i) {
     const double x = h.frequency[i], t_x = h.recency[i] * scale, t = h.age[i] * scale;
-    std::uint64_t hash = bits_of(x) * 0x9E3779B97F4A7C15ULL;
-    hash = (hash ^ bits_of(t_x)) * 0xbf58476d1ce4e5b9ULL;
-    hash = (hash ^ bits_of(t)) * 0x94d049bb133111ebULL;
-    std::size_t slot = (hash ^ (hash >> 29)) & mask;
+    std::size_t slot = detail::hash_numbers(x, t_x, t) & mask;
     for (; slots[slot] >= 0; slot = (slot + 1) & mask) {
       const auto k = static_cast<std::size_t>(slots[slot]);
       if (d.frequency[k] == x && d.recency[k] == t_x && d.age[k] == t) break;
@@ -137,8 +128,10 @@ likelihood evaluate(const bg_nbd_params& p, const distinct_histories& h, const e
             if (x > 0) {
               log_recency = std::log(p.alpha + h.recency[c]);
               const double a4 = t.log_ratio - (p.r + x) * log_recency;
-              tail = log_add_exp(a3, a4);
-              w4 = std::exp(a4 - tail);
+              // tail = ln(e^a3 + e^a4) and w4 = e^(a4 - tail), from one exponential.
+              const double ratio = std::exp(-std::abs(a4 - a3));
+              tail = std::max(a3, a4) + std::log1p(ratio);
+              w4 = (a4 >= a3 ? 1.0 : ratio) / (1 + ratio);
             }
             const double w = h.weight[c];
             const double w3 = 1 - w4;
@@ -219,12 +212,12 @@ double purchases_while_alive(const bg_nbd_params& p, double x, double t_age, dou
 // 2F1(a+b−1−r, a−1; a+b+x−1; z): the same number, without terms that grow like e^(xz) for a
 // customer of many purchases. The series' terms still peak near (1−z)^−(a−1); past e^40 (a
 // large a: dropout nearly the same for everyone) the mean over the posterior is taken instead.
-double expected_purchases(const bg_nbd_params& p, double x, double t_x, double t_age, double t) {
+// It is P(alive) times a factor of x and T alone, returned here.
+double expected_if_alive(const bg_nbd_params& p, double x, double t_age, double t) {
   const double z = t / (p.alpha + t_age + t);
-  if (-(p.a - 1) * std::log1p(-z) > 40) return alive(p, x, t_x, t_age) * purchases_while_alive(p, x, t_age, t);
+  if (-(p.a - 1) * std::log1p(-z) > 40) return purchases_while_alive(p, x, t_age, t);
   const double f = hypergeometric_2f1(p.a + p.b - 1 - p.r, p.a - 1, p.a + p.b + x - 1, z);
-  const double numerator = (p.a + p.b + x - 1) / (p.a - 1) * (1 - std::pow(1 - z, p.a - 1) * f);
-  return numerator * alive(p, x, t_x, t_age);
+  return (p.a + p.b + x - 1) / (p.a - 1) * (1 - std::pow(1 - z, p.a - 1) * f);
 }
 
 }  // namespace
@@ -304,15 +297,73 @@ real_column bg_nbd_p_alive(const bg_nbd_params& params, const repeat_history& hi
 
 namespace {
 
-// E[purchases in t] for one customer, with a = 1 (a removable singularity) as the mean of
-// both sides.
-double expected_purchases_at(const bg_nbd_params& p, double x, double t_x, double t_age, double t) {
-  if (std::abs(p.a - 1) > 1e-6) return expected_purchases(p, x, t_x, t_age, t);
-  bg_nbd_params below = p, above = p;
-  below.a = 1 - 1e-6;
-  above.a = 1 + 1e-6;
-  return (expected_purchases(below, x, t_x, t_age, t) + expected_purchases(above, x, t_x, t_age, t)) / 2;
-}
+// E[purchases in t] per customer, with a = 1 (a removable singularity) as the mean of both
+// sides. The series depends on x and T alone, which customers share a lot (times on a grid
+// of days or weeks): each thread keeps the ones it computed in a hash table, up to a bound.
+class expected_purchases_cache {
+ public:
+  explicit expected_purchases_cache(const bg_nbd_params& p) : below_(p), above_(p), entries_(1 << 12) {
+    singular_ = std::abs(p.a - 1) <= 1e-6;
+    below_.a = singular_ ? 1 - 1e-6 : p.a;
+    above_.a = 1 + 1e-6;
+  }
+
+  double operator()(double x, double t_x, double t_age, double t) {
+    const entry& e = find(x, t_age, t);
+    if (!singular_) return alive(below_, x, t_x, t_age) * e.below;
+    return (alive(below_, x, t_x, t_age) * e.below + alive(above_, x, t_x, t_age) * e.above) / 2;
+  }
+
+ private:
+  static constexpr std::size_t most = 1 << 20;  // entries kept; past it, computed every time
+  struct entry {
+    bool filled = false;
+    double x = 0, t_age = 0, t = 0, below = 0, above = 0;
+  };
+
+  entry computed(double x, double t_age, double t) const {
+    return {true,
+            x,
+            t_age,
+            t,
+            expected_if_alive(below_, x, t_age, t),
+            singular_ ? expected_if_alive(above_, x, t_age, t) : 0.0};
+  }
+
+  static std::size_t slot_of(double x, double t_age, double t, std::size_t mask) {
+    return detail::hash_numbers(x, t_age, t) & mask;
+  }
+
+  const entry& find(double x, double t_age, double t) {
+    std::size_t mask = entries_.size() - 1, slot = slot_of(x, t_age, t, mask);
+    for (; entries_[slot].filled; slot = (slot + 1) & mask) {
+      const entry& e = entries_[slot];
+      if (e.x == x && e.t_age == t_age && e.t == t) return e;
+    }
+    if (filled_ >= most) return scratch_ = computed(x, t_age, t);
+    if (2 * (filled_ + 1) > entries_.size()) {  // keep the table at most half full
+      std::vector<entry> old(2 * entries_.size());
+      old.swap(entries_);
+      mask = entries_.size() - 1;
+      for (const entry& e : old) {
+        if (!e.filled) continue;
+        std::size_t s = slot_of(e.x, e.t_age, e.t, mask);
+        while (entries_[s].filled) s = (s + 1) & mask;
+        entries_[s] = e;
+      }
+      slot = slot_of(x, t_age, t, mask);
+      while (entries_[slot].filled) slot = (slot + 1) & mask;
+    }
+    ++filled_;
+    return entries_[slot] = computed(x, t_age, t);
+  }
+
+  bg_nbd_params below_, above_;  // below_ is the model itself when a is not 1
+  bool singular_ = false;
+  std::vector<entry> entries_;
+  std::size_t filled_ = 0;
+  entry scratch_;
+};
 
 void check_time(const char* function, const char* name, double value) {
   if (!(std::isfinite(value) && value >= 0)) {
@@ -329,9 +380,10 @@ real_column bg_nbd_expected_purchases(const bg_nbd_params& params, const repeat_
   check_time("bg_nbd_expected_purchases", "horizon", horizon);
   real_column out(static_cast<Eigen::Index>(history.size()));
   detail::parallel_for(static_cast<std::int64_t>(history.size()), run, [&](std::int64_t begin, std::int64_t end) {
+    expected_purchases_cache expected(params);
     for (std::int64_t i = begin; i < end; ++i) {
       const auto c = static_cast<std::size_t>(i);
-      out[i] = expected_purchases_at(params, history.frequency[c], history.recency[c], history.age[c], horizon);
+      out[i] = expected(history.frequency[c], history.recency[c], history.age[c], horizon);
     }
   });
   return out;
@@ -348,12 +400,12 @@ real_column bg_nbd_discounted_purchases(const bg_nbd_params& params, const repea
   }
   real_column out(static_cast<Eigen::Index>(history.size()));
   detail::parallel_for(static_cast<std::int64_t>(history.size()), run, [&](std::int64_t begin, std::int64_t end) {
+    expected_purchases_cache expected(params);
     for (std::int64_t i = begin; i < end; ++i) {
       const auto c = static_cast<std::size_t>(i);
       double total = 0, before = 0;
       for (int k = 1; k <= periods; ++k) {
-        const double upto =
-            expected_purchases_at(params, history.frequency[c], history.recency[c], history.age[c], k * period);
+        const double upto = expected(history.frequency[c], history.recency[c], history.age[c], k * period);
         total += (upto - before) / std::pow(1 + discount_rate, k);
         before = upto;
       }

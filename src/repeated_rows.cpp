@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "detail/hashing.hpp"
 #include "detail/parallel.hpp"
 
 namespace cartera {
@@ -28,14 +29,6 @@ bool same_value(const row_values& column, std::size_t a, std::size_t b) {
   const auto& texts = std::get<text_view>(column);
   if (texts.is_missing(a) || texts.is_missing(b)) return texts.is_missing(a) == texts.is_missing(b);
   return texts[a] == texts[b];
-}
-
-// The splitmix64 finaliser: every bit of the input moves about half the bits of the output,
-// so that the top bits pick buckets evenly and the low bits slots.
-std::uint64_t scramble(std::uint64_t x) {
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
 }
 
 struct entry {
@@ -82,7 +75,7 @@ std::vector<std::int64_t> repeated_rows(std::span<const row_values> columns, std
           for (std::size_t row = begin; row < end; ++row) {
             if (!kept(row)) continue;
             std::uint64_t hash = 0;
-            for (const auto& column : columns) hash = scramble(hash ^ value_hash(column, row));
+            for (const auto& column : columns) hash = detail::scramble(hash ^ value_hash(column, row));
             hashes[row] = hash;
             ++count[bucket_of(hash)];
           }
