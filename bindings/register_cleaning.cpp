@@ -1,9 +1,12 @@
-// The row checks of cartera.clean that run over every raw row: ids looked up among the
-// known ones, and exact duplicate lines. Texts come as Arrow lays them out, read in place.
+// The row checks of cartera.clean that run over every raw row: days and numbers read from
+// text, ids looked up among the known ones, and exact duplicate lines. Texts come as Arrow
+// lays them out, read in place.
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
+#include <cstring>
 
 #include "cartera/repeated_rows.hpp"
+#include "cartera/text_reading.hpp"
 #include "numpy_columns.hpp"
 
 namespace py = pybind11;
@@ -52,9 +55,43 @@ std::vector<std::string> strings_of(const text_view& texts) {
   return out;
 }
 
+py::array_t<std::uint8_t> statuses(const std::vector<text_reading>& status) {
+  py::array_t<std::uint8_t> out(static_cast<py::ssize_t>(status.size()));
+  std::memcpy(out.mutable_data(), status.data(), status.size());
+  return out;
+}
+
 }  // namespace
 
 void register_cleaning(py::module_& m) {
+  m.def(
+      "read_iso_days",
+      [](const py::handle& values, const std::string& table, const std::string& column) {
+        const python_texts texts(values, table, column);
+        day_readings read;
+        {
+          py::gil_scoped_release release;
+          read = read_iso_days(texts.view());
+        }
+        return py::make_tuple(to_numpy(std::move(read.day)), statuses(read.status));
+      },
+      py::arg("values"), py::arg("table"), py::arg("column"),
+      "ISO dates (an optional time of day without a zone dropped) as days since 1970-01-01\n"
+      "(int32), and per text 0 read, 1 missing or empty, 2 unread (another form: for pandas).");
+  m.def(
+      "read_numbers",
+      [](const py::handle& values, const std::string& table, const std::string& column) {
+        const python_texts texts(values, table, column);
+        number_readings read;
+        {
+          py::gil_scoped_release release;
+          read = read_numbers(texts.view());
+        }
+        return py::make_tuple(to_numpy(std::move(read.value)), statuses(read.status));
+      },
+      py::arg("values"), py::arg("table"), py::arg("column"),
+      "Decimal numbers (float64) as std::from_chars reads the whole text, and per text 0 read,\n"
+      "1 missing or empty, 2 unread (another form, or not finite: for pandas).");
   m.def(
       "text_positions",
       [](const py::handle& values, const py::handle& labels, const std::string& table, const std::string& column,

@@ -29,4 +29,5 @@
 #include "cartera/structure.hpp"
 #include "cartera/synthetic.hpp"
 #include "cartera/team_sizing.hpp"
+#include "cartera/text_reading.hpp"
 #include "cartera/value.hpp"

@@ -349,11 +349,11 @@ def _days(table: _Table, column: str, required: bool, first: int | None, last: i
         days = np.where(missing | bad, 0, numbers).astype(np.int64)
     else:
         if values.dtype.kind == "M":
-            parsed = values
+            days, bad = _datetime_days(values, missing)
+        elif _convert.arrow_text(values):
+            days, bad = _text_days(values, missing, table.name, column)
         else:
-            parsed = _parsed_dates(values, missing)
-        bad = ~missing & parsed.isna().to_numpy()
-        days = parsed.dt.floor("D").to_numpy(dtype="datetime64[D]").astype(np.int64)
+            days, bad = _datetime_days(_parsed_dates(values, missing), missing)
         bad |= ~missing & ~bad & ((days < _FIRST_VALID_DAY) | (days > _LAST_VALID_DAY))
     usable = ~missing & ~bad
     if required:
@@ -366,6 +366,25 @@ def _days(table: _Table, column: str, required: bool, first: int | None, last: i
         return np.where(usable, days, 0).astype(np.int32)
     table.clear(bad, column, "not a date; cleared")
     return np.where(usable, days, _core.NO_DAY).astype(np.int32)
+
+
+def _datetime_days(parsed: pd.Series, missing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Days of datetimes (int64), and where a value given is not a date."""
+    bad = ~missing & parsed.isna().to_numpy()
+    return parsed.dt.floor("D").to_numpy(dtype="datetime64[D]").astype(np.int64), bad
+
+
+def _text_days(values: pd.Series, missing: np.ndarray, table: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Days of Arrow text: ISO dates read by the core in place, the other texts by pandas."""
+    read, status = _core.read_iso_days(_convert.texts(values), table, column)
+    days = read.astype(np.int64)
+    bad = np.zeros(len(values), dtype=bool)
+    retry = (status != 0) & ~missing  # an empty text is given, so pandas judges it (not a date)
+    if retry.any():
+        again, failed = _datetime_days(_parsed_dates(values[retry], missing[retry]), missing[retry])
+        days[retry] = np.where(failed, 0, again)
+        bad[retry] = failed
+    return days, bad
 
 
 def _parsed_dates(values: pd.Series, missing: np.ndarray) -> pd.Series:
@@ -381,11 +400,12 @@ def _parsed_dates(values: pd.Series, missing: np.ndarray) -> pd.Series:
 def _numbers(table: _Table, column: str, required: bool, whole: bool) -> np.ndarray:
     values = table.frame[column]
     missing = values.isna().to_numpy()
-    numbers = (
-        pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-        if values.dtype.kind not in "iufb"
-        else (values.to_numpy(dtype=float))
-    )
+    if values.dtype.kind in "iufb":
+        numbers = values.to_numpy(dtype=float)
+    elif _convert.arrow_text(values):
+        numbers = _text_numbers(values, missing, table.name, column)
+    else:
+        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     not_number = ~missing & np.isnan(numbers)
     infinite = np.isinf(numbers)
     bad = not_number | infinite
@@ -407,6 +427,16 @@ def _numbers(table: _Table, column: str, required: bool, whole: bool) -> np.ndar
     table.clear(bad, column, f"not a valid number; cleared to {value} ({meaning})")
     filled = np.where(bad | missing, value, numbers)
     return filled.astype(np.int64) if whole else filled
+
+
+def _text_numbers(values: pd.Series, missing: np.ndarray, table: str, column: str) -> np.ndarray:
+    """Numbers of Arrow text: decimals read by the core in place, the other texts by pandas."""
+    numbers, status = _core.read_numbers(_convert.texts(values), table, column)
+    retry = (status != 0) & ~missing
+    if retry.any():
+        numbers[retry] = pd.to_numeric(values[retry], errors="coerce").to_numpy(dtype=float)
+    numbers[missing] = np.nan
+    return numbers
 
 
 # An optional number the book takes for every row or none: what a missing or bad one

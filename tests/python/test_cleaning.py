@@ -182,21 +182,41 @@ def test_property_every_row_is_kept_or_quarantined_once(rows):
     st.lists(
         st.tuples(
             st.sampled_from(["a", "b", "é", "", None, "zz"]),
-            st.sampled_from(["2024-01-01", "2024-01-02", "2024-1-2", "bad", None]),
-            st.sampled_from(["1", "1.0", "-2", "x", None]),
+            st.sampled_from(
+                [
+                    "2024-01-01",
+                    "2024-01-02",
+                    "2024-1-2",
+                    "bad",
+                    None,
+                    "",
+                    "2024-02-29 23:30",
+                    "2023-02-29",
+                    "2024-01-05T10:00:00.5",
+                    "2024-01-05T23:00:00-05:00",
+                    "01/02/2024",
+                    "1899-12-31",
+                ]
+            ),
+            st.sampled_from(
+                ["1", "1.0", "-2", "x", None, "", "+5", " 7", "1e3", "0.1", "1,5", "inf", "nan", "3.14159"]
+            ),
         ),
         max_size=60,
     )
 )
 def test_property_arrow_text_is_cleaned_as_python_objects_are(rows):
-    """Text held by Arrow is looked up and compared by the core in place: the result must be
-    the one of the same rows as Python objects, and the duplicates the ones pandas finds."""
+    """Text held by Arrow is read, looked up and compared by the core in place: the result
+    must be the one of the same rows as Python objects (read by pandas), and the duplicates
+    the ones pandas finds."""
     objects = pd.DataFrame(rows, columns=["customer", "day", "amount"], dtype=object)
     arrow = objects.astype("str").where(objects.notna(), None).astype("str")
     customers = pd.DataFrame({"id": pd.Series(["a", "b", "é"], dtype="str")})
     by_arrow = cartera.clean(customers, transactions=arrow, policy=POLICY)
     by_objects = cartera.clean(customers.astype(object), transactions=objects, policy=POLICY)
     pd.testing.assert_frame_equal(by_arrow.quarantine, by_objects.quarantine)
+    for table in ("transactions", "returns"):
+        pd.testing.assert_frame_equal(by_arrow.book.table(table), by_objects.book.table(table))
     q = by_arrow.quarantine
     assert set(q.loc[q["reason"] == "missing customer id", "row"]) == set(
         objects.index[objects["customer"].isna() | (objects["customer"] == "")]
