@@ -124,8 +124,7 @@ rate_tests test_rate_changes(const book& customers, const value_table& value, da
     if (lapsed[i]) {
       // The customer's rate from their repeat purchases, between the first and the last.
       const double repeat_days = d.all - 1, span = d.last - d.first;
-      p_lapsed[i] = detail::silence_probability(recency, repeat_days, span, prior) /
-                    detail::silence_probability(rules.recent_days, repeat_days, span, prior);
+      p_lapsed[i] = detail::silence_probability(recency, rules.recent_days, repeat_days, span, prior);
       char text[128];
       std::snprintf(text, sizeof text, "silent %.0f days where their rate expects a purchase every %.0f (p = %.2g)",
                     recency, (prior.rate + span) / (prior.shape + repeat_days), p_lapsed[i]);

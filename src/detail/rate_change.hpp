@@ -78,12 +78,13 @@ inline window_tails purchase_window_tails(double k, double days, double exposure
   return {from - exactly / 2, up_to - exactly / 2, none, window * shape / rate};
 }
 
-/// P(no purchase in `silence` days) for a customer seen making `days` purchase days in
-/// `exposure` days, still buying at their rate: (rate / (rate + silence))^shape. A silence
-/// already known to be at least s0 long: silence_probability(s) / silence_probability(s0).
-inline double silence_probability(double silence, double days, double exposure, const rate_prior& prior) {
+/// P(no purchase in `silence` days | none in the first `known` of them) for a customer seen
+/// making `days` purchase days in `exposure` days, still buying at their rate: the ratio of
+/// (rate / (rate + s))^shape at s = silence and s = known, taken in logs (either alone
+/// underflows for a customer of many purchases).
+inline double silence_probability(double silence, double known, double days, double exposure, const rate_prior& prior) {
   const double rate = prior.rate + exposure;
-  return std::exp((prior.shape + days) * std::log(rate / (rate + silence)));
+  return std::exp((prior.shape + days) * (std::log1p(known / rate) - std::log1p(silence / rate)));
 }
 
 /// Benjamini–Hochberg: flags the tests with the k smallest p-values, k the largest with
@@ -93,7 +94,7 @@ inline std::vector<std::uint8_t> false_discovery_selection(std::span<const doubl
                                                            std::span<const std::uint8_t> tested, double q) {
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < p.size(); ++i)
-    if (tested[i]) order.push_back(i);
+    if (tested[i] && !std::isnan(p[i])) order.push_back(i);  // a p-value that is not a number never passes
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
   const auto m = static_cast<double>(order.size());
   std::size_t passed = 0;

@@ -35,11 +35,17 @@ TEST(rate_change_test, window_tails_are_the_negative_binomial_summed_term_by_ter
 
 TEST(rate_change_test, silence_is_the_chance_of_no_purchase_averaged_over_the_rate) {
   // Shape 1 (exponential rates, nothing seen): ∫ e^{-λs} β e^{-βλ} dλ = β / (β + s).
-  EXPECT_NEAR(silence_probability(30, 0, 0, {1.0, 60.0}), 60.0 / 90.0, 1e-15);
-  // Otherwise the negative binomial's P(N = 0) over the silence.
+  EXPECT_NEAR(silence_probability(30, 0, 0, 0, {1.0, 60.0}), 60.0 / 90.0, 1e-15);
+  // Otherwise the negative binomial's P(N = 0) over the silence, given none in the first 90 days.
   const rate_prior prior{2.0, 50.0};
-  const double rate = prior.rate + 400, p = rate / (rate + 200);
-  EXPECT_NEAR(silence_probability(200, 6, 400, prior), negative_binomial(0, prior.shape + 6, p), 1e-15);
+  const double rate = prior.rate + 400;
+  const double silent = negative_binomial(0, prior.shape + 6, rate / (rate + 200));
+  const double first = negative_binomial(0, prior.shape + 6, rate / (rate + 90));
+  EXPECT_NEAR(silence_probability(200, 90, 6, 400, prior), silent / first, 1e-14);
+  // A customer of 10,000 purchase days: each probability alone underflows (e^-1250), their ratio does not.
+  const double expected = std::exp(10'002 * (std::log1p(90 / 750.0) - std::log1p(100 / 750.0)));
+  EXPECT_GT(expected, 1e-60);
+  EXPECT_NEAR(silence_probability(100, 90, 10'000, 700, prior) / expected, 1.0, 1e-12);
 }
 
 TEST(rate_change_test, the_prior_recovers_the_spread_of_rates_it_was_drawn_from) {
@@ -71,6 +77,9 @@ TEST(rate_change_test, benjamini_hochberg_steps_up_from_the_largest_p_value_that
   const std::vector<std::uint8_t> some = {0, 1, 1, 0, 1};
   EXPECT_EQ(false_discovery_selection(p, some, 0.1), (std::vector<std::uint8_t>{0, 1, 1, 0, 1}));
   EXPECT_EQ(false_discovery_selection(p, some, 0.05), (std::vector<std::uint8_t>{0, 0, 1, 0, 0}));
+  const std::vector<double> with_nan = {0.01, std::nan(""), 0.02};
+  EXPECT_EQ(false_discovery_selection(with_nan, std::vector<std::uint8_t>(3, 1), 0.1),
+            (std::vector<std::uint8_t>{1, 0, 1}));
 }
 
 }  // namespace
