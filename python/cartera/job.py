@@ -27,6 +27,7 @@ from .assignment import AssignmentPolicy, assign
 from .book import TABLES, TEXT_COLUMNS, Book
 from .cleaning import Cleaned, CleaningPolicy, clean
 from .contact_plan import ContactPolicy, plan_contacts
+from .growth import GrowthPolicy
 from .hygiene import hygiene
 from .potential import PotentialPolicy, potential
 from .referrals import ReferralPolicy, referrals
@@ -55,6 +56,7 @@ SECTIONS: tuple[str, ...] = (
     "clean",
     "value",
     "potential",
+    "growth",
     "stages",
     "segments",
     "alerts",
@@ -117,6 +119,7 @@ class Config:
     clean: CleaningPolicy = field(default_factory=CleaningPolicy)
     value: Any = field(default_factory=ValuePolicy)
     potential: PotentialPolicy = field(default_factory=PotentialPolicy)
+    growth: Any = field(default_factory=GrowthPolicy)
     stages: Any = field(default_factory=StagePolicy)
     segments: SegmentPolicy = field(default_factory=SegmentPolicy)
     alerts: Any = field(default_factory=AlertPolicy)
@@ -147,6 +150,7 @@ class Config:
             "clean": CleaningPolicy,
             "value": ValuePolicy,
             "potential": PotentialPolicy,
+            "growth": GrowthPolicy,
             "stages": StagePolicy,
             "segments": SegmentPolicy,
             "alerts": AlertPolicy,
@@ -450,7 +454,12 @@ def _potential(
     still runs the rest of the job."""
     try:
         as_of = config.job["as_of"]
-        return potential(book, as_of, by=tiers, spend=values["monetary"], policy=config.potential), {}
+        return (
+            potential(
+                book, as_of, by=tiers, spend=values["monetary"], policy=config.potential, growth_policy=config.growth
+            ),
+            {},
+        )
     except _core.InvalidInputError as error:
         return None, {"potential": str(error)}
 

@@ -65,6 +65,7 @@ def test_config_defaults_are_every_policy_and_load_back(capsys):
         "clean",
         "value",
         "potential",
+        "growth",
         "stages",
         "segments",
         "alerts",
@@ -77,6 +78,7 @@ def test_config_defaults_are_every_policy_and_load_back(capsys):
     assert cartera.ContactPolicy.from_dict(defaults["contact"]) == cartera.ContactPolicy()
     assert cartera.StagePolicy.from_dict(defaults["stages"]) == cartera.StagePolicy()
     assert cartera.AssignmentPolicy.from_dict(defaults["assignment"]) == cartera.AssignmentPolicy()
+    assert cartera.GrowthPolicy.from_dict(defaults["growth"]) == cartera.GrowthPolicy()
     assert defaults["contact"]["cadence"]["Premium"]["intimar"]["contacts"] == 2.0
 
 

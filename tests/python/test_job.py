@@ -84,6 +84,18 @@ def test_worth_clv_on_a_book_the_models_cannot_fit_says_why():
         run_job(small, Config.from_dict({"job": {"worth": "clv"}}))
 
 
+def test_the_growth_section_sets_how_potential_measures_growth(book):
+    config = Config.from_dict({"growth": {"peer_quantile": 0.5, "offers": 1}})
+    results = run_job(book, config)
+    tiers = results.segments["tier"]
+    expected = cartera.growth(book, by=tiers, spend=results.value["monetary"], policy={"peer_quantile": 0.5})
+    np.testing.assert_allclose(results.potential["growth_potential"], expected["growth_potential"])
+    offered = results.potential["next_products"].dropna()
+    assert len(offered) > 0 and not offered.str.contains("; ").any()  # one offer each
+    with pytest.raises(ValueError, match=r"growth_policy.peer_quantile \(value 2\)"):
+        Config.from_dict({"growth": {"peer_quantile": 2}})
+
+
 def test_the_segments_section_sets_the_tiers_every_step_reads(book, tmp_path):
     tiers = ["Bronce", "Plata", "Oro"]
     contact = cartera.ContactPolicy().to_dict()
