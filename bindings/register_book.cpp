@@ -208,6 +208,7 @@ void register_book(py::module_& m) {
       .def_property_readonly("manager_count", &book::manager_count)
       .def_property_readonly("first_day", [](const book& b) { return day_or_none(b.first_day()); })
       .def_property_readonly("last_day", [](const book& b) { return day_or_none(b.last_day()); })
+      .def_property_readonly("has_products", [](const book& b) { return !b.transactions().product.empty(); })
       .def("customer_ids", [](const book& b) { return b.customers().id.ids(); })
       .def("manager_ids", [](const book& b) { return b.managers().id.ids(); })
       .def("table", &table_of, py::arg("name"),

@@ -218,6 +218,11 @@ class Book:
         """The last day found in any event table, or None for a book without events."""
         return None if self._core.last_day is None else pd.Timestamp(_convert.dates(np.array([self._core.last_day]))[0])
 
+    @property
+    def has_products(self) -> bool:
+        """Whether the purchases name their product (what :func:`cartera.next_products` needs)."""
+        return bool(self._core.has_products)
+
     def rows(self) -> dict[str, int]:
         """Row count of every table."""
         return dict(self._core.rows())

@@ -159,11 +159,8 @@ def potential(
 
 def _offers(book: Book, by: pd.Series | None, policy: Any) -> pd.Series:
     """Each customer's next products as one line, missing when there is none to offer."""
-    try:
-        offers = next_products(book, by=by, policy=policy)
-    except _core.InvalidInputError as error:
-        if (getattr(error, "table", None), getattr(error, "column", None)) != ("transactions", "product"):
-            raise
-        return pd.Series(None, index=book.customer_ids, dtype="string")  # a book without products
+    if not book.has_products:
+        return pd.Series(None, index=book.customer_ids, dtype="string")
+    offers = next_products(book, by=by, policy=policy)
     lines = (offers["product"].astype(str) + " (" + offers["reason"] + ")").groupby(offers["customer"]).agg("; ".join)
     return lines.reindex(book.customer_ids).astype("string")

@@ -122,3 +122,13 @@ def test_next_products_are_what_the_peers_hold_and_the_customer_never_bought():
         expected += [(customer, p) for p in candidates[:2]]
     assert list(zip(offers["customer"], offers["product"], strict=True)) == expected
     assert (offers["lift"] >= 1.0).all() and offers["reason"].str.contains(r"× the book's").all()
+
+
+def test_a_book_without_products_has_no_next_products_but_everything_else():
+    book = cartera.synthetic_book(1500, 6, seed=4)
+    tx = book.table("transactions").drop(columns=["product"])
+    bare = cartera.Book(book.table("customers")[[]].reset_index().rename(columns={"customer": "id"}), transactions=tx)
+    assert book.has_products and not bare.has_products
+    found = cartera.potential(bare)
+    assert found["next_products"].isna().all()
+    assert found["p_alive"].notna().any()
