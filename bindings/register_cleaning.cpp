@@ -55,10 +55,19 @@ std::vector<std::string> strings_of(const text_view& texts) {
   return out;
 }
 
-py::array_t<std::uint8_t> statuses(const std::vector<text_reading>& status) {
-  py::array_t<std::uint8_t> out(static_cast<py::ssize_t>(status.size()));
-  std::memcpy(out.mutable_data(), status.data(), status.size());
-  return out;
+// A reader of text_reading.hpp over Python texts: (the values read, the status of each text).
+template <typename Readings, typename Column>
+py::tuple read_texts(const py::handle& values, const std::string& table, const std::string& column,
+                     Readings (*read)(const text_view&, const execution&), Column Readings::*read_values) {
+  const python_texts texts(values, table, column);
+  Readings readings;
+  {
+    py::gil_scoped_release release;
+    readings = read(texts.view(), {});
+  }
+  py::array_t<std::uint8_t> status(static_cast<py::ssize_t>(readings.status.size()));
+  std::memcpy(status.mutable_data(), readings.status.data(), readings.status.size());
+  return py::make_tuple(to_numpy(std::move(readings.*read_values)), status);
 }
 
 }  // namespace
@@ -67,13 +76,7 @@ void register_cleaning(py::module_& m) {
   m.def(
       "read_iso_days",
       [](const py::handle& values, const std::string& table, const std::string& column) {
-        const python_texts texts(values, table, column);
-        day_readings read;
-        {
-          py::gil_scoped_release release;
-          read = read_iso_days(texts.view());
-        }
-        return py::make_tuple(to_numpy(std::move(read.day)), statuses(read.status));
+        return read_texts(values, table, column, read_iso_days, &day_readings::day);
       },
       py::arg("values"), py::arg("table"), py::arg("column"),
       "ISO dates (an optional time of day without a zone dropped) as days since 1970-01-01\n"
@@ -81,13 +84,7 @@ void register_cleaning(py::module_& m) {
   m.def(
       "read_numbers",
       [](const py::handle& values, const std::string& table, const std::string& column) {
-        const python_texts texts(values, table, column);
-        number_readings read;
-        {
-          py::gil_scoped_release release;
-          read = read_numbers(texts.view());
-        }
-        return py::make_tuple(to_numpy(std::move(read.value)), statuses(read.status));
+        return read_texts(values, table, column, read_numbers, &number_readings::value);
       },
       py::arg("values"), py::arg("table"), py::arg("column"),
       "Decimal numbers (float64) as std::from_chars reads the whole text, and per text 0 read,\n"

@@ -1,5 +1,6 @@
 #include "cartera/text_reading.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -27,11 +28,7 @@ bool time_of_day(std::string_view time) {
   if (time.size() < 8 || time[5] != ':' || !digits(time, 6, 2, second) || second > 59) return false;
   if (time.size() == 8) return true;
   if (time[8] != '.' || time.size() == 9) return false;
-  int ignored = 0;
-  for (std::size_t i = 9; i < time.size(); ++i) {
-    if (!digits(time, i, 1, ignored)) return false;
-  }
-  return true;
+  return std::all_of(time.begin() + 9, time.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 text_reading iso_day(std::string_view text, std::int32_t& day) {
