@@ -15,6 +15,7 @@ void register_gamma_gamma(py::module_& m);
 void register_growth(py::module_& m);
 void register_kmeans(py::module_& m);
 void register_alerts(py::module_& m);
+void register_complaint_indicator(py::module_& m);
 void register_synthetic(py::module_& m);
 void register_assignment(py::module_& m);
 void register_contact_plan(py::module_& m);
@@ -37,6 +38,7 @@ PYBIND11_MODULE(_core, m) {
   register_growth(m);
   register_kmeans(m);
   register_alerts(m);
+  register_complaint_indicator(m);
   register_synthetic(m);
   register_assignment(m);
   register_contact_plan(m);

@@ -21,17 +21,6 @@ std::string money(double value) {
 
 std::string percent(double share) { return std::to_string(static_cast<long long>(std::llround(share * 100))) + " %"; }
 
-// Flags the first ⌈share × n⌉ rows of `order` whose value passes `eligible`.
-template <typename Eligible>
-std::vector<std::uint8_t> top_share(const std::vector<index_t>& order, double share, Eligible eligible) {
-  std::vector<std::uint8_t> flags(order.size(), 0);
-  const auto wanted = static_cast<std::size_t>(std::ceil(share * static_cast<double>(order.size())));
-  for (std::size_t k = 0; k < std::min(wanted, order.size()); ++k) {
-    if (eligible(order[k])) flags[static_cast<std::size_t>(order[k])] = 1;
-  }
-  return flags;
-}
-
 std::vector<index_t> ordered(const real_column& column, bool highest_first) {
   return detail::order_by({column.data(), static_cast<std::size_t>(column.size())}, highest_first);
 }
@@ -196,14 +185,14 @@ alert_table detect_alerts(const book& customers, const value_table& value, day_t
   for (std::size_t k = 0; k < n; ++k)
     percentile[static_cast<std::size_t>(by_lifetime[k])] = 1.0 - static_cast<double>(k + 1) / static_cast<double>(n);
   const std::vector<std::uint8_t> valuable =
-      !valuable_flags.empty()
-          ? std::vector<std::uint8_t>(valuable_flags.begin(), valuable_flags.end())
-          : top_share(by_lifetime, policy.valuable_share, [&](index_t c) { return value.lifetime_monetary[c] > 0; });
-  const std::vector<std::uint8_t> mvc =
-      top_share(ordered(value.monetary, true), policy.mvc_share, [&](index_t c) { return value.monetary[c] > 0; });
+      !valuable_flags.empty() ? std::vector<std::uint8_t>(valuable_flags.begin(), valuable_flags.end())
+                              : detail::top_share(by_lifetime, policy.valuable_share,
+                                                  [&](index_t c) { return value.lifetime_monetary[c] > 0; });
+  const std::vector<std::uint8_t> mvc = detail::top_share(ordered(value.monetary, true), policy.mvc_share,
+                                                          [&](index_t c) { return value.monetary[c] > 0; });
   const std::vector<std::uint8_t> bottom =
       policy.below_zero_by_share
-          ? top_share(ordered(value.contribution, false), policy.below_zero_share, [](index_t) { return true; })
+          ? detail::top_share(ordered(value.contribution, false), policy.below_zero_share, [](index_t) { return true; })
           : std::vector<std::uint8_t>{};
   const rate_tests tests = test_rate_changes(customers, value, as_of, value_rules, policy, valuable);
 

@@ -53,6 +53,13 @@ inline const day_t last_valid_day = make_day(2199, 12, 31);
   return make_day(digits(0, 4), static_cast<unsigned>(digits(5, 2)), static_cast<unsigned>(digits(8, 2)));
 }
 
+/// The first day of the month `day` falls in.
+[[nodiscard]] inline day_t first_day_of_month(day_t day) {
+  const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{day}}};
+  return static_cast<day_t>(
+      std::chrono::sys_days{date.year() / date.month() / std::chrono::day{1}}.time_since_epoch().count());
+}
+
 /// Formats a day as "YYYY-MM-DD".
 [[nodiscard]] inline std::string format_day(day_t day) {
   const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{day}}};

@@ -9,6 +9,7 @@
 #include "cartera/calendar.hpp"
 #include "cartera/columns.hpp"
 #include "cartera/columns_set.hpp"
+#include "cartera/complaint_indicator.hpp"
 #include "cartera/contact_plan.hpp"
 #include "cartera/contact_policy.hpp"
 #include "cartera/error.hpp"

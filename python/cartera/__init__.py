@@ -2,7 +2,8 @@
 
 Build a :class:`Book` from pandas DataFrames (or :func:`synthetic_book`), then compute
 each customer's :func:`value`, place them on the relationship ladder with :func:`stages`,
-segment them (:func:`segment`, :func:`alerts`), give each the right manager with
+segment them (:func:`segment`, :func:`alerts`), follow their complaints
+(:func:`complaint_indicator`), give each the right manager with
 :func:`assign`, plan each manager's contacts with :func:`plan_contacts` and size the team
 with :func:`team_size`; :func:`relationship_structure` and :func:`referrals` tell who
 customers are with us and who they bring. Every result is a DataFrame indexed by the customer's id, with one row for
@@ -32,6 +33,7 @@ from .assignment import (
 from .bg_nbd import BGNBD
 from .book import TABLES, Book
 from .cleaning import Cleaned, CleaningPolicy, clean
+from .complaints import ComplaintPolicy, complaint_indicator, complaint_totals
 from .contact_plan import PURPOSES, STATUSES, ContactPlan, ContactPolicy, plan_contacts
 from .gamma_gamma import GammaGamma
 from .growth import GrowthPolicy, growth, next_products
@@ -93,6 +95,9 @@ __all__ = [
     "Cleaned",
     "CleaningPolicy",
     "clean",
+    "ComplaintPolicy",
+    "complaint_indicator",
+    "complaint_totals",
     "Hygiene",
     "find_duplicates",
     "hygiene",

@@ -273,6 +273,26 @@ def compute_alerts(
     threads: int = 0,
 ) -> dict[str, Any]: ...
 
+class ComplaintPolicy:
+    fields: ClassVar[tuple[str, ...]]
+    response_days: int
+    stay_days: int
+    valuable_share: float
+    def __init__(self, **fields: Any) -> None: ...
+    def validate(self) -> None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    @staticmethod
+    def from_dict(fields: dict[str, Any]) -> ComplaintPolicy: ...
+
+def complaint_indicator(
+    book: Book,
+    as_of: int,
+    value: Any,
+    valuable: Any,
+    policy: ComplaintPolicy,
+    manager: Any,
+) -> dict[str, Any]: ...
+
 class AssignmentPolicy:
     fields: ClassVar[tuple[str, ...]]
     same_region: bool

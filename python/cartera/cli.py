@@ -22,6 +22,7 @@ from . import __version__
 from .assignment import Assignment, AssignmentPolicy
 from .book import Book
 from .cleaning import CleaningPolicy
+from .complaints import complaint_totals
 from .contact_plan import ContactPlan
 from .hygiene import hygiene, merge_duplicates
 from .job import (
@@ -348,6 +349,7 @@ def _write_results(folder: Path, results: Results, config: Config) -> None:
         "stages": results.stages,
         "segments": results.segments,
         "alerts": results.alerts,
+        "complaints": results.complaints,
         "assignment": results.assignment.assignments,
         "managers": results.assignment.managers.join(
             results.plan.managers[["reached", "coverage", "budget", "planned", "demand"]]
@@ -362,7 +364,8 @@ def _write_results(folder: Path, results: Results, config: Config) -> None:
     for name, frame in tables.items():
         if frame is not None:
             frame.to_csv(
-                folder / f"{name}.csv", index=name not in ("alerts", "contacts", "unmet", "show_room", "quarantine")
+                folder / f"{name}.csv",
+                index=name not in ("alerts", "complaints", "contacts", "unmet", "show_room", "quarantine"),
             )
     (folder / "config.json").write_text(
         json.dumps(config.to_dict(), indent=2, ensure_ascii=False, default=str), encoding="utf-8"
@@ -388,6 +391,9 @@ def _print_results(
     print()
     _print_segments(results.segments, results.alerts, config.segments.valuable_tiers())
     print()
+    if results.complaints is not None and len(results.complaints):
+        _print_complaints(results.complaints)
+        print()
     _print_realignment(results.assignment)
     print()
     _print_contact_plan(results.plan, timings["plan"])
@@ -477,6 +483,19 @@ def _print_segments(segments: pd.DataFrame, to_act: pd.DataFrame, valuable: list
     if len(to_act):
         first = to_act.iloc[0]
         print(f"  first to call: {first['customer']} ({first['alert']}): {first['reason']}")
+
+
+def _print_complaints(indicator: pd.DataFrame) -> None:
+    overall = complaint_totals(indicator, by=None).iloc[0]
+
+    def share(column: str) -> str:
+        return "-" if pd.isna(overall[column]) else f"{overall[column]:.0%}"
+
+    print(
+        f"Complaints: {int(overall['complaints']):,}, {share('first_contact_share')} solved at the first contact "
+        f"({share('first_contact_share_by_value')} by value), valuable customers' in time {share('valuable_in_time_share')}, "
+        f"{share('stayed_share')} bought again afterwards (complaints.csv, per manager and month)"
+    )
 
 
 def _print_ladder_summary(book: Book, table: pd.DataFrame, customer_stages: pd.DataFrame) -> None:

@@ -1,5 +1,5 @@
-"""The main job: value, stages, segments and alerts, assignment, contact plan, team sizing
-and referrals on one book, with every policy from one configuration. ``cartera demo`` and
+"""The main job: value, stages, segments and alerts, the complaint indicator, assignment,
+contact plan, team sizing and referrals on one book, with every policy from one configuration. ``cartera demo`` and
 ``cartera run`` share it; from Python, :func:`run_job` returns the results and
 :func:`read_config` reads a configuration file."""
 
@@ -26,6 +26,7 @@ from .alerts import AlertPolicy, alerts
 from .assignment import AssignmentPolicy, assign
 from .book import TABLES, TEXT_COLUMNS, Book
 from .cleaning import Cleaned, CleaningPolicy, clean
+from .complaints import ComplaintPolicy, complaint_indicator
 from .contact_plan import ContactPolicy, plan_contacts
 from .growth import GrowthPolicy
 from .hygiene import hygiene
@@ -60,6 +61,7 @@ SECTIONS: tuple[str, ...] = (
     "stages",
     "segments",
     "alerts",
+    "complaints",
     "assignment",
     "contact",
     "referrals",
@@ -123,6 +125,7 @@ class Config:
     stages: Any = field(default_factory=StagePolicy)
     segments: SegmentPolicy = field(default_factory=SegmentPolicy)
     alerts: Any = field(default_factory=AlertPolicy)
+    complaints: Any = field(default_factory=ComplaintPolicy)
     assignment: Any = field(default_factory=AssignmentPolicy)
     contact: Any = field(default_factory=ContactPolicy)
     referrals: Any = field(default_factory=ReferralPolicy)
@@ -154,6 +157,7 @@ class Config:
             "stages": StagePolicy,
             "segments": SegmentPolicy,
             "alerts": AlertPolicy,
+            "complaints": ComplaintPolicy,
             "assignment": AssignmentPolicy,
             "contact": ContactPolicy,
             "referrals": ReferralPolicy,
@@ -465,7 +469,17 @@ def _potential(
 
 
 #: The job's steps, in order, as run_job reports them.
-STEPS: tuple[str, ...] = ("value", "stages", "segments", "potential", "assignment", "plan", "referrals", "hygiene")
+STEPS: tuple[str, ...] = (
+    "value",
+    "stages",
+    "segments",
+    "complaints",
+    "potential",
+    "assignment",
+    "plan",
+    "referrals",
+    "hygiene",
+)
 
 
 def run_job(
@@ -500,6 +514,15 @@ def run_job(
     lap("stages")
     segments, to_act = segments_and_alerts(book, config, values, customer_stages)
     lap("segments")
+    # The valuable tiers' complaints, in the portfolios as they stand before the realignment.
+    complaints = complaint_indicator(
+        book,
+        as_of,
+        value=values["monetary"],
+        valuable=segments["tier"].isin(config.segments.valuable_tiers()),
+        policy=config.complaints,
+    )
+    lap("complaints")
     future, skipped = _potential(book, config, values, segments["tier"])
     lap("potential")
     worth = None
@@ -537,6 +560,7 @@ def run_job(
         ladder=ladder(book, customer_stages),
         segments=segments,
         alerts=to_act,
+        complaints=complaints,
         assignment=assignment,
         plan=plan,
         team=team,

@@ -9,7 +9,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["calibration", "ladder", "pareto", "probability_alive"]
+__all__ = ["calibration", "complaints", "ladder", "pareto", "probability_alive"]
 
 # From cold to warm: below the ladder, then its four steps.
 _STAGE_COLOURS = {
@@ -142,4 +142,33 @@ def calibration(
     ax.set_xlabel("repeat purchases in the calibration period")
     ax.set_ylabel("mean purchases in the holdout period")
     ax.legend(frameon=False)
+    return ax
+
+
+def complaints(indicator: pd.DataFrame, *, ax: Axes | None = None, months: int | None = 24) -> Axes:
+    """The complaint indicator month by month, every manager together (``indicator`` from
+    ``cartera.complaint_indicator``): the share solved at the first contact, counted and
+    weighted by the customers' value, and the share of valuable customers' complaints
+    resolved in time. ``months``: the last this many months shown (None: all)."""
+    import matplotlib.pyplot as plt
+
+    from .complaints import complaint_totals
+
+    by_month = complaint_totals(indicator, by="month").sort_index()
+    if months is not None:
+        by_month = by_month.tail(months)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4.2))
+    lines = {
+        "first_contact_share": ("solved at the first contact", "#08306b", "-"),
+        "first_contact_share_by_value": ("the same, by value", "#6baed6", "--"),
+        "valuable_in_time_share": ("valuable customers' resolved in time", "#e6550d", ":"),
+    }
+    for column, (label, colour, style) in lines.items():
+        ax.plot(by_month.index, by_month[column], marker="o", color=colour, linestyle=style, label=label)
+    ax.set_ylim(0, 1.02)
+    ax.set_ylabel("share of the month's complaints")
+    ax.set_title("Complaints solved at the first contact")
+    ax.legend(frameon=False, fontsize="small")
+    ax.figure.autofmt_xdate()
     return ax

@@ -1,6 +1,6 @@
 """The HTML report of a run: one self-contained page (styles inline, figures embedded as
 PNG) with the ladder, tiers and ABC with the Pareto curve, the alerts to act on, the
-assignment, the contact plan's coverage, team sizing and referrals."""
+complaint indicator, the assignment, the contact plan's coverage, team sizing and referrals."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import __version__, plot
 from .assignment import Assignment
+from .complaints import complaint_totals
 from .contact_plan import ContactPlan
 from .hygiene import Hygiene
 from .referrals import Referrals
@@ -54,6 +55,8 @@ class Results:
     ladder: pd.DataFrame | None = None
     segments: pd.DataFrame | None = None
     alerts: pd.DataFrame | None = None
+    #: The complaint indicator per manager and month (cartera.complaint_indicator).
+    complaints: pd.DataFrame | None = None
     assignment: Assignment | None = None
     plan: ContactPlan | None = None
     team: TeamSize | None = None
@@ -195,6 +198,54 @@ def _alerts_section(r: Results) -> str:
         + "<h3>First on the list</h3>"
         + _table(first, index=False)
     )
+
+
+def _complaints_section(r: Results) -> str:
+    assert r.complaints is not None
+    indicator = r.complaints
+    if not len(indicator):
+        return "<h2 id='complaints'>Complaints</h2><p>No complaint in the book.</p>"
+    recent = indicator[indicator["month"] > (r.as_of or indicator["month"].max()) - pd.DateOffset(months=12)]
+    overall = complaint_totals(recent, by=None).iloc[0]
+    cards = [
+        ("complaints in the last 12 months", f"{int(overall['complaints']):,}"),
+        ("solved at the first contact", _share(overall["first_contact_share"])),
+        ("the same, by value", _share(overall["first_contact_share_by_value"])),
+        (
+            "mean days to resolve",
+            "–" if pd.isna(overall["mean_days_to_resolve"]) else f"{overall['mean_days_to_resolve']:.1f}",
+        ),
+        ("valuable customers' in time", _share(overall["valuable_in_time_share"])),
+        ("customers who bought again", _share(overall["stayed_share"])),
+    ]
+    managers = complaint_totals(recent, by="manager").sort_values("value", ascending=False).head(15)
+    managers.index = ["(no manager)" if pd.isna(m) else str(m) for m in managers.index]
+    managers.index.name = "manager"
+    shown = managers[
+        [
+            "complaints",
+            "first_contact_share",
+            "first_contact_share_by_value",
+            "mean_days_to_resolve",
+            "valuable",
+            "valuable_in_time_share",
+            "stayed_share",
+            "value",
+        ]
+    ]
+    return (
+        "<h2 id='complaints'>Complaints solved at the first contact</h2>"
+        + _cards(cards)
+        + _figure(lambda ax: plot.complaints(indicator, ax=ax))
+        + "<h3>Portfolios with the most value complaining, last 12 months</h3>"
+        + _table(shown)
+        + "<p class='meta'>Weighted by the customers' value: by importance, not by number. "
+        "complaints.csv has every manager and month.</p>"
+    )
+
+
+def _share(value: float) -> str:
+    return "–" if pd.isna(value) else f"{value:.0%}"
 
 
 def _assignment_section(r: Results) -> str:
@@ -339,6 +390,7 @@ def render_report(results: Results, *, title: str = "cartera report") -> str:
         # A book too small for the models still says why it has no potential.
         (results.potential if results.potential is not None else results.skipped.get("potential"), _potential_section),
         (results.alerts, _alerts_section),
+        (results.complaints, _complaints_section),
         (results.assignment, _assignment_section),
         (results.plan, _plan_section),
         (results.team, _team_section),

@@ -42,7 +42,16 @@ HISTORY_COLUMNS: tuple[str, ...] = (
 )
 
 #: The result tables a run writes (each row tagged with its run), and where they come from.
-RESULT_TABLES: tuple[str, ...] = ("stages", "segments", "alerts", "assignments", "contacts", "unmet", "referrals")
+RESULT_TABLES: tuple[str, ...] = (
+    "stages",
+    "segments",
+    "alerts",
+    "complaints",
+    "assignments",
+    "contacts",
+    "unmet",
+    "referrals",
+)
 
 
 class StoreError(RuntimeError):
@@ -283,6 +292,7 @@ class PortfolioStore:
             "stages": results.stages,
             "segments": results.segments,
             "alerts": results.alerts,
+            "complaints": results.complaints,
             "assignments": results.assignment.assignments,
             "contacts": results.plan.contacts,
             "unmet": results.plan.unmet,

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <span>
 #include <utility>
@@ -23,6 +24,17 @@ inline std::vector<index_t> order_by(std::span<const double> value, bool highest
   std::vector<index_t> order(value.size());
   for (std::size_t k = 0; k < pairs.size(); ++k) order[k] = pairs[k].second;
   return order;
+}
+
+/// Flags the first ⌈share × n⌉ rows of `order` whose value passes `eligible`.
+template <typename Eligible>
+std::vector<std::uint8_t> top_share(const std::vector<index_t>& order, double share, Eligible eligible) {
+  std::vector<std::uint8_t> flags(order.size(), 0);
+  const auto wanted = static_cast<std::size_t>(std::ceil(share * static_cast<double>(order.size())));
+  for (std::size_t k = 0; k < std::min(wanted, order.size()); ++k) {
+    if (eligible(order[k])) flags[static_cast<std::size_t>(order[k])] = 1;
+  }
+  return flags;
 }
 
 }  // namespace cartera::detail

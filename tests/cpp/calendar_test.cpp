@@ -18,6 +18,12 @@ TEST(calendar_test, parses_and_formats_iso_dates) {
   EXPECT_EQ(format_day(parse_day("1899-12-31")), "1899-12-31");
 }
 
+TEST(calendar_test, first_day_of_the_month) {
+  EXPECT_EQ(first_day_of_month(make_day(2024, 2, 29)), make_day(2024, 2, 1));
+  EXPECT_EQ(first_day_of_month(make_day(2024, 3, 1)), make_day(2024, 3, 1));
+  EXPECT_EQ(first_day_of_month(make_day(1969, 12, 31)), make_day(1969, 12, 1));  // before the epoch
+}
+
 TEST(calendar_test, rejects_what_is_not_a_date) {
   EXPECT_THROW_MSG((void)parse_day("1997-9-30"), invalid_input, "not an ISO date (YYYY-MM-DD): '1997-9-30'");
   EXPECT_THROW_MSG((void)parse_day("1997-02-30"), invalid_input, "not a calendar date: 1997-2-30");

@@ -69,6 +69,7 @@ def test_config_defaults_are_every_policy_and_load_back(capsys):
         "stages",
         "segments",
         "alerts",
+        "complaints",
         "assignment",
         "contact",
         "referrals",
@@ -79,6 +80,7 @@ def test_config_defaults_are_every_policy_and_load_back(capsys):
     assert cartera.StagePolicy.from_dict(defaults["stages"]) == cartera.StagePolicy()
     assert cartera.AssignmentPolicy.from_dict(defaults["assignment"]) == cartera.AssignmentPolicy()
     assert cartera.GrowthPolicy.from_dict(defaults["growth"]) == cartera.GrowthPolicy()
+    assert cartera.ComplaintPolicy.from_dict(defaults["complaints"]) == cartera.ComplaintPolicy()
     assert defaults["contact"]["cadence"]["Premium"]["intimar"]["contacts"] == 2.0
 
 

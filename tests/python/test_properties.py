@@ -169,6 +169,11 @@ def check_invariants(frames: dict[str, pd.DataFrame], results) -> None:
         for column in columns:
             assert set(frame[column]) <= set(ids)
     assert set(results.plan.contacts["manager"]) <= managers
+    # Every complaint opened by the evaluation day counts once, in a manager's row or in
+    # the row of those without one.
+    complaints = frames["complaints"]
+    assert results.complaints["complaints"].sum() == (complaints["opened"] <= pd.Timestamp("2026-01-01")).sum()
+    assert set(results.complaints["manager"].dropna()) <= managers
 
 
 def assert_same(a, b) -> None:
@@ -191,6 +196,7 @@ def assert_same(a, b) -> None:
         }[name]
         pd.testing.assert_frame_equal(left, right, obj=name)
     pd.testing.assert_frame_equal(a.alerts.reset_index(drop=True), b.alerts.reset_index(drop=True), obj="alerts")
+    pd.testing.assert_frame_equal(a.complaints, b.complaints, obj="complaints")
     pd.testing.assert_frame_equal(
         a.plan.contacts.reset_index(drop=True), b.plan.contacts.reset_index(drop=True), obj="contacts"
     )

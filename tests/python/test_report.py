@@ -92,6 +92,7 @@ def test_every_part_of_the_job_has_its_section(page):
         "segments",
         "potential",
         "alerts",
+        "complaints",
         "assignment",
         "plan",
         "team",
@@ -100,7 +101,8 @@ def test_every_part_of_the_job_has_its_section(page):
     ]
     assert page.headings[0] == "The relationship ladder"
     assert page.headings[2] == "Potential: who will come back and what they are worth"
-    assert page.headings[5].startswith("Contact plan: 28 days from")
+    assert page.headings[4] == "Complaints solved at the first contact"
+    assert page.headings[6].startswith("Contact plan: 28 days from")
 
 
 def test_figures_are_embedded_and_nothing_is_fetched(page):
