@@ -6,6 +6,7 @@ namespace py = pybind11;
 void register_errors(py::module_& m);
 void register_bg_nbd(py::module_& m);
 void register_book(py::module_& m);
+void register_campaigns(py::module_& m);
 void register_cleaning(py::module_& m);
 void register_value(py::module_& m);
 void register_stages(py::module_& m);
@@ -28,6 +29,7 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = CARTERA_VERSION;
   register_errors(m);
   register_book(m);
+  register_campaigns(m);
   register_bg_nbd(m);
   register_cleaning(m);
   register_value(m);

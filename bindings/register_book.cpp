@@ -73,7 +73,8 @@ class column_reader {
 
 std::shared_ptr<book> make_book(const py::object& customers_in, const py::object& managers_in,
                                 const py::object& transactions_in, const py::object& interactions_in,
-                                const py::object& complaints_in, const py::object& referrals_in) {
+                                const py::object& complaints_in, const py::object& referrals_in,
+                                const py::object& campaigns_in) {
   column_reader c(customers_in, "customers");
   customer_table customers{id_index(to_ids(c.required("id"), "customers"), "customers"),
                            c.ints("since"),
@@ -119,9 +120,15 @@ std::shared_ptr<book> make_book(const py::object& customers_in, const py::object
   if (!r.empty()) referrals = {r.ints("referrer", true), r.ints("referred", true), r.ints("day", true)};
   r.finish();
 
+  column_reader g(campaigns_in, "campaigns");
+  campaign_table campaigns;
+  if (!g.empty()) campaigns = {g.ints("customer", true), g.ints("day", true), g.labels("campaign")};
+  g.finish();
+
   py::gil_scoped_release release;
   return std::make_shared<book>(std::move(customers), std::move(managers), std::move(transactions),
-                                std::move(interactions), std::move(complaints), std::move(referrals));
+                                std::move(interactions), std::move(complaints), std::move(referrals),
+                                std::move(campaigns));
 }
 
 py::tuple view_categorical(const categorical& column, py::handle owner) {
@@ -185,11 +192,16 @@ py::dict table_of(const py::object& self, const std::string& name) {
     out["referrer"] = view_numpy(t.referrer, self);
     out["referred"] = view_numpy(t.referred, self);
     out["day"] = view_numpy(t.day, self);
+  } else if (name == "campaigns") {
+    const auto& t = b.campaigns();
+    out["customer"] = view_numpy(t.customer, self);
+    out["day"] = view_numpy(t.day, self);
+    put_labels("campaign", t.campaign);
   } else {
     throw invalid_input(
         {"book", "table", -1, name},
         "unknown table; the tables are customers, managers, transactions, returns, interactions, complaints, "
-        "referrals");
+        "referrals, campaigns");
   }
   return out;
 }
@@ -203,7 +215,7 @@ void register_book(py::module_& m) {
   py::class_<book, std::shared_ptr<book>>(m, "Book", "A validated, immutable customer book (see cartera.Book).")
       .def(py::init(&make_book), py::arg("customers"), py::arg("managers") = py::none(),
            py::arg("transactions") = py::none(), py::arg("interactions") = py::none(),
-           py::arg("complaints") = py::none(), py::arg("referrals") = py::none())
+           py::arg("complaints") = py::none(), py::arg("referrals") = py::none(), py::arg("campaigns") = py::none())
       .def_property_readonly("customer_count", &book::customer_count)
       .def_property_readonly("manager_count", &book::manager_count)
       .def_property_readonly("first_day", [](const book& b) { return day_or_none(b.first_day()); })
@@ -219,6 +231,7 @@ void register_book(py::module_& m) {
                         py::arg("returns") = b.returns().customer.size(),
                         py::arg("interactions") = b.interactions().customer.size(),
                         py::arg("complaints") = b.complaints().customer.size(),
-                        py::arg("referrals") = b.referrals().referrer.size());
+                        py::arg("referrals") = b.referrals().referrer.size(),
+                        py::arg("campaigns") = b.campaigns().customer.size());
       });
 }

@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "cartera/contact_plan.hpp"
 #include "numpy_columns.hpp"
@@ -180,7 +181,8 @@ void register_contact_plan(py::module_& m) {
       "plan_contacts",
       [](const book& b, const py::handle& manager, const py::handle& tier, const py::handle& stage_codes,
          const py::handle& time_budget, const py::object& preferred, const py::object& max_contacts,
-         const py::object& alerts, const py::object& campaigns, day_t start, int days, const contact_policy& p) {
+         const py::object& alerts, const py::object& campaigns, const py::object& follow_up, day_t start, int days,
+         const contact_policy& p) {
         const int_column managers = to_int_column(manager, "customers", "manager");
         const int_column tiers = to_int_column(tier, "customers", "tier");
         const std::vector<stage> stages = to_stages(stage_codes, "customers", "stage");
@@ -215,9 +217,23 @@ void register_contact_plan(py::module_& m) {
         contact_inputs in{span_of(managers), span_of(tiers), stages, span_of(budget), span_of(pref), span_of(caps)};
         if (!alerts.is_none()) in.alerts = &alert_rows;
         if (!campaigns.is_none()) in.campaigns = &campaign_rows;
+        // (campaign policy, each customer's manager as a row of the book's managers): the
+        // book's campaign responses as of the day before the plan, to follow up.
+        std::optional<campaign_policy> responding;
+        int_column book_managers;
+        if (!follow_up.is_none()) {
+          const auto pair = follow_up.cast<py::tuple>();
+          responding = pair[0].cast<campaign_policy>();
+          book_managers = to_int_column(pair[1], "customers", "manager");
+        }
+        campaign_responses responses;
         contact_plan plan;
         {
           py::gil_scoped_release release;
+          if (responding) {
+            responses = measure_campaigns(b, start - 1, *responding, span_of(book_managers));
+            in.responses = &responses;
+          }
           plan = plan_contacts(b, in, start, days, p);
         }
         auto& c = plan.contacts;
@@ -250,8 +266,8 @@ void register_contact_plan(py::module_& m) {
                         py::arg("managers") = per_manager);
       },
       py::arg("book"), py::arg("manager"), py::arg("tier"), py::arg("stage"), py::arg("time_budget"),
-      py::arg("preferred"), py::arg("max_contacts"), py::arg("alerts"), py::arg("campaigns"), py::arg("start"),
-      py::arg("days"), py::arg("policy"));
+      py::arg("preferred"), py::arg("max_contacts"), py::arg("alerts"), py::arg("campaigns"),
+      py::arg("campaign_policy"), py::arg("start"), py::arg("days"), py::arg("policy"));
 
   m.def(
       "preferred_channels",

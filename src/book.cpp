@@ -195,6 +195,13 @@ void check(const referral_table& t, index_t customers) {
   }
 }
 
+void check(const campaign_table& t, index_t customers) {
+  const table_check c("campaigns", t.customer.size());
+  c.references(t.customer, "customer", true, customers, "customers");
+  c.days(t.day, "day", true);
+  c.categories(t.campaign, "campaign", false);
+}
+
 void widen(day_t& first, day_t& last, const int_column& days) {
   if (days.size() == 0) return;
   const day_t low = days.minCoeff();
@@ -206,7 +213,8 @@ void widen(day_t& first, day_t& last, const int_column& days) {
 }  // namespace
 
 book::book(customer_table customers, manager_table managers, transaction_table transactions,
-           interaction_table interactions, complaint_table complaints, referral_table referrals) {
+           interaction_table interactions, complaint_table complaints, referral_table referrals,
+           campaign_table campaigns) {
   const index_t n = customers.id.size();
   const index_t m = managers.id.size();
   check(managers);
@@ -215,6 +223,7 @@ book::book(customer_table customers, manager_table managers, transaction_table t
   check(interactions, n, m);
   check(complaints, n);
   check(referrals, n);
+  check(campaigns, n);
 
   // Each event table is reordered by customer and day; columns already in that order are
   // moved, not copied.
@@ -252,6 +261,11 @@ book::book(customer_table customers, manager_table managers, transaction_table t
   detail::reorder(g.order, referrals.referrer, referrals.referred, referrals.day);
   referrals_ = std::move(referrals);
   referral_offsets_ = std::move(g.offsets);
+
+  g = detail::group_by(campaigns.customer, campaigns.day, n, row_order::of(campaigns.campaign));
+  detail::reorder(g.order, campaigns.customer, campaigns.day, campaigns.campaign);
+  campaigns_ = std::move(campaigns);
+  campaign_offsets_ = std::move(g.offsets);
 
   customers_ = std::move(customers);
   managers_ = std::move(managers);

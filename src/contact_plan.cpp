@@ -225,6 +225,16 @@ void check_inputs(const book& b, const contact_inputs& inputs, day_t start, int 
       }
     }
   }
+  if (inputs.responses) {
+    const campaign_responses& r = *inputs.responses;
+    for (std::size_t k = 0; k < r.row.size(); ++k) {
+      if (r.row[k] < 0 || r.row[k] >= b.campaigns().customer.size() || k >= r.outcome.size() ||
+          k >= r.response_day.size() || k >= r.bought.size()) {
+        throw invalid_input({"campaign_responses", "row", static_cast<std::int64_t>(k), std::to_string(r.row[k])},
+                            "no such row in the book's campaigns");
+      }
+    }
+  }
 }
 
 // The texts of reasons and notes, each coded once.
@@ -332,11 +342,11 @@ gathered gather(const book& b, const contact_inputs& inputs, day_t start, int da
                        [&](std::size_t x, std::size_t y) { return a.priority[x] > a.priority[y]; });
     }
   }
-  // Campaign contacts by customer.
+  // Campaign contacts by customer: the ones given, or the book's.
   std::vector<std::int64_t> campaign_offsets(count + 1, 0);
   std::vector<day_t> campaign_days;
-  if (inputs.campaigns) {
-    const campaign_table& t = *inputs.campaigns;
+  {
+    const campaign_table& t = inputs.campaigns ? *inputs.campaigns : b.campaigns();
     for (Eigen::Index r = 0; r < t.customer.size(); ++r)
       ++campaign_offsets[static_cast<std::size_t>(t.customer[r]) + 1];
     std::partial_sum(campaign_offsets.begin(), campaign_offsets.end(), campaign_offsets.begin());
@@ -344,6 +354,18 @@ gathered gather(const book& b, const contact_inputs& inputs, day_t start, int da
     std::vector<std::int64_t> next(campaign_offsets.begin(), campaign_offsets.end() - 1);
     for (Eigen::Index r = 0; r < t.customer.size(); ++r) {
       campaign_days[static_cast<std::size_t>(next[static_cast<std::size_t>(t.customer[r])]++)] = t.day[r];
+    }
+  }
+
+  // Each customer's latest campaign response still due a follow-up (its row in the responses).
+  std::vector<std::int64_t> due_response(count, -1);
+  if (inputs.responses) {
+    const campaign_responses& r = *inputs.responses;
+    for (std::size_t k = 0; k < r.row.size(); ++k) {
+      if (r.outcome[k] != campaign_outcome::follow_up_due) continue;
+      auto& due = due_response[static_cast<std::size_t>(b.campaigns().customer[r.row[k]])];
+      if (due < 0 || r.response_day[k] >= r.response_day[static_cast<std::size_t>(due)])
+        due = static_cast<std::int64_t>(k);
     }
   }
 
@@ -402,6 +424,21 @@ gathered gather(const book& b, const contact_inputs& inputs, day_t start, int da
       const std::string what = code == no_index ? "contact" : in.channel.categories[static_cast<std::size_t>(code)];
       g.wants.push_back({c, start, contact_purpose::follow_up, 0, 0.0, tier, ch, minutes(ch),
                          texts.reason("follow-up of the " + what + " of " + format_day(in.day[last]))});
+      answered = true;
+    } else if (due_response[cu] >= 0) {
+      const campaign_responses& r = *inputs.responses;
+      const auto k = static_cast<std::size_t>(due_response[cu]);
+      const auto row = static_cast<Eigen::Index>(r.row[k]);
+      const categorical& names = b.campaigns().campaign;
+      const index_t code = names.empty() ? no_index : names.codes[row];
+      const std::string campaign =
+          code == no_index ? "the campaign" : "campaign " + names.categories[static_cast<std::size_t>(code)];
+      const index_t ch = choose_channel(policy, rule, pref, c, proactive_count, false);
+      g.wants.push_back(
+          {c, start, contact_purpose::follow_up, 0, 0.0, tier, ch, minutes(ch),
+           texts.reason("follow-up of the response to " + campaign + " of " + format_day(b.campaigns().day[row]) +
+                        " (" + (r.bought[k] ? "bought" : "contacted us") + " on " + format_day(r.response_day[k]) +
+                        ")")});
       answered = true;
     }
     if (rule.contacts > 0) {

@@ -22,7 +22,9 @@ const std::array<const char*, 7> channels = {"digital", "email", "call", "branch
 // Cumulative weights of the channels above, in percent.
 constexpr std::array<int, 7> channel_cumulative = {30, 50, 70, 82, 90, 96, 100};
 // Salts so each kind of event draws from its own stream of the customer.
-constexpr std::uint64_t purchase_salt = 0x5EEDull, contact_salt = 0xC0FFEEull, complaint_salt = 0xBADull;
+constexpr std::uint64_t purchase_salt = 0x5EEDull, contact_salt = 0xC0FFEEull, complaint_salt = 0xBADull,
+                        campaign_salt = 0xCA4Bull;
+constexpr std::array<int, 4> campaign_days_before_end = {300, 200, 90, 10};
 
 struct profile {
   int region;
@@ -136,7 +138,7 @@ void synthetic_options::validate() const {
   require(transactions_per_customer > 0, "transactions_per_customer", transactions_per_customer, "must be positive");
   require(interactions_per_customer > 0, "interactions_per_customer", interactions_per_customer, "must be positive");
   for (const double share :
-       {declining_share, growing_share, lapsed_share, complaint_share, referred_share, managed_share}) {
+       {declining_share, growing_share, lapsed_share, complaint_share, referred_share, managed_share, campaign_share}) {
     require(share >= 0 && share <= 1, "share", share, "shares must be in [0, 1]");
   }
   require(declining_share + growing_share + lapsed_share <= 1, "declining_share + growing_share + lapsed_share",
@@ -298,8 +300,29 @@ book synthetic_book(const synthetic_options& o, const execution& run) {
   managers.capacity = int_column::Constant(o.managers, 100);
   managers.time_budget = real_column::Constant(o.managers, 4800.0);  // 80 hours a period
 
+  // Central campaigns: each reaches its share of the customers known on its day.
+  campaign_table campaigns;
+  std::vector<index_t> reached;
+  std::vector<day_t> campaign_day;
+  std::vector<std::int32_t> campaign_code;
+  for (std::size_t k = 0; k < campaign_days_before_end.size(); ++k) {
+    const day_t day = o.end - campaign_days_before_end[k];
+    campaigns.campaign.categories.push_back("mailing " + format_day(day));
+    for (std::int64_t c = 0; c < n; ++c) {
+      detail::random_stream r(o.seed ^ campaign_salt ^ (k << 48), static_cast<std::uint64_t>(c));
+      if (profiles[static_cast<std::size_t>(c)].active_from <= day && r.chance(o.campaign_share)) {
+        reached.push_back(static_cast<index_t>(c));
+        campaign_day.push_back(day);
+        campaign_code.push_back(static_cast<std::int32_t>(k));
+      }
+    }
+  }
+  campaigns.customer = to_int(reached);
+  campaigns.day = to_int(campaign_day);
+  campaigns.campaign.codes = to_int(campaign_code);
+
   return book(std::move(customers), std::move(managers), std::move(tx), std::move(in), std::move(complaints),
-              std::move(referrals));
+              std::move(referrals), std::move(campaigns));
 }
 
 }  // namespace cartera

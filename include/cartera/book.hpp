@@ -86,6 +86,16 @@ struct referral_table {
   int_column day;
 };
 
+/// One row per customer reached by a central campaign (a mailing, an advert, an event), on
+/// the day it reached them: past rows are measured the day after (campaigns.hpp), and past
+/// and future ones count toward each customer's contact cap in the plan. Campaign days do
+/// not move the book's first and last day: a campaign may be scheduled ahead.
+struct campaign_table {
+  int_column customer;  ///< row in customers
+  int_column day;
+  categorical campaign;  ///< optional: the campaign's name (absent: one campaign)
+};
+
 /// Validated, immutable customer book. Copy is cheap to avoid by moving; every accessor
 /// is const and thread-safe. Each event table is kept by customer, then day, then (within
 /// a day) by its other columns: the order the rows came in never shows in a result.
@@ -95,7 +105,8 @@ class book {
   /// Validates and takes the tables. Throws invalid_input (unknown_id for a reference to a
   /// row that does not exist) naming the table, column, row and value of the first problem.
   explicit book(customer_table customers, manager_table managers = {}, transaction_table transactions = {},
-                interaction_table interactions = {}, complaint_table complaints = {}, referral_table referrals = {});
+                interaction_table interactions = {}, complaint_table complaints = {}, referral_table referrals = {},
+                campaign_table campaigns = {});
 
   [[nodiscard]] const customer_table& customers() const noexcept { return customers_; }
   [[nodiscard]] const manager_table& managers() const noexcept { return managers_; }
@@ -107,6 +118,7 @@ class book {
   [[nodiscard]] const complaint_table& complaints() const noexcept { return complaints_; }
   /// Referrals, sorted by referrer and day.
   [[nodiscard]] const referral_table& referrals() const noexcept { return referrals_; }
+  [[nodiscard]] const campaign_table& campaigns() const noexcept { return campaigns_; }
 
   [[nodiscard]] index_t customer_count() const noexcept { return customers_.id.size(); }
   [[nodiscard]] index_t manager_count() const noexcept { return managers_.id.size(); }
@@ -121,6 +133,8 @@ class book {
   [[nodiscard]] std::span<const std::int64_t> complaint_offsets() const noexcept { return complaint_offsets_; }
   /// Referrals given by customer c are rows [offsets[c], offsets[c + 1]) of referrals().
   [[nodiscard]] std::span<const std::int64_t> referral_offsets() const noexcept { return referral_offsets_; }
+  /// Customer c's campaign contacts are rows [offsets[c], offsets[c + 1]) of campaigns().
+  [[nodiscard]] std::span<const std::int64_t> campaign_offsets() const noexcept { return campaign_offsets_; }
 
   /// The first and last day found in any event table (no_day when there are no events).
   [[nodiscard]] day_t first_day() const noexcept { return first_day_; }
@@ -134,11 +148,13 @@ class book {
   interaction_table interactions_;
   complaint_table complaints_;
   referral_table referrals_;
+  campaign_table campaigns_;
   std::vector<std::int64_t> transaction_offsets_;
   std::vector<std::int64_t> return_offsets_;
   std::vector<std::int64_t> interaction_offsets_;
   std::vector<std::int64_t> complaint_offsets_;
   std::vector<std::int64_t> referral_offsets_;
+  std::vector<std::int64_t> campaign_offsets_;
   day_t first_day_ = no_day;
   day_t last_day_ = no_day;
 };

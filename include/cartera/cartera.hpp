@@ -7,6 +7,7 @@
 #include "cartera/bg_nbd.hpp"
 #include "cartera/book.hpp"
 #include "cartera/calendar.hpp"
+#include "cartera/campaigns.hpp"
 #include "cartera/columns.hpp"
 #include "cartera/columns_set.hpp"
 #include "cartera/complaint_indicator.hpp"

@@ -7,8 +7,8 @@
 /// - one **alert** contact when segmentation raised alerts (the most urgent first), on the
 ///   first working day;
 /// - one **follow-up** when their last contact was a conversation they started within
-///   `follow_up_days` that no proactive contact answered yet (unless an alert contact
-///   already answers it);
+///   `follow_up_days` that no proactive contact answered yet, or when they responded to a
+///   campaign and nobody followed it up yet (unless an alert contact already answers it);
 /// - **cadence** contacts, every period_days ÷ contacts days after the last proactive one
 ///   (customers never or long ago contacted are spread over the first interval).
 /// Each manager's wants are taken in priority order — alerts by priority, follow-ups,
@@ -25,15 +25,10 @@
 
 #include "cartera/alerts.hpp"
 #include "cartera/book.hpp"
+#include "cartera/campaigns.hpp"
 #include "cartera/contact_policy.hpp"
 
 namespace cartera {
-
-/// Contacts already scheduled by central campaigns (they count toward each customer's cap).
-struct campaign_table {
-  int_column customer;  ///< row in customers
-  int_column day;
-};
 
 /// What the plan knows of each customer and manager. Spans with one entry per customer,
 /// except time_budget (one per manager).
@@ -46,7 +41,13 @@ struct contact_inputs {
       {};  ///< optional: row in policy.channels or -1; empty: learned from the book
   std::span<const std::int32_t> max_contacts = {};  ///< optional: the customer's cap per period (-1: the policy's)
   const alert_table* alerts = nullptr;              ///< optional
-  const campaign_table* campaigns = nullptr;        ///< optional
+  /// Optional: central campaign contacts in place of the book's campaigns; those in the
+  /// last period_days and in the horizon count toward each customer's cap.
+  const campaign_table* campaigns = nullptr;
+  /// Optional: `measure_campaigns` of the book as of the day before the horizon; a customer
+  /// whose response is still due a follow-up gets one (unless an alert or a conversation's
+  /// follow-up already answers them).
+  const campaign_responses* responses = nullptr;
 };
 
 enum class contact_purpose : std::uint8_t { alert = 0, follow_up = 1, cadence = 2 };

@@ -35,6 +35,9 @@ struct synthetic_options {
   double referred_share = 0.08;
   /// Share of customers with a current manager.
   double managed_share = 0.6;
+  /// Share of customers each of four central campaigns reaches (300, 200, 90 and 10 days
+  /// before the end); a customer's purchases and contacts after one are its responses.
+  double campaign_share = 0.15;
   std::uint64_t seed = 42;
 
   /// Throws invalid_input naming the option whose value is out of range.

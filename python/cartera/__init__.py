@@ -32,6 +32,7 @@ from .assignment import (
 )
 from .bg_nbd import BGNBD
 from .book import TABLES, Book
+from .campaigns import CAMPAIGN_OUTCOMES, CampaignPolicy, campaign_responses, campaign_summary
 from .cleaning import Cleaned, CleaningPolicy, clean
 from .complaints import ComplaintPolicy, complaint_indicator, complaint_totals
 from .contact_plan import PURPOSES, STATUSES, ContactPlan, ContactPolicy, plan_contacts
@@ -95,6 +96,10 @@ __all__ = [
     "Cleaned",
     "CleaningPolicy",
     "clean",
+    "CAMPAIGN_OUTCOMES",
+    "CampaignPolicy",
+    "campaign_responses",
+    "campaign_summary",
     "ComplaintPolicy",
     "complaint_indicator",
     "complaint_totals",

@@ -32,6 +32,7 @@ class Book:
         interactions: Any = None,
         complaints: Any = None,
         referrals: Any = None,
+        campaigns: Any = None,
     ) -> None: ...
     @property
     def customer_count(self) -> int: ...
@@ -273,6 +274,20 @@ def compute_alerts(
     threads: int = 0,
 ) -> dict[str, Any]: ...
 
+class CampaignPolicy:
+    fields: ClassVar[tuple[str, ...]]
+    response_days: int
+    follow_up_days: int
+    def __init__(self, **fields: Any) -> None: ...
+    def validate(self) -> None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    @staticmethod
+    def from_dict(fields: dict[str, Any]) -> CampaignPolicy: ...
+
+CAMPAIGN_OUTCOMES: list[str]
+
+def measure_campaigns(book: Book, as_of: int, policy: CampaignPolicy, manager: Any = None) -> dict[str, Any]: ...
+
 class ComplaintPolicy:
     fields: ClassVar[tuple[str, ...]]
     response_days: int
@@ -488,6 +503,7 @@ def plan_contacts(
     max_contacts: Any,
     alerts: dict[str, Any] | None,
     campaigns: tuple[Any, Any] | None,
+    campaign_policy: tuple[CampaignPolicy, Any] | None,
     start: int,
     days: int,
     policy: ContactPolicy,

@@ -65,6 +65,7 @@ _SCHEMA: dict[str, list[tuple[str, str, bool]]] = {
         ("first_contact", "flag", False),
     ],
     "referrals": [("referrer", "customer", True), ("referred", "customer", True), ("day", "day", True)],
+    "campaigns": [("customer", "customer", True), ("day", "day", True), ("campaign", "category", False)],
 }
 
 # What the book derives: the returns taken out of the transactions (amounts given back, >= 0).
@@ -103,12 +104,15 @@ class Book:
 
     Parameters
     ----------
-    customers, managers, transactions, interactions, complaints, referrals : DataFrame, optional
+    customers, managers, transactions, interactions, complaints, referrals, campaigns : DataFrame, optional
         One DataFrame per table, with the columns listed in ``cartera.TABLES`` (only the
         required ones must be present: ``id`` for customers and managers; ``customer``,
         ``day`` and ``amount`` for transactions; ``customer``, ``day`` and ``channel`` for
         interactions; ``customer`` and ``opened`` for complaints; ``referrer``, ``referred``
-        and ``day`` for referrals). Customers and managers are named by their external ids
+        and ``day`` for referrals; ``customer`` and ``day`` for campaigns, the customers a
+        central campaign reached, with its ``campaign`` name: past ones are measured by
+        :func:`cartera.campaign_responses`, and every one counts toward the contact cap;
+        campaign days, which may be ahead, do not move the book's first and last day). Customers and managers are named by their external ids
         (any hashable: ints, strings). Days may be datetimes, dates, ISO strings or integer
         days since 1970-01-01. When ``customers`` is omitted, the customers are every id found
         in the events, in order of first appearance. A transaction with a negative amount, or
@@ -141,7 +145,7 @@ class Book:
     ...                    "day": ["2024-01-05", "2024-03-01", "2024-02-10"],
     ...                    "amount": [120.0, 80.0, 45.5]})
     >>> cartera.Book(transactions=tx)
-    Book(customers=2, managers=0, transactions=3, returns=0, interactions=0, complaints=0, referrals=0)
+    Book(customers=2, managers=0, transactions=3, returns=0, interactions=0, complaints=0, referrals=0, campaigns=0)
     """
 
     def __init__(
@@ -153,6 +157,7 @@ class Book:
         interactions: pd.DataFrame | None = None,
         complaints: pd.DataFrame | None = None,
         referrals: pd.DataFrame | None = None,
+        campaigns: pd.DataFrame | None = None,
         columns: Mapping[str, Mapping[str, str]] | None = None,
         extra_columns: str = "error",
     ) -> None:
@@ -163,6 +168,7 @@ class Book:
             "interactions": interactions,
             "complaints": complaints,
             "referrals": referrals,
+            "campaigns": campaigns,
         }
         if extra_columns not in ("error", "ignore"):
             raise _convert.invalid("book", "extra_columns", None, extra_columns, "expected 'error' or 'ignore'")

@@ -170,6 +170,7 @@ def clean(
     interactions: pd.DataFrame | None = None,
     complaints: pd.DataFrame | None = None,
     referrals: pd.DataFrame | None = None,
+    campaigns: pd.DataFrame | None = None,
     columns: Mapping[str, Mapping[str, str]] | None = None,
     policy: CleaningPolicy | Mapping[str, Any] | None = None,
     extra_columns: str = "error",
@@ -181,7 +182,8 @@ def clean(
 
     - customers and managers: a missing id, an id already seen (the first row is kept);
     - events: a missing customer (or referrer/referred) id, an unparseable or missing day,
-      a day before ``policy.first_day`` or after ``policy.last_day`` ("in the future"),
+      a day before ``policy.first_day`` or after ``policy.last_day`` ("in the future"; not
+      for campaigns, which may be scheduled ahead),
       an amount (or, when the column is given, a margin) that is missing, not a number or
       not finite, an unknown ``kind``, an interaction
       without a channel, a self-referral, an exact duplicate of an earlier row, and an event
@@ -219,6 +221,7 @@ def clean(
         "interactions": interactions,
         "complaints": complaints,
         "referrals": referrals,
+        "campaigns": campaigns,
     }
     tables = {
         name: _Table(name, renamed)
@@ -296,7 +299,8 @@ def _clean_table(
         elif kind in ("customer", "manager"):
             out[column] = _references(table, column, kind, required, known[kind])
         elif kind in ("day", "day?", "contact_day"):
-            out[column] = _days(table, column, required, first, last)
+            # A campaign may be scheduled ahead: its days are never "in the future".
+            out[column] = _days(table, column, required, first, None if table.name == "campaigns" else last)
         elif kind in ("real", "int"):
             out[column] = _numbers(table, column, required, kind == "int")
         elif kind == "flag":

@@ -350,6 +350,8 @@ def _write_results(folder: Path, results: Results, config: Config) -> None:
         "segments": results.segments,
         "alerts": results.alerts,
         "complaints": results.complaints,
+        "campaigns": results.campaigns,
+        "campaign_responses": results.campaign_responses,
         "assignment": results.assignment.assignments,
         "managers": results.assignment.managers.join(
             results.plan.managers[["reached", "coverage", "budget", "planned", "demand"]]
@@ -365,7 +367,8 @@ def _write_results(folder: Path, results: Results, config: Config) -> None:
         if frame is not None:
             frame.to_csv(
                 folder / f"{name}.csv",
-                index=name not in ("alerts", "complaints", "contacts", "unmet", "show_room", "quarantine"),
+                index=name
+                not in ("alerts", "complaints", "campaign_responses", "contacts", "unmet", "show_room", "quarantine"),
             )
     (folder / "config.json").write_text(
         json.dumps(config.to_dict(), indent=2, ensure_ascii=False, default=str), encoding="utf-8"
@@ -393,6 +396,9 @@ def _print_results(
     print()
     if results.complaints is not None and len(results.complaints):
         _print_complaints(results.complaints)
+        print()
+    if results.campaigns is not None and len(results.campaigns):
+        _print_campaigns(results.campaigns)
         print()
     _print_realignment(results.assignment)
     print()
@@ -495,6 +501,15 @@ def _print_complaints(indicator: pd.DataFrame) -> None:
         f"Complaints: {int(overall['complaints']):,}, {share('first_contact_share')} solved at the first contact "
         f"({share('first_contact_share_by_value')} by value), valuable customers' in time {share('valuable_in_time_share')}, "
         f"{share('stayed_share')} bought again afterwards (complaints.csv, per manager and month)"
+    )
+
+
+def _print_campaigns(summary: pd.DataFrame) -> None:
+    print(
+        f"Campaigns: {len(summary):,}, {int(summary['contacts'].sum()):,} contacts, "
+        f"{int(summary['responded'].sum()):,} responded; followed up {int(summary['followed_up'].sum()):,}, "
+        f"nobody followed up {int(summary['missed'].sum()):,}, due now {int(summary['follow_up_due'].sum()):,} "
+        "(in the plan; campaigns.csv, campaign_responses.csv)"
     )
 
 

@@ -77,6 +77,12 @@ def _managers_of(manager: Any, customers: pd.Index) -> pd.Series:
     return manager.reindex(customers)
 
 
+def _campaign_policy(policy: Any) -> Any:
+    if policy is None:
+        return _core.CampaignPolicy()
+    return policy if isinstance(policy, _core.CampaignPolicy) else _core.CampaignPolicy.from_dict(dict(policy))
+
+
 def _budgets(time_budget: Any, book: Book, manager: pd.Series) -> pd.Series:
     if time_budget is None:
         managers = book.table("managers")
@@ -145,6 +151,7 @@ def plan_contacts(
     stage: pd.Series | pd.DataFrame,
     alerts: pd.DataFrame | None = None,
     campaigns: pd.DataFrame | None = None,
+    campaign_policy: Any = None,
     preferred_channel: pd.Series | None = None,
     max_contacts: pd.Series | None = None,
     start: Any = None,
@@ -166,7 +173,13 @@ def plan_contacts(
     alerts : DataFrame, optional
         The frame of :func:`alerts`: an alert contact first, most urgent first.
     campaigns : DataFrame, optional
-        ``customer`` and ``day`` of central campaign contacts; they count toward the cap.
+        ``customer`` and ``day`` of central campaign contacts, in place of the book's
+        campaigns; they count toward the cap.
+    campaign_policy : CampaignPolicy, optional
+        The customers who responded to one of the book's campaigns (as of the day before the
+        plan, :func:`cartera.campaign_responses`) and whom their manager has not followed up
+        yet get a ``follow_up`` contact (unless an alert contact answers them), counted in
+        the budget like any other; by default under ``CampaignPolicy()``.
     preferred_channel : Series, optional
         A channel of the policy per customer; by default learned from the book (the channel
         of most two-way contacts in ``policy.preference_days``).
@@ -250,6 +263,7 @@ def plan_contacts(
         caps,
         alert_arrays,
         campaign_arrays,
+        (_campaign_policy(campaign_policy), _convert.positions(managers_of, book.manager_ids)),
         first,
         int(days),
         policy,

@@ -1,4 +1,5 @@
-"""The main job: value, stages, segments and alerts, the complaint indicator, assignment,
+"""The main job: value, stages, segments and alerts, the complaint indicator, the day after
+each campaign, assignment,
 contact plan, team sizing and referrals on one book, with every policy from one configuration. ``cartera demo`` and
 ``cartera run`` share it; from Python, :func:`run_job` returns the results and
 :func:`read_config` reads a configuration file."""
@@ -25,6 +26,7 @@ else:  # the same parser, from PyPI
 from .alerts import AlertPolicy, alerts
 from .assignment import AssignmentPolicy, assign
 from .book import TABLES, TEXT_COLUMNS, Book
+from .campaigns import CampaignPolicy, campaign_responses, campaign_summary
 from .cleaning import Cleaned, CleaningPolicy, clean
 from .complaints import ComplaintPolicy, complaint_indicator
 from .contact_plan import ContactPolicy, plan_contacts
@@ -62,6 +64,7 @@ SECTIONS: tuple[str, ...] = (
     "segments",
     "alerts",
     "complaints",
+    "campaigns",
     "assignment",
     "contact",
     "referrals",
@@ -126,6 +129,7 @@ class Config:
     segments: SegmentPolicy = field(default_factory=SegmentPolicy)
     alerts: Any = field(default_factory=AlertPolicy)
     complaints: Any = field(default_factory=ComplaintPolicy)
+    campaigns: Any = field(default_factory=CampaignPolicy)
     assignment: Any = field(default_factory=AssignmentPolicy)
     contact: Any = field(default_factory=ContactPolicy)
     referrals: Any = field(default_factory=ReferralPolicy)
@@ -158,6 +162,7 @@ class Config:
             "segments": SegmentPolicy,
             "alerts": AlertPolicy,
             "complaints": ComplaintPolicy,
+            "campaigns": CampaignPolicy,
             "assignment": AssignmentPolicy,
             "contact": ContactPolicy,
             "referrals": ReferralPolicy,
@@ -444,6 +449,7 @@ def contact_plan(
         tier=segments,
         stage=customer_stages,
         alerts=to_act,
+        campaign_policy=config.campaigns,
         start=start,
         days=int(config.job["days"]),
         policy=config.contact,
@@ -474,6 +480,7 @@ STEPS: tuple[str, ...] = (
     "stages",
     "segments",
     "complaints",
+    "campaigns",
     "potential",
     "assignment",
     "plan",
@@ -523,6 +530,10 @@ def run_job(
         policy=config.complaints,
     )
     lap("complaints")
+    # The day after each campaign, in the portfolios as they stand: who responded, and who
+    # followed them up (the plan then follows up, under the new portfolios, those still due).
+    responses = campaign_responses(book, as_of, policy=config.campaigns)
+    lap("campaigns")
     future, skipped = _potential(book, config, values, segments["tier"])
     lap("potential")
     worth = None
@@ -561,6 +572,8 @@ def run_job(
         segments=segments,
         alerts=to_act,
         complaints=complaints,
+        campaigns=campaign_summary(responses),
+        campaign_responses=responses,
         assignment=assignment,
         plan=plan,
         team=team,

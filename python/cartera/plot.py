@@ -9,7 +9,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["calibration", "complaints", "ladder", "pareto", "probability_alive"]
+__all__ = ["calibration", "campaigns", "complaints", "ladder", "pareto", "probability_alive"]
 
 # From cold to warm: below the ladder, then its four steps.
 _STAGE_COLOURS = {
@@ -171,4 +171,38 @@ def complaints(indicator: pd.DataFrame, *, ax: Axes | None = None, months: int |
     ax.set_title("Complaints solved at the first contact")
     ax.legend(frameon=False, fontsize="small")
     ax.figure.autofmt_xdate()
+    return ax
+
+
+# From nothing to do to nobody did it.
+_OUTCOME_COLOURS = {
+    "no_response": "#d9d9d9",
+    "waiting": "#c6dbef",
+    "followed_up": "#2171b5",
+    "follow_up_due": "#fdae6b",
+    "missed": "#e6550d",
+}
+
+
+def campaigns(summary: pd.DataFrame, *, ax: Axes | None = None, top: int | None = 12) -> Axes:
+    """What became of each campaign's contacts (``summary`` from ``cartera.campaign_summary``)
+    as stacked horizontal bars: no response, still waiting, followed up, follow-up due,
+    missed. ``top``: the campaigns with the most contacts shown (None: all)."""
+    import matplotlib.pyplot as plt
+
+    shown = summary.sort_values("contacts", ascending=False)
+    if top is not None:
+        shown = shown.head(top)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.4 * len(shown) + 2.5))
+    left = pd.Series(0.0, index=range(len(shown)))
+    for outcome, colour in _OUTCOME_COLOURS.items():
+        widths = (shown[outcome] / shown["contacts"]).to_numpy()
+        ax.barh(range(len(shown)), widths, left=left.to_numpy(), color=colour, label=outcome.replace("_", " "))
+        left += widths
+    ax.set_yticks(range(len(shown)), ["(unnamed)" if pd.isna(c) else str(c) for c in shown.index])
+    ax.invert_yaxis()
+    ax.set_xlabel("share of the campaign's contacts")
+    ax.set_title("The day after each campaign")
+    ax.legend(ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False, fontsize="small")
     return ax

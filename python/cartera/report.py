@@ -1,6 +1,6 @@
 """The HTML report of a run: one self-contained page (styles inline, figures embedded as
 PNG) with the ladder, tiers and ABC with the Pareto curve, the alerts to act on, the
-complaint indicator, the assignment, the contact plan's coverage, team sizing and referrals."""
+complaint indicator, the day after the campaigns, the assignment, the contact plan's coverage, team sizing and referrals."""
 
 from __future__ import annotations
 
@@ -57,6 +57,10 @@ class Results:
     alerts: pd.DataFrame | None = None
     #: The complaint indicator per manager and month (cartera.complaint_indicator).
     complaints: pd.DataFrame | None = None
+    #: Each campaign's responses and follow-ups (cartera.campaign_summary), and every
+    #: campaign contact measured (cartera.campaign_responses).
+    campaigns: pd.DataFrame | None = None
+    campaign_responses: pd.DataFrame | None = None
     assignment: Assignment | None = None
     plan: ContactPlan | None = None
     team: TeamSize | None = None
@@ -244,6 +248,46 @@ def _complaints_section(r: Results) -> str:
     )
 
 
+def _campaigns_section(r: Results) -> str:
+    assert r.campaigns is not None
+    summary = r.campaigns
+    if not len(summary):
+        return "<h2 id='campaigns'>The day after the campaigns</h2><p>No campaign in the book.</p>"
+    responded = int(summary["responded"].sum())
+    decided = int(summary["followed_up"].sum() + summary["missed"].sum())
+    cards = [
+        ("campaign contacts", f"{int(summary['contacts'].sum()):,}"),
+        ("responded", f"{responded:,}"),
+        ("followed up by their manager", f"{int(summary['followed_up'].sum()):,}"),
+        ("nobody followed up", f"{int(summary['missed'].sum()):,}"),
+        ("due now (in the plan)", f"{int(summary['follow_up_due'].sum()):,}"),
+        ("followed up in time", _share(summary["followed_up"].sum() / decided if decided else float("nan"))),
+    ]
+    shown = summary[
+        [
+            "contacts",
+            "responded",
+            "response_rate",
+            "revenue",
+            "followed_up",
+            "follow_up_due",
+            "missed",
+            "followed_up_share",
+        ]
+    ].sort_values("contacts", ascending=False)
+    shown.index = ["(unnamed)" if pd.isna(c) else str(c) for c in shown.index]
+    shown.index.name = "campaign"
+    return (
+        "<h2 id='campaigns'>The day after the campaigns</h2>"
+        + "<p>Who responded to each campaign, by buying or by contacting us, and whether their manager "
+        "followed it up; the contact plan follows up the responses still due.</p>"
+        + _cards(cards)
+        + _figure(lambda ax: plot.campaigns(summary, ax=ax))
+        + _table(shown.head(15))
+        + "<p class='meta'>campaign_responses.csv has every campaign contact with its outcome.</p>"
+    )
+
+
 def _share(value: float) -> str:
     return "–" if pd.isna(value) else f"{value:.0%}"
 
@@ -391,6 +435,7 @@ def render_report(results: Results, *, title: str = "cartera report") -> str:
         (results.potential if results.potential is not None else results.skipped.get("potential"), _potential_section),
         (results.alerts, _alerts_section),
         (results.complaints, _complaints_section),
+        (results.campaigns, _campaigns_section),
         (results.assignment, _assignment_section),
         (results.plan, _plan_section),
         (results.team, _team_section),

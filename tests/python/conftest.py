@@ -32,6 +32,7 @@ CUSTOMER_COLUMNS = {
     "interactions": ["customer"],
     "complaints": ["customer"],
     "referrals": ["referrer", "referred"],
+    "campaigns": ["customer"],
 }
 MANAGER_COLUMNS = {"customers": ["manager"], "managers": ["id"], "interactions": ["manager"]}
 

@@ -70,6 +70,7 @@ def test_config_defaults_are_every_policy_and_load_back(capsys):
         "segments",
         "alerts",
         "complaints",
+        "campaigns",
         "assignment",
         "contact",
         "referrals",
@@ -81,6 +82,7 @@ def test_config_defaults_are_every_policy_and_load_back(capsys):
     assert cartera.AssignmentPolicy.from_dict(defaults["assignment"]) == cartera.AssignmentPolicy()
     assert cartera.GrowthPolicy.from_dict(defaults["growth"]) == cartera.GrowthPolicy()
     assert cartera.ComplaintPolicy.from_dict(defaults["complaints"]) == cartera.ComplaintPolicy()
+    assert cartera.CampaignPolicy.from_dict(defaults["campaigns"]) == cartera.CampaignPolicy()
     assert defaults["contact"]["cadence"]["Premium"]["intimar"]["contacts"] == 2.0
 
 

@@ -107,7 +107,16 @@ def books(draw: st.DrawFn, *, text_ids: bool = False) -> dict[str, pd.DataFrame]
         },
         columns=["referrer", "referred", "day"],
     )
-    for frame in (transactions, interactions, complaints, referrals):
+    g = draw(st.integers(0, 3))
+    campaigns = pd.DataFrame(
+        {
+            "customer": draw(st.lists(st.sampled_from(customers_ids), min_size=g, max_size=g)),
+            "day": draw(st.lists(day, min_size=g, max_size=g)),
+            "campaign": draw(st.lists(st.sampled_from(["spring", "autumn"]), min_size=g, max_size=g)),
+        },
+        columns=["customer", "day", "campaign"],
+    )
+    for frame in (transactions, interactions, complaints, referrals, campaigns):
         for column in ("day", "opened"):
             if column in frame.columns:
                 frame[column] = (
@@ -120,6 +129,7 @@ def books(draw: st.DrawFn, *, text_ids: bool = False) -> dict[str, pd.DataFrame]
         "interactions": interactions,
         "complaints": complaints,
         "referrals": referrals,
+        "campaigns": campaigns,
     }
 
 
@@ -174,6 +184,10 @@ def check_invariants(frames: dict[str, pd.DataFrame], results) -> None:
     complaints = frames["complaints"]
     assert results.complaints["complaints"].sum() == (complaints["opened"] <= pd.Timestamp("2026-01-01")).sum()
     assert set(results.complaints["manager"].dropna()) <= managers
+    # Every campaign contact made by then is measured once.
+    campaigns = frames["campaigns"]
+    assert len(results.campaign_responses) == (campaigns["day"] <= pd.Timestamp("2026-01-01")).sum()
+    assert set(results.campaign_responses["customer"]) <= set(ids)
 
 
 def assert_same(a, b) -> None:
@@ -197,6 +211,7 @@ def assert_same(a, b) -> None:
         pd.testing.assert_frame_equal(left, right, obj=name)
     pd.testing.assert_frame_equal(a.alerts.reset_index(drop=True), b.alerts.reset_index(drop=True), obj="alerts")
     pd.testing.assert_frame_equal(a.complaints, b.complaints, obj="complaints")
+    pd.testing.assert_frame_equal(a.campaign_responses, b.campaign_responses, obj="campaign_responses")
     pd.testing.assert_frame_equal(
         a.plan.contacts.reset_index(drop=True), b.plan.contacts.reset_index(drop=True), obj="contacts"
     )

@@ -58,7 +58,7 @@ def page(report):
     return outline
 
 
-def screenshot(page: Path, width: int = 1200, height: int = 9000) -> np.ndarray:
+def screenshot(page: Path, width: int = 1200, height: int = 12000) -> np.ndarray:
     """The page as headless Chromium paints it (Debian's chromium, installed by
     scripts/setup), as an RGB array."""
     import matplotlib.image
@@ -93,6 +93,7 @@ def test_every_part_of_the_job_has_its_section(page):
         "potential",
         "alerts",
         "complaints",
+        "campaigns",
         "assignment",
         "plan",
         "team",
@@ -102,7 +103,8 @@ def test_every_part_of_the_job_has_its_section(page):
     assert page.headings[0] == "The relationship ladder"
     assert page.headings[2] == "Potential: who will come back and what they are worth"
     assert page.headings[4] == "Complaints solved at the first contact"
-    assert page.headings[6].startswith("Contact plan: 28 days from")
+    assert page.headings[5] == "The day after the campaigns"
+    assert page.headings[7].startswith("Contact plan: 28 days from")
 
 
 def test_figures_are_embedded_and_nothing_is_fetched(page):
