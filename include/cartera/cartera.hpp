@@ -21,6 +21,7 @@
 #include "cartera/kmeans.hpp"
 #include "cartera/ladder.hpp"
 #include "cartera/preview.hpp"
+#include "cartera/readiness.hpp"
 #include "cartera/realignment.hpp"
 #include "cartera/referrals.hpp"
 #include "cartera/repeated_rows.hpp"

@@ -41,6 +41,7 @@ from .growth import GrowthPolicy, growth, next_products
 from .hygiene import Hygiene, find_duplicates, hygiene, merge_duplicates
 from .kmeans import KMeans
 from .potential import POTENTIAL_COLUMNS, PotentialPolicy, potential
+from .readiness import READINESS_QUESTIONS, READINESS_STEPS, Readiness, ReadinessPolicy, book_readiness, readiness
 from .referrals import ReferralPolicy, Referrals, referrals
 from .rules import Rules
 from .segmentation import (
@@ -110,6 +111,12 @@ __all__ = [
     "ContactPlan",
     "ContactPolicy",
     "PURPOSES",
+    "READINESS_QUESTIONS",
+    "READINESS_STEPS",
+    "Readiness",
+    "ReadinessPolicy",
+    "book_readiness",
+    "readiness",
     "ReferralPolicy",
     "Referrals",
     "STATUSES",

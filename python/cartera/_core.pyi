@@ -288,6 +288,26 @@ CAMPAIGN_OUTCOMES: list[str]
 
 def measure_campaigns(book: Book, as_of: int, policy: CampaignPolicy, manager: Any = None) -> dict[str, Any]: ...
 
+class ReadinessPolicy:
+    fields: ClassVar[tuple[str, ...]]
+    interaction_days: int
+    mvc_share: float
+    def __init__(self, **fields: Any) -> None: ...
+    def validate(self) -> None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    @staticmethod
+    def from_dict(fields: dict[str, Any]) -> ReadinessPolicy: ...
+
+def measure_readiness(
+    book: Book,
+    as_of: int,
+    value: dict[str, Any],
+    stage: Any,
+    policy: ReadinessPolicy,
+    preferred: Any = None,
+    planned: Any = None,
+) -> dict[str, Any]: ...
+
 class ComplaintPolicy:
     fields: ClassVar[tuple[str, ...]]
     response_days: int

@@ -37,6 +37,7 @@ from .job import (
     run_job,
     segments_and_alerts,
 )
+from .readiness import READINESS_QUESTIONS, book_readiness, readiness
 from .referrals import Referrals
 from .report import Results, render_report, write_page, write_report
 from .stages import STAGES, stages
@@ -88,7 +89,14 @@ def _run(args: argparse.Namespace) -> int:
     book, quarantine = _book_of(args, config.clean)
     timings: dict[str, float] = {}
     with _steps_bar(args) as bar:
-        results = run_job(book, config, timings=timings, progress=bar.step, solver_progress=bar.solving)
+        results = run_job(
+            book,
+            config,
+            timings=timings,
+            progress=bar.step,
+            solver_progress=bar.solving,
+            readiness_answers=_readiness_answers(args.readiness),
+        )
     results.quarantine = quarantine
     # Everything is written to a folder beside the target, then renamed: a failure leaves
     # no half-written results.
@@ -361,6 +369,7 @@ def _write_results(folder: Path, results: Results, config: Config) -> None:
         "plan_customers": results.plan.customers,
         "referrals": results.referrals.customers,
         "show_room": results.referrals.show_room,
+        "readiness": None if results.readiness is None else results.readiness.steps,
         "quarantine": results.quarantine,
     }
     for name, frame in tables.items():
@@ -407,6 +416,45 @@ def _print_results(
     _print_team(results.team)
     print()
     _print_referrals(results.referrals)
+
+
+def _readiness_answers(path: str | None) -> pd.DataFrame | None:
+    if path is None:
+        return None
+    try:
+        return pd.read_csv(path, dtype={"respondent": str, "question": str})
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise ValueError(f"answers: {path} cannot be read as CSV ({error})") from None
+
+
+def _readiness(args: argparse.Namespace) -> int:
+    """The questionnaire scored, beside the book's own readiness when --data is given."""
+    if args.questions:
+        READINESS_QUESTIONS.to_csv(sys.stdout)
+        return 0
+    if args.answers is None and args.data is None:
+        raise ValueError("readiness: give the answers, --data, or both (--questions prints the questionnaire)")
+    measured = None
+    if args.data is not None:
+        book = clean_tables(args.data, extra_columns=_extra(args)).book
+        measured = book_readiness(book, args.as_of)
+    scored = readiness(_readiness_answers(args.answers), measured=measured)
+    pd.set_option("display.width", 160)
+    print("IDIC readiness by step (answers 1 to 5; measured: the book's share):")
+    print(scored.steps.round(2).to_string())
+    if args.answers is not None:
+        print()
+        print("The personalisation gap by area:")
+        print(scored.areas.round(2).to_string())
+    if args.out:
+        out = _new_folder(args.out, "results")
+        out.mkdir(parents=True, exist_ok=True)
+        scored.steps.to_csv(out / "steps.csv")
+        scored.areas.to_csv(out / "areas.csv")
+        scored.questions.to_csv(out / "questions.csv")
+        if measured is not None:
+            measured.to_csv(out / "measured.csv")
+    return 0
 
 
 def _config(args: argparse.Namespace) -> int:
@@ -623,6 +671,11 @@ def _parser() -> argparse.ArgumentParser:
         help="a new folder for the results (default cartera-results)",
     )
     run.add_argument("--as-of", metavar="DATE", help="evaluate as of this day (default: the last event in the data)")
+    run.add_argument(
+        "--readiness",
+        metavar="ANSWERS",
+        help="the readiness questionnaire's answers (CSV: respondent, question, current, preferred)",
+    )
     run.add_argument("-q", "--quiet", action="store_true", help="print one line instead of the summary")
     run.add_argument(
         "-v", "--verbose", action="store_true", help="show the progress of the steps even when not on a terminal"
@@ -703,6 +756,18 @@ def _parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="show the progress of the steps even when not on a terminal"
     )
     report.set_defaults(run=_report)
+    ready = commands.add_parser(
+        "readiness", help="score the IDIC readiness questionnaire, beside what a book shows (--data)"
+    )
+    ready.add_argument("answers", nargs="?", help="the answers (CSV: respondent, question, current, preferred)")
+    ready.add_argument(
+        "--data", metavar="FOLDER", help="the tables of the book to measure, as for `cartera run --data`"
+    )
+    ready.add_argument("--as-of", metavar="DATE", help="with --data: measure as of this day")
+    ready.add_argument("--questions", action="store_true", help="write the questionnaire (CSV) to stdout and stop")
+    ready.add_argument("--out", metavar="FOLDER", help="a new folder for steps.csv, areas.csv and questions.csv")
+    _add_extra_columns(ready)
+    ready.set_defaults(run=_readiness)
     config = commands.add_parser("config", help="print the documented defaults of every policy (JSON)")
     config.add_argument("--defaults", action="store_true", required=True, help="print the defaults")
     config.set_defaults(run=_config)

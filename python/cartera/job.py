@@ -33,6 +33,7 @@ from .contact_plan import ContactPolicy, plan_contacts
 from .growth import GrowthPolicy
 from .hygiene import hygiene
 from .potential import PotentialPolicy, potential
+from .readiness import ReadinessPolicy, book_readiness, readiness
 from .referrals import ReferralPolicy, referrals
 from .report import Results
 from .segmentation import SegmentPolicy, segment
@@ -68,6 +69,7 @@ SECTIONS: tuple[str, ...] = (
     "assignment",
     "contact",
     "referrals",
+    "readiness",
 )
 
 _JOB_DEFAULTS: dict[str, Any] = {
@@ -133,6 +135,7 @@ class Config:
     assignment: Any = field(default_factory=AssignmentPolicy)
     contact: Any = field(default_factory=ContactPolicy)
     referrals: Any = field(default_factory=ReferralPolicy)
+    readiness: Any = field(default_factory=ReadinessPolicy)
 
     @classmethod
     def from_dict(cls, fields: Mapping[str, Any]) -> Config:
@@ -166,6 +169,7 @@ class Config:
             "assignment": AssignmentPolicy,
             "contact": ContactPolicy,
             "referrals": ReferralPolicy,
+            "readiness": ReadinessPolicy,
         }
         made = {name: kind.from_dict(dict(fields.get(name, {}))) for name, kind in policies.items()}
         config = cls(job=job, **made)
@@ -485,6 +489,7 @@ STEPS: tuple[str, ...] = (
     "assignment",
     "plan",
     "referrals",
+    "readiness",
     "hygiene",
 )
 
@@ -496,10 +501,13 @@ def run_job(
     timings: dict[str, float] | None = None,
     progress: Callable[[str], Any] | None = None,
     solver_progress: Callable[[dict[str, float]], Any] | None = None,
+    readiness_answers: pd.DataFrame | None = None,
 ) -> Results:
     """Runs every step on the book; ``timings`` (when given) receives seconds per step,
     ``progress`` is called with each step's name (:data:`STEPS`) as it finishes, and
-    ``solver_progress`` with the assignment solver's figures while it runs."""
+    ``solver_progress`` with the assignment solver's figures while it runs.
+    ``readiness_answers`` (the readiness questionnaire's answers, see
+    :func:`cartera.readiness`) sets what people believe beside what the book shows."""
     config = config or Config()
     as_of = config.job["as_of"]
     clock = time.perf_counter()
@@ -557,6 +565,17 @@ def run_job(
     )
     network = referrals(book, manager=assignment, policy=config.referrals)
     lap("referrals")
+    measured = book_readiness(
+        book,
+        as_of,
+        stages=customer_stages,
+        value=values,
+        plan=plan,
+        contact_policy=config.contact,
+        policy=config.readiness,
+    )
+    ready = readiness(readiness_answers, measured=measured)
+    lap("readiness")
     # Duplicates need a linkage model of their own: `cartera hygiene` looks for them.
     tidy = hygiene(book, as_of=as_of, duplicates=False, tiers=segments["tier"])
     lap("hygiene")
@@ -579,4 +598,5 @@ def run_job(
         team=team,
         referrals=network,
         hygiene=tidy,
+        readiness=ready,
     )

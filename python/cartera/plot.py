@@ -9,7 +9,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["calibration", "campaigns", "complaints", "ladder", "pareto", "probability_alive"]
+__all__ = ["calibration", "campaigns", "complaints", "ladder", "pareto", "probability_alive", "readiness"]
 
 # From cold to warm: below the ladder, then its four steps.
 _STAGE_COLOURS = {
@@ -205,4 +205,33 @@ def campaigns(summary: pd.DataFrame, *, ax: Axes | None = None, top: int | None 
     ax.set_xlabel("share of the campaign's contacts")
     ax.set_title("The day after each campaign")
     ax.legend(ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False, fontsize="small")
+    return ax
+
+
+def readiness(result: Any, *, ax: Axes | None = None, by: str = "areas") -> Axes:
+    """The readiness questionnaire as a radar (``result`` from ``cartera.readiness``): the
+    current and the preferred scenario on the 1-5 scale, per area of the gap tool
+    (``by="areas"``) or per IDIC step (``by="steps"``, with the book's own measure when it
+    was given). The space between the two lines is the gap to close."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    table = getattr(result, by)
+    angles = np.linspace(0, 2 * np.pi, len(table), endpoint=False)
+    closed = np.append(angles, angles[0])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 6), subplot_kw={"projection": "polar"})
+    lines = [("current", "#e6550d", "current scenario"), ("preferred", "#2171b5", "preferred scenario")]
+    if "measured_score" in table.columns:
+        lines.append(("measured_score", "#31a354", "what the book shows"))
+    for column, colour, label in lines:
+        values = table[column].to_numpy(dtype=float)
+        ax.plot(closed, np.append(values, values[0]), color=colour, marker="o", label=label)
+        if column != "measured_score":
+            ax.fill(closed, np.append(values, values[0]), color=colour, alpha=0.12)
+    ax.set_xticks(angles, [str(label).replace("_", " ") for label in table.index])
+    ax.set_ylim(0, 5)
+    ax.set_yticks([1, 2, 3, 4, 5])
+    ax.set_title("Readiness: where we are and where we want to be")
+    ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.1), frameon=False, fontsize="small")
     return ax

@@ -20,6 +20,7 @@ from .assignment import Assignment
 from .complaints import complaint_totals
 from .contact_plan import ContactPlan
 from .hygiene import Hygiene
+from .readiness import Readiness
 from .referrals import Referrals
 from .stages import STAGES
 from .team_sizing import TeamSize
@@ -61,6 +62,8 @@ class Results:
     #: campaign contact measured (cartera.campaign_responses).
     campaigns: pd.DataFrame | None = None
     campaign_responses: pd.DataFrame | None = None
+    #: The IDIC readiness: the book's own measure, and the questionnaire when answered (cartera.readiness).
+    readiness: Readiness | None = None
     assignment: Assignment | None = None
     plan: ContactPlan | None = None
     team: TeamSize | None = None
@@ -73,14 +76,17 @@ class Results:
     skipped: dict[str, str] = field(default_factory=dict)
 
 
-def _figure(draw: Any) -> str:
-    """A matplotlib drawing as an <img> with the PNG inline."""
+def _figure(draw: Any, *, polar: bool = False) -> str:
+    """A matplotlib drawing as an <img> with the PNG inline (on polar axes for a radar)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, ax = plt.subplots(figsize=(7, 4.2))
+    if polar:
+        figure, ax = plt.subplots(figsize=(6.5, 6), subplot_kw={"projection": "polar"})
+    else:
+        figure, ax = plt.subplots(figsize=(7, 4.2))
     draw(ax)
     figure.tight_layout()
     buffer = io.BytesIO()
@@ -288,6 +294,38 @@ def _campaigns_section(r: Results) -> str:
     )
 
 
+def _readiness_section(r: Results) -> str:
+    assert r.readiness is not None
+    steps = r.readiness.steps
+    measured = steps["measured"] if "measured" in steps.columns else pd.Series(float("nan"), index=steps.index)
+    cards = [(step, _share(share)) for step, share in measured.items()]
+    answered = int(steps["respondents"].max()) if len(steps) else 0
+    parts = [
+        "<h2 id='readiness'>IDIC readiness</h2>",
+        "<p>What the book shows of each step: identify (customers reachable), differentiate (value "
+        "known), interact (a conversation in the last year), individualise (at intimar or confiar).</p>",
+        _cards(cards),
+    ]
+    if answered:
+        shown = steps[[c for c in ("current", "preferred", "gap", "respondents", "measured_score") if c in steps]]
+        parts += [
+            "<h3>What people answer against what the book shows (1 to 5)</h3>",
+            "<div class='row'><div>",
+            _table(shown.round(2)),
+            "<h3>The personalisation gap by area</h3>",
+            _table(r.readiness.areas.round(2)),
+            "</div><div>",
+            _figure(lambda ax: plot.readiness(r.readiness, ax=ax), polar=True),
+            "</div></div>",
+        ]
+    else:
+        parts.append(
+            "<p class='meta'>Answer the questionnaire (cartera.READINESS_QUESTIONS) and run with "
+            "--readiness ANSWERS.csv to set what people believe beside what the book shows.</p>"
+        )
+    return "".join(parts)
+
+
 def _share(value: float) -> str:
     return "–" if pd.isna(value) else f"{value:.0%}"
 
@@ -436,6 +474,7 @@ def render_report(results: Results, *, title: str = "cartera report") -> str:
         (results.alerts, _alerts_section),
         (results.complaints, _complaints_section),
         (results.campaigns, _campaigns_section),
+        (results.readiness, _readiness_section),
         (results.assignment, _assignment_section),
         (results.plan, _plan_section),
         (results.team, _team_section),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import _convert, _core
@@ -70,8 +71,10 @@ def _value_columns(book: Book, frame: pd.DataFrame) -> dict[str, Any]:
         raise _core.TypeMismatchError(
             _convert.located("value", "frame", None, type(frame).__name__, "expected the DataFrame of cartera.value")
         )
-    aligned = frame.reindex(book.customer_ids)
-    absent = ~book.customer_ids.isin(frame.index)
+    # The job hands back the frame value() made: already in the book's order.
+    same_order = frame.index.equals(book.customer_ids)
+    aligned = frame if same_order else frame.reindex(book.customer_ids)
+    absent = np.zeros(len(frame), bool) if same_order else _convert.positions(book.customer_ids, frame.index) < 0
     if absent.any():
         row = _convert.first_row(absent)
         raise _convert.invalid("value", "index", row, book.customer_ids[row], "no value for this customer of the book")

@@ -74,6 +74,7 @@ def test_config_defaults_are_every_policy_and_load_back(capsys):
         "assignment",
         "contact",
         "referrals",
+        "readiness",
     ]
     assert cartera.CleaningPolicy.from_dict(defaults["clean"]) == cartera.CleaningPolicy()
     assert cartera.SegmentPolicy.from_dict(defaults["segments"]) == cartera.SegmentPolicy()
@@ -83,6 +84,7 @@ def test_config_defaults_are_every_policy_and_load_back(capsys):
     assert cartera.GrowthPolicy.from_dict(defaults["growth"]) == cartera.GrowthPolicy()
     assert cartera.ComplaintPolicy.from_dict(defaults["complaints"]) == cartera.ComplaintPolicy()
     assert cartera.CampaignPolicy.from_dict(defaults["campaigns"]) == cartera.CampaignPolicy()
+    assert cartera.ReadinessPolicy.from_dict(defaults["readiness"]) == cartera.ReadinessPolicy()
     assert defaults["contact"]["cadence"]["Premium"]["intimar"]["contacts"] == 2.0
 
 

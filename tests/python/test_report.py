@@ -94,6 +94,7 @@ def test_every_part_of_the_job_has_its_section(page):
         "alerts",
         "complaints",
         "campaigns",
+        "readiness",
         "assignment",
         "plan",
         "team",
@@ -104,7 +105,8 @@ def test_every_part_of_the_job_has_its_section(page):
     assert page.headings[2] == "Potential: who will come back and what they are worth"
     assert page.headings[4] == "Complaints solved at the first contact"
     assert page.headings[5] == "The day after the campaigns"
-    assert page.headings[7].startswith("Contact plan: 28 days from")
+    assert page.headings[6] == "IDIC readiness"
+    assert page.headings[8].startswith("Contact plan: 28 days from")
 
 
 def test_figures_are_embedded_and_nothing_is_fetched(page):
