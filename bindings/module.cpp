@@ -20,6 +20,7 @@ void register_complaint_indicator(py::module_& m);
 void register_synthetic(py::module_& m);
 void register_assignment(py::module_& m);
 void register_contact_plan(py::module_& m);
+void register_drip_dialogue(py::module_& m);
 void register_team_sizing(py::module_& m);
 void register_readiness(py::module_& m);
 void register_referrals(py::module_& m);
@@ -45,6 +46,7 @@ PYBIND11_MODULE(_core, m) {
   register_synthetic(m);
   register_assignment(m);
   register_contact_plan(m);
+  register_drip_dialogue(m);
   register_team_sizing(m);
   register_readiness(m);
   register_referrals(m);

@@ -74,7 +74,7 @@ class column_reader {
 std::shared_ptr<book> make_book(const py::object& customers_in, const py::object& managers_in,
                                 const py::object& transactions_in, const py::object& interactions_in,
                                 const py::object& complaints_in, const py::object& referrals_in,
-                                const py::object& campaigns_in) {
+                                const py::object& campaigns_in, const py::object& profile_in) {
   column_reader c(customers_in, "customers");
   customer_table customers{id_index(to_ids(c.required("id"), "customers"), "customers"),
                            c.ints("since"),
@@ -88,7 +88,7 @@ std::shared_ptr<book> make_book(const py::object& customers_in, const py::object
   manager_table managers;
   if (!m.empty()) {
     managers = {id_index(to_ids(m.required("id"), "managers"), "managers"), m.labels("region"), m.ints("capacity"),
-                m.reals("time_budget")};
+                m.reals("time_budget"), m.labels("area")};
   }
   m.finish();
 
@@ -125,10 +125,18 @@ std::shared_ptr<book> make_book(const py::object& customers_in, const py::object
   if (!g.empty()) campaigns = {g.ints("customer", true), g.ints("day", true), g.labels("campaign")};
   g.finish();
 
+  column_reader f(profile_in, "profile");
+  profile_table profile;
+  if (!f.empty()) {
+    profile = {f.ints("customer", true), f.labels("field", true), f.ints("learned", true), f.labels("value"),
+               f.ints("by")};
+  }
+  f.finish();
+
   py::gil_scoped_release release;
   return std::make_shared<book>(std::move(customers), std::move(managers), std::move(transactions),
                                 std::move(interactions), std::move(complaints), std::move(referrals),
-                                std::move(campaigns));
+                                std::move(campaigns), std::move(profile));
 }
 
 py::tuple view_categorical(const categorical& column, py::handle owner) {
@@ -157,6 +165,7 @@ py::dict table_of(const py::object& self, const std::string& name) {
     put_labels("region", t.region);
     put("capacity", t.capacity);
     put("time_budget", t.time_budget);
+    put_labels("area", t.area);
   } else if (name == "transactions") {
     const auto& t = b.transactions();
     out["customer"] = view_numpy(t.customer, self);
@@ -197,11 +206,18 @@ py::dict table_of(const py::object& self, const std::string& name) {
     out["customer"] = view_numpy(t.customer, self);
     out["day"] = view_numpy(t.day, self);
     put_labels("campaign", t.campaign);
+  } else if (name == "profile") {
+    const auto& t = b.profile();
+    out["customer"] = view_numpy(t.customer, self);
+    out["field"] = view_categorical(t.field, self);
+    out["learned"] = view_numpy(t.learned, self);
+    put_labels("value", t.value);
+    put("by", t.by);
   } else {
     throw invalid_input(
         {"book", "table", -1, name},
         "unknown table; the tables are customers, managers, transactions, returns, interactions, complaints, "
-        "referrals, campaigns");
+        "referrals, campaigns, profile");
   }
   return out;
 }
@@ -215,7 +231,8 @@ void register_book(py::module_& m) {
   py::class_<book, std::shared_ptr<book>>(m, "Book", "A validated, immutable customer book (see cartera.Book).")
       .def(py::init(&make_book), py::arg("customers"), py::arg("managers") = py::none(),
            py::arg("transactions") = py::none(), py::arg("interactions") = py::none(),
-           py::arg("complaints") = py::none(), py::arg("referrals") = py::none(), py::arg("campaigns") = py::none())
+           py::arg("complaints") = py::none(), py::arg("referrals") = py::none(), py::arg("campaigns") = py::none(),
+           py::arg("profile") = py::none())
       .def_property_readonly("customer_count", &book::customer_count)
       .def_property_readonly("manager_count", &book::manager_count)
       .def_property_readonly("first_day", [](const book& b) { return day_or_none(b.first_day()); })
@@ -232,6 +249,7 @@ void register_book(py::module_& m) {
                         py::arg("interactions") = b.interactions().customer.size(),
                         py::arg("complaints") = b.complaints().customer.size(),
                         py::arg("referrals") = b.referrals().referrer.size(),
-                        py::arg("campaigns") = b.campaigns().customer.size());
+                        py::arg("campaigns") = b.campaigns().customer.size(),
+                        py::arg("profile") = b.profile().customer.size());
       });
 }

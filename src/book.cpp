@@ -1,6 +1,7 @@
 #include "cartera/book.hpp"
 
 #include <cmath>
+#include <numeric>
 #include <string>
 
 #include "detail/format.hpp"
@@ -116,6 +117,7 @@ void check(const manager_table& t) {
   c.categories(t.region, "region", false);
   c.counts(t.capacity, "capacity");
   c.reals(t.time_budget, "time_budget", false, true);
+  c.categories(t.area, "area", false);
 }
 
 void check(const transaction_table& t, index_t customers) {
@@ -202,6 +204,15 @@ void check(const campaign_table& t, index_t customers) {
   c.categories(t.campaign, "campaign", false);
 }
 
+void check(const profile_table& t, index_t customers, index_t managers) {
+  const table_check c("profile", t.customer.size());
+  c.references(t.customer, "customer", true, customers, "customers");
+  c.categories(t.field, "field", true);
+  c.days(t.learned, "learned", true);
+  c.categories(t.value, "value", false);
+  c.references(t.by, "by", false, managers, "managers");
+}
+
 void widen(day_t& first, day_t& last, const int_column& days) {
   if (days.size() == 0) return;
   const day_t low = days.minCoeff();
@@ -214,7 +225,7 @@ void widen(day_t& first, day_t& last, const int_column& days) {
 
 book::book(customer_table customers, manager_table managers, transaction_table transactions,
            interaction_table interactions, complaint_table complaints, referral_table referrals,
-           campaign_table campaigns) {
+           campaign_table campaigns, profile_table profile) {
   const index_t n = customers.id.size();
   const index_t m = managers.id.size();
   check(managers);
@@ -224,6 +235,7 @@ book::book(customer_table customers, manager_table managers, transaction_table t
   check(complaints, n);
   check(referrals, n);
   check(campaigns, n);
+  check(profile, n, m);
 
   // Each event table is reordered by customer and day; columns already in that order are
   // moved, not copied.
@@ -267,6 +279,30 @@ book::book(customer_table customers, manager_table managers, transaction_table t
   campaigns_ = std::move(campaigns);
   campaign_offsets_ = std::move(g.offsets);
 
+  // Without a profile column, the information a customer shared is the share of the fields
+  // the book records (any customer's) that they answered.
+  if (customers.profile.size() == 0 && profile.customer.size() != 0) {
+    const auto fields = static_cast<std::size_t>(profile.field.categories.size());
+    std::vector<std::uint8_t> answered(static_cast<std::size_t>(n) * fields, 0);
+    std::vector<std::uint8_t> recorded(fields, 0);
+    for (Eigen::Index r = 0; r < profile.customer.size(); ++r) {
+      if (profile.field.codes[r] == no_index) continue;
+      const auto f = static_cast<std::size_t>(profile.field.codes[r]);
+      answered[static_cast<std::size_t>(profile.customer[r]) * fields + f] = 1;
+      recorded[f] = 1;
+    }
+    const double total = std::accumulate(recorded.begin(), recorded.end(), 0.0);
+    customers.profile = real_column::Zero(n);
+    for (index_t c = 0; c < n && total > 0; ++c) {
+      const auto* row = answered.data() + static_cast<std::size_t>(c) * fields;
+      customers.profile[c] = std::accumulate(row, row + fields, 0.0) / total;
+    }
+  }
+  g = detail::group_by(profile.customer, profile.learned, n, row_order::of(profile.field, profile.value, profile.by));
+  detail::reorder(g.order, profile.customer, profile.field, profile.learned, profile.value, profile.by);
+  profile_ = std::move(profile);
+  profile_offsets_ = std::move(g.offsets);
+
   customers_ = std::move(customers);
   managers_ = std::move(managers);
   widen(first_day_, last_day_, transactions_.day);
@@ -274,6 +310,7 @@ book::book(customer_table customers, manager_table managers, transaction_table t
   widen(first_day_, last_day_, interactions_.day);
   widen(first_day_, last_day_, complaints_.opened);
   widen(first_day_, last_day_, referrals_.day);
+  widen(first_day_, last_day_, profile_.learned);
 }
 
 }  // namespace cartera

@@ -23,7 +23,11 @@ const std::array<const char*, 7> channels = {"digital", "email", "call", "branch
 constexpr std::array<int, 7> channel_cumulative = {30, 50, 70, 82, 90, 96, 100};
 // Salts so each kind of event draws from its own stream of the customer.
 constexpr std::uint64_t purchase_salt = 0x5EEDull, contact_salt = 0xC0FFEEull, complaint_salt = 0xBADull,
-                        campaign_salt = 0xCA4Bull;
+                        campaign_salt = 0xCA4Bull, profile_salt = 0xF1E1Dull;
+// The fields of the default question bank (cartera.QUESTION_BANK): what customers told us.
+constexpr std::array<const char*, 8> profile_fields = {
+    "goals",      "contact_preference", "other_providers", "improvement",
+    "occupation", "decision_makers",    "family",          "birthday"};
 constexpr std::array<int, 4> campaign_days_before_end = {300, 200, 90, 10};
 
 struct profile {
@@ -321,8 +325,32 @@ book synthetic_book(const synthetic_options& o, const execution& run) {
   campaigns.day = to_int(campaign_day);
   campaigns.campaign.codes = to_int(campaign_code);
 
+  // The profile: each field told, with the customer's profile share, on a day of their
+  // history, to their manager.
+  profile_table profile;
+  std::vector<index_t> told_by_customer, told_to;
+  std::vector<day_t> told_on;
+  std::vector<std::int32_t> told_field;
+  for (std::int64_t c = 0; c < n; ++c) {
+    const struct profile& p = profiles[static_cast<std::size_t>(c)];
+    detail::random_stream r(o.seed ^ profile_salt, static_cast<std::uint64_t>(c));
+    for (std::size_t f = 0; f < profile_fields.size(); ++f) {
+      if (!r.chance(p.profile)) continue;
+      told_by_customer.push_back(static_cast<index_t>(c));
+      told_on.push_back(p.active_from +
+                        static_cast<day_t>(r.below(static_cast<std::uint64_t>(o.end - p.active_from + 1))));
+      told_field.push_back(static_cast<std::int32_t>(f));
+      told_to.push_back(p.manager);
+    }
+  }
+  for (const char* field : profile_fields) profile.field.categories.emplace_back(field);
+  profile.customer = to_int(told_by_customer);
+  profile.field.codes = to_int(told_field);
+  profile.learned = to_int(told_on);
+  profile.by = to_int(told_to);
+
   return book(std::move(customers), std::move(managers), std::move(tx), std::move(in), std::move(complaints),
-              std::move(referrals), std::move(campaigns));
+              std::move(referrals), std::move(campaigns), std::move(profile));
 }
 
 }  // namespace cartera

@@ -25,7 +25,9 @@ struct customer_table {
   categorical region;     ///< optional
   int_column manager;     ///< optional: current manager (row in managers), -1 if none
   flag_column reachable;  ///< optional: 1 when a valid contact channel is known (absent: all reachable)
-  real_column profile;    ///< optional: profile completeness, the share of information shared, 0..1
+  /// Optional: profile completeness, the share of information shared, 0..1. Absent with a
+  /// profile table, the share of the fields the table records that the customer answered.
+  real_column profile;
 };
 
 /// One row per account manager.
@@ -34,6 +36,7 @@ struct manager_table {
   categorical region;       ///< optional
   int_column capacity;      ///< optional: most customers in the portfolio (default 100)
   real_column time_budget;  ///< optional: minutes per period for proactive work
+  categorical area;         ///< optional: the manager's area (sales, service, credit…): which questions they ask
 };
 
 /// One row per purchase (an invoice, an order, a contract signed) or per return.
@@ -96,6 +99,16 @@ struct campaign_table {
   categorical campaign;  ///< optional: the campaign's name (absent: one campaign)
 };
 
+/// One row per thing learned about a customer (drip_dialogue.hpp): the profile field it
+/// fills, the day it was learned and, optionally, its value and who learned it.
+struct profile_table {
+  int_column customer;  ///< row in customers
+  categorical field;    ///< "family", "goals", "other_providers"…
+  int_column learned;   ///< day learned
+  categorical value;    ///< optional: the answer
+  int_column by;        ///< optional: row in managers, -1 when not a manager
+};
+
 /// Validated, immutable customer book. Copy is cheap to avoid by moving; every accessor
 /// is const and thread-safe. Each event table is kept by customer, then day, then (within
 /// a day) by its other columns: the order the rows came in never shows in a result.
@@ -106,7 +119,7 @@ class book {
   /// row that does not exist) naming the table, column, row and value of the first problem.
   explicit book(customer_table customers, manager_table managers = {}, transaction_table transactions = {},
                 interaction_table interactions = {}, complaint_table complaints = {}, referral_table referrals = {},
-                campaign_table campaigns = {});
+                campaign_table campaigns = {}, profile_table profile = {});
 
   [[nodiscard]] const customer_table& customers() const noexcept { return customers_; }
   [[nodiscard]] const manager_table& managers() const noexcept { return managers_; }
@@ -119,6 +132,8 @@ class book {
   /// Referrals, sorted by referrer and day.
   [[nodiscard]] const referral_table& referrals() const noexcept { return referrals_; }
   [[nodiscard]] const campaign_table& campaigns() const noexcept { return campaigns_; }
+  /// What was learned about each customer, by customer and day learned.
+  [[nodiscard]] const profile_table& profile() const noexcept { return profile_; }
 
   [[nodiscard]] index_t customer_count() const noexcept { return customers_.id.size(); }
   [[nodiscard]] index_t manager_count() const noexcept { return managers_.id.size(); }
@@ -135,6 +150,8 @@ class book {
   [[nodiscard]] std::span<const std::int64_t> referral_offsets() const noexcept { return referral_offsets_; }
   /// Customer c's campaign contacts are rows [offsets[c], offsets[c + 1]) of campaigns().
   [[nodiscard]] std::span<const std::int64_t> campaign_offsets() const noexcept { return campaign_offsets_; }
+  /// Customer c's profile rows are rows [offsets[c], offsets[c + 1]) of profile().
+  [[nodiscard]] std::span<const std::int64_t> profile_offsets() const noexcept { return profile_offsets_; }
 
   /// The first and last day found in any event table (no_day when there are no events).
   [[nodiscard]] day_t first_day() const noexcept { return first_day_; }
@@ -149,12 +166,14 @@ class book {
   complaint_table complaints_;
   referral_table referrals_;
   campaign_table campaigns_;
+  profile_table profile_;
   std::vector<std::int64_t> transaction_offsets_;
   std::vector<std::int64_t> return_offsets_;
   std::vector<std::int64_t> interaction_offsets_;
   std::vector<std::int64_t> complaint_offsets_;
   std::vector<std::int64_t> referral_offsets_;
   std::vector<std::int64_t> campaign_offsets_;
+  std::vector<std::int64_t> profile_offsets_;
   day_t first_day_ = no_day;
   day_t last_day_ = no_day;
 };

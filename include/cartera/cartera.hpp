@@ -13,6 +13,7 @@
 #include "cartera/complaint_indicator.hpp"
 #include "cartera/contact_plan.hpp"
 #include "cartera/contact_policy.hpp"
+#include "cartera/drip_dialogue.hpp"
 #include "cartera/error.hpp"
 #include "cartera/execution.hpp"
 #include "cartera/gamma_gamma.hpp"

@@ -33,6 +33,7 @@ class Book:
         complaints: Any = None,
         referrals: Any = None,
         campaigns: Any = None,
+        profile: Any = None,
     ) -> None: ...
     @property
     def customer_count(self) -> int: ...
@@ -287,6 +288,19 @@ class CampaignPolicy:
 CAMPAIGN_OUTCOMES: list[str]
 
 def measure_campaigns(book: Book, as_of: int, policy: CampaignPolicy, manager: Any = None) -> dict[str, Any]: ...
+def choose_questions(
+    book: Book,
+    manager: Any,
+    customer: Any,
+    day: Any,
+    bank: list[tuple[Any, ...]],
+    tier: Any,
+    stage: Any,
+    per_contact: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]: ...
+def profile_completeness(
+    book: Book, as_of: int, bank: list[tuple[Any, ...]], tier: Any, stage: Any
+) -> npt.NDArray[np.float64]: ...
 
 class ReadinessPolicy:
     fields: ClassVar[tuple[str, ...]]

@@ -39,6 +39,7 @@ _SCHEMA: dict[str, list[tuple[str, str, bool]]] = {
         ("region", "category", False),
         ("capacity", "int", False),
         ("time_budget", "real", False),
+        ("area", "category", False),
     ],
     "transactions": [
         ("customer", "customer", True),
@@ -66,6 +67,13 @@ _SCHEMA: dict[str, list[tuple[str, str, bool]]] = {
     ],
     "referrals": [("referrer", "customer", True), ("referred", "customer", True), ("day", "day", True)],
     "campaigns": [("customer", "customer", True), ("day", "day", True), ("campaign", "category", False)],
+    "profile": [
+        ("customer", "customer", True),
+        ("field", "category", True),
+        ("learned", "day", True),
+        ("value", "category", False),
+        ("by", "manager", False),
+    ],
 }
 
 # What the book derives: the returns taken out of the transactions (amounts given back, >= 0).
@@ -112,7 +120,10 @@ class Book:
         and ``day`` for referrals; ``customer`` and ``day`` for campaigns, the customers a
         central campaign reached, with its ``campaign`` name: past ones are measured by
         :func:`cartera.campaign_responses`, and every one counts toward the contact cap;
-        campaign days, which may be ahead, do not move the book's first and last day). Customers and managers are named by their external ids
+        campaign days, which may be ahead, do not move the book's first and last day;
+        ``customer``, ``field`` and ``learned`` for the profile, what each customer told us,
+        with its ``value`` and the manager it was told to, ``by``: the drip dialogue's
+        answers, see :func:`cartera.profile_completeness`). Customers and managers are named by their external ids
         (any hashable: ints, strings). Days may be datetimes, dates, ISO strings or integer
         days since 1970-01-01. When ``customers`` is omitted, the customers are every id found
         in the events, in order of first appearance. A transaction with a negative amount, or
@@ -145,7 +156,7 @@ class Book:
     ...                    "day": ["2024-01-05", "2024-03-01", "2024-02-10"],
     ...                    "amount": [120.0, 80.0, 45.5]})
     >>> cartera.Book(transactions=tx)
-    Book(customers=2, managers=0, transactions=3, returns=0, interactions=0, complaints=0, referrals=0, campaigns=0)
+    Book(customers=2, managers=0, transactions=3, returns=0, interactions=0, complaints=0, referrals=0, campaigns=0, profile=0)
     """
 
     def __init__(
@@ -158,6 +169,7 @@ class Book:
         complaints: pd.DataFrame | None = None,
         referrals: pd.DataFrame | None = None,
         campaigns: pd.DataFrame | None = None,
+        profile: pd.DataFrame | None = None,
         columns: Mapping[str, Mapping[str, str]] | None = None,
         extra_columns: str = "error",
     ) -> None:
@@ -169,6 +181,7 @@ class Book:
             "complaints": complaints,
             "referrals": referrals,
             "campaigns": campaigns,
+            "profile": profile,
         }
         if extra_columns not in ("error", "ignore"):
             raise _convert.invalid("book", "extra_columns", None, extra_columns, "expected 'error' or 'ignore'")

@@ -171,6 +171,7 @@ def clean(
     complaints: pd.DataFrame | None = None,
     referrals: pd.DataFrame | None = None,
     campaigns: pd.DataFrame | None = None,
+    profile: pd.DataFrame | None = None,
     columns: Mapping[str, Mapping[str, str]] | None = None,
     policy: CleaningPolicy | Mapping[str, Any] | None = None,
     extra_columns: str = "error",
@@ -222,6 +223,7 @@ def clean(
         "complaints": complaints,
         "referrals": referrals,
         "campaigns": campaigns,
+        "profile": profile,
     }
     tables = {
         name: _Table(name, renamed)

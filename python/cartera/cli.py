@@ -370,6 +370,7 @@ def _write_results(folder: Path, results: Results, config: Config) -> None:
         "referrals": results.referrals.customers,
         "show_room": results.referrals.show_room,
         "readiness": None if results.readiness is None else results.readiness.steps,
+        "profile": None if results.profile is None else results.profile.to_frame(),
         "quarantine": results.quarantine,
     }
     for name, frame in tables.items():

@@ -12,6 +12,7 @@ import pandas as pd
 from . import _convert, _core
 from .alerts import ALERTS
 from .book import Book
+from .drip_dialogue import QUESTION_BANK, bank_rows
 from .stages import STAGES
 
 __all__ = ["ContactPlan", "ContactPolicy", "PURPOSES", "STATUSES", "plan_contacts"]
@@ -152,6 +153,9 @@ def plan_contacts(
     alerts: pd.DataFrame | None = None,
     campaigns: pd.DataFrame | None = None,
     campaign_policy: Any = None,
+    question_bank: pd.DataFrame | None = None,
+    language: str = "en",
+    questions_per_contact: int = 2,
     preferred_channel: pd.Series | None = None,
     max_contacts: pd.Series | None = None,
     start: Any = None,
@@ -180,6 +184,12 @@ def plan_contacts(
         plan, :func:`cartera.campaign_responses`) and whom their manager has not followed up
         yet get a ``follow_up`` contact (unless an alert contact answers them), counted in
         the budget like any other; by default under ``CampaignPolicy()``.
+    question_bank : DataFrame, optional
+        The drip dialogue's questions (default :data:`cartera.QUESTION_BANK`): each planned
+        contact carries, in ``questions``, the next ``questions_per_contact`` (2) to ask in
+        ``language`` ("en" or "es") — suited to the customer's tier and stage, askable by
+        the manager's area, about a field the customer has not answered within its
+        validity, and not asked by an earlier contact of the plan — most valuable first.
     preferred_channel : Series, optional
         A channel of the policy per customer; by default learned from the book (the channel
         of most two-way contacts in ``policy.preference_days``).
@@ -268,7 +278,75 @@ def plan_contacts(
         int(days),
         policy,
     )
-    return _plan(raw, book, budgets.index, channels, tiers, stage_values, managers_of, first, int(days))
+    plan = _plan(raw, book, budgets.index, channels, tiers, stage_values, managers_of, first, int(days))
+    bank = QUESTION_BANK if question_bank is None else question_bank
+    if language not in ("en", "es"):
+        raise _convert.invalid("plan_contacts", "language", None, language, "expected 'en' or 'es'")
+    plan.contacts["questions"] = _questions(
+        raw["contacts"],
+        book,
+        budgets.index,
+        tier_codes,
+        stage_codes,
+        fields["tiers"],
+        bank,
+        language,
+        int(questions_per_contact),
+    )
+    return plan
+
+
+def _questions(
+    contacts: dict[str, Any],
+    book: Book,
+    managers: pd.Index,
+    tier_codes: np.ndarray,
+    stage_codes: np.ndarray,
+    tiers: list[str],
+    bank: pd.DataFrame,
+    language: str,
+    per_contact: int,
+) -> pd.Categorical:
+    """Each planned contact's questions as one text ("q1 | q2"), a categorical: contacts
+    share few distinct sets of questions."""
+    if per_contact < 0:
+        raise _convert.invalid("plan_contacts", "questions_per_contact", None, per_contact, "must be 0 or more")
+    book_rows = _convert.positions(pd.Series(managers), book.manager_ids)
+    manager_rows = book_rows[contacts["manager"]] if len(managers) else np.full(len(contacts["manager"]), -1)
+    offsets, asked = _core.choose_questions(
+        book._core,
+        manager_rows.astype(np.int32),
+        contacts["customer"],
+        contacts["day"],
+        bank_rows(bank, list(tiers)),
+        tier_codes,
+        stage_codes,
+        per_contact,
+    )
+    counts = np.diff(offsets)
+    texts = bank[language].to_numpy(dtype=object)
+    radix = len(bank) + 1
+    places = int(counts.max()) if len(counts) else 0
+    if radix**places >= 2**62:  # too many questions a contact for one integer key
+        return pd.Categorical([" | ".join(texts[asked[offsets[k] : offsets[k + 1]]]) for k in range(len(counts))])
+    # One key per set of questions, in mixed radix: question + 1 per place, 0 for none.
+    key = np.zeros(len(counts), dtype=np.int64)
+    for place in range(places):
+        has = counts > place
+        digit = np.zeros(len(counts), dtype=np.int64)
+        digit[has] = asked[offsets[:-1][has] + place] + 1
+        key = key * radix + digit
+    unique, codes = np.unique(key, return_inverse=True)
+
+    def text_of(value: int) -> str:
+        asked_here = []
+        while value:
+            value, digit = divmod(int(value), radix)
+            if digit:
+                asked_here.append(texts[digit - 1])
+        return " | ".join(reversed(asked_here))
+
+    return pd.Categorical.from_codes(codes, categories=[text_of(k) for k in unique])
 
 
 def _plan(

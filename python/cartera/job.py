@@ -30,6 +30,7 @@ from .campaigns import CampaignPolicy, campaign_responses, campaign_summary
 from .cleaning import Cleaned, CleaningPolicy, clean
 from .complaints import ComplaintPolicy, complaint_indicator
 from .contact_plan import ContactPolicy, plan_contacts
+from .drip_dialogue import profile_completeness
 from .growth import GrowthPolicy
 from .hygiene import hygiene
 from .potential import PotentialPolicy, potential
@@ -85,6 +86,8 @@ _JOB_DEFAULTS: dict[str, Any] = {
     # manager): "monetary", the window's revenue net of returns, or "clv", the lifetime
     # value the [potential] models give over their horizon.
     "worth": "monetary",
+    # The language of the drip dialogue's questions in the contact plan: "en" or "es".
+    "language": "en",
 }
 
 
@@ -99,6 +102,10 @@ def _job_field(name: str, value: Any) -> Any:
     if name == "time_budgets":
         if not isinstance(value, bool):
             raise _core.TypeMismatchError(_convert.located("config", where, None, value, "expected true or false"))
+        return value
+    if name == "language":
+        if value not in ("en", "es"):
+            raise _convert.invalid("config", where, None, value, "expected 'en' or 'es'")
         return value
     if name == "worth":
         if value not in ("monetary", "clv"):
@@ -454,6 +461,7 @@ def contact_plan(
         stage=customer_stages,
         alerts=to_act,
         campaign_policy=config.campaigns,
+        language=config.job["language"],
         start=start,
         days=int(config.job["days"]),
         policy=config.contact,
@@ -554,6 +562,7 @@ def run_job(
     )
     lap("assignment")
     plan = contact_plan(book, assignment, segments, customer_stages, to_act, config)
+    known = profile_completeness(book, as_of, tier=segments, stage=customer_stages)
     lap("plan")
     team = team_size(
         segments,
@@ -599,4 +608,5 @@ def run_job(
         referrals=network,
         hygiene=tidy,
         readiness=ready,
+        profile=known,
     )

@@ -62,6 +62,8 @@ class Results:
     #: campaign contact measured (cartera.campaign_responses).
     campaigns: pd.DataFrame | None = None
     campaign_responses: pd.DataFrame | None = None
+    #: Each customer's profile completeness (cartera.profile_completeness): what the drip dialogue has learned.
+    profile: pd.Series | None = None
     #: The IDIC readiness: the book's own measure, and the questionnaire when answered (cartera.readiness).
     readiness: Readiness | None = None
     assignment: Assignment | None = None
@@ -379,6 +381,26 @@ def _plan_section(r: Results) -> str:
     coverage = p.coverage(by=["tier"]).groupby(level="tier", observed=True)[["customers", "reached"]].sum()
     coverage["share"] = coverage["reached"] / coverage["customers"]
     purposes = p.contacts["purpose"].value_counts(sort=False).rename("contacts").to_frame()
+    drip = ""
+    if "questions" in p.contacts.columns:
+        asked = p.contacts["questions"].astype(str).str.len() > 0
+        cards.append(("contacts with questions to ask", f"{int(asked.sum()):,}"))
+    if r.profile is not None:
+        known = pd.DataFrame({"tier": p.customers["tier"], "manager": p.customers["manager"], "known": r.profile})
+        by_tier = known.groupby("tier", observed=True)["known"].agg(customers="size", mean_completeness="mean")
+        portfolios = (
+            known.dropna(subset=["manager"]).groupby("manager")["known"].agg(customers="size", completeness="mean")
+        )
+        drip = (
+            "<h3>The drip dialogue: how much we know of each customer</h3>"
+            + "<div class='row'><div>"
+            + _table(by_tier.iloc[::-1].round(3))
+            + "</div><div><h4>Portfolios we know least</h4>"
+            + _table(portfolios.sort_values("completeness").head(8).round(3))
+            + "</div></div>"
+            + "<p class='meta'>Completeness: the share of the question bank's questions suited to the customer "
+            "answered within their validity; contacts.csv gives each planned contact its questions.</p>"
+        )
     channels = p.contacts["channel"].value_counts(sort=False).rename("contacts").to_frame()
     return (
         f"<h2 id='plan'>Contact plan: {p.days} days from {p.start.date()}</h2>"
@@ -390,6 +412,7 @@ def _plan_section(r: Results) -> str:
         + "</div><div><h3>How</h3>"
         + _table(channels)
         + "</div></div>"
+        + drip
     )
 
 

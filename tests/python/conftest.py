@@ -33,8 +33,9 @@ CUSTOMER_COLUMNS = {
     "complaints": ["customer"],
     "referrals": ["referrer", "referred"],
     "campaigns": ["customer"],
+    "profile": ["customer"],
 }
-MANAGER_COLUMNS = {"customers": ["manager"], "managers": ["id"], "interactions": ["manager"]}
+MANAGER_COLUMNS = {"customers": ["manager"], "managers": ["id"], "interactions": ["manager"], "profile": ["by"]}
 
 
 def book_frames(
