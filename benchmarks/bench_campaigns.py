@@ -13,9 +13,9 @@ Run from the repository root: ``.venv/bin/python benchmarks/bench_campaigns.py [
 from __future__ import annotations
 
 import argparse
-import time
 
 import pandas as pd
+from timing import best_of
 
 import cartera
 
@@ -29,15 +29,6 @@ def first_purchase_after(book: cartera.Book, response_days: int) -> pd.Series:
     matched = pd.merge_asof(ahead, purchases, left_on="after", right_on="bought", by="customer", direction="forward")
     window = matched["bought"] - matched["day"] <= pd.Timedelta(days=response_days)
     return matched["bought"].where(window)
-
-
-def best_of(runs: int, work) -> tuple[float, object]:
-    timings, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        timings.append(time.perf_counter() - start)
-    return min(timings), result
 
 
 def main() -> None:

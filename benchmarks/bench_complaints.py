@@ -13,10 +13,10 @@ Run from the repository root: ``.venv/bin/python benchmarks/bench_complaints.py 
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import pandas as pd
+from timing import best_of
 
 import cartera
 
@@ -65,15 +65,6 @@ def pandas_counts(book: cartera.Book, as_of: pd.Timestamp) -> pd.DataFrame:
     )
     out["first_contact_share"] = out["first_contact"] / out["complaints"]
     return out
-
-
-def best_of(runs: int, work) -> tuple[float, object]:
-    timings, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        timings.append(time.perf_counter() - start)
-    return min(timings), result
 
 
 def run(name: str, book: cartera.Book) -> None:

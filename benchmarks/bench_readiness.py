@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import argparse
 import math
-import time
 
 import numpy as np
 import pandas as pd
+from timing import best_of
 
 import cartera
 
@@ -39,15 +39,6 @@ def pandas_shares(book: cartera.Book, values: pd.DataFrame, stages: pd.DataFrame
         "dialogue_continuity": float((halves["min"] != halves["max"]).mean()),
         "individualise": float(stages["stage"].isin(["intimar", "confiar"]).mean()),
     }
-
-
-def best_of(runs: int, work) -> tuple[float, object]:
-    timings, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        timings.append(time.perf_counter() - start)
-    return min(timings), result
 
 
 def main() -> None:

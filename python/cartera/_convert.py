@@ -231,6 +231,22 @@ def manager_rows(manager: Any, customers: pd.Index) -> tuple[np.ndarray | None, 
     return positions(aligned, managers), managers
 
 
+def book_manager_rows(book: Any, manager: Any, table: str) -> np.ndarray | None:
+    """Each customer's manager (a Series of manager ids by customer, or an Assignment) as a
+    row of the book's managers, -1 for none; an id the book does not have is named."""
+    if manager is None:
+        return None
+    if hasattr(manager, "assignments"):
+        manager = manager.assignments["manager"]
+    aligned = manager.reindex(book.customer_ids)
+    rows = positions(aligned, book.manager_ids)
+    unknown = (rows < 0) & aligned.notna().to_numpy()
+    if unknown.any():
+        row = first_row(unknown)
+        raise _core.UnknownIdError(located(table, "manager", row, aligned.iloc[row], "no such manager in the book"))
+    return rows.astype(np.int32)
+
+
 def references(
     series: pd.Series, index: pd.Index, table: str, column: str, target: str, *, optional: bool
 ) -> np.ndarray:

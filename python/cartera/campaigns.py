@@ -49,7 +49,7 @@ def campaign_responses(
     if not isinstance(policy, CampaignPolicy):
         policy = CampaignPolicy.from_dict(dict(policy))
     customers = book.customer_ids
-    managers = _manager_rows(book, manager)
+    managers = _convert.book_manager_rows(book, manager, "campaigns")
     raw = _core.measure_campaigns(book._core, _as_of(book, as_of), policy, managers)
     table = book.table("campaigns").take(raw["row"]).reset_index(drop=True)
     rows = book._core.table("campaigns")["customer"][raw["row"]] if len(raw["row"]) else np.zeros(0, np.int32)
@@ -73,22 +73,6 @@ def campaign_responses(
             "follow_up_day": _convert.dates(raw["follow_up_day"]),
         }
     )
-
-
-def _manager_rows(book: Book, manager: Any) -> np.ndarray | None:
-    if manager is None:
-        return None
-    if hasattr(manager, "assignments"):
-        manager = manager.assignments["manager"]
-    aligned = manager.reindex(book.customer_ids)
-    rows = _convert.positions(aligned, book.manager_ids)
-    unknown = (rows < 0) & aligned.notna().to_numpy()
-    if unknown.any():
-        row = _convert.first_row(unknown)
-        raise _core.UnknownIdError(
-            _convert.located("campaigns", "manager", row, aligned.iloc[row], "no such manager in the book")
-        )
-    return rows.astype(np.int32)
 
 
 def campaign_summary(responses: pd.DataFrame, by: str | list[str] = "campaign") -> pd.DataFrame:

@@ -44,23 +44,6 @@ def _per_customer(series: pd.Series, customers: pd.Index, name: str) -> pd.Serie
     return aligned
 
 
-def _manager_positions(book: Book, manager: Any) -> np.ndarray | None:
-    """Each customer's manager as a row of the book's managers (-1: none)."""
-    if manager is None:
-        return None
-    if hasattr(manager, "assignments"):
-        manager = manager.assignments["manager"]
-    aligned = manager.reindex(book.customer_ids)
-    rows = _convert.positions(aligned, book.manager_ids)
-    unknown = (rows < 0) & aligned.notna().to_numpy()
-    if unknown.any():
-        row = _convert.first_row(unknown)
-        raise _core.UnknownIdError(
-            _convert.located("complaint_indicator", "manager", row, aligned.iloc[row], "no such manager in the book")
-        )
-    return rows
-
-
 def complaint_indicator(
     book: Book,
     as_of: Any = None,
@@ -109,7 +92,12 @@ def complaint_indicator(
     if valuable is not None:
         flags = _per_customer(valuable, customers, "valuable").to_numpy(dtype=bool).astype(np.uint8)
     raw = _core.complaint_indicator(
-        book._core, day, weights, flags, policy or ComplaintPolicy(), _manager_positions(book, manager)
+        book._core,
+        day,
+        weights,
+        flags,
+        policy or ComplaintPolicy(),
+        _convert.book_manager_rows(book, manager, "complaint_indicator"),
     )
     return _convert.frame(
         {

@@ -112,27 +112,22 @@ def bank_rows(bank: pd.DataFrame, tiers: list[str]) -> list[tuple[Any, ...]]:
     for column in _BANK_COLUMNS:
         if column not in bank.columns:
             raise _convert.invalid("question_bank", column, None, None, "missing required column")
+
+    def places(value: Any, names: list[str] | tuple[str, ...], column: str, row: int) -> list[int]:
+        for name in _listed(value):
+            if name not in names:
+                raise _convert.invalid(
+                    "question_bank", column, row, name, f"no such {column[:-1]}; the {column} are {', '.join(names)}"
+                )
+        return [names.index(name) for name in _listed(value)]
+
     rows = []
     for row, question in enumerate(bank.itertuples(index=False)):
-        tier_rows = []
-        for name in _listed(question.tiers):
-            if name not in tiers:
-                raise _convert.invalid(
-                    "question_bank", "tiers", row, name, f"no such tier; the tiers are {', '.join(tiers)}"
-                )
-            tier_rows.append(tiers.index(name))
-        stage_codes = []
-        for name in _listed(question.stages):
-            if name not in STAGES:
-                raise _convert.invalid(
-                    "question_bank", "stages", row, name, f"no such stage; the stages are {', '.join(STAGES)}"
-                )
-            stage_codes.append(STAGES.index(name))
         rows.append(
             (
                 str(question.field),
-                tier_rows,
-                stage_codes,
+                places(question.tiers, tiers, "tiers", row),
+                places(question.stages, STAGES, "stages", row),
                 float(question.priority),
                 int(question.valid_days),
                 _listed(question.areas),
