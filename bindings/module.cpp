@@ -22,6 +22,7 @@ void register_assignment(py::module_& m);
 void register_contact_plan(py::module_& m);
 void register_drip_dialogue(py::module_& m);
 void register_team_sizing(py::module_& m);
+void register_people(py::module_& m);
 void register_readiness(py::module_& m);
 void register_referrals(py::module_& m);
 void register_structure(py::module_& m);
@@ -48,6 +49,7 @@ PYBIND11_MODULE(_core, m) {
   register_contact_plan(m);
   register_drip_dialogue(m);
   register_team_sizing(m);
+  register_people(m);
   register_readiness(m);
   register_referrals(m);
   register_structure(m);

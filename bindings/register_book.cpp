@@ -74,7 +74,8 @@ class column_reader {
 std::shared_ptr<book> make_book(const py::object& customers_in, const py::object& managers_in,
                                 const py::object& transactions_in, const py::object& interactions_in,
                                 const py::object& complaints_in, const py::object& referrals_in,
-                                const py::object& campaigns_in, const py::object& profile_in) {
+                                const py::object& campaigns_in, const py::object& profile_in,
+                                const py::object& people_in) {
   column_reader c(customers_in, "customers");
   customer_table customers{id_index(to_ids(c.required("id"), "customers"), "customers"),
                            c.ints("since"),
@@ -103,8 +104,9 @@ std::shared_ptr<book> make_book(const py::object& customers_in, const py::object
   column_reader i(interactions_in, "interactions");
   interaction_table interactions;
   if (!i.empty()) {
-    interactions = {i.ints("customer", true), i.ints("manager"),     i.ints("day", true), i.labels("channel", true),
-                    i.flags("proactive"),     i.flags("relational"), i.flags("two_way")};
+    interactions = {i.ints("customer", true),  i.ints("manager"),    i.ints("day", true),
+                    i.labels("channel", true), i.flags("proactive"), i.flags("relational"),
+                    i.flags("two_way"),        i.labels("person"),   i.labels("area")};
   }
   i.finish();
 
@@ -133,10 +135,18 @@ std::shared_ptr<book> make_book(const py::object& customers_in, const py::object
   }
   f.finish();
 
+  column_reader w(people_in, "people");
+  people_table people;
+  if (!w.empty()) {
+    people = {w.ints("customer", true), w.labels("person", true), w.labels("role"),
+              w.labels("area"),         w.labels("reachable_by"), w.ints("updated")};
+  }
+  w.finish();
+
   py::gil_scoped_release release;
   return std::make_shared<book>(std::move(customers), std::move(managers), std::move(transactions),
                                 std::move(interactions), std::move(complaints), std::move(referrals),
-                                std::move(campaigns), std::move(profile));
+                                std::move(campaigns), std::move(profile), std::move(people));
 }
 
 py::tuple view_categorical(const categorical& column, py::handle owner) {
@@ -190,6 +200,8 @@ py::dict table_of(const py::object& self, const std::string& name) {
     put("proactive", t.proactive);
     put("relational", t.relational);
     put("two_way", t.two_way);
+    put_labels("person", t.person);
+    put_labels("area", t.area);
   } else if (name == "complaints") {
     const auto& t = b.complaints();
     out["customer"] = view_numpy(t.customer, self);
@@ -213,11 +225,19 @@ py::dict table_of(const py::object& self, const std::string& name) {
     out["learned"] = view_numpy(t.learned, self);
     put_labels("value", t.value);
     put("by", t.by);
+  } else if (name == "people") {
+    const auto& t = b.people();
+    out["customer"] = view_numpy(t.customer, self);
+    out["person"] = view_categorical(t.person, self);
+    put_labels("role", t.role);
+    put_labels("area", t.area);
+    put_labels("reachable_by", t.reachable_by);
+    put("updated", t.updated);
   } else {
     throw invalid_input(
         {"book", "table", -1, name},
         "unknown table; the tables are customers, managers, transactions, returns, interactions, complaints, "
-        "referrals, campaigns, profile");
+        "referrals, campaigns, profile, people");
   }
   return out;
 }
@@ -232,7 +252,7 @@ void register_book(py::module_& m) {
       .def(py::init(&make_book), py::arg("customers"), py::arg("managers") = py::none(),
            py::arg("transactions") = py::none(), py::arg("interactions") = py::none(),
            py::arg("complaints") = py::none(), py::arg("referrals") = py::none(), py::arg("campaigns") = py::none(),
-           py::arg("profile") = py::none())
+           py::arg("profile") = py::none(), py::arg("people") = py::none())
       .def_property_readonly("customer_count", &book::customer_count)
       .def_property_readonly("manager_count", &book::manager_count)
       .def_property_readonly("first_day", [](const book& b) { return day_or_none(b.first_day()); })
@@ -243,13 +263,13 @@ void register_book(py::module_& m) {
       .def("table", &table_of, py::arg("name"),
            "The table's columns as read-only NumPy views (events in customer and day order).")
       .def("rows", [](const book& b) {
-        return py::dict(py::arg("customers") = b.customer_count(), py::arg("managers") = b.manager_count(),
-                        py::arg("transactions") = b.transactions().customer.size(),
-                        py::arg("returns") = b.returns().customer.size(),
-                        py::arg("interactions") = b.interactions().customer.size(),
-                        py::arg("complaints") = b.complaints().customer.size(),
-                        py::arg("referrals") = b.referrals().referrer.size(),
-                        py::arg("campaigns") = b.campaigns().customer.size(),
-                        py::arg("profile") = b.profile().customer.size());
+        return py::dict(
+            py::arg("customers") = b.customer_count(), py::arg("managers") = b.manager_count(),
+            py::arg("transactions") = b.transactions().customer.size(),
+            py::arg("returns") = b.returns().customer.size(),
+            py::arg("interactions") = b.interactions().customer.size(),
+            py::arg("complaints") = b.complaints().customer.size(),
+            py::arg("referrals") = b.referrals().referrer.size(), py::arg("campaigns") = b.campaigns().customer.size(),
+            py::arg("profile") = b.profile().customer.size(), py::arg("people") = b.people().customer.size());
       });
 }

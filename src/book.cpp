@@ -163,6 +163,8 @@ void check(const interaction_table& t, index_t customers, index_t managers) {
   c.flags(t.proactive, "proactive");
   c.flags(t.relational, "relational");
   c.flags(t.two_way, "two_way");
+  c.categories(t.person, "person", false);
+  c.categories(t.area, "area", false);
 }
 
 void check(const complaint_table& t, index_t customers) {
@@ -213,6 +215,16 @@ void check(const profile_table& t, index_t customers, index_t managers) {
   c.references(t.by, "by", false, managers, "managers");
 }
 
+void check(const people_table& t, index_t customers) {
+  const table_check c("people", t.customer.size());
+  c.references(t.customer, "customer", true, customers, "customers");
+  c.categories(t.person, "person", true);
+  c.categories(t.role, "role", false);
+  c.categories(t.area, "area", false);
+  c.categories(t.reachable_by, "reachable_by", false);
+  c.days(t.updated, "updated", false, true);
+}
+
 void widen(day_t& first, day_t& last, const int_column& days) {
   if (days.size() == 0) return;
   const day_t low = days.minCoeff();
@@ -225,7 +237,7 @@ void widen(day_t& first, day_t& last, const int_column& days) {
 
 book::book(customer_table customers, manager_table managers, transaction_table transactions,
            interaction_table interactions, complaint_table complaints, referral_table referrals,
-           campaign_table campaigns, profile_table profile) {
+           campaign_table campaigns, profile_table profile, people_table people) {
   const index_t n = customers.id.size();
   const index_t m = managers.id.size();
   check(managers);
@@ -236,6 +248,7 @@ book::book(customer_table customers, manager_table managers, transaction_table t
   check(referrals, n);
   check(campaigns, n);
   check(profile, n, m);
+  check(people, n);
 
   // Each event table is reordered by customer and day; columns already in that order are
   // moved, not copied.
@@ -255,11 +268,13 @@ book::book(customer_table customers, manager_table managers, transaction_table t
   returns_ = std::move(returns);
   return_offsets_ = std::move(g.offsets);
 
-  g = detail::group_by(interactions.customer, interactions.day, n,
-                       row_order::of(interactions.manager, interactions.channel, interactions.proactive,
-                                     interactions.relational, interactions.two_way));
+  g = detail::group_by(
+      interactions.customer, interactions.day, n,
+      row_order::of(interactions.manager, interactions.channel, interactions.proactive, interactions.relational,
+                    interactions.two_way, interactions.person, interactions.area));
   detail::reorder(g.order, interactions.customer, interactions.manager, interactions.day, interactions.channel,
-                  interactions.proactive, interactions.relational, interactions.two_way);
+                  interactions.proactive, interactions.relational, interactions.two_way, interactions.person,
+                  interactions.area);
   interactions_ = std::move(interactions);
   interaction_offsets_ = std::move(g.offsets);
 
@@ -302,6 +317,18 @@ book::book(customer_table customers, manager_table managers, transaction_table t
   detail::reorder(g.order, profile.customer, profile.field, profile.learned, profile.value, profile.by);
   profile_ = std::move(profile);
   profile_offsets_ = std::move(g.offsets);
+
+  // People by customer; a person never checked (no_day) first, then by the day checked.
+  {
+    int_column checked =
+        people.updated.size() != 0 ? people.updated : int_column::Constant(people.customer.size(), no_day);
+    g = detail::group_by(people.customer, checked, n,
+                         row_order::of(people.person, people.role, people.area, people.reachable_by));
+    detail::reorder(g.order, people.customer, people.person, people.role, people.area, people.reachable_by,
+                    people.updated);
+    people_ = std::move(people);
+    people_offsets_ = std::move(g.offsets);
+  }
 
   customers_ = std::move(customers);
   managers_ = std::move(managers);

@@ -27,7 +27,7 @@ constexpr std::array<criterion_info, criterion_count> criteria = {{
     {"two-way share", stage::relacionar, false},
     {"relational contacts", stage::intimar, false},
     {"profile completeness", stage::intimar, false},
-    {"breadth (products + managers)", stage::intimar, false},
+    {"breadth (products + people + managers + areas)", stage::intimar, false},
     {"longest gap between contacts (days)", stage::intimar, true},
     {"tenure (days)", stage::confiar, false},
     {"unprompted purchases", stage::confiar, false},
@@ -175,6 +175,8 @@ class evaluator {
     const auto [in_lo, in_hi] = day_range(in.day, in_at[c], in_at[c + 1], window_first, day);
     std::int64_t contacts = 0, two_way = 0, relational = 0, gap = 0, previous = no_day;
     managers_.clear();
+    persons_.clear();
+    areas_.clear();
     for (std::int64_t k = in_lo; k < in_hi; ++k) {
       const index_t with = in.manager.size() == 0 ? no_index : in.manager[k];
       if (manager != no_index && with != manager) continue;
@@ -182,6 +184,8 @@ class evaluator {
       if (in.two_way.size() != 0) two_way += in.two_way[k];
       if (in.relational.size() != 0) relational += in.relational[k];
       if (with != no_index) managers_.push_back(with);
+      if (in.person.codes.size() != 0 && in.person.codes[k] != no_index) persons_.push_back(in.person.codes[k]);
+      if (in.area.codes.size() != 0 && in.area.codes[k] != no_index) areas_.push_back(in.area.codes[k]);
       if (previous != no_day) gap = std::max<std::int64_t>(gap, in.day[k] - previous);
       previous = in.day[k];
     }
@@ -203,7 +207,10 @@ class evaluator {
       if (tx.product.codes.size() != 0 && tx.product.codes[k] != no_index) products_.push_back(tx.product.codes[k]);
     }
     at(criterion::unprompted) = static_cast<double>(unprompted);
-    at(criterion::breadth) = static_cast<double>(distinct(products_) + distinct(managers_));
+    // Breadth: on their side the products bought and the people who took part, on ours the
+    // managers and the areas ("varias personas/áreas involucradas").
+    at(criterion::breadth) =
+        static_cast<double>(distinct(products_) + distinct(persons_) + distinct(managers_) + distinct(areas_));
 
     const std::int64_t known = known_since(c, day);
     at(criterion::tenure) = known == no_day ? 0.0 : static_cast<double>(day - known);
@@ -233,7 +240,7 @@ class evaluator {
 
   const book& b_;
   const stage_policy& p_;
-  std::vector<index_t> products_, managers_;
+  std::vector<index_t> products_, managers_, persons_, areas_;
   std::vector<std::int64_t> candidates_;
 };
 

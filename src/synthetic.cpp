@@ -23,7 +23,10 @@ const std::array<const char*, 7> channels = {"digital", "email", "call", "branch
 constexpr std::array<int, 7> channel_cumulative = {30, 50, 70, 82, 90, 96, 100};
 // Salts so each kind of event draws from its own stream of the customer.
 constexpr std::uint64_t purchase_salt = 0x5EEDull, contact_salt = 0xC0FFEEull, complaint_salt = 0xBADull,
-                        campaign_salt = 0xCA4Bull, profile_salt = 0xF1E1Dull;
+                        campaign_salt = 0xCA4Bull, profile_salt = 0xF1E1Dull, people_salt = 0x9E0Bull;
+// Areas, on our side (managers) and on theirs (the people at a business customer).
+constexpr std::array<const char*, 4> areas = {"sales", "finance", "systems", "management"};
+constexpr std::array<const char*, 4> roles = {"purchasing", "finance manager", "systems manager", "general manager"};
 // The fields of the default question bank (cartera.QUESTION_BANK): what customers told us.
 constexpr std::array<const char*, 8> profile_fields = {
     "goals",      "contact_preference", "other_providers", "improvement",
@@ -141,8 +144,8 @@ void synthetic_options::validate() const {
   require(end - history_days >= first_valid_day && end <= last_valid_day, "end", end, "history must lie in 1900..2199");
   require(transactions_per_customer > 0, "transactions_per_customer", transactions_per_customer, "must be positive");
   require(interactions_per_customer > 0, "interactions_per_customer", interactions_per_customer, "must be positive");
-  for (const double share :
-       {declining_share, growing_share, lapsed_share, complaint_share, referred_share, managed_share, campaign_share}) {
+  for (const double share : {declining_share, growing_share, lapsed_share, complaint_share, referred_share,
+                             managed_share, campaign_share, business_share}) {
     require(share >= 0 && share <= 1, "share", share, "shares must be in [0, 1]");
   }
   require(declining_share + growing_share + lapsed_share <= 1, "declining_share + growing_share + lapsed_share",
@@ -303,6 +306,9 @@ book synthetic_book(const synthetic_options& o, const execution& run) {
   managers.id = id_index(std::move(manager_ids), "managers");
   managers.capacity = int_column::Constant(o.managers, 100);
   managers.time_budget = real_column::Constant(o.managers, 4800.0);  // 80 hours a period
+  managers.area.categories.assign(areas.begin(), areas.end());
+  managers.area.codes.resize(o.managers);
+  for (index_t i = 0; i < o.managers; ++i) managers.area.codes[i] = i % static_cast<index_t>(areas.size());
 
   // Central campaigns: each reaches its share of the customers known on its day.
   campaign_table campaigns;
@@ -344,13 +350,44 @@ book synthetic_book(const synthetic_options& o, const execution& run) {
     }
   }
   for (const char* field : profile_fields) profile.field.categories.emplace_back(field);
+
+  // The people at the business customers (one in five): one to three, each of an area,
+  // their data checked on a day of the customer's history (one in ten never).
+  people_table people;
+  std::vector<index_t> at_customer;
+  std::vector<std::int32_t> person_code, role_code, updated;
+  std::vector<std::string> names;
+  for (std::int64_t c = 0; c < n; ++c) {
+    detail::random_stream r(o.seed ^ people_salt, static_cast<std::uint64_t>(c));
+    if (!r.chance(o.business_share)) continue;
+    const struct profile& p = profiles[static_cast<std::size_t>(c)];
+    const auto count = 1 + static_cast<int>(r.below(3));
+    for (int k = 0; k < count; ++k) {
+      at_customer.push_back(static_cast<index_t>(c));
+      person_code.push_back(static_cast<std::int32_t>(names.size()));
+      names.push_back(numbered("P", c + 1, 7) + "-" + std::to_string(k + 1));
+      role_code.push_back(static_cast<std::int32_t>(r.below(roles.size())));
+      updated.push_back(r.chance(0.1)
+                            ? no_day
+                            : p.active_from +
+                                  static_cast<day_t>(r.below(static_cast<std::uint64_t>(o.end - p.active_from + 1))));
+    }
+  }
+  people.customer = to_int(at_customer);
+  people.person.categories = std::move(names);
+  people.person.codes = to_int(person_code);
+  people.role.categories.assign(roles.begin(), roles.end());
+  people.role.codes = to_int(role_code);
+  people.area.categories.assign(areas.begin(), areas.end());
+  people.area.codes = people.role.codes;  // each role belongs to the area of the same rank
+  people.updated = to_int(updated);
   profile.customer = to_int(told_by_customer);
   profile.field.codes = to_int(told_field);
   profile.learned = to_int(told_on);
   profile.by = to_int(told_to);
 
   return book(std::move(customers), std::move(managers), std::move(tx), std::move(in), std::move(complaints),
-              std::move(referrals), std::move(campaigns), std::move(profile));
+              std::move(referrals), std::move(campaigns), std::move(profile), std::move(people));
 }
 
 }  // namespace cartera

@@ -72,6 +72,8 @@ struct interaction_table {
   flag_column proactive;   ///< optional: 1 when we initiated it, 0 when the customer did
   flag_column relational;  ///< optional: 1 for a relational contact, 0 for a transactional one
   flag_column two_way;     ///< optional: 1 when the customer answered (a conversation)
+  categorical person;      ///< optional: who at the customer took part (a person of the people table)
+  categorical area;        ///< optional: the area of ours that took part (sales, service, credit…)
 };
 
 /// One row per complaint.
@@ -109,6 +111,17 @@ struct profile_table {
   int_column by;        ///< optional: row in managers, -1 when not a manager
 };
 
+/// One row per person at a customer (a business customer's contacts): "registre por lo
+/// menos más de un par de nombres de contacto en cada una de estas empresas".
+struct people_table {
+  int_column customer;       ///< row in customers
+  categorical person;        ///< their name (or id), as interactions.person names them
+  categorical role;          ///< optional: purchasing, finance, systems, general manager…
+  categorical area;          ///< optional: their area, to pair with the same area of ours
+  categorical reachable_by;  ///< optional: email, phone, visit…
+  int_column updated;        ///< optional: the day their data was last checked, no_day if never
+};
+
 /// Validated, immutable customer book. Copy is cheap to avoid by moving; every accessor
 /// is const and thread-safe. Each event table is kept by customer, then day, then (within
 /// a day) by its other columns: the order the rows came in never shows in a result.
@@ -119,7 +132,7 @@ class book {
   /// row that does not exist) naming the table, column, row and value of the first problem.
   explicit book(customer_table customers, manager_table managers = {}, transaction_table transactions = {},
                 interaction_table interactions = {}, complaint_table complaints = {}, referral_table referrals = {},
-                campaign_table campaigns = {}, profile_table profile = {});
+                campaign_table campaigns = {}, profile_table profile = {}, people_table people = {});
 
   [[nodiscard]] const customer_table& customers() const noexcept { return customers_; }
   [[nodiscard]] const manager_table& managers() const noexcept { return managers_; }
@@ -134,6 +147,8 @@ class book {
   [[nodiscard]] const campaign_table& campaigns() const noexcept { return campaigns_; }
   /// What was learned about each customer, by customer and day learned.
   [[nodiscard]] const profile_table& profile() const noexcept { return profile_; }
+  /// The people at each customer, by customer, then the day their data was checked.
+  [[nodiscard]] const people_table& people() const noexcept { return people_; }
 
   [[nodiscard]] index_t customer_count() const noexcept { return customers_.id.size(); }
   [[nodiscard]] index_t manager_count() const noexcept { return managers_.id.size(); }
@@ -152,6 +167,8 @@ class book {
   [[nodiscard]] std::span<const std::int64_t> campaign_offsets() const noexcept { return campaign_offsets_; }
   /// Customer c's profile rows are rows [offsets[c], offsets[c + 1]) of profile().
   [[nodiscard]] std::span<const std::int64_t> profile_offsets() const noexcept { return profile_offsets_; }
+  /// Customer c's people are rows [offsets[c], offsets[c + 1]) of people().
+  [[nodiscard]] std::span<const std::int64_t> people_offsets() const noexcept { return people_offsets_; }
 
   /// The first and last day found in any event table (no_day when there are no events).
   [[nodiscard]] day_t first_day() const noexcept { return first_day_; }
@@ -167,6 +184,7 @@ class book {
   referral_table referrals_;
   campaign_table campaigns_;
   profile_table profile_;
+  people_table people_;
   std::vector<std::int64_t> transaction_offsets_;
   std::vector<std::int64_t> return_offsets_;
   std::vector<std::int64_t> interaction_offsets_;
@@ -174,6 +192,7 @@ class book {
   std::vector<std::int64_t> referral_offsets_;
   std::vector<std::int64_t> campaign_offsets_;
   std::vector<std::int64_t> profile_offsets_;
+  std::vector<std::int64_t> people_offsets_;
   day_t first_day_ = no_day;
   day_t last_day_ = no_day;
 };

@@ -35,14 +35,15 @@ inline constexpr int stage_count = 5;
 /// The criteria of each stage, in the order they are checked (the first that fails is the
 /// one a reason names).
 enum class criterion : std::uint8_t {
-  none = 0,        ///< nothing failed: the customer is at confiar
-  reachable,       ///< contactar: a valid contact channel is known (customers.reachable)
-  contacts,        ///< contactar: contacts in the window
-  two_way,         ///< relacionar: two-way contacts in the window
-  two_way_share,   ///< relacionar: two-way contacts ÷ contacts
-  relational,      ///< intimar: relational (non-transactional) contacts in the window
-  profile,         ///< intimar: profile completeness (customers.profile; 0 when absent)
-  breadth,         ///< intimar: distinct products bought + distinct managers in contact, in the window
+  none = 0,       ///< nothing failed: the customer is at confiar
+  reachable,      ///< contactar: a valid contact channel is known (customers.reachable)
+  contacts,       ///< contactar: contacts in the window
+  two_way,        ///< relacionar: two-way contacts in the window
+  two_way_share,  ///< relacionar: two-way contacts ÷ contacts
+  relational,     ///< intimar: relational (non-transactional) contacts in the window
+  profile,        ///< intimar: profile completeness (customers.profile; 0 when absent)
+  breadth,  ///< intimar: distinct products bought and people of theirs, managers and areas of ours in contact, in the
+            ///< window
   continuity,      ///< intimar: longest gap between contacts in the window, the last one to the day included
   tenure,          ///< confiar: days since first known
   unprompted,      ///< confiar: purchases in the window not prompted by us

@@ -38,6 +38,8 @@ struct synthetic_options {
   /// Share of customers each of four central campaigns reaches (300, 200, 90 and 10 days
   /// before the end); a customer's purchases and contacts after one are its responses.
   double campaign_share = 0.15;
+  /// Share of business customers, with one to three named people each.
+  double business_share = 0.2;
   std::uint64_t seed = 42;
 
   /// Throws invalid_input naming the option whose value is out of range.

@@ -41,6 +41,7 @@ from .gamma_gamma import GammaGamma
 from .growth import GrowthPolicy, growth, next_products
 from .hygiene import Hygiene, find_duplicates, hygiene, merge_duplicates
 from .kmeans import KMeans
+from .people import PEOPLE_FINDINGS, PeoplePolicy, people_findings
 from .potential import POTENTIAL_COLUMNS, PotentialPolicy, potential
 from .readiness import READINESS_QUESTIONS, READINESS_STEPS, Readiness, ReadinessPolicy, book_readiness, readiness
 from .referrals import ReferralPolicy, Referrals, referrals
@@ -79,6 +80,9 @@ __all__ = [
     "QUESTION_BANK",
     "profile_completeness",
     "GrowthPolicy",
+    "PEOPLE_FINDINGS",
+    "PeoplePolicy",
+    "people_findings",
     "POTENTIAL_COLUMNS",
     "PotentialPolicy",
     "ALERTS",

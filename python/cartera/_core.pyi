@@ -34,6 +34,7 @@ class Book:
         referrals: Any = None,
         campaigns: Any = None,
         profile: Any = None,
+        people: Any = None,
     ) -> None: ...
     @property
     def customer_count(self) -> int: ...
@@ -301,6 +302,23 @@ def choose_questions(
 def profile_completeness(
     book: Book, as_of: int, bank: list[tuple[Any, ...]], tier: Any, stage: Any
 ) -> npt.NDArray[np.float64]: ...
+
+class PeoplePolicy:
+    fields: ClassVar[tuple[str, ...]]
+    min_people: int
+    window_days: int
+    min_interactions: int
+    stale_days: int
+    def __init__(self, **fields: Any) -> None: ...
+    def validate(self) -> None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    @staticmethod
+    def from_dict(fields: dict[str, Any]) -> PeoplePolicy: ...
+
+PEOPLE_FINDINGS: list[str]
+
+def find_people_issues(book: Book, as_of: int, valuable: Any, policy: PeoplePolicy) -> dict[str, Any]: ...
+def pair_people(book: Book, manager: Any, customer: Any) -> npt.NDArray[np.int64]: ...
 
 class ReadinessPolicy:
     fields: ClassVar[tuple[str, ...]]

@@ -58,6 +58,8 @@ _SCHEMA: dict[str, list[tuple[str, str, bool]]] = {
         ("proactive", "flag", False),
         ("relational", "flag", False),
         ("two_way", "flag", False),
+        ("person", "category", False),
+        ("area", "category", False),
     ],
     "complaints": [
         ("customer", "customer", True),
@@ -73,6 +75,14 @@ _SCHEMA: dict[str, list[tuple[str, str, bool]]] = {
         ("learned", "day", True),
         ("value", "category", False),
         ("by", "manager", False),
+    ],
+    "people": [
+        ("customer", "customer", True),
+        ("person", "category", True),
+        ("role", "category", False),
+        ("area", "category", False),
+        ("reachable_by", "category", False),
+        ("updated", "day?", False),
     ],
 }
 
@@ -123,7 +133,10 @@ class Book:
         campaign days, which may be ahead, do not move the book's first and last day;
         ``customer``, ``field`` and ``learned`` for the profile, what each customer told us,
         with its ``value`` and the manager it was told to, ``by``: the drip dialogue's
-        answers, see :func:`cartera.profile_completeness`). Customers and managers are named by their external ids
+        answers, see :func:`cartera.profile_completeness`; ``customer`` and ``person`` for the
+        people at a (business) customer, with their ``role``, ``area``, ``reachable_by`` and
+        the day their data was last ``updated``, see :func:`cartera.people_findings`;
+        interactions may name the ``person`` who took part and our ``area``). Customers and managers are named by their external ids
         (any hashable: ints, strings). Days may be datetimes, dates, ISO strings or integer
         days since 1970-01-01. When ``customers`` is omitted, the customers are every id found
         in the events, in order of first appearance. A transaction with a negative amount, or
@@ -156,7 +169,7 @@ class Book:
     ...                    "day": ["2024-01-05", "2024-03-01", "2024-02-10"],
     ...                    "amount": [120.0, 80.0, 45.5]})
     >>> cartera.Book(transactions=tx)
-    Book(customers=2, managers=0, transactions=3, returns=0, interactions=0, complaints=0, referrals=0, campaigns=0, profile=0)
+    Book(customers=2, managers=0, transactions=3, returns=0, interactions=0, complaints=0, referrals=0, campaigns=0, profile=0, people=0)
     """
 
     def __init__(
@@ -170,6 +183,7 @@ class Book:
         referrals: pd.DataFrame | None = None,
         campaigns: pd.DataFrame | None = None,
         profile: pd.DataFrame | None = None,
+        people: pd.DataFrame | None = None,
         columns: Mapping[str, Mapping[str, str]] | None = None,
         extra_columns: str = "error",
     ) -> None:
@@ -182,6 +196,7 @@ class Book:
             "referrals": referrals,
             "campaigns": campaigns,
             "profile": profile,
+            "people": people,
         }
         if extra_columns not in ("error", "ignore"):
             raise _convert.invalid("book", "extra_columns", None, extra_columns, "expected 'error' or 'ignore'")

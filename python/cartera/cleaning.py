@@ -172,6 +172,7 @@ def clean(
     referrals: pd.DataFrame | None = None,
     campaigns: pd.DataFrame | None = None,
     profile: pd.DataFrame | None = None,
+    people: pd.DataFrame | None = None,
     columns: Mapping[str, Mapping[str, str]] | None = None,
     policy: CleaningPolicy | Mapping[str, Any] | None = None,
     extra_columns: str = "error",
@@ -224,6 +225,7 @@ def clean(
         "referrals": referrals,
         "campaigns": campaigns,
         "profile": profile,
+        "people": people,
     }
     tables = {
         name: _Table(name, renamed)

@@ -348,6 +348,19 @@ def _history(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The result tables whose rows are not customers (or managers): written without an index.
+_WITHOUT_INDEX = (
+    "alerts",
+    "complaints",
+    "campaign_responses",
+    "contacts",
+    "unmet",
+    "show_room",
+    "quarantine",
+    "people_findings",
+)
+
+
 def _write_results(folder: Path, results: Results, config: Config) -> None:
     """One CSV per result table, and the configuration that produced them."""
     assert results.assignment is not None and results.plan is not None and results.referrals is not None
@@ -371,14 +384,14 @@ def _write_results(folder: Path, results: Results, config: Config) -> None:
         "show_room": results.referrals.show_room,
         "readiness": None if results.readiness is None else results.readiness.steps,
         "profile": None if results.profile is None else results.profile.to_frame(),
+        "people_findings": results.people,
         "quarantine": results.quarantine,
     }
     for name, frame in tables.items():
         if frame is not None:
             frame.to_csv(
                 folder / f"{name}.csv",
-                index=name
-                not in ("alerts", "complaints", "campaign_responses", "contacts", "unmet", "show_room", "quarantine"),
+                index=name not in _WITHOUT_INDEX,
             )
     (folder / "config.json").write_text(
         json.dumps(config.to_dict(), indent=2, ensure_ascii=False, default=str), encoding="utf-8"

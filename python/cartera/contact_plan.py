@@ -13,6 +13,7 @@ from . import _convert, _core
 from .alerts import ALERTS
 from .book import Book
 from .drip_dialogue import QUESTION_BANK, bank_rows
+from .people import paired_people
 from .stages import STAGES
 
 __all__ = ["ContactPlan", "ContactPolicy", "PURPOSES", "STATUSES", "plan_contacts"]
@@ -184,6 +185,8 @@ def plan_contacts(
         plan, :func:`cartera.campaign_responses`) and whom their manager has not followed up
         yet get a ``follow_up`` contact (unless an alert contact answers them), counted in
         the budget like any other; by default under ``CampaignPolicy()``.
+    When the book names the people at its customers, each planned contact says whom to talk
+    to, in ``person``: the one of the manager's area, else the most recently checked.
     question_bank : DataFrame, optional
         The drip dialogue's questions (default :data:`cartera.QUESTION_BANK`): each planned
         contact carries, in ``questions``, the next ``questions_per_contact`` (2) to ask in
@@ -282,6 +285,10 @@ def plan_contacts(
     bank = QUESTION_BANK if question_bank is None else question_bank
     if language not in ("en", "es"):
         raise _convert.invalid("plan_contacts", "language", None, language, "expected 'en' or 'es'")
+    if book.rows()["people"]:
+        book_rows = _convert.positions(pd.Series(budgets.index), book.manager_ids)
+        managers_here = book_rows[raw["contacts"]["manager"]] if len(budgets) else raw["contacts"]["manager"]
+        plan.contacts["person"] = paired_people(book, managers_here, raw["contacts"]["customer"]).to_numpy()
     plan.contacts["questions"] = _questions(
         raw["contacts"],
         book,

@@ -33,6 +33,7 @@ from .contact_plan import ContactPolicy, plan_contacts
 from .drip_dialogue import profile_completeness
 from .growth import GrowthPolicy
 from .hygiene import hygiene
+from .people import PeoplePolicy, people_findings
 from .potential import PotentialPolicy, potential
 from .readiness import ReadinessPolicy, book_readiness, readiness
 from .referrals import ReferralPolicy, referrals
@@ -71,6 +72,7 @@ SECTIONS: tuple[str, ...] = (
     "contact",
     "referrals",
     "readiness",
+    "people",
 )
 
 _JOB_DEFAULTS: dict[str, Any] = {
@@ -143,6 +145,7 @@ class Config:
     contact: Any = field(default_factory=ContactPolicy)
     referrals: Any = field(default_factory=ReferralPolicy)
     readiness: Any = field(default_factory=ReadinessPolicy)
+    people: Any = field(default_factory=PeoplePolicy)
 
     @classmethod
     def from_dict(cls, fields: Mapping[str, Any]) -> Config:
@@ -177,6 +180,7 @@ class Config:
             "contact": ContactPolicy,
             "referrals": ReferralPolicy,
             "readiness": ReadinessPolicy,
+            "people": PeoplePolicy,
         }
         made = {name: kind.from_dict(dict(fields.get(name, {}))) for name, kind in policies.items()}
         config = cls(job=job, **made)
@@ -585,6 +589,9 @@ def run_job(
     )
     ready = readiness(readiness_answers, measured=measured)
     lap("readiness")
+    accounts = people_findings(
+        book, as_of, valuable=segments["tier"].isin(config.segments.valuable_tiers()), policy=config.people
+    )
     # Duplicates need a linkage model of their own: `cartera hygiene` looks for them.
     tidy = hygiene(book, as_of=as_of, duplicates=False, tiers=segments["tier"])
     lap("hygiene")
@@ -609,4 +616,5 @@ def run_job(
         hygiene=tidy,
         readiness=ready,
         profile=known,
+        people=accounts,
     )

@@ -64,6 +64,8 @@ class Results:
     campaign_responses: pd.DataFrame | None = None
     #: Each customer's profile completeness (cartera.profile_completeness): what the drip dialogue has learned.
     profile: pd.Series | None = None
+    #: The findings about the people at each account (cartera.people_findings).
+    people: pd.DataFrame | None = None
     #: The IDIC readiness: the book's own measure, and the questionnaire when answered (cartera.readiness).
     readiness: Readiness | None = None
     assignment: Assignment | None = None
@@ -328,6 +330,23 @@ def _readiness_section(r: Results) -> str:
     return "".join(parts)
 
 
+def _people_section(r: Results) -> str:
+    assert r.people is not None
+    found = r.people
+    counts = found["finding"].value_counts(sort=False)
+    cards = [(str(name).replace("_", " "), f"{int(count):,}") for name, count in counts.items()]
+    examples = found.groupby("finding", observed=True).head(4).set_index("customer")
+    return (
+        "<h2 id='people'>The people at the account</h2>"
+        + "<p>Valuable accounts with fewer than two named people, accounts where every conversation "
+        "goes through one person, and people whose data nobody has checked for two years.</p>"
+        + _cards(cards)
+        + (_table(examples) if len(examples) else "<p>Nothing to fix.</p>")
+        + "<p class='meta'>people_findings.csv lists every finding; each planned contact names whom to "
+        "talk to (contacts.csv, person).</p>"
+    )
+
+
 def _share(value: float) -> str:
     return "–" if pd.isna(value) else f"{value:.0%}"
 
@@ -498,6 +517,8 @@ def render_report(results: Results, *, title: str = "cartera report") -> str:
         (results.complaints, _complaints_section),
         (results.campaigns, _campaigns_section),
         (results.readiness, _readiness_section),
+        # Only a book that names the people at its customers has this section.
+        (results.people if results.people is not None and len(results.people) else None, _people_section),
         (results.assignment, _assignment_section),
         (results.plan, _plan_section),
         (results.team, _team_section),

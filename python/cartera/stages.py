@@ -39,7 +39,7 @@ CRITERIA: dict[str, str] = {
     "two-way share": "two_way_share",
     "relational contacts": "relational",
     "profile completeness": "profile",
-    "breadth (products + managers)": "breadth",
+    "breadth (products + people + managers + areas)": "breadth",
     "longest gap between contacts (days)": "longest_gap",
     "tenure (days)": "tenure",
     "unprompted purchases": "unprompted",

@@ -308,10 +308,10 @@ TEST(stages_test, the_reason_says_what_held_and_what_failed) {
   story s = trusted();
   s.since = 900;
   const stage_table t = evaluate_stages(s.make(), 1000, small_policy());
-  EXPECT_EQ(
-      describe(t, 0, small_policy()),
-      "intimar: relational contacts 3 >= 2, profile completeness 1 >= 0.50, breadth (products + managers) 4 >= 2, "
-      "longest gap between contacts (days) 25 <= 30; to reach confiar: tenure (days) 100 of 200");
+  EXPECT_EQ(describe(t, 0, small_policy()),
+            "intimar: relational contacts 3 >= 2, profile completeness 1 >= 0.50, breadth (products + people + "
+            "managers + areas) 4 >= 2, "
+            "longest gap between contacts (days) 25 <= 30; to reach confiar: tenure (days) 100 of 200");
 }
 
 TEST(stages_test, short_reasons_are_shared_between_rows_alike) {

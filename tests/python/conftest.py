@@ -34,6 +34,7 @@ CUSTOMER_COLUMNS = {
     "referrals": ["referrer", "referred"],
     "campaigns": ["customer"],
     "profile": ["customer"],
+    "people": ["customer"],
 }
 MANAGER_COLUMNS = {"customers": ["manager"], "managers": ["id"], "interactions": ["manager"], "profile": ["by"]}
 

@@ -35,10 +35,11 @@ def test_customers_default_to_every_id_in_the_events_in_order_of_appearance():
         "referrals": 1,
         "campaigns": 0,
         "profile": 0,
+        "people": 0,
     }
     assert (
         repr(book)
-        == "Book(customers=3, managers=0, transactions=3, returns=0, interactions=0, complaints=0, referrals=1, campaigns=0, profile=0)"
+        == "Book(customers=3, managers=0, transactions=3, returns=0, interactions=0, complaints=0, referrals=1, campaigns=0, profile=0, people=0)"
     )
 
 

@@ -75,6 +75,7 @@ def test_config_defaults_are_every_policy_and_load_back(capsys):
         "contact",
         "referrals",
         "readiness",
+        "people",
     ]
     assert cartera.CleaningPolicy.from_dict(defaults["clean"]) == cartera.CleaningPolicy()
     assert cartera.SegmentPolicy.from_dict(defaults["segments"]) == cartera.SegmentPolicy()

@@ -95,6 +95,7 @@ def test_every_part_of_the_job_has_its_section(page):
         "complaints",
         "campaigns",
         "readiness",
+        "people",
         "assignment",
         "plan",
         "team",
@@ -106,7 +107,8 @@ def test_every_part_of_the_job_has_its_section(page):
     assert page.headings[4] == "Complaints solved at the first contact"
     assert page.headings[5] == "The day after the campaigns"
     assert page.headings[6] == "IDIC readiness"
-    assert page.headings[8].startswith("Contact plan: 28 days from")
+    assert page.headings[7] == "The people at the account"
+    assert page.headings[9].startswith("Contact plan: 28 days from")
 
 
 def test_figures_are_embedded_and_nothing_is_fetched(page):
