@@ -1,7 +1,7 @@
 """The main job: value, stages, segments and alerts, the complaint indicator, the day after
-each campaign, assignment,
-contact plan, team sizing and referrals on one book, with every policy from one configuration. ``cartera demo`` and
-``cartera run`` share it; from Python, :func:`run_job` returns the results and
+each campaign, assignment, contact plan (with the drip dialogue's questions), team sizing,
+referrals, IDIC readiness and the people at the account on one book, with every policy from
+one configuration. ``cartera demo`` and ``cartera run`` share it; from Python, :func:`run_job` returns the results and
 :func:`read_config` reads a configuration file."""
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """The HTML report of a run: one self-contained page (styles inline, figures embedded as
 PNG) with the ladder, tiers and ABC with the Pareto curve, the alerts to act on, the
-complaint indicator, the day after the campaigns, the assignment, the contact plan's coverage, team sizing and referrals."""
+complaint indicator, the day after the campaigns, IDIC readiness, the people at the
+account, the assignment, the contact plan's coverage and the drip dialogue, team sizing
+and referrals."""
 
 from __future__ import annotations
 
