@@ -36,7 +36,7 @@ from .campaigns import CAMPAIGN_OUTCOMES, CampaignPolicy, campaign_responses, ca
 from .cleaning import Cleaned, CleaningPolicy, clean
 from .complaints import ComplaintPolicy, complaint_indicator, complaint_totals
 from .contact_plan import PURPOSES, STATUSES, ContactPlan, ContactPolicy, plan_contacts
-from .drip_dialogue import QUESTION_BANK, profile_completeness
+from .drip_dialogue import QUESTION_BANK, profile_completeness, read_question_bank
 from .gamma_gamma import GammaGamma
 from .growth import GrowthPolicy, growth, next_products
 from .hygiene import Hygiene, find_duplicates, hygiene, merge_duplicates
@@ -79,6 +79,7 @@ __all__ = [
     "GammaGamma",
     "QUESTION_BANK",
     "profile_completeness",
+    "read_question_bank",
     "GrowthPolicy",
     "PEOPLE_FINDINGS",
     "PeoplePolicy",

@@ -14,7 +14,7 @@ from .book import Book
 from .stages import STAGES
 from .value import _as_of
 
-__all__ = ["QUESTION_BANK", "profile_completeness"]
+__all__ = ["QUESTION_BANK", "profile_completeness", "read_question_bank"]
 
 #: The default question bank, one row per question: the profile ``field`` its answer fills,
 #: the question in Spanish (``es``) and English (``en``), the ``tiers`` and ``stages`` it
@@ -134,6 +134,35 @@ def bank_rows(bank: pd.DataFrame, tiers: list[str]) -> list[tuple[Any, ...]]:
             )
         )
     return rows
+
+
+def read_question_bank(path: str | Any) -> pd.DataFrame:
+    """A question bank from a CSV file with the columns of :data:`QUESTION_BANK`; ``tiers``,
+    ``stages`` and ``areas`` list their names separated by ``;`` (empty: all)."""
+    try:
+        bank = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise _convert.invalid("question_bank", str(path), None, None, f"cannot be read as CSV ({error})") from None
+    for column in _BANK_COLUMNS:
+        if column not in bank.columns:
+            raise _convert.invalid("question_bank", column, None, None, "missing required column")
+    for column in ("tiers", "stages", "areas"):
+        bank[column] = [tuple(name.strip() for name in text.split(";") if name.strip()) for text in bank[column]]
+    for column, kind in (("priority", float), ("valid_days", int)):
+        try:
+            bank[column] = [kind(text) for text in bank[column]]
+        except ValueError:
+            bad = next(row for row, text in enumerate(bank[column]) if not _parses(text, kind))
+            raise _convert.invalid("question_bank", column, bad, bank[column].iloc[bad], "not a number") from None
+    return bank[list(_BANK_COLUMNS)]
+
+
+def _parses(text: str, kind: type) -> bool:
+    try:
+        kind(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _codes(values: pd.Series, labels: list[str], customers: pd.Index, name: str) -> np.ndarray:

@@ -30,7 +30,7 @@ from .campaigns import CampaignPolicy, campaign_responses, campaign_summary
 from .cleaning import Cleaned, CleaningPolicy, clean
 from .complaints import ComplaintPolicy, complaint_indicator
 from .contact_plan import ContactPolicy, plan_contacts
-from .drip_dialogue import profile_completeness
+from .drip_dialogue import profile_completeness, read_question_bank
 from .growth import GrowthPolicy
 from .hygiene import hygiene
 from .people import PeoplePolicy, people_findings
@@ -90,6 +90,8 @@ _JOB_DEFAULTS: dict[str, Any] = {
     "worth": "monetary",
     # The language of the drip dialogue's questions in the contact plan: "en" or "es".
     "language": "en",
+    # The drip dialogue's question bank: a CSV file (cartera.read_question_bank), or the default.
+    "question_bank": None,
 }
 
 
@@ -104,6 +106,10 @@ def _job_field(name: str, value: Any) -> Any:
     if name == "time_budgets":
         if not isinstance(value, bool):
             raise _core.TypeMismatchError(_convert.located("config", where, None, value, "expected true or false"))
+        return value
+    if name == "question_bank":
+        if value is not None and not isinstance(value, str):
+            raise _core.TypeMismatchError(_convert.located("config", where, None, value, "expected a file name"))
         return value
     if name == "language":
         if value not in ("en", "es"):
@@ -466,10 +472,16 @@ def contact_plan(
         alerts=to_act,
         campaign_policy=config.campaigns,
         language=config.job["language"],
+        question_bank=_question_bank(config),
         start=start,
         days=int(config.job["days"]),
         policy=config.contact,
     )
+
+
+def _question_bank(config: Config) -> pd.DataFrame | None:
+    path = config.job["question_bank"]
+    return None if path is None else read_question_bank(path)
 
 
 def _potential(
@@ -566,7 +578,9 @@ def run_job(
     )
     lap("assignment")
     plan = contact_plan(book, assignment, segments, customer_stages, to_act, config)
-    known = profile_completeness(book, as_of, tier=segments, stage=customer_stages)
+    known = profile_completeness(
+        book, as_of, tier=segments, stage=customer_stages, question_bank=_question_bank(config)
+    )
     lap("plan")
     team = team_size(
         segments,

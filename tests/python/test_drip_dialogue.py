@@ -99,3 +99,21 @@ def test_the_language_of_the_questions_is_a_job_setting():
     assert spanish.astype(str).str.startswith("¿").any()
     with pytest.raises(ValueError, match=r"config.job.language \(value 'fr'\): expected 'en' or 'es'"):
         Config.from_dict({"job": {"language": "fr"}})
+
+
+def test_a_question_bank_file_sets_the_jobs_questions(tmp_path):
+    path = tmp_path / "bank.csv"
+    BANK.assign(
+        tiers=["Premium", "", "", ""], stages=["", "", "", "relacionar; intimar"], areas=["", "", "sales", ""]
+    ).to_csv(path, index=False)
+    bank = cartera.read_question_bank(path)
+    assert bank.loc[0, "tiers"] == ("Premium",) and bank.loc[3, "stages"] == ("relacionar", "intimar")
+    assert bank["valid_days"].tolist() == [365, 730, 365, 36500]
+    book = cartera.synthetic_book(800, 8, seed=2)
+    results = run_job(book, Config.from_dict({"job": {"question_bank": str(path)}}))
+    asked = {q for text in results.plan.contacts["questions"].astype(str) for q in text.split(" | ") if q}
+    assert asked and asked <= set(BANK["en"])
+    broken = tmp_path / "broken.csv"
+    BANK.assign(valid_days=["365", "soon", "1", "1"]).to_csv(broken, index=False)
+    with pytest.raises(ValueError, match=r"question_bank.valid_days row 1 \(value 'soon'\): not a number"):
+        cartera.read_question_bank(broken)
