@@ -46,6 +46,8 @@ def test_runs_are_saved_and_the_next_one_continues_from_the_last(data, db, tmp_p
     tables = counts(db)
     assert tables["runs"] == 2 and tables["result_assignments"] == 2 * 1200 and tables["book_customers"] == 1200
     assert tables["reports"] == 2
+    # The profile completeness of every customer, run after run: what was learned over time.
+    assert tables["result_profile"] == 2 * 1200 and tables["result_complaints"] > 0
     history = PortfolioStore(db).history()
     assert history.index.tolist() == [1, 2]
     # The second run starts from the first one's assignment: almost everybody stays.
