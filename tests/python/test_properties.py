@@ -188,6 +188,12 @@ def check_invariants(frames: dict[str, pd.DataFrame], results) -> None:
     campaigns = frames["campaigns"]
     assert len(results.campaign_responses) == (campaigns["day"] <= pd.Timestamp("2026-01-01")).sum()
     assert set(results.campaign_responses["customer"]) <= set(ids)
+    # Every customer has a profile completeness; the book's readiness is made of shares.
+    assert list(results.profile.index) == ids and results.profile.between(0, 1).all()
+    measured = results.readiness.steps["measured"].dropna()
+    assert measured.between(0, 1).all()
+    assert set(results.people["customer"]) <= set(ids)
+    assert "questions" in results.plan.contacts.columns
 
 
 def assert_same(a, b) -> None:
@@ -212,6 +218,8 @@ def assert_same(a, b) -> None:
     pd.testing.assert_frame_equal(a.alerts.reset_index(drop=True), b.alerts.reset_index(drop=True), obj="alerts")
     pd.testing.assert_frame_equal(a.complaints, b.complaints, obj="complaints")
     pd.testing.assert_frame_equal(a.campaign_responses, b.campaign_responses, obj="campaign_responses")
+    pd.testing.assert_series_equal(a.profile, b.profile, obj="profile")
+    pd.testing.assert_frame_equal(a.readiness.steps, b.readiness.steps, obj="readiness")
     pd.testing.assert_frame_equal(
         a.plan.contacts.reset_index(drop=True), b.plan.contacts.reset_index(drop=True), obj="contacts"
     )
