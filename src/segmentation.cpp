@@ -69,6 +69,18 @@ std::vector<double> self_shares(std::span<const double> values, std::vector<doub
   return out;
 }
 
+// The values fit-and-apply keeps (all but NaN: an infinite recency is a customer who never
+// bought, the worst), sorted: fitting alone must keep the same ones.
+std::vector<double> sorted_known(std::span<const double> values) {
+  std::vector<double> sorted;
+  sorted.reserve(values.size());
+  for (const double v : values) {
+    if (!std::isnan(v)) sorted.push_back(v);
+  }
+  std::sort(sorted.begin(), sorted.end());
+  return sorted;
+}
+
 std::vector<double> sorted_finite(std::span<const double> values) {
   std::vector<double> sorted;
   sorted.reserve(values.size());
@@ -419,11 +431,11 @@ rfm_model fit_rfm(const rfm_policy& policy, std::span<const double> recency, std
   rfm_model model{policy, {}, {}, {}};
   for_each_rfm_column([&](std::int64_t c) {
     if (c == 0)
-      model.recency = sorted_finite(recency);
+      model.recency = sorted_known(recency);
     else if (c == 1)
-      model.frequency = sorted_finite(frequency);
+      model.frequency = sorted_known(frequency);
     else
-      model.monetary = sorted_finite(monetary);
+      model.monetary = sorted_known(monetary);
   });
   return model;
 }

@@ -174,16 +174,18 @@ TEST(segmentation_test, rfm_scores_share_ties_and_name_segments) {
 }
 
 TEST(segmentation_test, rfm_fit_and_apply_at_once_gives_the_same_scores) {
-  const std::vector<double> recency = {5, 1, 5, std::numeric_limits<double>::quiet_NaN(), 9, 2};
-  const std::vector<double> frequency = {1, 2, 2, 3, 1, 7};
-  const std::vector<double> monetary = {10, 20, 20, 5, 0, 70};
+  // An infinite recency (never bought) is fitted like any other: the worst.
+  const double never = std::numeric_limits<double>::infinity();
+  const std::vector<double> recency = {5, 1, 5, std::numeric_limits<double>::quiet_NaN(), 9, 2, never, never};
+  const std::vector<double> frequency = {1, 2, 2, 3, 1, 7, 0, 0};
+  const std::vector<double> monetary = {10, 20, 20, 5, 0, 70, 0, 0};
   const auto [model, once] = fit_apply_rfm({}, recency, frequency, monetary);
   const rfm_table twice = apply_rfm(fit_rfm({}, recency, frequency, monetary), recency, frequency, monetary);
   EXPECT_EQ(ints_of(once.r), ints_of(twice.r));
   EXPECT_EQ(ints_of(once.f), ints_of(twice.f));
   EXPECT_EQ(ints_of(once.m), ints_of(twice.m));
   EXPECT_EQ(codes(once.segment), codes(twice.segment));
-  EXPECT_EQ(model.recency, (std::vector<double>{1, 2, 5, 5, 9}));
+  EXPECT_EQ(model.recency, (std::vector<double>{1, 2, 5, 5, 9, never, never}));
   EXPECT_EQ(once.r[3], 1);  // a missing recency is the worst
 }
 
