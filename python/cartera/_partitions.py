@@ -1,0 +1,323 @@
+"""The book cut by customer, for the engines (:mod:`cartera.dask`, :mod:`cartera.spark`).
+
+Every table is split into partitions by a hash of its customer, so that a partition holds
+some customers and all of their events: the per-customer steps then run on each partition
+as a small :class:`cartera.Book`, and give what the whole book gives. The global fits
+(the score's percentiles and tier cuts, the RFM bins) merge each partition's summary: the
+sorted values the single-machine fit keeps, so that the merged model is the same model.
+
+Two columns ride along every table: ``_bucket``, the customer's partition, and ``_row``,
+the row's place in its input table, which restores the input order inside a partition
+(the customers' order breaks ties; the events' order fixes the order of sums).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .book import Book
+from .segmentation import RFM, SegmentPolicy
+from .stages import STAGES, StagePolicy, stages
+from .value import ValuePolicy, repeat_summary, value
+
+BUCKET = "_bucket"
+ROW = "_row"
+INTERNAL = (BUCKET, ROW)
+
+#: Per table, the column that names the customer it belongs to.
+CUSTOMER_KEY: dict[str, str] = {
+    "customers": "id",
+    "transactions": "customer",
+    "interactions": "customer",
+    "complaints": "customer",
+    "referrals": "referrer",
+    "campaigns": "customer",
+    "profile": "customer",
+    "people": "customer",
+}
+#: The tables the per-customer steps read; managers go whole to every partition.
+PARTITIONED: tuple[str, ...] = tuple(CUSTOMER_KEY)
+#: The event columns whose days set the book's last day (as cartera.Book counts them).
+LAST_DAY_COLUMNS: dict[str, str] = {
+    "transactions": "day",
+    "interactions": "day",
+    "complaints": "opened",
+    "referrals": "day",
+    "profile": "learned",
+}
+
+
+def buckets(ids: pd.Series, partitions: int) -> np.ndarray:
+    """Each id's partition: a hash of its value that is the same in every process and run."""
+    return (pd.util.hash_pandas_object(ids, index=False).to_numpy() % np.uint64(partitions)).astype(np.int64)
+
+
+def check_table(table: str, columns: Iterable[str]) -> None:
+    """Raises ``ValueError`` naming the table when its customer column is missing or an
+    internal column name is taken."""
+    columns = list(columns)
+    key = CUSTOMER_KEY[table]
+    if key not in columns:
+        raise _core.InvalidInputError(
+            f"{table}.{key}: missing required column (the engines need it as a column); "
+            f"the table has {', '.join(map(str, columns))}"
+        )
+    taken = [c for c in INTERNAL if c in columns]
+    if taken:
+        raise _core.InvalidInputError(f"{table}.{taken[0]}: the engines keep this column name for themselves")
+
+
+def partition_book(parts: Mapping[str, pd.DataFrame | None], managers: pd.DataFrame | None, number: int) -> Book:
+    """The book of one partition: its customers, their events and every manager.
+
+    A customer referred by one of the partition's customers may live in another partition:
+    such customers join this book with no events of their own (they come last, and the
+    results keep the partition's own customers only)."""
+    frames: dict[str, Any] = {}
+    for table in PARTITIONED:
+        part = parts.get(table)
+        frames[table] = None if part is None else part.sort_values(ROW, kind="stable").drop(columns=list(INTERNAL))
+    customers = frames["customers"]
+    assert customers is not None
+    referrals = frames["referrals"]
+    if referrals is not None and "referred" in referrals.columns:
+        elsewhere = pd.Index(referrals["referred"].dropna().unique()).difference(customers["id"], sort=False)
+        if len(elsewhere):
+            # Their fields copy a customer of the partition's: valid, and never read.
+            ghosts = customers.iloc[np.zeros(len(elsewhere), dtype=np.int64)].assign(id=elsewhere.to_numpy())
+            frames["customers"] = pd.concat([customers, ghosts], ignore_index=True)
+    try:
+        return Book(frames.pop("customers"), managers=managers, **frames)
+    except _core.UnknownIdError as error:
+        if "not in customers" not in str(error):
+            raise
+        raise _core.UnknownIdError(
+            f"{error.args[0] if error.args else error} (in partition {number}: each event must be in its customer's "
+            "partition; the engine's Book partitions every table by customer unless told the tables already are)"
+        ) from None
+
+
+def _with_keys(frame: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+    """A per-customer frame of the partition, with the customers' bucket and row."""
+    ordered = customers.sort_values(ROW, kind="stable")
+    out = frame.iloc[: len(ordered)].copy()
+    out[BUCKET] = ordered[BUCKET].to_numpy()
+    out[ROW] = ordered[ROW].to_numpy()
+    return out
+
+
+def _stage_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A stages frame with its labels as categories fixed for every partition."""
+    for column in ("stage", "reached", "blocking"):
+        if column in frame.columns and isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = frame[column].astype(object)
+    for column in ("stage", "reached"):
+        if column in frame.columns:
+            frame[column] = pd.Categorical(frame[column], categories=list(STAGES), ordered=True)
+    if "reason" in frame.columns:
+        frame["reason"] = frame["reason"].astype(object)
+    return frame
+
+
+def customer_steps(
+    parts: Mapping[str, pd.DataFrame | None],
+    managers: pd.DataFrame | None,
+    number: int,
+    step: str,
+    as_of: int,
+    options: Mapping[str, Any],
+) -> pd.DataFrame:
+    """One per-customer step (``value``, ``repeat_summary`` or ``stages``) on one partition,
+    indexed by customer, with the internal columns."""
+    customers = parts["customers"]
+    assert customers is not None
+    book = partition_book(parts, managers, number)
+    if step == "value":
+        frame = value(book, as_of, policy=options.get("policy") or ValuePolicy())
+    elif step == "repeat_summary":
+        frame = repeat_summary(book, as_of, unit=options.get("unit", "D"))
+    elif step == "stages":
+        frame = _stage_frame(
+            stages(
+                book,
+                as_of,
+                policy=options.get("policy") or StagePolicy(),
+                relationship=options.get("relationship", "customer"),
+            )
+        )
+    else:
+        raise _core.InvalidInputError(f"engine step {step!r}: no such per-customer step")
+    return _with_keys(frame, customers)
+
+
+def last_day(parts: Mapping[str, pd.DataFrame | None]) -> float:
+    """The partition's last event day, as cartera.Book counts it (NaN without events)."""
+    from . import _convert
+
+    days = [
+        int(_convert.days(part[column], table, column).max())
+        for table, column in LAST_DAY_COLUMNS.items()
+        if (part := parts.get(table)) is not None and column in part.columns and len(part)
+    ]
+    return float(max(days)) if days else math.nan
+
+
+# The segment's global fits, from mergeable summaries.
+
+
+def score_summary(values: pd.DataFrame, policy: SegmentPolicy) -> dict[str, Any]:
+    """What one partition adds to the score's fit: per variable, the sorted values the
+    single-machine fit keeps (percentile: all but NaN; z_score: the finite ones, whose
+    mean and deviation are sums in sorted order), or the finite values' count, min and max
+    (min_max)."""
+    scorer = policy.scorer()
+    variables, *_ = scorer._policy()
+    summary: dict[str, Any] = {"variables": []}
+    for variable in variables:
+        column = values[variable["column"]].to_numpy(dtype=np.float64)
+        if variable["scale"] == "percentile":
+            summary["variables"].append({"sorted": np.sort(column[~np.isnan(column)])})
+        elif variable["scale"] == "z_score":
+            summary["variables"].append({"sorted": np.sort(column[np.isfinite(column)])})
+        else:
+            finite = column[np.isfinite(column)]
+            summary["variables"].append(
+                {
+                    "count": len(finite),
+                    "low": float(finite.min()) if len(finite) else math.inf,
+                    "high": float(finite.max()) if len(finite) else -math.inf,
+                }
+            )
+    return summary
+
+
+def merge_score_summaries(summaries: list[dict[str, Any]], policy: SegmentPolicy) -> dict[str, Any]:
+    """The score model of the whole book from its partitions' summaries, without the tier
+    thresholds (they need the scores: :func:`score_thresholds`): the single-machine model,
+    exactly."""
+    variables, *_ = policy.scorer()._policy()
+    model: dict[str, list[Any]] = {"location": [], "spread": [], "low": [], "high": [], "sorted": []}
+    for v, variable in enumerate(variables):
+        parts = [s["variables"][v] for s in summaries]
+        if variable["scale"] == "percentile":
+            model["sorted"].append(np.sort(np.concatenate([p["sorted"] for p in parts])))
+            model["location"].append(0.0)
+            model["spread"].append(1.0)
+            model["low"].append(0.0)
+            model["high"].append(0.0)
+            continue
+        if variable["scale"] == "z_score":
+            finite = np.sort(np.concatenate([p["sorted"] for p in parts]))
+            count = len(finite)
+            low, high = (float(finite[0]), float(finite[-1])) if count else (0.0, 0.0)
+        else:
+            count = sum(p["count"] for p in parts)
+            low = min((p["low"] for p in parts), default=math.inf)
+            high = max((p["high"] for p in parts), default=-math.inf)
+        location, spread = 0.0, 1.0
+        if count and variable["scale"] == "min_max":
+            location, spread = low, high - low
+        elif count:
+            # Sums in sorted order, one value after another (cumsum's order), as the single
+            # machine adds them: the same mean and deviation to the last bit.
+            location = float(np.cumsum(finite)[-1]) / count
+            spread = math.sqrt(float(np.cumsum((finite - location) * (finite - location))[-1]) / count)
+        model["location"].append(location)
+        model["spread"].append(spread if spread > 0 and math.isfinite(spread) else 1.0)
+        model["low"].append(low if count else 0.0)
+        model["high"].append(high if count else 0.0)
+        model["sorted"].append(np.zeros(0))
+    return model
+
+
+def score_counts(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A partition's distinct scores and how many customers have each: the summary the
+    tier thresholds merge."""
+    return np.unique(scores, return_counts=True)
+
+
+def score_thresholds(counts: list[tuple[np.ndarray, np.ndarray]], policy: SegmentPolicy) -> list[float]:
+    """The tier cuts of the whole book from every partition's :func:`score_counts`, by the
+    single-machine rule: the lowest score with at least ``cut`` of the customers strictly
+    below it (+inf when none)."""
+    if not policy.quantile_cuts:
+        return [float(c) for c in policy.cuts]
+    values = np.concatenate([c[0] for c in counts]) if counts else np.zeros(0)
+    weights = np.concatenate([c[1] for c in counts]) if counts else np.zeros(0, dtype=np.int64)
+    distinct, inverse = np.unique(values, return_inverse=True)
+    totals = np.bincount(inverse, weights=weights, minlength=len(distinct)).astype(np.int64)
+    below = np.concatenate([[0], np.cumsum(totals)[:-1]])
+    total = int(totals.sum())
+    thresholds = []
+    for cut in policy.cuts:
+        at = math.ceil(float(cut) * float(total))
+        qualifying = np.flatnonzero(below >= at) if at < total else np.zeros(0, dtype=np.int64)
+        thresholds.append(float(distinct[qualifying[0]]) if len(qualifying) else math.inf)
+    return thresholds
+
+
+def rfm_summary(values: pd.DataFrame, bins: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What one partition adds to the RFM fit: its sorted recency, frequency and monetary."""
+    return RFM(bins=bins).fit(values).fitted_
+
+
+def merge_rfm_summaries(summaries: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The RFM model of the whole book: every partition's sorted values, merged."""
+    recency, frequency, monetary = (np.sort(np.concatenate([s[k] for s in summaries])) for k in range(3))
+    return recency, frequency, monetary
+
+
+def apply_segments(
+    values: pd.DataFrame,
+    stage: pd.Series,
+    policy: SegmentPolicy,
+    score_model: Mapping[str, Any],
+    rfm_model: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+) -> pd.DataFrame:
+    """The segment columns of one partition under the whole book's models, but for the
+    ranks and ABC classes, which need the whole book's order (the engine adds them)."""
+    scorer = policy.scorer()
+    scorer.model_ = dict(score_model)
+    frame = values.drop(columns=[c for c in INTERNAL if c in values.columns])
+    frame["stage"] = stage.to_numpy()
+    tiers = scorer.predict(frame)
+    out = frame.copy()
+    out["score"] = tiers["score"].to_numpy()
+    out["tier"] = pd.Categorical(tiers["tier"].astype(object), categories=list(policy.tiers), ordered=True)
+    out["tier_reason"] = tiers["reason"].astype(object).to_numpy()
+    if rfm_model is not None:
+        rfm = RFM(bins=policy.rfm_bins)
+        rfm.fitted_ = rfm_model
+        scores = rfm.predict(frame)
+        for column in ("r", "f", "m", "rfm"):
+            out[column] = scores[column].to_numpy()
+        labels = list(dict.fromkeys([label for label, _ in rfm._rules()] + [rfm.default_segment]))
+        out["rfm_segment"] = pd.Categorical(scores["segment"].astype(object), categories=labels)
+    out[BUCKET] = values[BUCKET].to_numpy()
+    out[ROW] = values[ROW].to_numpy()
+    return out
+
+
+def abc_classes(sorted_values: pd.DataFrame, total: float, before: float, policy: SegmentPolicy) -> pd.DataFrame:
+    """ABC classes of a run of customers in the whole book's order (highest value first,
+    ties by customer order), ``before`` being the share held by those ahead of the run."""
+    a, b = policy.abc_cuts or (0.80, 0.95)
+    v = sorted_values["monetary"].to_numpy(dtype=np.float64)
+    share = np.where((v > 0) & (total > 0), v / total if total > 0 else 0.0, 0.0)
+    cumulative = before + np.cumsum(share)
+    ahead = cumulative - share
+    code = np.where(share <= 0, 2, np.where(ahead < a, 0, np.where(ahead < b, 1, 2)))
+    return pd.DataFrame(
+        {
+            "abc": pd.Categorical.from_codes(code, categories=["A", "B", "C"], ordered=True),
+            "share": share,
+            "cumulative": cumulative,
+        },
+        index=sorted_values.index,
+    )

@@ -1,0 +1,366 @@
+"""cartera on Dask: the book as Dask DataFrames, partitioned by customer, and the
+per-customer steps run where the data is, under the same names as :mod:`cartera`.
+
+>>> import cartera.dask as cd                       # doctest: +SKIP
+>>> book = cd.Book(customers, transactions=tx, interactions=ix, managers=managers)
+>>> cd.value(book).compute()                       # doctest: +SKIP
+
+Every table of the book is shuffled once by a hash of its customer, so that each partition
+holds some customers with all their events (``partitioned=True`` says the tables already
+are, partition ``k`` of every table holding the same customers: each event out of its
+customer's partition is then an error). The steps give, customer by customer, what the
+single-machine functions give on the same book; the segment's global fits are merged from
+each partition's summary (see ``docs/scale.md``). Installed with ``pip install 'cartera[dask]'``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import dask
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+
+from . import _convert, _core
+from . import _partitions as parts_
+from ._partitions import BUCKET, INTERNAL, ROW
+from .segmentation import SegmentPolicy
+from .stages import StagePolicy
+from .value import ValuePolicy
+
+__all__ = ["Book", "repeat_summary", "segment", "stages", "value"]
+
+
+def _as_dask(frame: Any, table: str, npartitions: int | None) -> dd.DataFrame:
+    if isinstance(frame, dd.DataFrame):
+        return frame
+    if isinstance(frame, pd.DataFrame):
+        return dd.from_pandas(frame, npartitions=npartitions or 1, sort=False)
+    raise _core.TypeMismatchError(
+        _convert.located(table, "frame", None, type(frame).__name__, "expected a Dask or pandas DataFrame")
+    )
+
+
+def _numbered(frame: dd.DataFrame) -> dd.DataFrame:
+    """The frame with ``_row``, each row's place in the table (one pass to count rows)."""
+    lengths = frame.map_partitions(len).compute()
+    offsets = np.concatenate([[0], np.cumsum(np.asarray(lengths, dtype=np.int64))[:-1]])
+
+    def number(part: pd.DataFrame, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+        start = int(offsets[partition_info["number"]]) if partition_info else 0
+        return part.assign(**{ROW: np.arange(start, start + len(part), dtype=np.int64)})
+
+    meta = frame._meta.assign(**{ROW: np.zeros(0, dtype=np.int64)})
+    return frame.map_partitions(number, meta=meta)
+
+
+class Book:
+    """The customer book on Dask: the tables of :class:`cartera.Book`, as Dask (or pandas)
+    DataFrames with the same columns, ids in columns (``id`` for customers, ``customer``
+    for events, ``referrer`` for referrals).
+
+    Parameters
+    ----------
+    customers : DataFrame
+        Needed: on an engine the customers are not found from the events.
+    managers : DataFrame, optional
+        Small: it goes whole to every partition.
+    transactions, interactions, complaints, referrals, campaigns, profile, people : DataFrame, optional
+    npartitions : int, optional
+        How many partitions of customers; by default the customers frame's.
+    partitioned : bool
+        The tables are already partitioned by customer, partition ``k`` of each holding
+        the events of the customers in partition ``k`` of ``customers``: no shuffle.
+    """
+
+    def __init__(
+        self,
+        customers: dd.DataFrame | pd.DataFrame,
+        *,
+        managers: dd.DataFrame | pd.DataFrame | None = None,
+        transactions: dd.DataFrame | pd.DataFrame | None = None,
+        interactions: dd.DataFrame | pd.DataFrame | None = None,
+        complaints: dd.DataFrame | pd.DataFrame | None = None,
+        referrals: dd.DataFrame | pd.DataFrame | None = None,
+        campaigns: dd.DataFrame | pd.DataFrame | None = None,
+        profile: dd.DataFrame | pd.DataFrame | None = None,
+        people: dd.DataFrame | pd.DataFrame | None = None,
+        npartitions: int | None = None,
+        partitioned: bool = False,
+    ) -> None:
+        given = {
+            "customers": customers,
+            "transactions": transactions,
+            "interactions": interactions,
+            "complaints": complaints,
+            "referrals": referrals,
+            "campaigns": campaigns,
+            "profile": profile,
+            "people": people,
+        }
+        if customers is None:
+            raise _convert.invalid("customers", "frame", None, None, "an engine's book needs its customers table")
+        tables = {t: _as_dask(f, t, npartitions) for t, f in given.items() if f is not None}
+        for table, frame in tables.items():
+            parts_.check_table(table, frame.columns)
+        count = npartitions or tables["customers"].npartitions
+        if partitioned:
+            uneven = [t for t, f in tables.items() if f.npartitions != tables["customers"].npartitions]
+            if uneven:
+                raise _convert.invalid(
+                    uneven[0], "partitions", None, tables[uneven[0]].npartitions, "must match the customers' partitions"
+                )
+            tables = {t: _numbered(f).map_partitions(_own_bucket) for t, f in tables.items()}
+        else:
+            tables = {t: _bucketed(_numbered(f), parts_.CUSTOMER_KEY[t], count) for t, f in tables.items()}
+        self._tables = tables
+        self._managers = managers.compute() if isinstance(managers, dd.DataFrame) else managers
+        self._last_day: float | None = None
+
+    @property
+    def npartitions(self) -> int:
+        return int(self._tables["customers"].npartitions)
+
+    @property
+    def managers(self) -> pd.DataFrame | None:
+        """The managers table (whole, as every partition gets it)."""
+        return self._managers
+
+    def table(self, name: str) -> dd.DataFrame | None:
+        """One table as partitioned by customer (without the engine's own columns), or None."""
+        frame = self._tables.get(name)
+        return None if frame is None else frame.drop(columns=list(INTERNAL))
+
+    def persist(self) -> Book:
+        """Keeps the partitioned tables in the cluster's memory (every step then starts there)."""
+        self._tables = dict(zip(self._tables, dask.persist(*self._tables.values()), strict=True))
+        return self
+
+    @property
+    def last_day(self) -> pd.Timestamp | None:
+        """The last day of any event, as :attr:`cartera.Book.last_day`."""
+        if self._last_day is None:
+            days = self._map(_partition_last_day, meta=pd.DataFrame({"day": pd.Series([], dtype=np.float64)}))
+            self._last_day = float(days["day"].max().compute())
+        return None if np.isnan(self._last_day) else pd.Timestamp(_convert.dates(np.array([self._last_day]))[0])
+
+    def _as_of(self, as_of: Any) -> int:
+        if as_of is not None:
+            return _convert.day_number(as_of, "as_of")
+        day = self.last_day
+        if day is None:
+            raise _core.InvalidInputError("as_of: the book has no events; give the date explicitly")
+        return _convert.day_number(day, "as_of")
+
+    def _map(self, kernel: Any, *args: Any, meta: pd.DataFrame) -> dd.DataFrame:
+        """``kernel(parts, managers, number, *args)`` on every partition of every table at once."""
+        names = list(self._tables)
+        managers = self._managers
+
+        def run(*frames: Any, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+            number = partition_info["number"] if partition_info else 0
+            return kernel(dict(zip(names, frames[: len(names)], strict=True)), managers, number, *frames[len(names) :])
+
+        return dd.map_partitions(run, *self._tables.values(), *args, meta=meta, align_dataframes=False)
+
+    def _meta_parts(self) -> dict[str, pd.DataFrame]:
+        return {t: f._meta for t, f in self._tables.items()}
+
+    def _step(self, step: str, as_of: Any, options: Mapping[str, Any]) -> dd.DataFrame:
+        """A per-customer step on every partition, with the engine's columns kept."""
+        day = self._as_of(as_of)
+        meta = parts_.customer_steps(self._meta_parts(), self._managers, 0, step, day, options)
+        return self._map(_customer_step, step, day, dict(options), meta=meta)
+
+    def __repr__(self) -> str:
+        tables = ", ".join(self._tables)
+        return f"cartera.dask.Book(partitions={self.npartitions}, tables: {tables})"
+
+
+def _own_bucket(part: pd.DataFrame, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+    return part.assign(**{BUCKET: np.int64(partition_info["number"] if partition_info else 0)})
+
+
+def _bucketed(frame: dd.DataFrame, key: str, count: int) -> dd.DataFrame:
+    """The table shuffled so that each customer's rows share one partition of ``count``."""
+    meta = frame._meta.assign(**{BUCKET: np.zeros(0, dtype=np.int64)})
+    with_bucket = frame.map_partitions(lambda p: p.assign(**{BUCKET: parts_.buckets(p[key], count)}), meta=meta)
+    return with_bucket.shuffle(on=BUCKET, npartitions=count)
+
+
+def _partition_last_day(parts: Mapping[str, pd.DataFrame | None], managers: Any, number: int) -> pd.DataFrame:
+    return pd.DataFrame({"day": [parts_.last_day(parts)]})
+
+
+def _customer_step(
+    parts: Mapping[str, pd.DataFrame | None],
+    managers: Any,
+    number: int,
+    step: str,
+    day: int,
+    options: Mapping[str, Any],
+) -> pd.DataFrame:
+    return parts_.customer_steps(parts, managers, number, step, day, options)
+
+
+def _public(frame: dd.DataFrame) -> dd.DataFrame:
+    return frame.drop(columns=list(INTERNAL))
+
+
+def value(book: Book, as_of: Any = None, *, policy: ValuePolicy | None = None) -> dd.DataFrame:
+    """:func:`cartera.value` on every partition: one row per customer, indexed by id."""
+    return _public(book._step("value", as_of, {"policy": policy}))
+
+
+def repeat_summary(book: Book, as_of: Any = None, *, unit: str | float = "D") -> dd.DataFrame:
+    """:func:`cartera.repeat_summary` on every partition: one row per customer."""
+    return _public(book._step("repeat_summary", as_of, {"unit": unit}))
+
+
+def stages(
+    book: Book, as_of: Any = None, *, policy: StagePolicy | None = None, relationship: str = "customer"
+) -> dd.DataFrame:
+    """:func:`cartera.stages` on every partition: one row per customer."""
+    return _public(book._step("stages", as_of, {"policy": policy, "relationship": relationship}))
+
+
+def segment(
+    book: Book,
+    as_of: Any = None,
+    *,
+    policy: SegmentPolicy | Mapping[str, Any] | None = None,
+    value_policy: ValuePolicy | None = None,
+    stage_policy: StagePolicy | None = None,
+) -> dd.DataFrame:
+    """:func:`cartera.segment` of the whole book: tiers, ABC classes and RFM scores.
+
+    The score's percentiles, the tier cuts and the RFM bins are fitted on the whole book
+    from each partition's summary (its sorted values and distinct scores), so that every
+    label is the single-machine one; the ranks and ABC classes follow the whole book's
+    order, from a sort by value (ties by the customers' order)."""
+    policy = (
+        SegmentPolicy()
+        if policy is None
+        else policy
+        if isinstance(policy, SegmentPolicy)
+        else SegmentPolicy.from_dict(policy)
+    )
+    values, ladder = dask.persist(
+        book._step("value", as_of, {"policy": value_policy}), book._step("stages", as_of, {"policy": stage_policy})
+    )
+    value_parts = values.to_delayed()
+    summaries = dask.compute(
+        [dask.delayed(parts_.score_summary)(p, policy) for p in value_parts],
+        [dask.delayed(parts_.rfm_summary)(p, policy.rfm_bins) for p in value_parts],
+    )
+    model = parts_.merge_score_summaries(summaries[0], policy)
+    model["thresholds"] = [np.inf] * len(policy.cuts)
+    rfm_model = parts_.merge_rfm_summaries(summaries[1])
+    shared_model = dask.delayed(model, pure=True)
+    counts = dask.compute(
+        [dask.delayed(_score_counts)(p, policy, shared_model) for p in value_parts],
+    )[0]
+    model["thresholds"] = parts_.score_thresholds(counts, policy)
+    meta = parts_.apply_segments(values._meta, ladder._meta["stage"], policy, model, rfm_model)
+    labelled = dd.map_partitions(
+        _apply_segments,
+        values,
+        ladder,
+        policy,
+        dask.delayed(model, pure=True),
+        dask.delayed(rfm_model, pure=True),
+        meta=meta,
+        align_dataframes=False,
+    ).persist()
+    ranks = _global_ranks(labelled, policy, book.npartitions)
+    meta = labelled._meta.assign(rank=np.zeros(0, np.int64))
+    if policy.abc_cuts is not None:
+        meta = meta.assign(
+            abc=pd.Categorical([], categories=["A", "B", "C"], ordered=True), abc_rank=np.zeros(0, np.int64)
+        )
+    out = dd.map_partitions(_with_ranks, labelled, ranks, meta=meta[_segment_columns(meta)], align_dataframes=False)
+    return _public(out)
+
+
+def _score_counts(values: pd.DataFrame, policy: SegmentPolicy, model: dict[str, Any]) -> tuple[Any, Any]:
+    scorer = policy.scorer()
+    scorer.model_ = model
+    frame = values.drop(columns=list(INTERNAL))
+    return parts_.score_counts(scorer.predict(frame)["score"].to_numpy())
+
+
+def _apply_segments(
+    values: pd.DataFrame, ladder: pd.DataFrame, policy: SegmentPolicy, model: Any, rfm_model: Any
+) -> pd.DataFrame:
+    return parts_.apply_segments(values, ladder["stage"], policy, model, rfm_model)
+
+
+def _ordered(frame: dd.DataFrame, column: str) -> dd.DataFrame:
+    """The frame sorted by ``column``, highest first, ties by the customers' order, with
+    ``_order`` (1 = first) counted over the whole book."""
+    keys = frame[[ROW, BUCKET, column]].assign(_key=-frame[column])
+    ranked = keys.sort_values(["_key", ROW]).persist()
+    lengths = ranked.map_partitions(len).compute()
+    offsets = np.concatenate([[0], np.cumsum(np.asarray(lengths, dtype=np.int64))[:-1]])
+
+    def order(part: pd.DataFrame, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+        start = int(offsets[partition_info["number"]]) if partition_info else 0
+        return part.assign(_order=np.arange(start + 1, start + len(part) + 1, dtype=np.int64))
+
+    return ranked.map_partitions(order, meta=ranked._meta.assign(_order=np.zeros(0, np.int64)))
+
+
+def _global_ranks(labelled: dd.DataFrame, policy: SegmentPolicy, count: int) -> dd.DataFrame:
+    """Per customer (``_row``, ``_bucket``), the score's rank and the ABC class and rank,
+    shuffled back to the book's partitions."""
+    by_score = _ordered(labelled, "score")[[ROW, BUCKET, "_order"]].rename(columns={"_order": "rank"})
+    if policy.abc_cuts is None:
+        return by_score.shuffle(on=BUCKET, npartitions=count)
+    by_value = _ordered(labelled, "monetary").persist()
+    monetary = by_value["monetary"]
+    total = float(monetary.where(monetary > 0, 0.0).sum().compute())
+    sums = by_value.map_partitions(
+        lambda p: pd.Series(
+            [float(np.where(p["monetary"] > 0, p["monetary"], 0.0).sum() / total) if total > 0 else 0.0]
+        )
+    ).compute()
+    before = np.concatenate([[0.0], np.cumsum(np.asarray(sums, dtype=np.float64))[:-1]])
+
+    def classes(part: pd.DataFrame, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+        ahead = float(before[partition_info["number"]]) if partition_info else 0.0
+        abc = parts_.abc_classes(part, total, ahead, policy)
+        return pd.DataFrame({ROW: part[ROW], BUCKET: part[BUCKET], "abc": abc["abc"], "abc_rank": part["_order"]})
+
+    meta = pd.DataFrame(
+        {
+            ROW: np.zeros(0, np.int64),
+            BUCKET: np.zeros(0, np.int64),
+            "abc": pd.Categorical([], categories=["A", "B", "C"], ordered=True),
+            "abc_rank": np.zeros(0, np.int64),
+        }
+    )
+    by_abc = by_value.map_partitions(classes, meta=meta)
+    both = by_score.merge(by_abc.drop(columns=[BUCKET]), on=ROW)
+    return both.shuffle(on=BUCKET, npartitions=count)
+
+
+_SEGMENT_ORDER = ("score", "rank", "tier", "tier_reason", "abc", "abc_rank", "r", "f", "m", "rfm", "rfm_segment")
+
+
+def _segment_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns in :func:`cartera.segment`'s order, the engine's own last."""
+    head = [c for c in frame.columns if c not in _SEGMENT_ORDER and c not in INTERNAL]
+    return head + [c for c in _SEGMENT_ORDER if c in frame.columns] + list(INTERNAL)
+
+
+def _with_ranks(labelled: pd.DataFrame, ranks: pd.DataFrame) -> pd.DataFrame:
+    found = ranks.set_index(ROW).reindex(labelled[ROW].to_numpy())
+    out = labelled.assign(rank=found["rank"].to_numpy(dtype=np.int64))
+    if "abc" in found.columns:
+        out = out.assign(
+            abc=pd.Categorical(found["abc"], categories=["A", "B", "C"], ordered=True),
+            abc_rank=found["abc_rank"].to_numpy(dtype=np.int64),
+        )
+    return out[_segment_columns(out)]
