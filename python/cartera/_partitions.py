@@ -133,8 +133,8 @@ def customer_steps(
     as_of: int,
     options: Mapping[str, Any],
 ) -> pd.DataFrame:
-    """One per-customer step (``value``, ``repeat_summary`` or ``stages``) on one partition,
-    indexed by customer, with the internal columns."""
+    """One per-customer step (``value``, ``repeat_summary``, ``stages``, or ``segment_inputs``:
+    the value and the stage) on one partition, indexed by customer, with the internal columns."""
     customers = parts["customers"]
     assert customers is not None
     book = partition_book(parts, managers, number)
@@ -142,6 +142,10 @@ def customer_steps(
         frame = value(book, as_of, policy=options.get("policy") or ValuePolicy())
     elif step == "repeat_summary":
         frame = repeat_summary(book, as_of, unit=options.get("unit", "D"))
+    elif step == "segment_inputs":
+        frame = value(book, as_of, policy=options.get("value_policy") or ValuePolicy())
+        ladder = stages(book, as_of, policy=options.get("stage_policy") or StagePolicy())
+        frame["stage"] = pd.Categorical(ladder["stage"].astype(object), categories=list(STAGES), ordered=True)
     elif step == "stages":
         frame = _stage_frame(
             stages(
@@ -236,6 +240,13 @@ def merge_score_summaries(summaries: list[dict[str, Any]], policy: SegmentPolicy
     return model
 
 
+def scores(values: pd.DataFrame, policy: SegmentPolicy, model: Mapping[str, Any]) -> np.ndarray:
+    """The customers' scores under the whole book's model (thresholds not needed)."""
+    scorer = policy.scorer()
+    scorer.model_ = dict(model)
+    return scorer.predict(values.drop(columns=[c for c in INTERNAL if c in values.columns]))["score"].to_numpy()
+
+
 def score_counts(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A partition's distinct scores and how many customers have each: the summary the
     tier thresholds merge."""
@@ -275,17 +286,16 @@ def merge_rfm_summaries(summaries: list[tuple[np.ndarray, ...]]) -> tuple[np.nda
 
 def apply_segments(
     values: pd.DataFrame,
-    stage: pd.Series,
     policy: SegmentPolicy,
     score_model: Mapping[str, Any],
     rfm_model: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
 ) -> pd.DataFrame:
-    """The segment columns of one partition under the whole book's models, but for the
-    ranks and ABC classes, which need the whole book's order (the engine adds them)."""
+    """The segment columns of customers (the value and stage of :func:`customer_steps`'
+    ``segment_inputs``) under the whole book's models, but for the ranks and ABC classes,
+    which need the whole book's order (the engine adds them)."""
     scorer = policy.scorer()
     scorer.model_ = dict(score_model)
     frame = values.drop(columns=[c for c in INTERNAL if c in values.columns])
-    frame["stage"] = stage.to_numpy()
     tiers = scorer.predict(frame)
     out = frame.copy()
     out["score"] = tiers["score"].to_numpy()
@@ -299,8 +309,9 @@ def apply_segments(
             out[column] = scores[column].to_numpy()
         labels = list(dict.fromkeys([label for label, _ in rfm._rules()] + [rfm.default_segment]))
         out["rfm_segment"] = pd.Categorical(scores["segment"].astype(object), categories=labels)
-    out[BUCKET] = values[BUCKET].to_numpy()
-    out[ROW] = values[ROW].to_numpy()
+    for column in INTERNAL:
+        if column in values.columns:
+            out[column] = values[column].to_numpy()
     return out
 
 

@@ -247,8 +247,8 @@ def segment(
         if isinstance(policy, SegmentPolicy)
         else SegmentPolicy.from_dict(policy)
     )
-    values, ladder = dask.persist(
-        book._step("value", as_of, {"policy": value_policy}), book._step("stages", as_of, {"policy": stage_policy})
+    (values,) = dask.persist(
+        book._step("segment_inputs", as_of, {"value_policy": value_policy, "stage_policy": stage_policy})
     )
     value_parts = values.to_delayed()
     summaries = dask.compute(
@@ -263,16 +263,13 @@ def segment(
         [dask.delayed(_score_counts)(p, policy, shared_model) for p in value_parts],
     )[0]
     model["thresholds"] = parts_.score_thresholds(counts, policy)
-    meta = parts_.apply_segments(values._meta, ladder._meta["stage"], policy, model, rfm_model)
-    labelled = dd.map_partitions(
-        _apply_segments,
-        values,
-        ladder,
+    meta = parts_.apply_segments(values._meta, policy, model, rfm_model)
+    labelled = values.map_partitions(
+        parts_.apply_segments,
         policy,
         dask.delayed(model, pure=True),
         dask.delayed(rfm_model, pure=True),
         meta=meta,
-        align_dataframes=False,
     ).persist()
     ranks = _global_ranks(labelled, policy, book.npartitions)
     meta = labelled._meta.assign(rank=np.zeros(0, np.int64))
@@ -285,16 +282,7 @@ def segment(
 
 
 def _score_counts(values: pd.DataFrame, policy: SegmentPolicy, model: dict[str, Any]) -> tuple[Any, Any]:
-    scorer = policy.scorer()
-    scorer.model_ = model
-    frame = values.drop(columns=list(INTERNAL))
-    return parts_.score_counts(scorer.predict(frame)["score"].to_numpy())
-
-
-def _apply_segments(
-    values: pd.DataFrame, ladder: pd.DataFrame, policy: SegmentPolicy, model: Any, rfm_model: Any
-) -> pd.DataFrame:
-    return parts_.apply_segments(values, ladder["stage"], policy, model, rfm_model)
+    return parts_.score_counts(parts_.scores(values, policy, model))
 
 
 def _ordered(frame: dd.DataFrame, column: str) -> dd.DataFrame:

@@ -1,0 +1,453 @@
+"""cartera on Apache Spark: the book as Spark DataFrames, grouped by customer, and the
+per-customer steps run on the executors (``groupBy(...).applyInPandas``), under the same
+names as :mod:`cartera`.
+
+>>> import cartera.spark as cs                             # doctest: +SKIP
+>>> spark = cs.session("local[2]")                       # or your cluster's session
+>>> book = cs.Book(customers, transactions=tx, managers=managers)
+>>> cs.value(book).show()                                # doctest: +SKIP
+
+The tables travel together: every row goes, with its table's name, into one frame grouped
+by a hash of its customer, so that a group holds some customers with all their events. A
+group runs as a small :class:`cartera.Book` on an executor (its size is the book's divided
+by ``npartitions``: choose it so that a group fits an executor's memory). The segment's
+global fits count the distinct values of each variable on Spark and merge them on the
+driver (see ``docs/scale.md``). Results are Spark DataFrames with a ``customer`` column
+first; categories come as strings. Installed with ``pip install 'cartera[spark]'``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from . import _convert, _core
+from . import _partitions as parts_
+from ._partitions import BUCKET, INTERNAL, ROW
+from .segmentation import SegmentPolicy
+from .stages import StagePolicy
+from .value import ValuePolicy
+
+__all__ = ["Book", "repeat_summary", "segment", "session", "stages", "value"]
+
+TABLE = "_table"
+
+
+@contextmanager
+def _conversions() -> Iterator[None]:
+    """PySpark's conversions to and from pandas without its warnings about pandas 3 (that it
+    is not fully supported; that it passes ``copy=``): the conversions cartera makes are tested."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+        warnings.filterwarnings("ignore", message="The copy keyword is deprecated")
+        yield
+
+
+def session(master: str = "local[2]", **config: str) -> SparkSession:
+    """A Spark session for cartera: the executors run this Python (where cartera is
+    installed), Arrow carries the partitions, the web UI is off. ``config`` adds Spark
+    settings (``{"spark.executor.memory": "4g"}``); on a cluster, build your own session,
+    its executors' ``PYSPARK_PYTHON`` a Python that has cartera."""
+    # The driver launches its Python workers with PYSPARK_PYTHON (the session's settings
+    # come too late for that): this Python, unless the user chose another.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("cartera")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+    )
+    for key, setting in config.items():
+        builder = builder.config(key, setting)
+    return builder.getOrCreate()
+
+
+def _to_pandas(frame: DataFrame) -> pd.DataFrame:
+    return cast(pd.DataFrame, frame.toPandas())
+
+
+def _as_spark(frame: Any, table: str, spark: SparkSession) -> DataFrame:
+    if isinstance(frame, DataFrame):
+        return frame
+    if isinstance(frame, pd.DataFrame):
+        with _conversions():
+            return spark.createDataFrame(frame)
+    raise _core.TypeMismatchError(
+        _convert.located(table, "frame", None, type(frame).__name__, "expected a Spark or pandas DataFrame")
+    )
+
+
+def _packed_name(table: str, column: str) -> str:
+    return f"{table}__{column}"
+
+
+_INTEGRAL = (T.ByteType, T.ShortType, T.IntegerType, T.LongType)
+
+
+def _unpacked(
+    group: pd.DataFrame, columns: Mapping[str, list[str]], integral: Mapping[str, list[str]]
+) -> dict[str, Any]:
+    """One group's rows back as the tables they came from, with their own columns (whole
+    numbers as integers again: other tables' empty cells made them floats on the way)."""
+    parts: dict[str, Any] = {}
+    for table, names in columns.items():
+        rows = group[group[TABLE] == table]
+        part = pd.DataFrame({name: rows[_packed_name(table, name)].to_numpy() for name in names})
+        for name in integral[table]:
+            if part[name].notna().all():
+                part[name] = part[name].astype(np.int64)
+        part[BUCKET] = rows[BUCKET].to_numpy(dtype=np.int64)
+        part[ROW] = rows[ROW].to_numpy(dtype=np.int64)
+        parts[table] = part
+    return parts
+
+
+def _spark_type(dtype: Any) -> T.DataType:
+    if pd.api.types.is_bool_dtype(dtype):
+        return T.BooleanType()
+    if pd.api.types.is_integer_dtype(dtype):
+        return T.LongType()
+    if pd.api.types.is_float_dtype(dtype):
+        return T.DoubleType()
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return T.TimestampNTZType()
+    return T.StringType()
+
+
+def _for_spark(frame: pd.DataFrame) -> pd.DataFrame:
+    """A pandas result with its index as the ``customer`` column and categories as text."""
+    out = frame.reset_index(names="customer") if frame.index.name != "customer" else frame.reset_index()
+    for column in out.columns:
+        dtype = out[column].dtype
+        if isinstance(dtype, pd.CategoricalDtype) or not (
+            pd.api.types.is_bool_dtype(dtype)
+            or pd.api.types.is_numeric_dtype(dtype)
+            or pd.api.types.is_datetime64_any_dtype(dtype)
+        ):
+            out[column] = out[column].astype(object).where(out[column].notna(), None)
+            out[column] = out[column].map(lambda v: v if v is None else str(v)).astype(object)
+    return out
+
+
+def _schema(frame: pd.DataFrame) -> T.StructType:
+    return T.StructType([T.StructField(str(c), _spark_type(frame[c].dtype), True) for c in frame.columns])
+
+
+class Book:
+    """The customer book on Spark: the tables of :class:`cartera.Book`, as Spark (or
+    pandas) DataFrames with the same columns, ids in columns (``id`` for customers,
+    ``customer`` for events, ``referrer`` for referrals).
+
+    Parameters
+    ----------
+    customers : DataFrame
+        Needed: on an engine the customers are not found from the events.
+    managers : DataFrame, optional
+        Small: it goes whole to every group.
+    transactions, interactions, complaints, referrals, campaigns, profile, people : DataFrame, optional
+    npartitions : int, optional
+        How many groups of customers; by default ``spark.sql.shuffle.partitions``.
+    spark : SparkSession, optional
+        By default the active session.
+    """
+
+    @_conversions()
+    def __init__(
+        self,
+        customers: DataFrame | pd.DataFrame,
+        *,
+        managers: DataFrame | pd.DataFrame | None = None,
+        transactions: DataFrame | pd.DataFrame | None = None,
+        interactions: DataFrame | pd.DataFrame | None = None,
+        complaints: DataFrame | pd.DataFrame | None = None,
+        referrals: DataFrame | pd.DataFrame | None = None,
+        campaigns: DataFrame | pd.DataFrame | None = None,
+        profile: DataFrame | pd.DataFrame | None = None,
+        people: DataFrame | pd.DataFrame | None = None,
+        npartitions: int | None = None,
+        spark: SparkSession | None = None,
+    ) -> None:
+        if customers is None:
+            raise _convert.invalid("customers", "frame", None, None, "an engine's book needs its customers table")
+        spark = spark or SparkSession.getActiveSession()
+        if spark is None:
+            raise _core.InvalidInputError("spark: no active Spark session; start one (cartera.spark.session())")
+        given = {
+            "customers": customers,
+            "transactions": transactions,
+            "interactions": interactions,
+            "complaints": complaints,
+            "referrals": referrals,
+            "campaigns": campaigns,
+            "profile": profile,
+            "people": people,
+        }
+        tables = {t: _as_spark(f, t, spark) for t, f in given.items() if f is not None}
+        for table, frame in tables.items():
+            parts_.check_table(table, frame.columns)
+        count = npartitions or int(spark.conf.get("spark.sql.shuffle.partitions") or 200)
+        self._spark = spark
+        self._npartitions = count
+        self._columns = {t: list(f.columns) for t, f in tables.items()}
+        self._integral = {
+            t: [x.name for x in f.schema.fields if isinstance(x.dataType, _INTEGRAL)] for t, f in tables.items()
+        }
+        self._meta = {t: _to_pandas(f.limit(0)) for t, f in tables.items()}
+        packed = None
+        for table, frame in tables.items():
+            key = parts_.CUSTOMER_KEY[table]
+            rows = frame.select(
+                F.lit(table).alias(TABLE),
+                F.pmod(F.xxhash64(F.col(key)), F.lit(count)).alias(BUCKET),
+                F.monotonically_increasing_id().alias(ROW),
+                *[F.col(c).alias(_packed_name(table, c)) for c in frame.columns],
+            )
+            packed = rows if packed is None else packed.unionByName(rows, allowMissingColumns=True)
+        assert packed is not None
+        self._packed = packed.repartition(count, BUCKET)
+        self._managers = _to_pandas(managers) if isinstance(managers, DataFrame) else managers
+        self._last_day: float | None = None
+
+    @property
+    def npartitions(self) -> int:
+        return self._npartitions
+
+    @property
+    def managers(self) -> pd.DataFrame | None:
+        """The managers table (whole, as every group gets it)."""
+        return self._managers
+
+    def cache(self) -> Book:
+        """Keeps the grouped tables in the executors' memory (every step then starts there)."""
+        self._packed = self._packed.cache()
+        return self
+
+    @property
+    def last_day(self) -> pd.Timestamp | None:
+        """The last day of any event, as :attr:`cartera.Book.last_day`."""
+        if self._last_day is None:
+            meta = pd.DataFrame({"day": pd.Series([], dtype=np.float64)})
+            days = self._apply(_last_day_of, meta)
+            found = days.agg(F.max("day")).collect()[0][0]
+            self._last_day = math.nan if found is None or math.isnan(found) else float(found)
+        return None if math.isnan(self._last_day) else pd.Timestamp(_convert.dates(np.array([self._last_day]))[0])
+
+    def _as_of(self, as_of: Any) -> int:
+        if as_of is not None:
+            return _convert.day_number(as_of, "as_of")
+        day = self.last_day
+        if day is None:
+            raise _core.InvalidInputError("as_of: the book has no events; give the date explicitly")
+        return _convert.day_number(day, "as_of")
+
+    def _apply(self, kernel: Any, meta: pd.DataFrame, *args: Any) -> DataFrame:
+        """``kernel(parts, managers, number, *args)`` on every group, as a Spark DataFrame."""
+        columns, integral, managers = self._columns, self._integral, self._managers
+
+        def run(group: pd.DataFrame) -> pd.DataFrame:
+            number = int(group[BUCKET].iloc[0]) if len(group) else 0
+            return kernel(_unpacked(group, columns, integral), managers, number, *args)
+
+        with _conversions():
+            return self._packed.groupBy(BUCKET).applyInPandas(run, schema=_schema(meta))
+
+    def _step(self, step: str, as_of: Any, options: Mapping[str, Any]) -> tuple[DataFrame, pd.DataFrame]:
+        """A per-customer step on every group, with the engine's columns kept, and its
+        columns as pandas gives them."""
+        day = self._as_of(as_of)
+        meta_parts = {
+            t: m.assign(**{BUCKET: np.zeros(0, np.int64), ROW: np.zeros(0, np.int64)}) for t, m in self._meta.items()
+        }
+        meta = _for_spark(parts_.customer_steps(meta_parts, self._managers, 0, step, day, options))
+        return self._apply(_customer_step, meta, step, day, dict(options)), meta
+
+    def __repr__(self) -> str:
+        return f"cartera.spark.Book(partitions={self._npartitions}, tables: {', '.join(self._columns)})"
+
+
+def _last_day_of(parts: Mapping[str, Any], managers: Any, number: int) -> pd.DataFrame:
+    return pd.DataFrame({"day": [parts_.last_day(parts)]})
+
+
+def _customer_step(
+    parts: Mapping[str, Any], managers: Any, number: int, step: str, day: int, options: Mapping[str, Any]
+) -> pd.DataFrame:
+    return _for_spark(parts_.customer_steps(parts, managers, number, step, day, options))
+
+
+def _public(frame: DataFrame) -> DataFrame:
+    return frame.drop(*INTERNAL)
+
+
+def value(book: Book, as_of: Any = None, *, policy: ValuePolicy | None = None) -> DataFrame:
+    """:func:`cartera.value` on every group: one row per customer."""
+    return _public(book._step("value", as_of, {"policy": policy})[0])
+
+
+def repeat_summary(book: Book, as_of: Any = None, *, unit: str | float = "D") -> DataFrame:
+    """:func:`cartera.repeat_summary` on every group: one row per customer."""
+    return _public(book._step("repeat_summary", as_of, {"unit": unit})[0])
+
+
+def stages(
+    book: Book, as_of: Any = None, *, policy: StagePolicy | None = None, relationship: str = "customer"
+) -> DataFrame:
+    """:func:`cartera.stages` on every group: one row per customer."""
+    return _public(book._step("stages", as_of, {"policy": policy, "relationship": relationship})[0])
+
+
+def _value_counts(frame: DataFrame, column: str, keep: str) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of a column with their counts, counted on Spark: all but NaN
+    (``keep="known"``) or the finite ones (``"finite"``), ascending."""
+    values = F.col(column)
+    wanted = ~F.isnan(values) & values.isNotNull()
+    if keep == "finite":
+        wanted = wanted & (F.abs(values) != F.lit(math.inf))
+    counted = _to_pandas(frame.where(wanted).groupBy(column).count()).sort_values(column)
+    return counted[column].to_numpy(dtype=np.float64), counted["count"].to_numpy(dtype=np.int64)
+
+
+def _expanded(counts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    return np.repeat(counts[0], counts[1])
+
+
+def _score_model(values: DataFrame, policy: SegmentPolicy) -> dict[str, Any]:
+    """The score model of the whole book, from each variable's distinct values: the
+    single-machine model exactly, without its thresholds."""
+    variables, *_ = policy.scorer()._policy()
+    summaries = []
+    for variable in variables:
+        column = variable["column"]
+        if variable["scale"] == "min_max":
+            finite = F.when(F.abs(F.col(column)) != F.lit(math.inf), F.col(column))
+            low, high, count = values.agg(F.min(finite), F.max(finite), F.count(finite)).collect()[0]
+            summaries.append(
+                {"count": int(count), "low": low if count else math.inf, "high": high if count else -math.inf}
+            )
+        else:
+            keep = "known" if variable["scale"] == "percentile" else "finite"
+            summaries.append({"sorted": _expanded(_value_counts(values, column, keep))})
+    return parts_.merge_score_summaries([{"variables": summaries}], policy)
+
+
+@_conversions()
+def segment(
+    book: Book,
+    as_of: Any = None,
+    *,
+    policy: SegmentPolicy | Mapping[str, Any] | None = None,
+    value_policy: ValuePolicy | None = None,
+    stage_policy: StagePolicy | None = None,
+) -> DataFrame:
+    """:func:`cartera.segment` of the whole book: tiers, ABC classes and RFM scores.
+
+    The score's percentiles, the tier cuts and the RFM bins are fitted on the whole book
+    from each variable's distinct values (counted on Spark), so that every label is the
+    single-machine one; the ranks and ABC classes follow the whole book's order: the
+    customers ahead of a value, plus the customers tied at it before in the customers' order."""
+    policy = (
+        SegmentPolicy()
+        if policy is None
+        else policy
+        if isinstance(policy, SegmentPolicy)
+        else SegmentPolicy.from_dict(policy)
+    )
+    spark = book._spark
+    inputs, meta = book._step("segment_inputs", as_of, {"value_policy": value_policy, "stage_policy": stage_policy})
+    values = inputs.cache()
+    model = _score_model(values, policy)
+    model["thresholds"] = [math.inf] * len(policy.cuts)
+    recency, frequency, monetary = (
+        _expanded(_value_counts(values, c, "known")) for c in ("recency", "frequency", "monetary")
+    )
+    rfm_model = (recency, frequency, monetary)
+    shared = spark.sparkContext.broadcast((model, rfm_model))
+    columns = list(meta.columns)
+
+    def frames(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for batch in batches:
+            yield batch.set_index("customer")[columns[1:]]
+
+    scored_meta = pd.DataFrame({"customer": pd.Series([], dtype=object), "score": np.zeros(0)})
+
+    def score(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        fitted, _ = shared.value
+        for frame in frames(batches):
+            yield pd.DataFrame({"customer": frame.index.astype(object), "score": parts_.scores(frame, policy, fitted)})
+
+    counted = _to_pandas(values.mapInPandas(score, schema=_schema(scored_meta)).groupBy("score").count())
+    model["thresholds"] = parts_.score_thresholds(
+        [(counted["score"].to_numpy(dtype=np.float64), counted["count"].to_numpy(dtype=np.int64))], policy
+    )
+    shared = spark.sparkContext.broadcast((model, rfm_model))
+    labelled_meta = _for_spark(parts_.apply_segments(meta.set_index("customer"), policy, model, rfm_model))
+
+    def label(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        fitted, rfm = shared.value
+        for frame in frames(batches):
+            yield _for_spark(parts_.apply_segments(frame, policy, fitted, rfm))
+
+    labelled = values.mapInPandas(label, schema=_schema(labelled_meta))
+    ranked = _ranked(spark, labelled, policy)
+    order = ["customer", *[c for c in _order(labelled_meta, policy) if c != "customer"]]
+    return ranked.select(*order)
+
+
+_SEGMENT_ORDER = ("score", "rank", "tier", "tier_reason", "abc", "abc_rank", "r", "f", "m", "rfm", "rfm_segment")
+
+
+def _order(frame: pd.DataFrame, policy: SegmentPolicy) -> list[str]:
+    present = [*frame.columns, "rank"] + (["abc", "abc_rank"] if policy.abc_cuts is not None else [])
+    head = [c for c in present if c not in _SEGMENT_ORDER and c not in INTERNAL]
+    return head + [c for c in _SEGMENT_ORDER if c in present]
+
+
+def _ahead(spark: SparkSession, frame: DataFrame, column: str) -> tuple[DataFrame, pd.DataFrame]:
+    """Per distinct value of ``column`` (highest first), how many customers are ahead of
+    it, and the frame's rows numbered within their tie by the customers' order."""
+    counted = _to_pandas(frame.groupBy(column).agg(F.count(F.lit(1)).alias("_tied")))
+    counted = counted.sort_values(column, ascending=False, kind="stable").reset_index(drop=True)
+    counted["_ahead"] = np.concatenate([[0], np.cumsum(counted["_tied"].to_numpy(dtype=np.int64))[:-1]])
+    within = F.row_number().over(Window.partitionBy(column).orderBy(ROW))
+    return frame.withColumn("_within", within), counted
+
+
+def _ranked(spark: SparkSession, labelled: DataFrame, policy: SegmentPolicy) -> DataFrame:
+    """The score's rank (1 = highest, ties by the customers' order) and, with ABC cuts, the
+    ABC class, rank, share and cumulative share."""
+    numbered, ahead = _ahead(spark, labelled, "score")
+    table = spark.createDataFrame(ahead[["score", "_ahead"]])
+    out = (
+        numbered.join(F.broadcast(table), on="score")
+        .withColumn("rank", (F.col("_ahead") + F.col("_within")).cast("long"))
+        .drop("_ahead", "_within")
+    )
+    if policy.abc_cuts is None:
+        return out
+    a, b = policy.abc_cuts
+    numbered, ahead = _ahead(spark, out, "monetary")
+    v = ahead["monetary"].to_numpy(dtype=np.float64)
+    total = float(np.sum(np.where(v > 0, v, 0.0) * ahead["_tied"].to_numpy()))
+    share = np.where((v > 0) & (total > 0), v / total if total > 0 else 0.0, 0.0)
+    ahead["_share"] = share
+    ahead["_before"] = np.concatenate([[0.0], np.cumsum(share * ahead["_tied"].to_numpy())[:-1]])
+    table = spark.createDataFrame(ahead[["monetary", "_ahead", "_share", "_before"]])
+    before = F.col("_before") + (F.col("_within") - 1) * F.col("_share")
+    code = F.when(F.col("_share") <= 0, "C").when(before < a, "A").when(before < b, "B").otherwise("C")
+    return (
+        numbered.join(F.broadcast(table), on="monetary")
+        .withColumn("abc", code)
+        .withColumn("abc_rank", (F.col("_ahead") + F.col("_within")).cast("long"))
+        .drop("_ahead", "_within", "_share", "_before")
+    )
