@@ -67,22 +67,27 @@ std::string expected_days(double observed, double expected, int window, double p
   return text;
 }
 
+rate_terms terms_of(const std::vector<purchase_days>& counts, const value_policy& rules) {
+  std::vector<double> usual(counts.size()), exposure(counts.size());
+  for (std::size_t i = 0; i < counts.size(); ++i) usual[i] = counts[i].usual, exposure[i] = counts[i].usual_exposure;
+  return detail::rate_terms_of(usual, exposure, rules.recent_days);
+}
+
 // The tests behind growing, declining and lapsed_valuable (see alert_policy): per customer,
-// whether the alert's condition holds and the test selects it, and the evidence in words.
-struct rate_tests {
+// the p-value of each test of their families (NaN outside), whether the alert's spend
+// condition holds, and the evidence in words.
+struct rate_evidence {
+  rate_change_tests p;
   std::vector<std::uint8_t> growing, declining, lapsed;
   std::vector<std::string> growing_evidence, declining_evidence, lapsed_evidence;
 };
 
-rate_tests test_rate_changes(const book& customers, const value_table& value, day_t as_of, const value_policy& rules,
-                             const alert_policy& policy, const std::vector<std::uint8_t>& valuable) {
-  const std::vector<purchase_days> counts = count_purchase_days(customers, value, as_of, rules);
+rate_evidence test_rate_changes(const value_table& value, const value_policy& rules, const alert_policy& policy,
+                                std::span<const std::uint8_t> valuable, const std::vector<purchase_days>& counts,
+                                const detail::rate_prior& prior) {
   const std::size_t n = counts.size();
-  std::vector<double> usual(n), exposure(n);
-  for (std::size_t i = 0; i < n; ++i) usual[i] = counts[i].usual, exposure[i] = counts[i].usual_exposure;
-  const detail::rate_prior prior = detail::fit_rate_prior(usual, exposure, rules.recent_days);
   const double window = rules.recent_days;
-  rate_tests t;
+  rate_evidence t;
   std::vector<double> p_growing(n, 1.0), p_declining(n, 1.0), p_lapsed(n, 1.0);
   std::vector<std::uint8_t> growing(n), declining(n), lapsed(n), tested_trend(n), tested_declining(n), tested_lapsed(n);
   t.growing_evidence.resize(n), t.declining_evidence.resize(n), t.lapsed_evidence.resize(n);
@@ -120,18 +125,49 @@ rate_tests test_rate_changes(const book& customers, const value_table& value, da
       t.lapsed_evidence[i] = text;
     }
   }
-  const double q = policy.false_discovery_rate;
-  const auto selected = [&](const std::vector<std::uint8_t>& condition, const std::vector<double>& p,
-                            const std::vector<std::uint8_t>& tested) {
-    std::vector<std::uint8_t> flags = detail::false_discovery_selection(p, tested, q);
-    for (std::size_t i = 0; i < n; ++i) flags[i] = flags[i] && condition[i];
-    return flags;
+  const auto family = [n](std::vector<double>& p, const std::vector<std::uint8_t>& tested) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (!tested[i]) p[i] = std::numeric_limits<double>::quiet_NaN();
+    return std::move(p);
   };
-  t.growing = selected(growing, p_growing, tested_trend);
-  t.declining = selected(declining, p_declining, tested_declining);
-  t.lapsed = selected(lapsed, p_lapsed, tested_lapsed);
+  t.p = {family(p_growing, tested_trend), family(p_declining, tested_declining), family(p_lapsed, tested_lapsed)};
+  t.growing = std::move(growing), t.declining = std::move(declining), t.lapsed = std::move(lapsed);
   return t;
 }
+
+// The cutoff of one test over a whole book, from every customer's p-value (NaN: not tested).
+double cutoff_of(const std::vector<double>& p, double q) {
+  std::vector<double> tests;
+  for (const double x : p)
+    if (!std::isnan(x)) tests.push_back(x);
+  const auto m = static_cast<double>(tests.size());
+  return detail::false_discovery_cutoff(std::move(tests), m, q);
+}
+
+// The shares of a whole book: value percentile, most valuable, bottom by contribution and,
+// without the caller's flags, valuable.
+void measure_shares(const value_table& value, const alert_policy& policy, std::span<const std::uint8_t> valuable_flags,
+                    alert_scope& scope) {
+  const auto n = static_cast<std::size_t>(value.monetary.size());
+  // Value percentile (share of customers with less lifetime spend) orders alerts of a kind.
+  const std::vector<index_t> by_lifetime = ordered(value.lifetime_monetary, true);
+  scope.percentile.assign(n, 0.0);
+  for (std::size_t k = 0; k < n; ++k)
+    scope.percentile[static_cast<std::size_t>(by_lifetime[k])] =
+        1.0 - static_cast<double>(k + 1) / static_cast<double>(n);
+  scope.valuable = !valuable_flags.empty() ? std::vector<std::uint8_t>(valuable_flags.begin(), valuable_flags.end())
+                                           : detail::top_share(by_lifetime, policy.valuable_share, [&](index_t c) {
+                                               return value.lifetime_monetary[c] > 0;
+                                             });
+  scope.mvc = detail::top_share(ordered(value.monetary, true), policy.mvc_share,
+                                [&](index_t c) { return value.monetary[c] > 0; });
+  scope.bottom = policy.below_zero_by_share ? detail::top_share(ordered(value.contribution, false),
+                                                                policy.below_zero_share, [](index_t) { return true; })
+                                            : std::vector<std::uint8_t>{};
+}
+
+alert_table alerts_of(const book& customers, const value_table& value, day_t as_of, const alert_policy& policy,
+                      const alert_scope& scope, const rate_evidence& tests);
 
 }  // namespace
 
@@ -171,30 +207,92 @@ void alert_policy::validate() const {
     throw invalid_input({"alert_policy", "lapsed_days", -1, std::to_string(lapsed_days)}, "must be positive");
 }
 
-// Long on purpose: one pass per customer raises every kind of alert from the same figures;
-// the kinds share the customer's value percentile and recent period.
+namespace {
+
+void check_value(const book& customers, const value_table& value) {
+  detail::check_size("alerts", "value", static_cast<std::size_t>(value.monetary.size()),
+                     static_cast<std::size_t>(customers.customer_count()), "customer");
+}
+
+}  // namespace
+
+rate_terms alert_rate_terms(const book& customers, const value_table& value, day_t as_of,
+                            const value_policy& value_rules) {
+  check_value(customers, value);
+  return terms_of(count_purchase_days(customers, value, as_of, value_rules), value_rules);
+}
+
+std::pair<double, double> alert_rate_prior(const rate_moments& moments) {
+  const detail::rate_prior prior = detail::rate_prior_of(moments);
+  return {prior.shape, prior.rate};
+}
+
+rate_change_tests alert_rate_tests(const book& customers, const value_table& value, day_t as_of,
+                                   const value_policy& value_rules, const alert_policy& policy,
+                                   std::span<const std::uint8_t> valuable, double rate_shape, double rate_rate) {
+  policy.validate();
+  check_value(customers, value);
+  const auto n = static_cast<std::size_t>(customers.customer_count());
+  detail::check_size("alerts", "valuable", valuable.size(), n, "customer");
+  return test_rate_changes(value, value_rules, policy, valuable,
+                           count_purchase_days(customers, value, as_of, value_rules), {rate_shape, rate_rate})
+      .p;
+}
+
+double false_discovery_cutoff(std::span<const double> p, double tests, double q) {
+  std::vector<double> known;
+  for (const double x : p)
+    if (!std::isnan(x)) known.push_back(x);
+  return detail::false_discovery_cutoff(std::move(known), tests, q);
+}
+
 alert_table detect_alerts(const book& customers, const value_table& value, day_t as_of, const value_policy& value_rules,
                           const alert_policy& policy, std::span<const std::uint8_t> valuable_flags) {
   policy.validate();
+  check_value(customers, value);
   const auto n = static_cast<std::size_t>(customers.customer_count());
-  detail::check_size("alerts", "value", static_cast<std::size_t>(value.monetary.size()), n, "customer");
   detail::check_size("alerts", "valuable", valuable_flags.size(), n, "customer", detail::counted::rows, true);
-  // Value percentile (share of customers with less lifetime spend) orders alerts of a kind.
-  const std::vector<index_t> by_lifetime = ordered(value.lifetime_monetary, true);
-  std::vector<double> percentile(n);
-  for (std::size_t k = 0; k < n; ++k)
-    percentile[static_cast<std::size_t>(by_lifetime[k])] = 1.0 - static_cast<double>(k + 1) / static_cast<double>(n);
-  const std::vector<std::uint8_t> valuable =
-      !valuable_flags.empty() ? std::vector<std::uint8_t>(valuable_flags.begin(), valuable_flags.end())
-                              : detail::top_share(by_lifetime, policy.valuable_share,
-                                                  [&](index_t c) { return value.lifetime_monetary[c] > 0; });
-  const std::vector<std::uint8_t> mvc = detail::top_share(ordered(value.monetary, true), policy.mvc_share,
-                                                          [&](index_t c) { return value.monetary[c] > 0; });
-  const std::vector<std::uint8_t> bottom =
-      policy.below_zero_by_share
-          ? detail::top_share(ordered(value.contribution, false), policy.below_zero_share, [](index_t) { return true; })
-          : std::vector<std::uint8_t>{};
-  const rate_tests tests = test_rate_changes(customers, value, as_of, value_rules, policy, valuable);
+  alert_scope scope;
+  measure_shares(value, policy, valuable_flags, scope);
+  const std::vector<purchase_days> counts = count_purchase_days(customers, value, as_of, value_rules);
+  const detail::rate_prior prior = detail::rate_prior_of(detail::rate_moments_of(terms_of(counts, value_rules)));
+  scope.rate_shape = prior.shape, scope.rate_rate = prior.rate;
+  const rate_evidence tests = test_rate_changes(value, value_rules, policy, scope.valuable, counts, prior);
+  const double q = policy.false_discovery_rate;
+  scope.growing_cutoff = cutoff_of(tests.p.growing, q);
+  scope.declining_cutoff = cutoff_of(tests.p.declining, q);
+  scope.lapsed_cutoff = cutoff_of(tests.p.lapsed, q);
+  return alerts_of(customers, value, as_of, policy, scope, tests);
+}
+
+alert_table detect_alerts(const book& customers, const value_table& value, day_t as_of, const value_policy& value_rules,
+                          const alert_policy& policy, const alert_scope& scope) {
+  policy.validate();
+  check_value(customers, value);
+  const auto n = static_cast<std::size_t>(customers.customer_count());
+  detail::check_size("alerts", "scope.percentile", scope.percentile.size(), n, "customer");
+  detail::check_size("alerts", "scope.mvc", scope.mvc.size(), n, "customer");
+  detail::check_size("alerts", "scope.valuable", scope.valuable.size(), n, "customer");
+  if (policy.below_zero_by_share) detail::check_size("alerts", "scope.bottom", scope.bottom.size(), n, "customer");
+  const rate_evidence tests =
+      test_rate_changes(value, value_rules, policy, scope.valuable,
+                        count_purchase_days(customers, value, as_of, value_rules), {scope.rate_shape, scope.rate_rate});
+  return alerts_of(customers, value, as_of, policy, scope, tests);
+}
+
+namespace {
+
+// Long on purpose: one pass per customer raises every kind of alert from the same figures;
+// the kinds share the customer's value percentile and recent period.
+alert_table alerts_of(const book& customers, const value_table& value, day_t as_of, const alert_policy& policy,
+                      const alert_scope& scope, const rate_evidence& tests) {
+  const auto n = static_cast<std::size_t>(customers.customer_count());
+  const auto& valuable = scope.valuable;
+  const auto& mvc = scope.mvc;
+  const auto& bottom = scope.bottom;
+  const auto& percentile = scope.percentile;
+  // A p-value that is not a number (the customer is not tested) is never at most a cutoff.
+  const auto flagged = [](std::uint8_t condition, double p, double cutoff) { return condition && p <= cutoff; };
 
   struct found {
     index_t customer;
@@ -235,20 +333,20 @@ alert_table detect_alerts(const book& customers, const value_table& value, day_t
     const auto with = [](std::string reason, const std::string& evidence) {
       return evidence.empty() ? reason : reason + "; " + evidence;
     };
-    if (tests.declining[i]) {
+    if (flagged(tests.declining[i], tests.p.declining[i], scope.declining_cutoff)) {
       alerts.push_back({c, alert_kind::declining, false,
                         with(std::string(valuable[i] ? "valuable; " : "") + "recent spend " + money(recent) + " is " +
                                  percent(recent / usual) + " of usual " + money(usual) + " (below " +
                                  percent(policy.declining_trend) + ")",
                              tests.declining_evidence[i])});
     }
-    if (tests.lapsed[i]) {
+    if (flagged(tests.lapsed[i], tests.p.lapsed[i], scope.lapsed_cutoff)) {
       alerts.push_back({c, alert_kind::lapsed_valuable, false,
                         with("valuable; last purchase " + format_day(value.last_purchase[c]) + " (" +
                                  std::to_string(static_cast<long long>(recency)) + " days ago)",
                              tests.lapsed_evidence[i])});
     }
-    if (tests.growing[i]) {
+    if (flagged(tests.growing[i], tests.p.growing[i], scope.growing_cutoff)) {
       alerts.push_back({c, alert_kind::growing, false,
                         with("recent spend " + money(recent) + " is " + percent(recent / usual) + " of usual " +
                                  money(usual) + " (above " + percent(policy.growing_trend) + ")",
@@ -283,4 +381,5 @@ alert_table detect_alerts(const book& customers, const value_table& value, day_t
   return t;
 }
 
+}  // namespace
 }  // namespace cartera

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cartera/book.hpp"
@@ -68,5 +69,59 @@ struct alert_table {
 [[nodiscard]] alert_table detect_alerts(const book& customers, const value_table& value, day_t as_of,
                                         const value_policy& value_rules = {}, const alert_policy& policy = {},
                                         std::span<const std::uint8_t> valuable = {});
+
+// The alerts of a book cut in parts (an engine's partitions of customers, each with all
+// their events): what the alerts read from the whole book is measured on the whole and
+// given to each part, whose alerts are then the whole book's (docs/scale.md).
+
+/// The sums the book's spread of purchase rates is fitted from: customers counted, their
+/// rates, squared rates and Poisson noise.
+struct rate_moments {
+  double count = 0, rates = 0, squares = 0, noise = 0;
+};
+
+/// What the alerts read from the whole book beside each customer's own figures.
+struct alert_scope {
+  /// The book's purchase rates, Gamma(shape, rate) fitted from its rate_moments; 0: unknown.
+  double rate_shape = 0, rate_rate = 0;
+  /// Benjamini–Hochberg over the whole book, as a cutoff: a customer of a test's family is
+  /// flagged when their p-value is at most it (and the spend condition holds).
+  double growing_cutoff = -1, declining_cutoff = -1, lapsed_cutoff = -1;
+  /// Per customer of the part: the share of the book's customers after them by lifetime
+  /// spend (ties by customer order), among the book's top mvc_share by spend in the window,
+  /// among its bottom below_zero_share by contribution (with below_zero_by_share, else
+  /// empty), and valuable.
+  std::vector<double> percentile;
+  std::vector<std::uint8_t> mvc, bottom, valuable;
+};
+
+/// Each customer's terms of those sums (all 0 for a customer seen too briefly): a book's
+/// moments are the sums of its customers' terms, in any order (equal to rounding).
+struct rate_terms {
+  std::vector<double> counted, rate, square, noise;
+};
+[[nodiscard]] rate_terms alert_rate_terms(const book& customers, const value_table& value, day_t as_of,
+                                          const value_policy& value_rules = {});
+/// The book's purchase rates from its moments: Gamma(shape, rate), {0, 0} when unknown.
+[[nodiscard]] std::pair<double, double> alert_rate_prior(const rate_moments& moments);
+
+/// Each customer's p-value in the tests of growing, declining and lapsed_valuable under the
+/// book's purchase rates; NaN for a customer outside the test's family (see alert_policy).
+struct rate_change_tests {
+  std::vector<double> growing, declining, lapsed;
+};
+[[nodiscard]] rate_change_tests alert_rate_tests(const book& customers, const value_table& value, day_t as_of,
+                                                 const value_policy& value_rules, const alert_policy& policy,
+                                                 std::span<const std::uint8_t> valuable, double rate_shape,
+                                                 double rate_rate);
+
+/// Benjamini–Hochberg's cutoff at false discovery rate q among `tests` tests, from their
+/// p-values at most q (only those can pass; any order, more are ignored); -1 when none passes.
+[[nodiscard]] double false_discovery_cutoff(std::span<const double> p, double tests, double q);
+
+/// The alerts of a part of a book under the whole book's scope.
+[[nodiscard]] alert_table detect_alerts(const book& customers, const value_table& value, day_t as_of,
+                                        const value_policy& value_rules, const alert_policy& policy,
+                                        const alert_scope& scope);
 
 }  // namespace cartera

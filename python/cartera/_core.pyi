@@ -1,5 +1,6 @@
 """Type stubs of the compiled module cartera._core (use the cartera package instead)."""
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -274,7 +275,23 @@ def compute_alerts(
     valuable: Any = None,
     value: dict[str, Any] | None = None,
     threads: int = 0,
+    scope: dict[str, Any] | None = None,
 ) -> dict[str, Any]: ...
+def alert_rate_terms(
+    book: Book, as_of: int, value_policy: ValuePolicy, value: dict[str, Any] | None = None
+) -> dict[str, np.ndarray]: ...
+def alert_rate_prior(count: float, rates: float, squares: float, noise: float) -> tuple[float, float]: ...
+def alert_rate_tests(
+    book: Book,
+    as_of: int,
+    value_policy: ValuePolicy,
+    policy: AlertPolicy,
+    valuable: Any,
+    rate_shape: float,
+    rate_rate: float,
+    value: dict[str, Any] | None = None,
+) -> dict[str, np.ndarray]: ...
+def false_discovery_cutoff(p: Sequence[float], tests: float, q: float) -> float: ...
 
 class CampaignPolicy:
     fields: ClassVar[tuple[str, ...]]

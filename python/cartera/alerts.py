@@ -82,12 +82,17 @@ def alerts(
         computed,
         threads,
     )
+    return alert_frame(book, raw)
+
+
+def alert_frame(book: Book, raw: dict[str, Any]) -> pd.DataFrame:
+    """The core's alert rows as the frame :func:`alerts` returns."""
     return _convert.frame(
         {
             "customer": book.customer_ids.take(raw["customer"]),
             "alert": pd.Categorical.from_codes(raw["kind"], categories=list(ALERTS), ordered=True),
             "priority": raw["priority"],
             "urgent": raw["urgent"].astype(bool),
-            "reason": raw["reason"],
+            "reason": np.asarray(raw["reason"], dtype=object),
         }
     )

@@ -14,6 +14,8 @@
 
 #include <boost/math/special_functions/beta.hpp>
 
+#include "cartera/alerts.hpp"
+
 namespace cartera::detail {
 
 /// Purchase rates (purchase days per day) across customers, Gamma(shape, rate).
@@ -28,23 +30,46 @@ struct rate_prior {
 /// taken out. Customers observed less than `min_exposure` days are left out. Unknown (not
 /// known()) when nobody is left or nobody bought; exponential (shape 1) when one customer
 /// is left; near-degenerate when rates do not vary.
-inline rate_prior fit_rate_prior(std::span<const double> days, std::span<const double> exposure, double min_exposure) {
-  double count = 0, mean = 0, square = 0, noise = 0;
+/// Each customer's terms of the sums the prior is fitted from.
+inline rate_terms rate_terms_of(std::span<const double> days, std::span<const double> exposure, double min_exposure) {
+  rate_terms t;
+  t.counted.assign(days.size(), 0.0), t.rate.assign(days.size(), 0.0);
+  t.square.assign(days.size(), 0.0), t.noise.assign(days.size(), 0.0);
   for (std::size_t i = 0; i < days.size(); ++i) {
     if (!(exposure[i] >= min_exposure) || exposure[i] <= 0) continue;
     const double rate = days[i] / exposure[i];
-    count += 1;
-    mean += rate;
-    square += rate * rate;
-    noise += rate / exposure[i];  // a Poisson count's variance, on the rate's scale
+    t.counted[i] = 1;
+    t.rate[i] = rate;
+    t.square[i] = rate * rate;
+    t.noise[i] = rate / exposure[i];  // a Poisson count's variance, on the rate's scale
   }
-  if (count == 0 || mean <= 0) return {};
-  mean /= count;
-  if (count < 2) return {1.0, 1.0 / mean};
-  const double variance = square / count - mean * mean - noise / count;
+  return t;
+}
+
+/// The sums, in customer order.
+inline rate_moments rate_moments_of(const rate_terms& t) {
+  rate_moments m;
+  for (std::size_t i = 0; i < t.rate.size(); ++i) {
+    m.count += t.counted[i];
+    m.rates += t.rate[i];
+    m.squares += t.square[i];
+    m.noise += t.noise[i];
+  }
+  return m;
+}
+
+inline rate_prior rate_prior_of(const rate_moments& m) {
+  if (m.count == 0 || m.rates <= 0) return {};
+  const double mean = m.rates / m.count;
+  if (m.count < 2) return {1.0, 1.0 / mean};
+  const double variance = m.squares / m.count - mean * mean - m.noise / m.count;
   // Rates that do not vary beyond the Poisson noise: a prior a thousand times surer than the mean.
   const double spread = variance > 0 ? variance : mean * mean * 1e-3;
   return {mean * mean / spread, mean / spread};
+}
+
+inline rate_prior fit_rate_prior(std::span<const double> days, std::span<const double> exposure, double min_exposure) {
+  return rate_prior_of(rate_moments_of(rate_terms_of(days, exposure, min_exposure)));
 }
 
 /// The law of N, the purchase days in `window` days of a customer seen making `days`
@@ -89,18 +114,26 @@ inline double silence_probability(double silence, double known, double days, dou
 /// Benjamini–Hochberg: flags the tests with the k smallest p-values, k the largest with
 /// p_(k) <= q k / m among the m tests (`tested` flags which p-values are tests). The
 /// expected share of true nulls among the flagged is at most q. q = 1 flags every test.
+/// The same selection as a cutoff: the tests whose p-value is at most it are the flagged
+/// ones (ties never straddle it: a p-value equal to the k-th passes at k or later). `p`
+/// holds the m tests' p-values, or only those at most q (only those can pass), in any
+/// order. -1 when none passes.
+inline double false_discovery_cutoff(std::vector<double> p, double m, double q) {
+  std::sort(p.begin(), p.end());
+  double cutoff = -1;
+  for (std::size_t k = 0; k < p.size(); ++k)
+    if (p[k] <= q * static_cast<double>(k + 1) / m) cutoff = p[k];
+  return cutoff;
+}
+
 inline std::vector<std::uint8_t> false_discovery_selection(std::span<const double> p,
                                                            std::span<const std::uint8_t> tested, double q) {
-  std::vector<std::size_t> order;
+  std::vector<double> tests;
   for (std::size_t i = 0; i < p.size(); ++i)
-    if (tested[i] && !std::isnan(p[i])) order.push_back(i);  // a p-value that is not a number never passes
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
-  const auto m = static_cast<double>(order.size());
-  std::size_t passed = 0;
-  for (std::size_t k = 0; k < order.size(); ++k)
-    if (p[order[k]] <= q * static_cast<double>(k + 1) / m) passed = k + 1;
+    if (tested[i] && !std::isnan(p[i])) tests.push_back(p[i]);  // a p-value that is not a number never passes
+  const double cutoff = false_discovery_cutoff(tests, static_cast<double>(tests.size()), q);
   std::vector<std::uint8_t> flagged(p.size(), 0);
-  for (std::size_t k = 0; k < passed; ++k) flagged[order[k]] = 1;
+  for (std::size_t i = 0; i < p.size(); ++i) flagged[i] = tested[i] && p[i] <= cutoff;
   return flagged;
 }
 

@@ -82,5 +82,54 @@ TEST(rate_change_test, benjamini_hochberg_steps_up_from_the_largest_p_value_that
             (std::vector<std::uint8_t>{1, 0, 1}));
 }
 
+// The step-up procedure written out (flag the k smallest, k the largest that passes), for
+// the cutoff to be checked against: engines select by the cutoff, one part at a time.
+std::vector<std::uint8_t> step_up(const std::vector<double>& p, double q) {
+  std::vector<std::size_t> order(p.size());
+  for (std::size_t i = 0; i < p.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
+  std::size_t passed = 0;
+  for (std::size_t k = 0; k < order.size(); ++k)
+    if (p[order[k]] <= q * static_cast<double>(k + 1) / static_cast<double>(p.size())) passed = k + 1;
+  std::vector<std::uint8_t> flagged(p.size(), 0);
+  for (std::size_t k = 0; k < passed; ++k) flagged[order[k]] = 1;
+  return flagged;
+}
+
+TEST(rate_change_test, the_cutoff_from_the_small_p_values_alone_selects_as_the_step_up_procedure) {
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  for (int round = 0; round < 200; ++round) {
+    const double q = 0.05 + 0.3 * uniform(random);
+    std::vector<double> p(40 + static_cast<std::size_t>(round));
+    for (auto& x : p) {
+      // Signals, noise and ties (rounded to a grid), as the tests of a book give them.
+      x = uniform(random) < 0.3 ? uniform(random) * 0.01 : uniform(random);
+      if (round % 3 == 0) x = std::round(x * 50) / 50;
+    }
+    std::vector<double> small;
+    for (const double x : p)
+      if (x <= q) small.push_back(x);
+    const double cutoff = false_discovery_cutoff(small, static_cast<double>(p.size()), q);
+    std::vector<std::uint8_t> selected(p.size());
+    for (std::size_t i = 0; i < p.size(); ++i) selected[i] = p[i] <= cutoff;
+    EXPECT_EQ(selected, step_up(p, q)) << "round " << round;
+  }
+}
+
+TEST(rate_change_test, each_customers_terms_sum_to_the_moments_the_prior_is_fitted_from) {
+  const std::vector<double> days = {3, 0, 7, 1, 12, 4}, exposure = {365, 200, 365, 90, 365, 30};
+  const rate_terms terms = rate_terms_of(days, exposure, 90);
+  EXPECT_EQ(terms.counted, (std::vector<double>{1, 1, 1, 1, 1, 0}));  // seen 30 days: left out
+  EXPECT_DOUBLE_EQ(terms.rate[2], 7.0 / 365);
+  EXPECT_DOUBLE_EQ(terms.noise[3], 1.0 / 90 / 90);
+  const rate_moments m = rate_moments_of(terms);
+  EXPECT_EQ(m.count, 5);
+  EXPECT_DOUBLE_EQ(m.rates, 3.0 / 365 + 7.0 / 365 + 1.0 / 90 + 12.0 / 365);
+  const rate_prior fitted = fit_rate_prior(days, exposure, 90), summed = rate_prior_of(m);
+  EXPECT_EQ(fitted.shape, summed.shape);
+  EXPECT_EQ(fitted.rate, summed.rate);
+}
+
 }  // namespace
 }  // namespace cartera::detail
