@@ -21,10 +21,11 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .alerts import AlertPolicy, alert_frame
 from .book import Book
 from .segmentation import RFM, SegmentPolicy
 from .stages import STAGES, StagePolicy, stages
-from .value import ValuePolicy, repeat_summary, value
+from .value import ValuePolicy, _value_columns, repeat_summary, value
 
 BUCKET = "_bucket"
 ROW = "_row"
@@ -112,6 +113,61 @@ def _with_keys(frame: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _given(given: pd.DataFrame | None, book: Book, count: int, step: str) -> pd.DataFrame:
+    """The per-customer figures an engine gives a step, in the partition book's order."""
+    if given is None:
+        raise _core.InvalidInputError(f"engine step {step!r} needs the figures of the whole book")
+    customers = book.customer_ids[:count]
+    absent = ~customers.isin(given.index)
+    if absent.any():
+        row = int(np.flatnonzero(absent)[0])
+        raise _core.InvalidInputError(
+            f"{step}: no figures for customer {customers[row]!r} in its partition; give a frame computed from "
+            "this book's results (the same partitions)"
+        )
+    return given.reindex(customers)
+
+
+def _flags(values: pd.Series) -> np.ndarray:
+    return values.to_numpy(dtype=bool).astype(np.uint8)
+
+
+def _alert_steps(
+    book: Book, step: str, as_of: int, options: Mapping[str, Any], given: pd.DataFrame | None, count: int
+) -> pd.DataFrame:
+    """The three passes of the alerts on a part of a book (see docs/scale.md)."""
+    value_policy = options.get("value_policy") or ValuePolicy()
+    frame = value(book, as_of, policy=value_policy)
+    computed = _value_columns(book, frame)
+    if step == "alert_inputs":
+        terms = _core.alert_rate_terms(book._core, as_of, value_policy, value=computed)
+        for name, column in terms.items():
+            frame[f"rate_{name}"] = column
+        return frame
+    figures = _given(given, book, count, step)
+    # Customers of other partitions (referred ones) are never valuable nor flagged here.
+    pad = len(book.customer_ids) - count
+    valuable = np.concatenate([_flags(figures["valuable"]), np.zeros(pad, np.uint8)])
+    policy = options.get("policy") or AlertPolicy()
+    shape, rate = options["rate_prior"]
+    if step == "alert_tests":
+        tests = _core.alert_rate_tests(book._core, as_of, value_policy, policy, valuable, shape, rate, value=computed)
+        return pd.DataFrame({f"p_{name}": p for name, p in tests.items()}, index=book.customer_ids)
+    scope = {
+        "rate_shape": shape,
+        "rate_rate": rate,
+        **{f"{family}_cutoff": options["cutoffs"][family] for family in ("growing", "declining", "lapsed")},
+        "percentile": np.concatenate([figures["percentile"].to_numpy(dtype=np.float64), np.zeros(pad)]),
+        "mvc": np.concatenate([_flags(figures["mvc"]), np.zeros(pad, np.uint8)]),
+        "valuable": valuable,
+    }
+    if "bottom" in figures.columns:
+        scope["bottom"] = np.concatenate([_flags(figures["bottom"]), np.zeros(pad, np.uint8)])
+    raw = _core.compute_alerts(book._core, as_of, value_policy, policy, None, computed, 0, scope)
+    rows = alert_frame(book, raw)
+    return rows[rows["customer"].isin(book.customer_ids[:count])]
+
+
 def _stage_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A stages frame with its labels as categories fixed for every partition."""
     for column in ("stage", "reached", "blocking"):
@@ -132,12 +188,24 @@ def customer_steps(
     step: str,
     as_of: int,
     options: Mapping[str, Any],
+    given: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One per-customer step (``value``, ``repeat_summary``, ``stages``, or ``segment_inputs``:
-    the value and the stage) on one partition, indexed by customer, with the internal columns."""
+    the value and the stage) on one partition, indexed by customer, with the internal columns.
+
+    The alerts' passes (``alert_inputs``, ``alert_tests``, ``alerts``) read what the whole
+    book gave the earlier ones: ``given``, indexed by customer, and ``options``' rate prior
+    and cutoffs. ``alerts`` gives one row per alert, with its customer's internal columns."""
     customers = parts["customers"]
     assert customers is not None
     book = partition_book(parts, managers, number)
+    if step.startswith("alert"):
+        frame = _alert_steps(book, step, as_of, options, given, len(customers))
+        if step == "alerts":
+            ordered = customers.sort_values(ROW, kind="stable").set_index("id")
+            keys = ordered.reindex(frame["customer"].to_numpy())
+            return frame.assign(**{BUCKET: keys[BUCKET].to_numpy(), ROW: keys[ROW].to_numpy()})
+        return _with_keys(frame, customers)
     if step == "value":
         frame = value(book, as_of, policy=options.get("policy") or ValuePolicy())
     elif step == "repeat_summary":
@@ -173,6 +241,44 @@ def last_day(parts: Mapping[str, pd.DataFrame | None]) -> float:
 
 
 # The segment's global fits, from mergeable summaries.
+
+
+def alert_figures(
+    inputs: pd.DataFrame, ranks: list[pd.DataFrame], policy: Any, count: int, valuable: pd.Series | None
+) -> pd.DataFrame:
+    """Per customer of a partition, what the alerts read from the whole book of ``count``
+    customers, from the customers' places in its orders (``ranks``: ``_row`` and
+    ``<column>_order``, 1 = first): the value percentile, the top ``mvc_share`` by spend, the
+    bottom ``below_zero_share`` by contribution, and valuable (``valuable``, or the top
+    ``valuable_share`` by lifetime spend), as the single machine flags them."""
+    rows = inputs[ROW].to_numpy()
+    orders = {}
+    for frame in ranks:
+        column = next(c for c in frame.columns if c.endswith("_order"))
+        orders[column] = frame.set_index(ROW)[column].reindex(rows).to_numpy(dtype=np.float64)
+
+    def top(share: float, order: np.ndarray) -> np.ndarray:
+        return order <= math.ceil(share * count)
+
+    lifetime = orders["lifetime_monetary_order"]
+    out = pd.DataFrame(
+        {
+            "percentile": 1.0 - lifetime / count if count else lifetime,
+            "mvc": top(policy.mvc_share, orders["monetary_order"]) & (inputs["monetary"].to_numpy() > 0),
+        },
+        index=inputs.index,
+    )
+    if "contribution_order" in orders:
+        out["bottom"] = top(policy.below_zero_share, orders["contribution_order"])
+    if valuable is None:
+        out["valuable"] = top(policy.valuable_share, lifetime) & (inputs["lifetime_monetary"].to_numpy() > 0)
+    else:
+        flags = valuable.reindex(inputs.index)
+        if flags.isna().any():
+            missing = flags.index[flags.isna().to_numpy()][0]
+            raise _core.InvalidInputError(f"alerts.valuable: no value for customer {missing!r}; give one per customer")
+        out["valuable"] = flags.to_numpy(dtype=bool)
+    return out
 
 
 def score_summary(values: pd.DataFrame, policy: SegmentPolicy) -> dict[str, Any]:
@@ -332,3 +438,85 @@ def abc_classes(sorted_values: pd.DataFrame, total: float, before: float, policy
         },
         index=sorted_values.index,
     )
+
+
+# The assignment, region by region.
+
+
+def assignment_inputs(
+    customers: pd.DataFrame, segments: pd.DataFrame, stage_with_manager: pd.Series, config: Any
+) -> pd.DataFrame:
+    """A partition's customers as the assignment takes them (see
+    :func:`cartera.job.assignment_customers`), with ``region`` always there (missing: one
+    region for all)."""
+    from .job import assignment_customers
+
+    table = customers.drop(columns=[c for c in INTERNAL if c in customers.columns]).set_index("id")
+    frame = assignment_customers(table, segments, stage_with_manager.reindex(segments.index), config)
+    if "region" not in frame.columns:
+        frame["region"] = None
+    frame["region"] = frame["region"].astype(object)
+    frame["manager"] = frame["manager"].astype(object) if "manager" in frame.columns else None
+    frame["segment"] = pd.Categorical(
+        frame["segment"].astype(object), categories=list(config.segments.tiers), ordered=True
+    )
+    frame["stage"] = pd.Categorical(frame["stage"].astype(object), categories=list(STAGES), ordered=True)
+    return frame
+
+
+def decomposes(config: Any, managers: pd.DataFrame | None, customers_have_regions: bool) -> bool:
+    """Whether the assignment splits into independent regions: only managers of a
+    customer's region are candidates, and both tables say the region."""
+    return bool(
+        config.assignment.same_region and customers_have_regions and managers is not None and "region" in managers
+    )
+
+
+def solve_regions(
+    inputs: pd.DataFrame, managers: pd.DataFrame | None, config: Any, by_region: bool
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """The assignment of the customers of some regions, each region solved alone with its
+    managers (or all as one, without ``by_region``): one row per customer (``manager``,
+    ``reason``, ``cost``, ``value``, ``current``, ``change``, ``region``), and each
+    solve's figures."""
+    from .assignment import assign
+    from .job import assignment_managers
+
+    table = (managers if managers is not None else pd.DataFrame({"id": []})).set_index("id")
+    pool = assignment_managers(table, config)
+    # A partition without customers (fewer regions than partitions) still gives its columns.
+    groups = inputs.groupby("region", dropna=False, sort=True) if by_region and len(inputs) else [(None, inputs)]
+    rows, figures = [], []
+    for region, customers in groups:
+        own = customers.drop(columns=["region"]) if not by_region or "region" not in pool else customers
+        if by_region and "region" in pool:
+            same = pool["region"].isna() if pd.isna(region) else pool["region"] == region
+            chosen = pool[same.to_numpy()]
+        else:
+            chosen = pool
+        result = assign(
+            own,
+            chosen,
+            policy=config.assignment,
+            solver=config.job["solver"],
+            time_limit=float(config.job["time_limit"]),
+        )
+        rows.append(result.assignments.assign(region=customers["region"].to_numpy()))
+        if not len(customers):
+            continue
+        figures.append(
+            {
+                "region": region,
+                "customers": len(customers),
+                "managers": len(chosen),
+                "objective": result.objective,
+                "bound": result.bound,
+                "moves": result.moves,
+                "status": result.status,
+                "seconds": result.seconds,
+            }
+        )
+    out = pd.concat(rows)
+    for column in ("manager", "reason", "current", "change", "region"):
+        out[column] = out[column].astype(object)
+    return out, figures

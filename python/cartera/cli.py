@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import __version__
+from . import __version__, engines
 from .assignment import Assignment, AssignmentPolicy
 from .book import Book
 from .cleaning import CleaningPolicy
@@ -81,6 +81,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """The main job on the user's tables; results are written only when every step worked."""
+    if args.engine:
+        return _run_on_engine(args)
     if args.db:
         return _run_in_store(args)
     started = time.perf_counter()
@@ -123,6 +125,19 @@ def _run(args: argparse.Namespace) -> int:
     _print_results(book, results, config, timings, generated=None)
     print()
     print(f"Results and report: {out}")
+    return 0
+
+
+def _run_on_engine(args: argparse.Namespace) -> int:
+    """The job on Dask or Spark: --data's tables, as they are, to partitioned Parquet."""
+    if not args.data:
+        raise ValueError("engine: --engine runs on --data's tables (a folder), not on a database")
+    out = _new_folder(args.out, "results")
+    figures = engines.run(args.engine, args.data, out, _config_of(args), scheduler=args.scheduler)
+    print(
+        f"cartera run --engine {args.engine}: {figures['customers']:,} customers, {figures['alerts']:,} alerts, "
+        f"{figures['regions']:,} regions assigned in {figures['seconds']:.1f} s; results in {out}/"
+    )
     return 0
 
 
@@ -693,6 +708,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-q", "--quiet", action="store_true", help="print one line instead of the summary")
     run.add_argument(
         "-v", "--verbose", action="store_true", help="show the progress of the steps even when not on a terminal"
+    )
+    run.add_argument(
+        "--engine",
+        choices=engines.ENGINES,
+        help="run the job on Dask or Spark (pip install 'cartera[dask]' or 'cartera[spark]'): partitioned Parquet out",
+    )
+    run.add_argument(
+        "--scheduler",
+        default="local",
+        metavar="ADDRESS",
+        help="with --engine: a Dask scheduler's address or a Spark master URL (default: a local cluster)",
     )
     run.set_defaults(run=_run)
     steps = {

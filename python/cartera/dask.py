@@ -16,7 +16,10 @@ each partition's summary (see ``docs/scale.md``). Installed with ``pip install '
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import Any, ClassVar
 
 import dask
 import dask.dataframe as dd
@@ -26,11 +29,13 @@ import pandas as pd
 from . import _convert, _core
 from . import _partitions as parts_
 from ._partitions import BUCKET, INTERNAL, ROW
+from .alerts import AlertPolicy
+from .job import Config
 from .segmentation import SegmentPolicy
 from .stages import StagePolicy
 from .value import ValuePolicy
 
-__all__ = ["Book", "repeat_summary", "segment", "stages", "value"]
+__all__ = ["Book", "Results", "alerts", "repeat_summary", "run_job", "segment", "stages", "value"]
 
 
 def _as_dask(frame: Any, table: str, npartitions: int | None) -> dd.DataFrame:
@@ -168,11 +173,16 @@ class Book:
     def _meta_parts(self) -> dict[str, pd.DataFrame]:
         return {t: f._meta for t, f in self._tables.items()}
 
-    def _step(self, step: str, as_of: Any, options: Mapping[str, Any]) -> dd.DataFrame:
-        """A per-customer step on every partition, with the engine's columns kept."""
+    def _step(
+        self, step: str, as_of: Any, options: Mapping[str, Any], given: dd.DataFrame | None = None
+    ) -> dd.DataFrame:
+        """A per-customer step on every partition, with the engine's columns kept; ``given``,
+        per-customer figures of the same partitions, goes with each."""
         day = self._as_of(as_of)
-        meta = parts_.customer_steps(self._meta_parts(), self._managers, 0, step, day, options)
-        return self._map(_customer_step, step, day, dict(options), meta=meta)
+        meta_given = None if given is None else given._meta
+        meta = parts_.customer_steps(self._meta_parts(), self._managers, 0, step, day, options, meta_given)
+        extra = () if given is None else (given,)
+        return self._map(_customer_step, step, day, dict(options), *extra, meta=meta)
 
     def __repr__(self) -> str:
         tables = ", ".join(self._tables)
@@ -183,11 +193,18 @@ def _own_bucket(part: pd.DataFrame, partition_info: dict[str, Any] | None = None
     return part.assign(**{BUCKET: np.int64(partition_info["number"] if partition_info else 0)})
 
 
+def _to_buckets(frame: dd.DataFrame, count: int) -> dd.DataFrame:
+    """The rows of bucket k moved to partition k (of ``count``): a range partitioning by
+    bucket, so that every partition gets its own bucket and frames moved apart line up."""
+    placed = frame.set_index(BUCKET, divisions=tuple(range(count + 1)))
+    return placed.reset_index()[list(frame.columns)]
+
+
 def _bucketed(frame: dd.DataFrame, key: str, count: int) -> dd.DataFrame:
     """The table shuffled so that each customer's rows share one partition of ``count``."""
     meta = frame._meta.assign(**{BUCKET: np.zeros(0, dtype=np.int64)})
     with_bucket = frame.map_partitions(lambda p: p.assign(**{BUCKET: parts_.buckets(p[key], count)}), meta=meta)
-    return with_bucket.shuffle(on=BUCKET, npartitions=count)
+    return _to_buckets(with_bucket, count)
 
 
 def _partition_last_day(parts: Mapping[str, pd.DataFrame | None], managers: Any, number: int) -> pd.DataFrame:
@@ -201,8 +218,9 @@ def _customer_step(
     step: str,
     day: int,
     options: Mapping[str, Any],
+    given: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    return parts_.customer_steps(parts, managers, number, step, day, options)
+    return parts_.customer_steps(parts, managers, number, step, day, options, given)
 
 
 def _public(frame: dd.DataFrame) -> dd.DataFrame:
@@ -285,10 +303,10 @@ def _score_counts(values: pd.DataFrame, policy: SegmentPolicy, model: dict[str, 
     return parts_.score_counts(parts_.scores(values, policy, model))
 
 
-def _ordered(frame: dd.DataFrame, column: str) -> dd.DataFrame:
-    """The frame sorted by ``column``, highest first, ties by the customers' order, with
-    ``_order`` (1 = first) counted over the whole book."""
-    keys = frame[[ROW, BUCKET, column]].assign(_key=-frame[column])
+def _ordered(frame: dd.DataFrame, column: str, highest_first: bool = True) -> dd.DataFrame:
+    """The frame sorted by ``column``, highest first (or lowest), ties by the customers'
+    order, with ``_order`` (1 = first) counted over the whole book."""
+    keys = frame[[ROW, BUCKET, column]].assign(_key=-frame[column] if highest_first else frame[column])
     ranked = keys.sort_values(["_key", ROW]).persist()
     lengths = ranked.map_partitions(len).compute()
     offsets = np.concatenate([[0], np.cumsum(np.asarray(lengths, dtype=np.int64))[:-1]])
@@ -305,7 +323,7 @@ def _global_ranks(labelled: dd.DataFrame, policy: SegmentPolicy, count: int) -> 
     shuffled back to the book's partitions."""
     by_score = _ordered(labelled, "score")[[ROW, BUCKET, "_order"]].rename(columns={"_order": "rank"})
     if policy.abc_cuts is None:
-        return by_score.shuffle(on=BUCKET, npartitions=count)
+        return _to_buckets(by_score, count)
     by_value = _ordered(labelled, "monetary").persist()
     monetary = by_value["monetary"]
     total = float(monetary.where(monetary > 0, 0.0).sum().compute())
@@ -331,7 +349,7 @@ def _global_ranks(labelled: dd.DataFrame, policy: SegmentPolicy, count: int) -> 
     )
     by_abc = by_value.map_partitions(classes, meta=meta)
     both = by_score.merge(by_abc.drop(columns=[BUCKET]), on=ROW)
-    return both.shuffle(on=BUCKET, npartitions=count)
+    return _to_buckets(both, count)
 
 
 _SEGMENT_ORDER = ("score", "rank", "tier", "tier_reason", "abc", "abc_rank", "r", "f", "m", "rfm", "rfm_segment")
@@ -352,3 +370,170 @@ def _with_ranks(labelled: pd.DataFrame, ranks: pd.DataFrame) -> pd.DataFrame:
             abc_rank=found["abc_rank"].to_numpy(dtype=np.int64),
         )
     return out[_segment_columns(out)]
+
+
+def alerts(
+    book: Book,
+    as_of: Any = None,
+    *,
+    policy: AlertPolicy | None = None,
+    value_policy: ValuePolicy | None = None,
+    valuable: dd.Series | None = None,
+) -> dd.DataFrame:
+    """:func:`cartera.alerts` of the whole book: one row per customer and alert, most
+    urgent first (``customer``, ``alert``, ``priority``, ``urgent``, ``reason``).
+
+    In three passes over the partitions: the customers' value and purchase rates (the
+    book's rate prior is their sum; the value percentile and the top and bottom shares come
+    from sorts of the whole book), the rate tests' p-values (Benjamini–Hochberg's cutoff of
+    each test is found on the whole book), and the alerts. ``valuable`` (booleans by
+    customer) must come from this book's results, as ``cd.segment(book)["tier"] ==
+    "Premium"``; by default the top ``policy.valuable_share`` by lifetime spend."""
+    policy = policy or AlertPolicy()
+    day = book._as_of(as_of)
+    options: dict[str, Any] = {"value_policy": value_policy, "policy": policy}
+    (inputs,) = dask.persist(book._step("alert_inputs", day, options))
+    sums = inputs[[f"rate_{t}" for t in ("counted", "rate", "square", "noise")]].sum().compute()
+    options["rate_prior"] = _core.alert_rate_prior(*(float(s) for s in sums))
+    (figures,) = dask.persist(_alert_figures(inputs, policy, book.npartitions, valuable))
+    tests = book._step("alert_tests", day, options, figures)
+    q = policy.false_discovery_rate
+    found = dask.compute(
+        *[(tests[f"p_{family}"].count(), tests[f"p_{family}"][tests[f"p_{family}"] <= q]) for family in _FAMILIES]
+    )
+    options["cutoffs"] = {
+        family.split("_")[0]: _core.false_discovery_cutoff(small.to_numpy().tolist(), float(m), q)
+        for family, (m, small) in zip(_FAMILIES, found, strict=True)
+    }
+    (rows,) = dask.persist(book._step("alerts", day, options, figures))
+    # Sorted where the rows are: a sort's divisions must be measured before its graph is built.
+    ordered = rows.assign(_key=-rows["priority"]).sort_values(["_key", ROW]).persist()
+    return ordered.drop(columns=["_key", *INTERNAL])
+
+
+_FAMILIES = ("growing", "declining", "lapsed_valuable")
+
+
+def _alert_figures(
+    inputs: dd.DataFrame, policy: AlertPolicy, partitions: int, valuable: dd.Series | None
+) -> dd.DataFrame:
+    """Per customer, what the alerts read from the whole book: the value percentile, the
+    most valuable and bottom shares, and who is valuable."""
+    count = int(inputs.shape[0].compute())
+    columns = [("lifetime_monetary", True), ("monetary", True)]
+    if policy.below_zero_by_share:
+        columns.append(("contribution", False))
+    ranked = [
+        _ordered(inputs, column, highest)[[ROW, BUCKET, "_order"]]
+        .rename(columns={"_order": f"{column}_order"})
+        .pipe(_to_buckets, partitions)
+        for column, highest in columns
+    ]
+    given = () if valuable is None else (valuable.to_frame("valuable"),)
+    if valuable is not None and valuable.npartitions != inputs.npartitions:
+        raise _convert.invalid(
+            "alerts", "valuable", None, valuable.npartitions, "must come from this book's results (the same partitions)"
+        )
+    meta = parts_.alert_figures(inputs._meta, [r._meta for r in ranked], policy, count, None)
+    return dd.map_partitions(
+        _figures, inputs, len(ranked), policy, count, *ranked, *given, meta=meta, align_dataframes=False
+    )
+
+
+def _figures(inputs: pd.DataFrame, ranks: int, policy: AlertPolicy, count: int, *frames: pd.DataFrame) -> pd.DataFrame:
+    given = frames[ranks]["valuable"] if len(frames) > ranks else None
+    return parts_.alert_figures(inputs, list(frames[:ranks]), policy, count, given)
+
+
+@dataclass
+class Results:
+    """The job on Dask: per-customer frames of the same partitions (``value``, ``stages``,
+    ``segments``, ``assignment``), the ``alerts`` most urgent first, and ``regions``, the
+    figures of each region's assignment solve. :meth:`to_parquet` writes them out."""
+
+    value: dd.DataFrame
+    stages: dd.DataFrame
+    segments: dd.DataFrame
+    alerts: dd.DataFrame
+    assignment: dd.DataFrame
+    regions: pd.DataFrame
+
+    FRAMES: ClassVar[tuple[str, ...]] = ("value", "stages", "segments", "alerts", "assignment")
+
+    def to_parquet(self, folder: str | PathLike[str]) -> dict[str, Path]:
+        """Each frame as a folder of Parquet files (one per partition), and regions.csv."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = {}
+        for name in self.FRAMES:
+            frame = getattr(self, name)
+            frame = frame if name == "alerts" else frame.reset_index()
+            # Text columns are objects in the frames' metadata, which Arrow cannot type.
+            text = {c: "string" for c, kind in frame.dtypes.items() if pd.api.types.is_object_dtype(kind)}
+            frame.astype(text).to_parquet(folder / name, write_index=False, overwrite=True)
+            written[name] = folder / name
+        self.regions.to_csv(folder / "regions.csv", index=False)
+        written["regions"] = folder / "regions.csv"
+        return written
+
+
+def run_job(book: Book, config: Config | None = None) -> Results:
+    """The job's per-customer steps where the data is, the whole book's fits merged from
+    the partitions, and the assignment solved region by region as parallel tasks: value,
+    stages (with the company and with the current manager), segments, alerts and
+    assignment, as :func:`cartera.run_job` computes them (docs/scale.md says what differs:
+    the assignment's soft bands and move budget hold per region)."""
+    config = config or Config()
+    if config.job["worth"] != "monetary":
+        raise _convert.invalid(
+            "config", "job.worth", None, config.job["worth"], "the engines price customers by 'monetary' only"
+        )
+    if book.managers is None or not len(book.managers):
+        raise _core.InvalidInputError("managers: the book has no managers; give a managers table")
+    as_of = config.job["as_of"]
+    segments = segment(book, as_of, policy=config.segments, value_policy=config.value, stage_policy=config.stages)
+    (segments,) = dask.persist(segments)
+    ladder = stages(book, as_of, policy=config.stages)
+    with_manager = stages(book, as_of, policy=config.stages, relationship="current_manager")
+    valuable = segments["tier"].isin(config.segments.valuable_tiers())
+    to_act = alerts(book, as_of, policy=config.alerts, value_policy=config.value, valuable=valuable)
+    assignment, regions = _assignment(book, segments, with_manager, config)
+    # The segments begin with the value's columns, then the stage.
+    columns = list(segments.columns)
+    return Results(
+        value=segments[columns[: columns.index("stage")]],
+        stages=ladder,
+        segments=segments,
+        alerts=to_act,
+        assignment=assignment,
+        regions=regions,
+    )
+
+
+def _assignment(
+    book: Book, segments: dd.DataFrame, with_manager: dd.DataFrame, config: Config
+) -> tuple[dd.DataFrame, pd.DataFrame]:
+    customers = book.table("customers")
+    assert customers is not None
+    meta = parts_.assignment_inputs(customers._meta, segments._meta, with_manager._meta["stage"], config)
+    inputs = dd.map_partitions(
+        parts_.assignment_inputs,
+        customers,
+        segments,
+        with_manager["stage"],
+        config,
+        meta=meta,
+        align_dataframes=False,
+    )
+    by_region = parts_.decomposes(config, book.managers, "region" in customers.columns)
+    if by_region:
+        regions = int(inputs["region"].nunique(dropna=False).compute())
+        # Each region's customers in one partition, so that a task solves whole regions.
+        parts = inputs.shuffle(on="region", npartitions=max(1, min(regions, book.npartitions))).to_delayed()
+    else:
+        parts = [dask.delayed(pd.concat)(inputs.to_delayed())]
+    solved = [dask.delayed(parts_.solve_regions, nout=2)(p, book.managers, config, by_region) for p in parts]
+    figures = dask.compute([s[1] for s in solved])[0]
+    rows_meta = parts_.solve_regions(meta, book.managers, config, False)[0]
+    rows = dd.from_delayed([s[0] for s in solved], meta=rows_meta, verify_meta=False)
+    return rows, pd.DataFrame([f for part in figures for f in part])

@@ -386,27 +386,14 @@ def realign(
     ``progress`` receives the solver's figures now and then (see :func:`cartera.assign`)."""
     if stages_with_manager is None:
         stages_with_manager = stages(book, config.job["as_of"], policy=config.stages, relationship="current_manager")
-    customer_table = book.table("customers")
-    customers = pd.DataFrame(
-        {
-            # Net of returns monetary may be negative; leaving such a customer out costs nothing.
-            "value": (segments["monetary"] if worth is None else worth.reindex(book.customer_ids)).clip(lower=0),
-            "segment": segments["tier"],
-            "stage": stages_with_manager["stage"].reindex(book.customer_ids),
-        },
-        index=book.customer_ids,
+    customers = assignment_customers(
+        book.table("customers"),
+        segments,
+        stages_with_manager["stage"].reindex(book.customer_ids),
+        config,
+        None if worth is None else worth.reindex(book.customer_ids),
     )
-    for column in ("region", "manager"):
-        if column in customer_table.columns:
-            customers[column] = customer_table[column]
-    manager_table = book.table("managers")
-    managers = manager_table[[c for c in ("region", "capacity") if c in manager_table.columns]]
-    if "capacity" not in managers.columns:
-        managers = managers.assign(capacity=100)
-    if config.job["time_budgets"]:
-        managers = managers.assign(time_budget=_budgets(book, config))
-        workload = {(t, s): config.contact.workload(t, s) for t in segments["tier"].cat.categories for s in STAGES}
-        customers["workload"] = [workload[(t, s)] for t, s in zip(segments["tier"], segments["stage"], strict=True)]
+    managers = assignment_managers(book.table("managers"), config)
     return assign(
         customers,
         managers,
@@ -417,11 +404,55 @@ def realign(
     )
 
 
-def _budgets(book: Book, config: Config) -> pd.Series:
+def assignment_customers(
+    customer_table: pd.DataFrame,
+    segments: pd.DataFrame,
+    stage_with_manager: pd.Series,
+    config: Config,
+    worth: pd.Series | None = None,
+) -> pd.DataFrame:
+    """The customers as :func:`cartera.assign` takes them (the same index as ``segments``):
+    worth (the window's revenue, or ``worth``), tier, the stage reached with the current
+    manager, region and current manager, and with time budgets the contact policy's minutes
+    for their tier and stage."""
+    customers = pd.DataFrame(
+        {
+            # Net of returns monetary may be negative; leaving such a customer out costs nothing.
+            "value": (segments["monetary"] if worth is None else worth).clip(lower=0),
+            "segment": segments["tier"],
+            "stage": stage_with_manager,
+        },
+        index=segments.index,
+    )
+    for column in ("region", "manager"):
+        if column in customer_table.columns:
+            customers[column] = customer_table[column].reindex(segments.index)
+    if config.job["time_budgets"]:
+        workload = {(t, s): config.contact.workload(t, s) for t in segments["tier"].cat.categories for s in STAGES}
+        customers["workload"] = [workload[(t, s)] for t, s in zip(segments["tier"], segments["stage"], strict=True)]
+    return customers
+
+
+def assignment_managers(manager_table: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The managers as :func:`cartera.assign` takes them: region, capacity (100 when not
+    given) and, with time budgets, minutes per period."""
+    managers = manager_table[[c for c in ("region", "capacity") if c in manager_table.columns]]
+    if "capacity" not in managers.columns:
+        managers = managers.assign(capacity=100)
+    if config.job["time_budgets"]:
+        managers = managers.assign(time_budget=_minutes(manager_table, config))
+    return managers
+
+
+def _minutes(manager_table: pd.DataFrame, config: Config) -> pd.Series:
     """Each manager's minutes per period: the managers table's, or the job's default."""
-    budgets = book.table("managers").get("time_budget")
+    budgets = manager_table.get("time_budget")
     minutes = float(config.job["manager_minutes"])
-    return pd.Series(minutes, index=book.manager_ids) if budgets is None else budgets.fillna(minutes)
+    return pd.Series(minutes, index=manager_table.index) if budgets is None else budgets.fillna(minutes)
+
+
+def _budgets(book: Book, config: Config) -> pd.Series:
+    return _minutes(book.table("managers"), config)
 
 
 def _usual_budget(book: Book, config: Config) -> float:

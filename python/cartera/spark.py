@@ -18,13 +18,17 @@ first; categories come as strings. Installed with ``pip install 'cartera[spark]'
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import sys
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, cast
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import Any, ClassVar, cast
 
 import numpy as np
 import pandas as pd
@@ -35,13 +39,16 @@ from pyspark.sql import types as T
 from . import _convert, _core
 from . import _partitions as parts_
 from ._partitions import BUCKET, INTERNAL, ROW
+from .alerts import AlertPolicy
+from .job import Config
 from .segmentation import SegmentPolicy
 from .stages import StagePolicy
 from .value import ValuePolicy
 
-__all__ = ["Book", "repeat_summary", "segment", "session", "stages", "value"]
+__all__ = ["Book", "Results", "alerts", "repeat_summary", "run_job", "segment", "session", "stages", "value"]
 
 TABLE = "_table"
+GIVEN = "given"
 
 
 @contextmanager
@@ -127,7 +134,10 @@ def _spark_type(dtype: Any) -> T.DataType:
 
 def _for_spark(frame: pd.DataFrame) -> pd.DataFrame:
     """A pandas result with its index as the ``customer`` column and categories as text."""
-    out = frame.reset_index(names="customer") if frame.index.name != "customer" else frame.reset_index()
+    if "customer" in frame.columns:  # rows of their own (alerts), not one per customer
+        out = frame.reset_index(drop=True)
+    else:
+        out = frame.reset_index(names="customer") if frame.index.name != "customer" else frame.reset_index()
     for column in out.columns:
         dtype = out[column].dtype
         if isinstance(dtype, pd.CategoricalDtype) or not (
@@ -157,7 +167,8 @@ class Book:
         Small: it goes whole to every group.
     transactions, interactions, complaints, referrals, campaigns, profile, people : DataFrame, optional
     npartitions : int, optional
-        How many groups of customers; by default ``spark.sql.shuffle.partitions``.
+        How many groups of customers; by default one per core, or per 50 000 customers
+        when there are more.
     spark : SparkSession, optional
         By default the active session.
     """
@@ -196,7 +207,8 @@ class Book:
         tables = {t: _as_spark(f, t, spark) for t, f in given.items() if f is not None}
         for table, frame in tables.items():
             parts_.check_table(table, frame.columns)
-        count = npartitions or int(spark.conf.get("spark.sql.shuffle.partitions") or 200)
+        # By default a group per core, or per 50 000 customers when there are more.
+        count = npartitions or max(spark.sparkContext.defaultParallelism, -(-tables["customers"].count() // 50_000))
         self._spark = spark
         self._npartitions = count
         self._columns = {t: list(f.columns) for t, f in tables.items()}
@@ -216,6 +228,7 @@ class Book:
             packed = rows if packed is None else packed.unionByName(rows, allowMissingColumns=True)
         assert packed is not None
         self._packed = packed.repartition(count, BUCKET)
+        self._customers = tables["customers"]  # as given, for the assignment's region and manager
         self._managers = _to_pandas(managers) if isinstance(managers, DataFrame) else managers
         self._last_day: float | None = None
 
@@ -251,26 +264,49 @@ class Book:
             raise _core.InvalidInputError("as_of: the book has no events; give the date explicitly")
         return _convert.day_number(day, "as_of")
 
-    def _apply(self, kernel: Any, meta: pd.DataFrame, *args: Any) -> DataFrame:
-        """``kernel(parts, managers, number, *args)`` on every group, as a Spark DataFrame."""
-        columns, integral, managers = self._columns, self._integral, self._managers
+    def _apply(self, kernel: Any, meta: pd.DataFrame, *args: Any, given: DataFrame | None = None) -> DataFrame:
+        """``kernel(parts, managers, number, *args)`` on every group, as a Spark DataFrame.
+        ``given`` (a per-customer result of this book, with the engine's columns) joins each
+        group as the part ``"given"``, indexed by customer."""
+        columns, integral, managers = dict(self._columns), dict(self._integral), self._managers
+        packed = self._packed
+        if given is not None:
+            own = [c for c in given.columns if c not in INTERNAL]
+            columns[GIVEN] = own
+            integral[GIVEN] = [
+                f.name for f in given.schema.fields if isinstance(f.dataType, _INTEGRAL) and f.name in own
+            ]
+            rows = given.select(
+                F.lit(GIVEN).alias(TABLE),
+                F.col(BUCKET),
+                F.col(ROW),
+                *[F.col(c).alias(_packed_name(GIVEN, c)) for c in own],
+            )
+            packed = packed.unionByName(rows, allowMissingColumns=True)
 
         def run(group: pd.DataFrame) -> pd.DataFrame:
             number = int(group[BUCKET].iloc[0]) if len(group) else 0
-            return kernel(_unpacked(group, columns, integral), managers, number, *args)
+            parts = _unpacked(group, columns, integral)
+            if GIVEN in parts:
+                parts[GIVEN] = parts[GIVEN].drop(columns=list(INTERNAL)).set_index("customer")
+            return kernel(parts, managers, number, *args)
 
         with _conversions():
-            return self._packed.groupBy(BUCKET).applyInPandas(run, schema=_schema(meta))
+            return packed.groupBy(BUCKET).applyInPandas(run, schema=_schema(meta))
 
-    def _step(self, step: str, as_of: Any, options: Mapping[str, Any]) -> tuple[DataFrame, pd.DataFrame]:
+    def _step(
+        self, step: str, as_of: Any, options: Mapping[str, Any], given: tuple[DataFrame, pd.DataFrame] | None = None
+    ) -> tuple[DataFrame, pd.DataFrame]:
         """A per-customer step on every group, with the engine's columns kept, and its
-        columns as pandas gives them."""
+        columns as pandas gives them; ``given`` is a per-customer result and its columns."""
         day = self._as_of(as_of)
-        meta_parts = {
+        meta_parts: dict[str, Any] = {
             t: m.assign(**{BUCKET: np.zeros(0, np.int64), ROW: np.zeros(0, np.int64)}) for t, m in self._meta.items()
         }
-        meta = _for_spark(parts_.customer_steps(meta_parts, self._managers, 0, step, day, options))
-        return self._apply(_customer_step, meta, step, day, dict(options)), meta
+        meta_given = None if given is None else given[1].drop(columns=list(INTERNAL)).set_index("customer")
+        meta = _for_spark(parts_.customer_steps(meta_parts, self._managers, 0, step, day, options, meta_given))
+        frame = self._apply(_customer_step, meta, step, day, dict(options), given=None if given is None else given[0])
+        return frame, meta
 
     def __repr__(self) -> str:
         return f"cartera.spark.Book(partitions={self._npartitions}, tables: {', '.join(self._columns)})"
@@ -281,9 +317,10 @@ def _last_day_of(parts: Mapping[str, Any], managers: Any, number: int) -> pd.Dat
 
 
 def _customer_step(
-    parts: Mapping[str, Any], managers: Any, number: int, step: str, day: int, options: Mapping[str, Any]
+    parts: dict[str, Any], managers: Any, number: int, step: str, day: int, options: Mapping[str, Any]
 ) -> pd.DataFrame:
-    return _for_spark(parts_.customer_steps(parts, managers, number, step, day, options))
+    given = parts.pop(GIVEN, None)
+    return _for_spark(parts_.customer_steps(parts, managers, number, step, day, options, given))
 
 
 def _public(frame: DataFrame) -> DataFrame:
@@ -373,11 +410,10 @@ def segment(
     )
     rfm_model = (recency, frequency, monetary)
     shared = spark.sparkContext.broadcast((model, rfm_model))
-    columns = list(meta.columns)
 
     def frames(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
-            yield batch.set_index("customer")[columns[1:]]
+            yield batch.set_index("customer")
 
     scored_meta = pd.DataFrame({"customer": pd.Series([], dtype=object), "score": np.zeros(0)})
 
@@ -413,11 +449,13 @@ def _order(frame: pd.DataFrame, policy: SegmentPolicy) -> list[str]:
     return head + [c for c in _SEGMENT_ORDER if c in present]
 
 
-def _ahead(spark: SparkSession, frame: DataFrame, column: str) -> tuple[DataFrame, pd.DataFrame]:
-    """Per distinct value of ``column`` (highest first), how many customers are ahead of
-    it, and the frame's rows numbered within their tie by the customers' order."""
+def _ahead(
+    spark: SparkSession, frame: DataFrame, column: str, highest_first: bool = True
+) -> tuple[DataFrame, pd.DataFrame]:
+    """Per distinct value of ``column`` (highest first, or lowest), how many customers are
+    ahead of it, and the frame's rows numbered within their tie by the customers' order."""
     counted = _to_pandas(frame.groupBy(column).agg(F.count(F.lit(1)).alias("_tied")))
-    counted = counted.sort_values(column, ascending=False, kind="stable").reset_index(drop=True)
+    counted = counted.sort_values(column, ascending=not highest_first, kind="stable").reset_index(drop=True)
     counted["_ahead"] = np.concatenate([[0], np.cumsum(counted["_tied"].to_numpy(dtype=np.int64))[:-1]])
     within = F.row_number().over(Window.partitionBy(column).orderBy(ROW))
     return frame.withColumn("_within", within), counted
@@ -450,4 +488,194 @@ def _ranked(spark: SparkSession, labelled: DataFrame, policy: SegmentPolicy) -> 
         .withColumn("abc", code)
         .withColumn("abc_rank", (F.col("_ahead") + F.col("_within")).cast("long"))
         .drop("_ahead", "_within", "_share", "_before")
+    )
+
+
+_FAMILIES = ("growing", "declining", "lapsed_valuable")
+
+
+@_conversions()
+def alerts(
+    book: Book,
+    as_of: Any = None,
+    *,
+    policy: AlertPolicy | None = None,
+    value_policy: ValuePolicy | None = None,
+    valuable: DataFrame | None = None,
+) -> DataFrame:
+    """:func:`cartera.alerts` of the whole book: one row per customer and alert, most
+    urgent first (``customer``, ``alert``, ``priority``, ``urgent``, ``reason``).
+
+    In three passes over the groups: the customers' value and purchase rates (the book's
+    rate prior is their sum; the value percentile and the top and bottom shares come from
+    each value's place in the whole book), the rate tests' p-values (Benjamini–Hochberg's
+    cutoff of each test is found on the whole book), and the alerts. ``valuable`` is a
+    frame of ``customer`` and a boolean ``valuable`` (``cs.segment(book).select("customer",
+    (F.col("tier") == "Premium").alias("valuable"))``); by default the top
+    ``policy.valuable_share`` by lifetime spend."""
+    policy = policy or AlertPolicy()
+    spark = book._spark
+    day = book._as_of(as_of)
+    options: dict[str, Any] = {"value_policy": value_policy, "policy": policy}
+    inputs, meta = book._step("alert_inputs", day, options)
+    inputs = inputs.cache()
+    sums = inputs.agg(*[F.sum(f"rate_{t}") for t in ("counted", "rate", "square", "noise")]).collect()[0]
+    options["rate_prior"] = _core.alert_rate_prior(*(float(s or 0.0) for s in sums))
+    count = inputs.count()
+    columns = [("lifetime_monetary", True), ("monetary", True)]
+    if policy.below_zero_by_share:
+        columns.append(("contribution", False))
+    ranked = inputs
+    for column, highest in columns:
+        numbered, ahead = _ahead(spark, ranked, column, highest)
+        table = spark.createDataFrame(ahead[[column, "_ahead"]])
+        ranked = (
+            numbered.join(F.broadcast(table), on=column)
+            .withColumn(f"{column}_order", (F.col("_ahead") + F.col("_within")).cast("long"))
+            .drop("_ahead", "_within")
+        )
+    if valuable is not None:
+        ranked = ranked.join(valuable.select("customer", F.col("valuable").cast("boolean")), on="customer", how="left")
+    orders = [f"{column}_order" for column, _ in columns]
+    kept = ["customer", BUCKET, ROW]
+
+    def figures(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for batch in batches:
+            frame = batch.set_index("customer")
+            given = frame["valuable"] if "valuable" in frame.columns else None
+            out = parts_.alert_figures(frame, [frame[[ROW, o]] for o in orders], policy, count, given)
+            yield out.assign(**{BUCKET: frame[BUCKET].to_numpy(), ROW: frame[ROW].to_numpy()}).reset_index(
+                names="customer"
+            )
+
+    sample = meta.set_index("customer").assign(**{o: np.zeros(0, np.int64) for o in orders})
+    figures_meta = _for_spark(
+        parts_.alert_figures(sample, [sample[[ROW, o]] for o in orders], policy, count, None)
+        .assign(**{BUCKET: np.zeros(0, np.int64), ROW: np.zeros(0, np.int64)})
+        .rename_axis("customer")
+    )
+    figured = ranked.select(
+        *kept, "monetary", "lifetime_monetary", *orders, *(["valuable"] if valuable is not None else [])
+    )
+    given = (figured.mapInPandas(figures, schema=_schema(figures_meta)).cache(), figures_meta)
+    tests, _ = book._step("alert_tests", day, options, given)
+    q = policy.false_discovery_rate
+    options["cutoffs"] = {}
+    for family in _FAMILIES:
+        p = F.col(f"p_{family}")
+        m = tests.agg(F.count(F.when(~F.isnan(p), p))).collect()[0][0]  # NaN: not one of the tests
+        small = _to_pandas(tests.where(p <= q).select(p))[f"p_{family}"].to_numpy().tolist()
+        options["cutoffs"][family.split("_")[0]] = _core.false_discovery_cutoff(small, float(m), q)
+    rows, _ = book._step("alerts", day, options, given)
+    return rows.orderBy(F.desc("priority"), F.asc(ROW)).select("customer", "alert", "priority", "urgent", "reason")
+
+
+@dataclass
+class Results:
+    """The job on Spark: per-customer frames (``value``, ``stages``, ``segments``,
+    ``assignment``), the ``alerts`` most urgent first, and ``regions``, the figures of each
+    region's assignment solve. :meth:`to_parquet` writes them out."""
+
+    value: DataFrame
+    stages: DataFrame
+    segments: DataFrame
+    alerts: DataFrame
+    assignment: DataFrame
+    regions: pd.DataFrame
+
+    FRAMES: ClassVar[tuple[str, ...]] = ("value", "stages", "segments", "alerts", "assignment")
+
+    def to_parquet(self, folder: str | PathLike[str]) -> dict[str, Path]:
+        """Each frame as a folder of Parquet files (one per partition), and regions.csv."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = {}
+        for name in self.FRAMES:
+            getattr(self, name).write.mode("overwrite").parquet(str(folder / name))
+            written[name] = folder / name
+        self.regions.to_csv(folder / "regions.csv", index=False)
+        written["regions"] = folder / "regions.csv"
+        return written
+
+
+@_conversions()
+def run_job(book: Book, config: Config | None = None) -> Results:
+    """The job's per-customer steps on the executors, the whole book's fits merged from the
+    groups, and the assignment solved region by region (``groupBy("region")``): value,
+    stages (with the company and with the current manager), segments, alerts and
+    assignment, as :func:`cartera.run_job` computes them (docs/scale.md says what differs:
+    the assignment's soft bands and move budget hold per region)."""
+    config = config or Config()
+    if config.job["worth"] != "monetary":
+        raise _convert.invalid(
+            "config", "job.worth", None, config.job["worth"], "the engines price customers by 'monetary' only"
+        )
+    if book.managers is None or not len(book.managers):
+        raise _core.InvalidInputError("managers: the book has no managers; give a managers table")
+    as_of = config.job["as_of"]
+    segments = segment(book, as_of, policy=config.segments, value_policy=config.value, stage_policy=config.stages)
+    segments = segments.cache()
+    ladder = stages(book, as_of, policy=config.stages)
+    with_manager = stages(book, as_of, policy=config.stages, relationship="current_manager")
+    tiers = config.segments.valuable_tiers()
+    valuable = segments.select("customer", F.col("tier").isin(tiers).alias("valuable"))
+    to_act = alerts(book, as_of, policy=config.alerts, value_policy=config.value, valuable=valuable)
+    assignment, regions = _assignment(book, segments, with_manager, config)
+    columns = segments.columns
+    return Results(
+        value=segments.select(*columns[: columns.index("stage")]),
+        stages=ladder,
+        segments=segments,
+        alerts=to_act,
+        assignment=assignment,
+        regions=regions,
+    )
+
+
+def _assignment(
+    book: Book, segments: DataFrame, with_manager: DataFrame, config: Config
+) -> tuple[DataFrame, pd.DataFrame]:
+    customers = book._customers
+    joined = (
+        segments.select("customer", "monetary", "tier", "stage")
+        .join(with_manager.select("customer", F.col("stage").alias("_with_manager")), on="customer")
+        .join(customers.withColumnRenamed("id", "customer"), on="customer")
+    )
+    has_regions = "region" in customers.columns
+    by_region = parts_.decomposes(config, book.managers, has_regions)
+    key = F.col("region") if by_region else F.lit(0)
+    managers = book.managers
+    sample = _to_pandas(joined.limit(0))
+    meta_inputs = _inputs_of(sample, config)
+    rows_meta = parts_.solve_regions(meta_inputs, managers, config, False)[0].rename_axis("customer").reset_index()
+    rows_meta["_figures"] = pd.Series([], dtype=object)
+
+    def solve(group: pd.DataFrame) -> pd.DataFrame:
+        rows, figures = parts_.solve_regions(_inputs_of(group, config), managers, config, by_region)
+        out = rows.rename_axis("customer").reset_index()
+        out["_figures"] = None
+        out.loc[0, "_figures"] = json.dumps(figures, default=str)
+        return _for_spark(out.set_index("customer"))
+
+    solved = (
+        joined.groupBy(key.alias("_solve"))
+        .applyInPandas(solve, schema=_schema(_for_spark(rows_meta.set_index("customer"))))
+        .cache()
+    )
+    figures = [
+        f
+        for (text,) in solved.where(F.col("_figures").isNotNull()).select("_figures").collect()
+        for f in json.loads(text)
+    ]
+    return solved.drop("_figures"), pd.DataFrame(figures)
+
+
+def _inputs_of(frame: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """A group of joined rows (customer, segment columns, stage with the manager, the
+    customers table's columns) as the assignment takes them."""
+    table = frame.drop(columns=[c for c in ("monetary", "tier", "stage", "_with_manager") if c in frame.columns])
+    segments = frame.set_index("customer")[["monetary", "tier", "stage"]]
+    segments["tier"] = pd.Categorical(segments["tier"], categories=list(config.segments.tiers), ordered=True)
+    return parts_.assignment_inputs(
+        table.rename(columns={"customer": "id"}), segments, frame.set_index("customer")["_with_manager"], config
     )

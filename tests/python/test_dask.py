@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +20,10 @@ from hypothesis import strategies as st
 
 import cartera
 import cartera.dask as cd
+from cartera.job import Config, read_tables, run_job
+
+from .conftest import write_book
+from .test_readme import code_blocks
 
 CUSTOMERS = 50_000
 
@@ -177,3 +183,123 @@ def test_any_book_cut_any_way_gives_every_customer_once_and_the_same_results(
     segments = cd.segment(engine).compute()
     same_frames(segments, cartera.segment(whole))
     assert segments.index.map(type).unique().tolist() == [str]
+
+
+def same_alerts(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    """The single-machine alerts, row for row in their order (priorities within 1e-12)."""
+    got = got.reset_index(drop=True)
+    assert list(got.columns) == list(want.columns)
+    assert len(got) == len(want)
+    np.testing.assert_allclose(got["priority"].to_numpy(), want["priority"].to_numpy(), rtol=1e-12)
+    for column in ("customer", "alert", "urgent", "reason"):
+        assert (got[column].astype(str).to_numpy() == want[column].astype(str).to_numpy()).all(), column
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        cartera.AlertPolicy(),
+        cartera.AlertPolicy(below_zero_by_share=True, false_discovery_rate=0.5, declining_valuable_only=False),
+    ],
+)
+def test_alerts_of_the_whole_book_come_from_its_partitions(
+    engine_book: cd.Book, book: cartera.Book, policy: cartera.AlertPolicy
+) -> None:
+    got = cd.alerts(engine_book, policy=policy).compute()
+    want = cartera.alerts(book, policy=policy)
+    assert set(want["alert"]) >= {"growing", "lapsed_valuable", "mvc", "below_zero"}
+    same_alerts(got, want)
+
+
+def test_alerts_take_who_is_valuable_from_the_segments(engine_book: cd.Book, book: cartera.Book) -> None:
+    valuable = cd.segment(engine_book)["tier"] == "Premium"
+    got = cd.alerts(engine_book, valuable=valuable).compute()
+    same_alerts(got, cartera.alerts(book, valuable=cartera.segment(book)["tier"] == "Premium"))
+
+
+def test_the_job_gives_the_single_machine_results_and_solves_each_region_alone(
+    engine_book: cd.Book, book: cartera.Book, tmp_path: Path
+) -> None:
+    results = cd.run_job(engine_book)
+    whole = run_job(book)
+    same_frames(results.value.compute(), whole.value)
+    same_frames(results.stages.compute(), whole.stages)
+    same_frames(results.segments.compute(), whole.segments)
+    same_alerts(results.alerts.compute(), whole.alerts)
+    assignment = results.assignment.compute()
+    # Every customer once, each in their region, no manager over capacity.
+    assert assignment.index.is_unique and sorted(assignment.index) == sorted(book.customer_ids)
+    customers = book.table("customers")
+    assert (assignment["region"] == customers["region"].astype(object).reindex(assignment.index)).all()
+    managers = book.table("managers")
+    served = assignment.dropna(subset=["manager"])
+    assert (
+        served["region"].to_numpy() == managers["region"].astype(object).reindex(served["manager"]).to_numpy()
+    ).all()
+    loads = served["manager"].value_counts()
+    assert (loads <= managers["capacity"].reindex(loads.index)).all()
+    # With same_region and no book-wide band or move budget the regions are independent:
+    # solved to optimality one by one, they add up to the whole book's optimum.
+    regions = results.regions
+    # One solve per region, those customers without one (NaN) with the managers without one.
+    assert sorted(regions["region"].astype(str)) == sorted(customers["region"].astype(object).astype(str).unique())
+    assert (regions["status"] == "optimal").all() and whole.assignment.status == "optimal"
+    assert regions["objective"].sum() == pytest.approx(whole.assignment.objective, rel=1e-9)
+    written = results.to_parquet(tmp_path / "out")
+    assert len(pd.read_parquet(written["segments"])) == CUSTOMERS
+    assert pd.read_parquet(written["assignment"])["customer"].is_unique
+    assert len(pd.read_parquet(written["alerts"])) == len(whole.alerts)
+
+
+def test_the_job_refuses_what_the_engines_do_not_run(engine_book: cd.Book) -> None:
+    config = Config.from_dict({"job": {"worth": "clv"}})
+    with pytest.raises(ValueError, match="config.job.worth .* the engines price customers by 'monetary' only"):
+        cd.run_job(engine_book, config)
+
+
+def test_the_readme_example_on_dask_runs(
+    client: Client, book: cartera.Book, lake: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    example = code_blocks("python")[1]
+    (tmp_path / "lake").mkdir()
+    for table in ("customers", "transactions"):
+        (tmp_path / "lake" / table).symlink_to(lake[table])
+    monkeypatch.chdir(tmp_path)
+    exec(compile(example, "README.md", "exec"), {"managers": book.frames()["managers"]})
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "alerts",
+        "assignment",
+        "regions.csv",
+        "segments",
+        "stages",
+        "value",
+    ]
+    assert len(pd.read_parquet(tmp_path / "out" / "assignment")) == CUSTOMERS
+
+
+def test_cartera_run_on_dask_writes_the_job_as_parquet(tmp_path: Path) -> None:
+    data = write_book(tmp_path / "data", customers=3000, managers=30, seed=5)
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "cartera", "run", "--engine", "dask", "--data", str(data), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "cartera run --engine dask: 3,000 customers" in done.stdout
+    book = read_tables(data)
+    segments = pd.read_parquet(out / "segments").set_index("customer")
+    same_frames(segments[cartera.segment(book).columns], cartera.segment(book))
+    assert pd.read_parquet(out / "assignment")["customer"].is_unique
+
+
+def test_cartera_run_on_an_engine_refuses_a_database(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "cartera", "run", "--engine", "dask", "--db", str(tmp_path / "book.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "--engine runs on --data's tables" in done.stderr

@@ -3,6 +3,8 @@ segments give, customer by customer, the single-machine results."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,9 +12,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
 
 import cartera
 import cartera.spark as cs
+from cartera.job import read_tables, run_job
+
+from .conftest import write_book
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
@@ -118,3 +124,74 @@ def test_integer_ids_come_back_as_integers(spark: SparkSession, tmp_path: Path) 
     assert got["customer"].tolist() == sorted(want.index) or set(got["customer"]) == set(want.index)
     assert got["customer"].dtype.kind == "i"
     same_frames(got, want)
+
+
+def same_alerts(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    """The single-machine alerts, row for row in their order (priorities within 1e-12)."""
+    assert list(got.columns) == list(want.columns)
+    assert len(got) == len(want)
+    np.testing.assert_allclose(got["priority"].to_numpy(), want["priority"].to_numpy(), rtol=1e-12)
+    for column in ("customer", "alert", "urgent", "reason"):
+        assert (got[column].astype(str).to_numpy() == want[column].astype(str).to_numpy()).all(), column
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        cartera.AlertPolicy(),
+        cartera.AlertPolicy(below_zero_by_share=True, false_discovery_rate=0.5, declining_valuable_only=False),
+    ],
+)
+def test_alerts_of_the_whole_book_come_from_its_groups(
+    engine_book: cs.Book, book: cartera.Book, policy: cartera.AlertPolicy
+) -> None:
+    got = cs.alerts(engine_book, policy=policy).toPandas()
+    want = cartera.alerts(book, policy=policy)
+    assert set(want["alert"]) >= {"growing", "lapsed_valuable", "mvc", "below_zero"}
+    same_alerts(got, want)
+
+
+def test_alerts_take_who_is_valuable_from_the_segments(engine_book: cs.Book, book: cartera.Book) -> None:
+    segments = cs.segment(engine_book)
+    valuable = segments.select("customer", (F.col("tier") == "Premium").alias("valuable"))
+    got = cs.alerts(engine_book, valuable=valuable).toPandas()
+    same_alerts(got, cartera.alerts(book, valuable=cartera.segment(book)["tier"] == "Premium"))
+
+
+def test_the_job_gives_the_single_machine_results_and_solves_each_region_alone(
+    engine_book: cs.Book, book: cartera.Book, tmp_path: Path
+) -> None:
+    results = cs.run_job(engine_book)
+    whole = run_job(book)
+    same_frames(results.value.toPandas(), whole.value)
+    same_frames(results.segments.toPandas(), whole.segments)
+    same_alerts(results.alerts.toPandas(), whole.alerts)
+    assignment = results.assignment.toPandas().set_index("customer")
+    assert assignment.index.is_unique and sorted(assignment.index) == sorted(book.customer_ids)
+    managers = book.table("managers")
+    served = assignment.dropna(subset=["manager"])
+    loads = served["manager"].value_counts()
+    assert (loads <= managers["capacity"].reindex(loads.index)).all()
+    assert (
+        served["region"].to_numpy() == managers["region"].astype(object).reindex(served["manager"]).to_numpy()
+    ).all()
+    assert (results.regions["status"] == "optimal").all()
+    assert results.regions["objective"].sum() == pytest.approx(whole.assignment.objective, rel=1e-9)
+    written = results.to_parquet(tmp_path / "out")
+    assert len(pd.read_parquet(written["value"])) == CUSTOMERS
+
+
+def test_cartera_run_on_spark_reads_csv_tables_and_writes_parquet(tmp_path: Path) -> None:
+    data = write_book(tmp_path / "data", customers=2000, managers=20, seed=6)
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "cartera", "run", "--engine", "spark", "--data", str(data), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "cartera run --engine spark: 2,000 customers" in done.stdout
+    book = read_tables(data)
+    value = pd.read_parquet(out / "value")
+    same_frames(value, cartera.value(book))
