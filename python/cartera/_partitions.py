@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _convert, _core
 from .alerts import AlertPolicy, alert_frame
 from .book import Book
 from .segmentation import RFM, SegmentPolicy
@@ -230,8 +230,6 @@ def customer_steps(
 
 def last_day(parts: Mapping[str, pd.DataFrame | None]) -> float:
     """The partition's last event day, as cartera.Book counts it (NaN without events)."""
-    from . import _convert
-
     days = [
         int(_convert.days(part[column], table, column).max())
         for table, column in LAST_DAY_COLUMNS.items()
@@ -240,7 +238,29 @@ def last_day(parts: Mapping[str, pd.DataFrame | None]) -> float:
     return float(max(days)) if days else math.nan
 
 
+def job_config(config: Any, managers: pd.DataFrame | None) -> Any:
+    """The configuration of an engine's job (the defaults when None), refused when it asks
+    what the engines do not run, or when there are no managers."""
+    from .job import Config
+
+    config = config or Config()
+    if config.job["worth"] != "monetary":
+        raise _convert.invalid(
+            "config", "job.worth", None, config.job["worth"], "the engines price customers by 'monetary' only"
+        )
+    if managers is None or not len(managers):
+        raise _core.InvalidInputError("managers: the book has no managers; give a managers table")
+    return config
+
+
 # The segment's global fits, from mergeable summaries.
+
+
+def segment_policy(policy: SegmentPolicy | Mapping[str, Any] | None) -> SegmentPolicy:
+    """A segment policy from what a caller gives: None (the defaults), a policy or its fields."""
+    if policy is None:
+        return SegmentPolicy()
+    return policy if isinstance(policy, SegmentPolicy) else SegmentPolicy.from_dict(policy)
 
 
 def alert_figures(

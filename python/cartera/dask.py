@@ -258,13 +258,7 @@ def segment(
     from each partition's summary (its sorted values and distinct scores), so that every
     label is the single-machine one; the ranks and ABC classes follow the whole book's
     order, from a sort by value (ties by the customers' order)."""
-    policy = (
-        SegmentPolicy()
-        if policy is None
-        else policy
-        if isinstance(policy, SegmentPolicy)
-        else SegmentPolicy.from_dict(policy)
-    )
+    policy = parts_.segment_policy(policy)
     (values,) = dask.persist(
         book._step("segment_inputs", as_of, {"value_policy": value_policy, "stage_policy": stage_policy})
     )
@@ -483,13 +477,7 @@ def run_job(book: Book, config: Config | None = None) -> Results:
     stages (with the company and with the current manager), segments, alerts and
     assignment, as :func:`cartera.run_job` computes them (docs/scale.md says what differs:
     the assignment's soft bands and move budget hold per region)."""
-    config = config or Config()
-    if config.job["worth"] != "monetary":
-        raise _convert.invalid(
-            "config", "job.worth", None, config.job["worth"], "the engines price customers by 'monetary' only"
-        )
-    if book.managers is None or not len(book.managers):
-        raise _core.InvalidInputError("managers: the book has no managers; give a managers table")
+    config = parts_.job_config(config, book.managers)
     as_of = config.job["as_of"]
     segments = segment(book, as_of, policy=config.segments, value_policy=config.value, stage_policy=config.stages)
     (segments,) = dask.persist(segments)

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -142,3 +143,14 @@ def postgres_url(postgres_server: PostgresServer) -> str:
     ) as connection:
         connection.execute(f"create database {name}")
     return f"postgresql+psycopg://postgres@/{name}?host={postgres_server.socket}"
+
+
+def same_alerts(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    """An engine's alerts are the single-machine ones, row for row in their order
+    (priorities within 1e-12)."""
+    got = got.reset_index(drop=True)
+    assert list(got.columns) == list(want.columns)
+    assert len(got) == len(want)
+    np.testing.assert_allclose(got["priority"].to_numpy(), want["priority"].to_numpy(), rtol=1e-12)
+    for column in ("customer", "alert", "urgent", "reason"):
+        assert (got[column].astype(str).to_numpy() == want[column].astype(str).to_numpy()).all(), column

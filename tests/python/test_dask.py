@@ -22,7 +22,7 @@ import cartera
 import cartera.dask as cd
 from cartera.job import Config, read_tables, run_job
 
-from .conftest import write_book
+from .conftest import same_alerts, write_book
 from .test_readme import code_blocks
 
 CUSTOMERS = 50_000
@@ -183,16 +183,6 @@ def test_any_book_cut_any_way_gives_every_customer_once_and_the_same_results(
     segments = cd.segment(engine).compute()
     same_frames(segments, cartera.segment(whole))
     assert segments.index.map(type).unique().tolist() == [str]
-
-
-def same_alerts(got: pd.DataFrame, want: pd.DataFrame) -> None:
-    """The single-machine alerts, row for row in their order (priorities within 1e-12)."""
-    got = got.reset_index(drop=True)
-    assert list(got.columns) == list(want.columns)
-    assert len(got) == len(want)
-    np.testing.assert_allclose(got["priority"].to_numpy(), want["priority"].to_numpy(), rtol=1e-12)
-    for column in ("customer", "alert", "urgent", "reason"):
-        assert (got[column].astype(str).to_numpy() == want[column].astype(str).to_numpy()).all(), column
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ import cartera
 import cartera.spark as cs
 from cartera.job import read_tables, run_job
 
-from .conftest import write_book
+from .conftest import same_alerts, write_book
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
@@ -124,15 +124,6 @@ def test_integer_ids_come_back_as_integers(spark: SparkSession, tmp_path: Path) 
     assert got["customer"].tolist() == sorted(want.index) or set(got["customer"]) == set(want.index)
     assert got["customer"].dtype.kind == "i"
     same_frames(got, want)
-
-
-def same_alerts(got: pd.DataFrame, want: pd.DataFrame) -> None:
-    """The single-machine alerts, row for row in their order (priorities within 1e-12)."""
-    assert list(got.columns) == list(want.columns)
-    assert len(got) == len(want)
-    np.testing.assert_allclose(got["priority"].to_numpy(), want["priority"].to_numpy(), rtol=1e-12)
-    for column in ("customer", "alert", "urgent", "reason"):
-        assert (got[column].astype(str).to_numpy() == want[column].astype(str).to_numpy()).all(), column
 
 
 @pytest.mark.parametrize(
