@@ -820,7 +820,14 @@ def _one_line(message: str) -> str:
 
 
 #: The extra of cartera that brings each optional module.
-_EXTRAS = {"sqlalchemy": "db", "psycopg": "postgresql", "pyarrow": "parquet"}
+_EXTRAS = {
+    "sqlalchemy": "db",
+    "psycopg": "postgresql",
+    "pyarrow": "parquet",
+    "dask": "dask",
+    "distributed": "dask",
+    "pyspark": "spark",
+}
 
 
 def _missing_module(error: ModuleNotFoundError) -> str:

@@ -21,8 +21,13 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, ClassVar
 
-import dask
-import dask.dataframe as dd
+try:
+    import dask
+    import dask.dataframe as dd
+except ModuleNotFoundError as missing:
+    raise ModuleNotFoundError(
+        f"cartera.dask needs Dask: pip install 'cartera[dask]' ({missing})", name=missing.name
+    ) from None
 import numpy as np
 import pandas as pd
 

@@ -32,9 +32,15 @@ from typing import Any, ClassVar, cast
 
 import numpy as np
 import pandas as pd
-from pyspark.sql import DataFrame, SparkSession, Window
-from pyspark.sql import functions as F
-from pyspark.sql import types as T
+
+try:
+    from pyspark.sql import DataFrame, SparkSession, Window
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+except ModuleNotFoundError as missing:
+    raise ModuleNotFoundError(
+        f"cartera.spark needs PySpark: pip install 'cartera[spark]' ({missing})", name=missing.name
+    ) from None
 
 from . import _convert, _core
 from . import _partitions as parts_
