@@ -14,7 +14,9 @@ the row's place in its input table, which restores the input order inside a part
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -263,6 +265,20 @@ def segment_policy(policy: SegmentPolicy | Mapping[str, Any] | None) -> SegmentP
     return policy if isinstance(policy, SegmentPolicy) else SegmentPolicy.from_dict(policy)
 
 
+#: The alerts' rate tests, each with its own false discovery cutoff on the whole book.
+RATE_TESTS = ("growing", "declining", "lapsed_valuable")
+
+
+def rate_test_cutoffs(tested: Mapping[str, tuple[int, Iterable[float]]], rate: float) -> dict[str, float]:
+    """Benjamini–Hochberg's cutoff of each rate test on the whole book, from each test's
+    count of customers tested and its p-values at or below the false discovery ``rate``
+    (the only ones the cutoff can be)."""
+    return {
+        test.split("_")[0]: _core.false_discovery_cutoff([float(p) for p in small], float(count), rate)
+        for test, (count, small) in tested.items()
+    }
+
+
 def alert_figures(
     inputs: pd.DataFrame, ranks: list[pd.DataFrame], policy: Any, count: int, valuable: pd.Series | None
 ) -> pd.DataFrame:
@@ -299,6 +315,17 @@ def alert_figures(
             raise _core.InvalidInputError(f"alerts.valuable: no value for customer {missing!r}; give one per customer")
         out["valuable"] = flags.to_numpy(dtype=bool)
     return out
+
+
+#: The columns :func:`cartera.segment` adds, in its order, after the value's and the stage.
+SEGMENT_COLUMNS = ("score", "rank", "tier", "tier_reason", "abc", "abc_rank", "r", "f", "m", "rfm", "rfm_segment")
+
+
+def segment_columns(columns: Iterable[str]) -> list[str]:
+    """Columns in :func:`cartera.segment`'s order (the engine's own left out)."""
+    columns = list(columns)
+    head = [c for c in columns if c not in SEGMENT_COLUMNS and c not in INTERNAL]
+    return head + [c for c in SEGMENT_COLUMNS if c in columns]
 
 
 def score_summary(values: pd.DataFrame, policy: SegmentPolicy) -> dict[str, Any]:
@@ -540,3 +567,74 @@ def solve_regions(
     for column in ("manager", "reason", "current", "change", "region"):
         out[column] = out[column].astype(object)
     return out, figures
+
+
+# The job, step by step, on any engine.
+
+#: The steps of an engine's job, as its ``progress`` names them.
+JOB_STEPS = ("segments", "stages", "alerts", "assignment")
+
+
+@dataclass(frozen=True)
+class Engine:
+    """What an engine's job is made of: its per-customer functions, the assignment by
+    region, the customers a tier makes valuable, and ``settle``, which computes frames
+    and keeps them in the cluster (the next steps start from them)."""
+
+    segment: Callable[..., Any]
+    stages: Callable[..., Any]
+    alerts: Callable[..., Any]
+    assignment: Callable[..., tuple[Any, pd.DataFrame]]
+    valuable: Callable[[Any, list[str]], Any]
+    value_of: Callable[[Any], Any]
+    settle: Callable[..., tuple[Any, ...]]
+
+
+def run_job(
+    engine: Engine,
+    book: Any,
+    config: Any,
+    timings: dict[str, float] | None,
+    progress: Callable[[str], Any] | None,
+) -> dict[str, Any]:
+    """The job's frames on an engine (the fields of its ``Results``). With ``timings`` each
+    step is computed before the next begins, and its seconds recorded; ``progress`` is
+    called with each step's name (:data:`JOB_STEPS`) as it finishes."""
+    config = job_config(config, book.managers)
+    as_of = config.job["as_of"]
+    clock = time.perf_counter()
+
+    def done(step: str, *frames: Any) -> tuple[Any, ...]:
+        nonlocal clock
+        if timings is not None:
+            frames = engine.settle(*frames)
+            timings[step] = time.perf_counter() - clock
+        if progress is not None:
+            progress(step)
+        clock = time.perf_counter()
+        return frames
+
+    # The segments feed the alerts and the assignment: computed once, kept.
+    (segments,) = engine.settle(
+        engine.segment(book, as_of, policy=config.segments, value_policy=config.value, stage_policy=config.stages)
+    )
+    done("segments")
+    ladder, with_manager = done(
+        "stages",
+        engine.stages(book, as_of, policy=config.stages),
+        engine.stages(book, as_of, policy=config.stages, relationship="current_manager"),
+    )
+    valuable = engine.valuable(segments, config.segments.valuable_tiers())
+    (to_act,) = done(
+        "alerts", engine.alerts(book, as_of, policy=config.alerts, value_policy=config.value, valuable=valuable)
+    )
+    assignment, regions = engine.assignment(book, segments, with_manager, config)
+    (assignment,) = done("assignment", assignment)
+    return {
+        "value": engine.value_of(segments),
+        "stages": ladder,
+        "segments": segments,
+        "alerts": to_act,
+        "assignment": assignment,
+        "regions": regions,
+    }

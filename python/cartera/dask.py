@@ -15,7 +15,7 @@ each partition's summary (see ``docs/scale.md``). Installed with ``pip install '
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -351,13 +351,9 @@ def _global_ranks(labelled: dd.DataFrame, policy: SegmentPolicy, count: int) -> 
     return _to_buckets(both, count)
 
 
-_SEGMENT_ORDER = ("score", "rank", "tier", "tier_reason", "abc", "abc_rank", "r", "f", "m", "rfm", "rfm_segment")
-
-
 def _segment_columns(frame: pd.DataFrame) -> list[str]:
     """The columns in :func:`cartera.segment`'s order, the engine's own last."""
-    head = [c for c in frame.columns if c not in _SEGMENT_ORDER and c not in INTERNAL]
-    return head + [c for c in _SEGMENT_ORDER if c in frame.columns] + list(INTERNAL)
+    return parts_.segment_columns(frame.columns) + list(INTERNAL)
 
 
 def _with_ranks(labelled: pd.DataFrame, ranks: pd.DataFrame) -> pd.DataFrame:
@@ -397,20 +393,13 @@ def alerts(
     (figures,) = dask.persist(_alert_figures(inputs, policy, book.npartitions, valuable))
     tests = book._step("alert_tests", day, options, figures)
     q = policy.false_discovery_rate
-    found = dask.compute(
-        *[(tests[f"p_{family}"].count(), tests[f"p_{family}"][tests[f"p_{family}"] <= q]) for family in _FAMILIES]
-    )
-    options["cutoffs"] = {
-        family.split("_")[0]: _core.false_discovery_cutoff(small.to_numpy().tolist(), float(m), q)
-        for family, (m, small) in zip(_FAMILIES, found, strict=True)
-    }
+    p_values = [tests[f"p_{test}"] for test in parts_.RATE_TESTS]
+    found = dask.compute(*[(p.count(), p[p <= q]) for p in p_values])
+    options["cutoffs"] = parts_.rate_test_cutoffs(dict(zip(parts_.RATE_TESTS, found, strict=True)), q)
     (rows,) = dask.persist(book._step("alerts", day, options, figures))
     # Sorted where the rows are: a sort's divisions must be measured before its graph is built.
     ordered = rows.assign(_key=-rows["priority"]).sort_values(["_key", ROW]).persist()
     return ordered.drop(columns=["_key", *INTERNAL])
-
-
-_FAMILIES = ("growing", "declining", "lapsed_valuable")
 
 
 def _alert_figures(
@@ -476,31 +465,39 @@ class Results:
         return written
 
 
-def run_job(book: Book, config: Config | None = None) -> Results:
+def run_job(
+    book: Book,
+    config: Config | None = None,
+    *,
+    timings: dict[str, float] | None = None,
+    progress: Callable[[str], Any] | None = None,
+) -> Results:
     """The job's per-customer steps where the data is, the whole book's fits merged from
     the partitions, and the assignment solved region by region as parallel tasks: value,
     stages (with the company and with the current manager), segments, alerts and
     assignment, as :func:`cartera.run_job` computes them (docs/scale.md says what differs:
-    the assignment's soft bands and move budget hold per region)."""
-    config = parts_.job_config(config, book.managers)
-    as_of = config.job["as_of"]
-    segments = segment(book, as_of, policy=config.segments, value_policy=config.value, stage_policy=config.stages)
-    (segments,) = dask.persist(segments)
-    ladder = stages(book, as_of, policy=config.stages)
-    with_manager = stages(book, as_of, policy=config.stages, relationship="current_manager")
-    valuable = segments["tier"].isin(config.segments.valuable_tiers())
-    to_act = alerts(book, as_of, policy=config.alerts, value_policy=config.value, valuable=valuable)
-    assignment, regions = _assignment(book, segments, with_manager, config)
+    the assignment's soft bands and move budget hold per region).
+
+    ``timings`` (when given) receives seconds per step, each step computed in the cluster
+    before the next begins; ``progress`` is called with each step's name as it finishes."""
+    return Results(**parts_.run_job(_ENGINE, book, config, timings, progress))
+
+
+def _settled(*frames: dd.DataFrame) -> tuple[dd.DataFrame, ...]:
+    """The frames computed and kept in the cluster's memory (waited for)."""
+    kept = dask.persist(*frames)
+    try:
+        from distributed import futures_of, wait
+    except ModuleNotFoundError:  # without distributed, persist has computed them already
+        return tuple(kept)
+    wait([future for frame in kept for future in futures_of(frame)])
+    return tuple(kept)
+
+
+def _value_of(segments: dd.DataFrame) -> dd.DataFrame:
     # The segments begin with the value's columns, then the stage.
     columns = list(segments.columns)
-    return Results(
-        value=segments[columns[: columns.index("stage")]],
-        stages=ladder,
-        segments=segments,
-        alerts=to_act,
-        assignment=assignment,
-        regions=regions,
-    )
+    return segments[columns[: columns.index("stage")]]
 
 
 def _assignment(
@@ -530,3 +527,14 @@ def _assignment(
     rows_meta = parts_.solve_regions(meta, book.managers, config, False)[0]
     rows = dd.from_delayed([s[0] for s in solved], meta=rows_meta, verify_meta=False)
     return rows, pd.DataFrame([f for part in figures for f in part])
+
+
+_ENGINE = parts_.Engine(
+    segment=segment,
+    stages=stages,
+    alerts=alerts,
+    assignment=_assignment,
+    valuable=lambda segments, tiers: segments["tier"].isin(tiers),
+    value_of=_value_of,
+    settle=_settled,
+)

@@ -23,7 +23,7 @@ import math
 import os
 import sys
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from os import PathLike
@@ -436,17 +436,8 @@ def segment(
 
     labelled = values.mapInPandas(label, schema=_schema(labelled_meta))
     ranked = _ranked(spark, labelled, policy)
-    order = ["customer", *[c for c in _order(labelled_meta, policy) if c != "customer"]]
-    return ranked.select(*order)
-
-
-_SEGMENT_ORDER = ("score", "rank", "tier", "tier_reason", "abc", "abc_rank", "r", "f", "m", "rfm", "rfm_segment")
-
-
-def _order(frame: pd.DataFrame, policy: SegmentPolicy) -> list[str]:
-    present = [*frame.columns, "rank"] + (["abc", "abc_rank"] if policy.abc_cuts is not None else [])
-    head = [c for c in present if c not in _SEGMENT_ORDER and c not in INTERNAL]
-    return head + [c for c in _SEGMENT_ORDER if c in present]
+    present = [*labelled_meta.columns, "rank"] + (["abc", "abc_rank"] if policy.abc_cuts is not None else [])
+    return ranked.select("customer", *[c for c in parts_.segment_columns(present) if c != "customer"])
 
 
 def _ahead(
@@ -489,9 +480,6 @@ def _ranked(spark: SparkSession, labelled: DataFrame, policy: SegmentPolicy) -> 
         .withColumn("abc_rank", (F.col("_ahead") + F.col("_within")).cast("long"))
         .drop("_ahead", "_within", "_share", "_before")
     )
-
-
-_FAMILIES = ("growing", "declining", "lapsed_valuable")
 
 
 @_conversions()
@@ -560,12 +548,12 @@ def alerts(
     given = (figured.mapInPandas(figures, schema=_schema(figures_meta)).cache(), figures_meta)
     tests, _ = book._step("alert_tests", day, options, given)
     q = policy.false_discovery_rate
-    options["cutoffs"] = {}
-    for family in _FAMILIES:
-        p = F.col(f"p_{family}")
-        m = tests.agg(F.count(F.when(~F.isnan(p), p))).collect()[0][0]  # NaN: not one of the tests
-        small = _to_pandas(tests.where(p <= q).select(p))[f"p_{family}"].to_numpy().tolist()
-        options["cutoffs"][family.split("_")[0]] = _core.false_discovery_cutoff(small, float(m), q)
+    tested = {}
+    for test in parts_.RATE_TESTS:
+        p = F.col(f"p_{test}")
+        count = tests.agg(F.count(F.when(~F.isnan(p), p))).collect()[0][0]  # NaN: not one of the tests
+        tested[test] = (count, _to_pandas(tests.where(p <= q).select(p))[f"p_{test}"].to_numpy())
+    options["cutoffs"] = parts_.rate_test_cutoffs(tested, q)
     rows, _ = book._step("alerts", day, options, given)
     return rows.orderBy(F.desc("priority"), F.asc(ROW)).select("customer", "alert", "priority", "urgent", "reason")
 
@@ -599,31 +587,36 @@ class Results:
 
 
 @_conversions()
-def run_job(book: Book, config: Config | None = None) -> Results:
+def run_job(
+    book: Book,
+    config: Config | None = None,
+    *,
+    timings: dict[str, float] | None = None,
+    progress: Callable[[str], Any] | None = None,
+) -> Results:
     """The job's per-customer steps on the executors, the whole book's fits merged from the
     groups, and the assignment solved region by region (``groupBy("region")``): value,
     stages (with the company and with the current manager), segments, alerts and
     assignment, as :func:`cartera.run_job` computes them (docs/scale.md says what differs:
-    the assignment's soft bands and move budget hold per region)."""
-    config = parts_.job_config(config, book.managers)
-    as_of = config.job["as_of"]
-    segments = segment(book, as_of, policy=config.segments, value_policy=config.value, stage_policy=config.stages)
-    segments = segments.cache()
-    ladder = stages(book, as_of, policy=config.stages)
-    with_manager = stages(book, as_of, policy=config.stages, relationship="current_manager")
-    tiers = config.segments.valuable_tiers()
-    valuable = segments.select("customer", F.col("tier").isin(tiers).alias("valuable"))
-    to_act = alerts(book, as_of, policy=config.alerts, value_policy=config.value, valuable=valuable)
-    assignment, regions = _assignment(book, segments, with_manager, config)
+    the assignment's soft bands and move budget hold per region).
+
+    ``timings`` (when given) receives seconds per step, each step computed and cached
+    before the next begins; ``progress`` is called with each step's name as it finishes."""
+    return Results(**parts_.run_job(_ENGINE, book, config, timings, progress))
+
+
+def _settled(*frames: DataFrame) -> tuple[DataFrame, ...]:
+    """The frames computed and cached on the executors."""
+    cached = tuple(frame.cache() for frame in frames)
+    for frame in cached:
+        frame.count()
+    return cached
+
+
+def _value_of(segments: DataFrame) -> DataFrame:
+    # The segments begin with the value's columns, then the stage.
     columns = segments.columns
-    return Results(
-        value=segments.select(*columns[: columns.index("stage")]),
-        stages=ladder,
-        segments=segments,
-        alerts=to_act,
-        assignment=assignment,
-        regions=regions,
-    )
+    return segments.select(*columns[: columns.index("stage")])
 
 
 def _assignment(
@@ -673,3 +666,14 @@ def _inputs_of(frame: pd.DataFrame, config: Config) -> pd.DataFrame:
     return parts_.assignment_inputs(
         table.rename(columns={"customer": "id"}), segments, frame.set_index("customer")["_with_manager"], config
     )
+
+
+_ENGINE = parts_.Engine(
+    segment=segment,
+    stages=stages,
+    alerts=alerts,
+    assignment=_assignment,
+    valuable=lambda segments, tiers: segments.select("customer", F.col("tier").isin(tiers).alias("valuable")),
+    value_of=_value_of,
+    settle=_settled,
+)

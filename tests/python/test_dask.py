@@ -210,7 +210,11 @@ def test_alerts_take_who_is_valuable_from_the_segments(engine_book: cd.Book, boo
 def test_the_job_gives_the_single_machine_results_and_solves_each_region_alone(
     engine_book: cd.Book, book: cartera.Book, tmp_path: Path
 ) -> None:
-    results = cd.run_job(engine_book)
+    seconds: dict[str, float] = {}
+    finished: list[str] = []
+    results = cd.run_job(engine_book, timings=seconds, progress=finished.append)
+    assert list(seconds) == finished == ["segments", "stages", "alerts", "assignment"]
+    assert all(s > 0 for s in seconds.values())
     whole = run_job(book)
     same_frames(results.value.compute(), whole.value)
     same_frames(results.stages.compute(), whole.stages)
@@ -282,6 +286,21 @@ def test_cartera_run_on_dask_writes_the_job_as_parquet(tmp_path: Path) -> None:
     segments = pd.read_parquet(out / "segments").set_index("customer")
     same_frames(segments[cartera.segment(book).columns], cartera.segment(book))
     assert pd.read_parquet(out / "assignment")["customer"].is_unique
+
+
+def test_the_demo_on_dask_runs_the_synthetic_bank_as_cartera_run_does(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    command = ["demo", "--engine", "dask", "--customers", "2000", "--managers", "20", "--seed", "3"]
+    done = subprocess.run(
+        [sys.executable, "-m", "cartera", *command, "--out", str(out)], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "cartera demo --engine dask: 2,000 customers" in done.stdout
+    book = cartera.synthetic_book(2000, 20, seed=3)
+    segments = pd.read_parquet(out / "segments").set_index("customer")
+    same_frames(segments[cartera.segment(book).columns], cartera.segment(book))
+    assignment = pd.read_parquet(out / "assignment")
+    assert sorted(assignment["customer"]) == sorted(book.customer_ids)
 
 
 def test_cartera_run_on_an_engine_refuses_a_database(tmp_path: Path) -> None:

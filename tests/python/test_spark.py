@@ -152,7 +152,10 @@ def test_alerts_take_who_is_valuable_from_the_segments(engine_book: cs.Book, boo
 def test_the_job_gives_the_single_machine_results_and_solves_each_region_alone(
     engine_book: cs.Book, book: cartera.Book, tmp_path: Path
 ) -> None:
-    results = cs.run_job(engine_book)
+    seconds: dict[str, float] = {}
+    finished: list[str] = []
+    results = cs.run_job(engine_book, timings=seconds, progress=finished.append)
+    assert list(seconds) == finished == ["segments", "stages", "alerts", "assignment"]
     whole = run_job(book)
     same_frames(results.value.toPandas(), whole.value)
     same_frames(results.segments.toPandas(), whole.segments)
