@@ -55,6 +55,8 @@ def _demo(args: argparse.Namespace) -> int:
     built = time.perf_counter()
     config = Config()
     config.assignment = AssignmentPolicy(move_share=0.2)
+    if args.engine:
+        return _demo_on_engine(args, book, config)
     timings: dict[str, float] = {}
     with _steps_bar(args) as bar:
         results = run_job(book, config, timings=timings, progress=bar.step, solver_progress=bar.solving)
@@ -76,6 +78,21 @@ def _demo(args: argparse.Namespace) -> int:
     if args.report:
         print()
         print(f"Report: {args.report}")
+    return 0
+
+
+def _demo_on_engine(args: argparse.Namespace, book: Book, config: Config) -> int:
+    """The demo's book as a folder of Parquet tables, run as `cartera run --engine` runs one."""
+    out = _new_folder(args.out, "results")
+    with tempfile.TemporaryDirectory(prefix="cartera-demo-") as folder:
+        for table, frame in book.frames().items():
+            if len(frame):
+                frame.to_parquet(Path(folder) / f"{table}.parquet", index=False)
+        figures = engines.run(args.engine, folder, out, config, scheduler=args.scheduler)
+    print(
+        f"cartera demo --engine {args.engine}: {figures['customers']:,} customers, {figures['alerts']:,} alerts, "
+        f"{figures['regions']:,} regions assigned in {figures['seconds']:.1f} s; results in {out}/"
+    )
     return 0
 
 
@@ -638,6 +655,20 @@ def _add_wait(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_engine(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--engine",
+        choices=engines.ENGINES,
+        help="run the job on Dask or Spark (pip install 'cartera[dask]' or 'cartera[spark]'): partitioned Parquet out",
+    )
+    command.add_argument(
+        "--scheduler",
+        default="local",
+        metavar="ADDRESS",
+        help="with --engine: a Dask scheduler's address or a Spark master URL (default: a local cluster)",
+    )
+
+
 def _add_extra_columns(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--ignore-extra-columns",
@@ -665,6 +696,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("-q", "--quiet", action="store_true", help="print one line instead of the summary")
     demo.add_argument(
         "-v", "--verbose", action="store_true", help="show the progress of the steps even when not on a terminal"
+    )
+    _add_engine(demo)
+    demo.add_argument(
+        "--out",
+        default="cartera-demo-results",
+        metavar="FOLDER",
+        help="with --engine: a new folder for the results (default cartera-demo-results)",
     )
     demo.set_defaults(run=_demo)
     run = commands.add_parser("run", help="run the main job on your own tables and write results and report")
@@ -709,17 +747,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "-v", "--verbose", action="store_true", help="show the progress of the steps even when not on a terminal"
     )
-    run.add_argument(
-        "--engine",
-        choices=engines.ENGINES,
-        help="run the job on Dask or Spark (pip install 'cartera[dask]' or 'cartera[spark]'): partitioned Parquet out",
-    )
-    run.add_argument(
-        "--scheduler",
-        default="local",
-        metavar="ADDRESS",
-        help="with --engine: a Dask scheduler's address or a Spark master URL (default: a local cluster)",
-    )
+    _add_engine(run)
     run.set_defaults(run=_run)
     steps = {
         "value": "each customer's value (RFM, margin, trend, cost to serve, contribution)",
