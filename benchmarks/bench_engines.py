@@ -1,107 +1,160 @@
 """The job on Dask (a local cluster of two workers, memory bounded per worker) beside the
-single-machine job, on synthetic books written as a Parquet lake: seconds per step and
-each worker's peak memory, and how the time grows with the book.
+single-machine job, on synthetic books written as a Parquet lake: seconds and each
+worker's peak memory per step, and how the time grows with the book.
 
-    python benchmarks/bench_engines.py --customers 1000000 2000000 --memory 8GiB
+    python benchmarks/bench_engines.py --customers 1000000 3000000 10000000 --memory 9GiB
+
+A book of more than a million customers is written a million at a time (each million a
+synthetic book of its own seed, its ids prefixed), so that no process ever holds it
+whole; the single-machine job runs beside it up to ``--single-up-to`` customers.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import resource
 import tempfile
 import time
 from pathlib import Path
 
 import dask
-import numpy as np
+import dask.dataframe as dd
+import pandas as pd
 from distributed import Client, LocalCluster
 
 import cartera
 import cartera.dask as cd
 from cartera.job import run_job
 
+CHUNK = 1_000_000
+#: Columns that hold a customer's or a manager's id, prefixed per chunk to stay unique.
+ID_COLUMNS = {
+    "customers": ("id", "manager"),
+    "managers": ("id",),
+    "transactions": ("customer",),
+    "interactions": ("customer", "manager"),
+    "complaints": ("customer",),
+    "referrals": ("referrer", "referred"),
+    "campaigns": ("customer",),
+    "profile": ("customer", "by"),
+    "people": ("customer",),
+}
+#: Purchases a customer present over the whole history makes: about 10 per customer.
+PURCHASE_RATE = 13.0
 
-def lake(book: cartera.Book, folder: Path, files: int) -> dict[str, Path]:
-    """The book's tables as folders of Parquet files."""
-    paths = {}
-    for table, frame in book.frames().items():
-        if not len(frame) or table == "managers":
-            continue
-        (folder / table).mkdir(parents=True)
-        for k, rows in enumerate(np.array_split(np.arange(len(frame)), files)):
-            frame.iloc[rows].to_parquet(folder / table / f"part.{k}.parquet", index=False)
-        paths[table] = folder / table
-    return paths
+
+def chunk_book(size: int, seed: int) -> cartera.Book:
+    return cartera.synthetic_book(size, max(1, size // 1_000), seed=seed, transactions_per_customer=PURCHASE_RATE)
 
 
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def write_lake(customers: int, folder: Path) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The book of ``customers`` as folders of Parquet files (one file per chunk and table),
+    with its managers table and the rows of each table."""
+    managers, rows = [], dict.fromkeys(ID_COLUMNS, 0)
+    for k, start in enumerate(range(0, customers, CHUNK)):
+        book = chunk_book(min(CHUNK, customers - start), seed=7 + k)
+        for table, frame in book.frames().items():
+            if customers > CHUNK:
+                prefixed = {c: f"{k}:" + frame[c].astype("string") for c in ID_COLUMNS[table] if c in frame}
+                frame = frame.assign(**prefixed)
+            rows[table] += len(frame)
+            if table == "managers":
+                managers.append(frame)
+            elif len(frame):
+                (folder / table).mkdir(exist_ok=True)
+                frame.to_parquet(folder / table / f"part.{k}.parquet", index=False)
+        del book
+    return pd.concat(managers, ignore_index=True), rows
+
+
+def peak_mib(reset: bool = True) -> float:
+    """This process's peak resident memory since the last reset (Linux's VmHWM), reset."""
+    status = Path("/proc/self/status").read_text()
+    peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+    if reset:
+        Path("/proc/self/clear_refs").write_text("5")
+    return peak
+
+
+def on_dask(folder: Path, managers: pd.DataFrame, customers: int, args: argparse.Namespace) -> list[tuple]:
+    """Seconds and peak MiB of each worker (and of this driver) per step."""
+    rows = []
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, memory_limit=args.memory, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        tables = {p.name: dd.read_parquet(p) for p in sorted(folder.iterdir())}
+        partitions = max(2, args.partitions_per_million * customers // 1_000_000)
+        client.run(peak_mib)
+        peak_mib()
+        clock = time.perf_counter()
+        book = cd.Book(tables.pop("customers"), managers=managers, npartitions=partitions, **tables).persist()
+        dask.compute(book.last_day)
+        seconds = {"partition": time.perf_counter() - clock}
+        peaks = {"partition": (client.run(peak_mib), peak_mib())}
+
+        def finished(step: str) -> None:
+            peaks[step] = (client.run(peak_mib), peak_mib())
+
+        clock = time.perf_counter()
+        cd.run_job(book, timings=seconds, progress=finished)
+        seconds["job"] = time.perf_counter() - clock
+        for step, spent in seconds.items():
+            workers, driver = peaks.get(step, ({}, None))
+            rows.append((step, spent, sorted(workers.values()), driver))
+    return rows
+
+
+def on_one_machine(book: cartera.Book) -> dict[str, float]:
+    """Seconds of the single-machine functions that do what each engine step does, and of
+    the whole job (whose assignment step is the engine's)."""
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+    segments = cartera.segment(book)
+    seconds["segments"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    cartera.stages(book)
+    cartera.stages(book, relationship="current_manager")
+    seconds["stages"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    cartera.alerts(book, valuable=segments["tier"] == "Premium")
+    seconds["alerts"] = time.perf_counter() - clock
+    job: dict[str, float] = {}
+    clock = time.perf_counter()
+    run_job(book, timings=job)
+    seconds["job"] = time.perf_counter() - clock
+    seconds["assignment"] = job["assignment"]
+    return seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--customers", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--partitions-per-million", type=int, default=16)
-    parser.add_argument("--memory", default="8GiB", help="memory limit of each of the two workers")
+    parser.add_argument("--memory", default="9GiB", help="memory limit of each of the two workers")
+    parser.add_argument("--single-up-to", type=int, default=1_000_000, help="largest book also run on one machine")
     args = parser.parse_args()
-    print(f"{'customers':>10} {'transactions':>12} {'step':>12} {'dask s':>8} {'single s':>8}")
+    print(
+        f"{'customers':>10} {'transactions':>12} {'step':>10} {'dask s':>8} {'single s':>8} {'worker MiB':>12} {'driver':>7}"
+    )
     for customers in args.customers:
-        book = cartera.synthetic_book(customers, seed=7)
-        transactions = book.rows()["transactions"]
-        started = time.perf_counter()
-        whole = run_job(book, timings=(single := {}))
-        single_total = time.perf_counter() - started
+        single: dict[str, float] = {}
+        if customers <= args.single_up_to:
+            single = on_one_machine(chunk_book(customers, seed=7))
         with tempfile.TemporaryDirectory() as folder:
-            paths = lake(book, Path(folder), files=max(2, customers // 250_000))
-            managers = book.frames()["managers"]
-            del book
-            with (
-                LocalCluster(
-                    n_workers=2, threads_per_worker=1, memory_limit=args.memory, dashboard_address=None
-                ) as cluster,
-                Client(cluster) as client,
-            ):
-                import dask.dataframe as dd
-
-                tables = {t: dd.read_parquet(p) for t, p in paths.items()}
-                partitions = max(2, args.partitions_per_million * customers // 1_000_000)
-                timings: dict[str, float] = {}
-                clock = time.perf_counter()
-                engine_book = cd.Book(
-                    tables.pop("customers"), managers=managers, npartitions=partitions, **tables
-                ).persist()
-                dask.compute(engine_book.last_day)
-                timings["partition"] = time.perf_counter() - clock
-                clock = time.perf_counter()
-                segments = cd.segment(engine_book).persist()
-                len(segments)
-                timings["segments"] = time.perf_counter() - clock
-                clock = time.perf_counter()
-                len(cd.stages(engine_book, relationship="current_manager").persist())
-                timings["stages"] = time.perf_counter() - clock
-                clock = time.perf_counter()
-                alerts = cd.alerts(engine_book, valuable=segments["tier"] == "Premium")
-                len(alerts)
-                timings["alerts"] = time.perf_counter() - clock
-                clock = time.perf_counter()
-                results = cd.run_job(engine_book)
-                len(results.assignment)
-                timings["job"] = time.perf_counter() - clock
-                peaks = client.run(peak_mib)
-        pairs = {
-            "partition": None,
-            "segments": single["value"] + single["segments"],
-            "stages": single["stages"],
-            "alerts": None,
-            "job": single_total,
-        }
-        for step, seconds in timings.items():
-            peer = pairs.get(step)
-            peer_text = f"{peer:8.1f}" if peer is not None else f"{'':>8}"
-            print(f"{customers:>10,} {transactions:>12,} {step:>12} {seconds:8.1f} {peer_text}")
-        print(f"{'':>10} {'':>12} {'peak MiB':>12} " + " ".join(f"{v:.0f}" for v in peaks.values()))
-        del whole
+            managers, counts = write_lake(customers, Path(folder))
+            measured = on_dask(Path(folder), managers, customers, args)
+        for step, spent, workers, driver in measured:
+            peer = single.get(step, float("nan"))
+            memory = "/".join(f"{w:.0f}" for w in workers) if workers else ""
+            driver_text = f"{driver:7.0f}" if driver is not None else ""
+            print(
+                f"{customers:>10,} {counts['transactions']:>12,} {step:>10} {spent:8.1f} {peer:8.1f} "
+                f"{memory:>12} {driver_text}",
+                flush=True,
+            )
+    print(f"peak MiB of this process over the run: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
 
 
 if __name__ == "__main__":

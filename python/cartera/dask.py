@@ -53,6 +53,20 @@ def _as_dask(frame: Any, table: str, npartitions: int | None) -> dd.DataFrame:
     )
 
 
+def _shared(value: Any) -> Any:
+    """``value`` for many tasks: sent to every worker once when a distributed client runs
+    them (a model of the whole book is as large as its customers), else in the graph."""
+    try:
+        from distributed import get_client
+
+        client = get_client()
+    except (ModuleNotFoundError, ValueError):  # ValueError: no client
+        return dask.delayed(value, pure=True)
+    # In a list: scatter would send a dict's values one by one, under its keys as names.
+    (future,) = client.scatter([value], broadcast=True, hash=False)
+    return dask.delayed(future)
+
+
 def _numbered(frame: dd.DataFrame) -> dd.DataFrame:
     """The frame with ``_row``, each row's place in the table (one pass to count rows)."""
     lengths = frame.map_partitions(len).compute()
@@ -167,13 +181,15 @@ class Book:
     def _map(self, kernel: Any, *args: Any, meta: pd.DataFrame) -> dd.DataFrame:
         """``kernel(parts, managers, number, *args)`` on every partition of every table at once."""
         names = list(self._tables)
-        managers = self._managers
 
         def run(*frames: Any, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
             number = partition_info["number"] if partition_info else 0
-            return kernel(dict(zip(names, frames[: len(names)], strict=True)), managers, number, *frames[len(names) :])
+            tables = dict(zip(names, frames[: len(names)], strict=True))
+            managers, *rest = frames[len(names) :]
+            return kernel(tables, managers, number, *rest)
 
-        return dd.map_partitions(run, *self._tables.values(), *args, meta=meta, align_dataframes=False)
+        managers = None if self._managers is None else _shared(self._managers)
+        return dd.map_partitions(run, *self._tables.values(), managers, *args, meta=meta, align_dataframes=False)
 
     def _meta_parts(self) -> dict[str, pd.DataFrame]:
         return {t: f._meta for t, f in self._tables.items()}
@@ -275,7 +291,7 @@ def segment(
     model = parts_.merge_score_summaries(summaries[0], policy)
     model["thresholds"] = [np.inf] * len(policy.cuts)
     rfm_model = parts_.merge_rfm_summaries(summaries[1])
-    shared_model = dask.delayed(model, pure=True)
+    shared_model = _shared(model)
     counts = dask.compute(
         [dask.delayed(_score_counts)(p, policy, shared_model) for p in value_parts],
     )[0]
@@ -284,8 +300,8 @@ def segment(
     labelled = values.map_partitions(
         parts_.apply_segments,
         policy,
-        dask.delayed(model, pure=True),
-        dask.delayed(rfm_model, pure=True),
+        _shared(model),
+        _shared(rfm_model),
         meta=meta,
     ).persist()
     ranks = _global_ranks(labelled, policy, book.npartitions)
@@ -522,7 +538,8 @@ def _assignment(
         parts = inputs.shuffle(on="region", npartitions=max(1, min(regions, book.npartitions))).to_delayed()
     else:
         parts = [dask.delayed(pd.concat)(inputs.to_delayed())]
-    solved = [dask.delayed(parts_.solve_regions, nout=2)(p, book.managers, config, by_region) for p in parts]
+    managers = _shared(book.managers)
+    solved = [dask.delayed(parts_.solve_regions, nout=2)(p, managers, config, by_region) for p in parts]
     figures = dask.compute([s[1] for s in solved])[0]
     rows_meta = parts_.solve_regions(meta, book.managers, config, False)[0]
     rows = dd.from_delayed([s[0] for s in solved], meta=rows_meta, verify_meta=False)
