@@ -16,12 +16,13 @@ import re
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import dask
 import dask.dataframe as dd
 import pandas as pd
-from distributed import Client, LocalCluster
+from distributed import Client, LocalCluster, futures_of, wait
 
 import cartera
 import cartera.dask as cd
@@ -77,6 +78,23 @@ def peak_mib(reset: bool = True) -> float:
     return peak
 
 
+def per_customer_steps(book: cd.Book, seconds: dict[str, float], finished: Callable[[str], None]) -> None:
+    """The job's steps but the assignment, each computed before the next begins (the
+    segments and alerts compute their global fits when called: the clock starts before)."""
+
+    def step(name: str, make: Callable[[], tuple[dd.DataFrame, ...]]) -> tuple[dd.DataFrame, ...]:
+        clock = time.perf_counter()
+        kept = dask.persist(*make())
+        wait([future for frame in kept for future in futures_of(frame)])
+        seconds[name] = time.perf_counter() - clock
+        finished(name)
+        return kept
+
+    (segments,) = step("segments", lambda: (cd.segment(book),))
+    step("stages", lambda: (cd.stages(book), cd.stages(book, relationship="current_manager")))
+    step("alerts", lambda: (cd.alerts(book, valuable=segments["tier"] == "Premium"),))
+
+
 def on_dask(folder: Path, managers: pd.DataFrame, customers: int, args: argparse.Namespace) -> list[tuple]:
     """Seconds and peak MiB of each worker (and of this driver) per step."""
     rows = []
@@ -98,8 +116,11 @@ def on_dask(folder: Path, managers: pd.DataFrame, customers: int, args: argparse
             peaks[step] = (client.run(peak_mib), peak_mib())
 
         clock = time.perf_counter()
-        cd.run_job(book, timings=seconds, progress=finished)
-        seconds["job"] = time.perf_counter() - clock
+        if args.without_assignment:
+            per_customer_steps(book, seconds, finished)
+        else:
+            cd.run_job(book, timings=seconds, progress=finished)
+            seconds["job"] = time.perf_counter() - clock
         for step, spent in seconds.items():
             workers, driver = peaks.get(step, ({}, None))
             rows.append((step, spent, sorted(workers.values()), driver))
@@ -133,6 +154,11 @@ def main() -> None:
     parser.add_argument("--customers", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--partitions-per-million", type=int, default=16)
     parser.add_argument("--memory", default="9GiB", help="memory limit of each of the two workers")
+    parser.add_argument(
+        "--without-assignment",
+        action="store_true",
+        help="the per-customer steps only (the regions' solves are the solver's)",
+    )
     parser.add_argument("--single-up-to", type=int, default=1_000_000, help="largest book also run on one machine")
     args = parser.parse_args()
     print(
