@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import math
 import os
@@ -83,6 +84,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _demo_on_engine(args: argparse.Namespace, book: Book, config: Config) -> int:
     """The demo's book as a folder of Parquet tables, run as `cartera run --engine` runs one."""
+    # The engine first: without it the error names the extra to install, not Parquet's.
+    importlib.import_module(f"cartera.{args.engine}")
     out = _new_folder(args.out, "results")
     with tempfile.TemporaryDirectory(prefix="cartera-demo-") as folder:
         for table, frame in book.frames().items():
