@@ -12,16 +12,19 @@ using namespace cartera::python;
 
 namespace {
 
-// The three columns, held while the history reads them.
+// The three columns (and the rows' weights, when given), held while the history reads them.
 struct history_columns {
-  real_column frequency, recency, age;
+  real_column frequency, recency, age, weight;
 
-  history_columns(const py::handle& x, const py::handle& t_x, const py::handle& t)
+  history_columns(const py::handle& x, const py::handle& t_x, const py::handle& t, const py::object& w = py::none())
       : frequency(to_real_column(x, "repeat_summary", "frequency")),
         recency(to_real_column(t_x, "repeat_summary", "recency")),
-        age(to_real_column(t, "repeat_summary", "T")) {}
+        age(to_real_column(t, "repeat_summary", "T")),
+        weight(w.is_none() ? real_column() : to_real_column(w, "repeat_summary", "weight")) {}
 
-  [[nodiscard]] repeat_history view() const { return {span_of(frequency), span_of(recency), span_of(age)}; }
+  [[nodiscard]] repeat_history view() const {
+    return {span_of(frequency), span_of(recency), span_of(age), span_of(weight)};
+  }
 };
 
 bg_nbd_params params_of(const std::array<double, 4>& p) { return {p[0], p[1], p[2], p[3]}; }
@@ -32,8 +35,8 @@ void register_bg_nbd(py::module_& m) {
   m.def(
       "fit_bg_nbd",
       [](const py::handle& x, const py::handle& t_x, const py::handle& t, double penalizer, int max_iterations,
-         double tolerance, int threads) {
-        const history_columns h(x, t_x, t);
+         double tolerance, int threads, const py::object& weight) {
+        const history_columns h(x, t_x, t, weight);
         model_fit_options options;
         options.penalizer = penalizer;
         options.max_iterations = max_iterations;
@@ -55,14 +58,17 @@ void register_bg_nbd(py::module_& m) {
         return out;
       },
       py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("penalizer"), py::arg("max_iterations"),
-      py::arg("tolerance"), py::arg("threads"), "Maximum-likelihood BG/NBD fit: r, alpha, a, b and how it went.");
+      py::arg("tolerance"), py::arg("threads"), py::arg("weight") = py::none(),
+      "Maximum-likelihood BG/NBD fit: r, alpha, a, b and how it went; `weight` counts the\n"
+      "customers each row stands for.");
   m.def(
       "bg_nbd_log_likelihood",
-      [](const std::array<double, 4>& p, const py::handle& x, const py::handle& t_x, const py::handle& t) {
-        const history_columns h(x, t_x, t);
+      [](const std::array<double, 4>& p, const py::handle& x, const py::handle& t_x, const py::handle& t,
+         const py::object& weight) {
+        const history_columns h(x, t_x, t, weight);
         return bg_nbd_log_likelihood(params_of(p), h.view());
       },
-      py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"),
+      py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("weight") = py::none(),
       "The log-likelihood of (r, alpha, a, b), summed over customers.");
   m.def(
       "bg_nbd_p_alive",

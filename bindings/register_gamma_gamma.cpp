@@ -13,13 +13,14 @@ using namespace cartera::python;
 namespace {
 
 struct spend_columns {
-  real_column frequency, monetary;
+  real_column frequency, monetary, weight;
 
-  spend_columns(const py::handle& x, const py::handle& m)
+  spend_columns(const py::handle& x, const py::handle& m, const py::object& w = py::none())
       : frequency(to_real_column(x, "repeat_summary", "frequency")),
-        monetary(to_real_column(m, "repeat_summary", "monetary_value")) {}
+        monetary(to_real_column(m, "repeat_summary", "monetary_value")),
+        weight(w.is_none() ? real_column() : to_real_column(w, "repeat_summary", "weight")) {}
 
-  [[nodiscard]] spend_history view() const { return {span_of(frequency), span_of(monetary)}; }
+  [[nodiscard]] spend_history view() const { return {span_of(frequency), span_of(monetary), span_of(weight)}; }
 };
 
 gamma_gamma_params params_of(const std::array<double, 3>& p) { return {p[0], p[1], p[2]}; }
@@ -29,8 +30,9 @@ gamma_gamma_params params_of(const std::array<double, 3>& p) { return {p[0], p[1
 void register_gamma_gamma(py::module_& m) {
   m.def(
       "fit_gamma_gamma",
-      [](const py::handle& x, const py::handle& spend, double penalizer, int max_iterations, double tolerance) {
-        const spend_columns h(x, spend);
+      [](const py::handle& x, const py::handle& spend, double penalizer, int max_iterations, double tolerance,
+         const py::object& weight) {
+        const spend_columns h(x, spend, weight);
         model_fit_options options;
         options.penalizer = penalizer;
         options.max_iterations = max_iterations;
@@ -51,14 +53,16 @@ void register_gamma_gamma(py::module_& m) {
         return out;
       },
       py::arg("frequency"), py::arg("monetary_value"), py::arg("penalizer"), py::arg("max_iterations"),
-      py::arg("tolerance"), "Maximum-likelihood Gamma-Gamma fit: p, q, gamma and how it went.");
+      py::arg("tolerance"), py::arg("weight") = py::none(),
+      "Maximum-likelihood Gamma-Gamma fit: p, q, gamma and how it went; `weight` counts the\n"
+      "customers each row stands for.");
   m.def(
       "gamma_gamma_log_likelihood",
-      [](const std::array<double, 3>& p, const py::handle& x, const py::handle& spend) {
-        const spend_columns h(x, spend);
+      [](const std::array<double, 3>& p, const py::handle& x, const py::handle& spend, const py::object& weight) {
+        const spend_columns h(x, spend, weight);
         return gamma_gamma_log_likelihood(params_of(p), h.view());
       },
-      py::arg("params"), py::arg("frequency"), py::arg("monetary_value"),
+      py::arg("params"), py::arg("frequency"), py::arg("monetary_value"), py::arg("weight") = py::none(),
       "The log-likelihood of (p, q, gamma) over the customers with repeat purchases.");
   m.def(
       "gamma_gamma_expected_spend",

@@ -9,6 +9,7 @@
 #include <map>
 #include <numeric>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "detail/checks.hpp"
@@ -77,17 +78,32 @@ distinct_histories distinct(const repeat_history& h, double scale) {
       const auto k = static_cast<std::size_t>(slots[slot]);
       if (d.frequency[k] == x && d.recency[k] == t_x && d.age[k] == t) break;
     }
+    const double w = h.weight.empty() ? 1.0 : h.weight[i];
     if (slots[slot] >= 0) {
-      d.weight[static_cast<std::size_t>(slots[slot])] += 1;
+      d.weight[static_cast<std::size_t>(slots[slot])] += w;
       continue;
     }
     slots[slot] = static_cast<std::int32_t>(d.frequency.size());
     d.frequency.push_back(x);
     d.recency.push_back(t_x);
     d.age.push_back(t);
-    d.weight.push_back(1);
+    d.weight.push_back(w);
     groups.emplace(x, 0);
   }
+  // In the order of the histories, not of the customers: the sums then run the same for
+  // any order of the customers, and for their histories counted elsewhere (a book in
+  // partitions), so the fit is the same to the last bit.
+  std::vector<std::size_t> order(d.frequency.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::tie(d.frequency[a], d.recency[a], d.age[a]) < std::tie(d.frequency[b], d.recency[b], d.age[b]);
+  });
+  const auto reordered = [&](std::vector<double>& column) {
+    std::vector<double> out(column.size());
+    for (std::size_t k = 0; k < order.size(); ++k) out[k] = column[order[k]];
+    column.swap(out);
+  };
+  for (std::vector<double>* column : {&d.frequency, &d.recency, &d.age, &d.weight}) reordered(*column);
   for (auto& [x, k] : groups) {
     k = static_cast<std::int32_t>(d.frequencies.size());
     d.frequencies.push_back(x);
@@ -222,6 +238,10 @@ double expected_if_alive(const bg_nbd_params& p, double x, double t_age, double 
 
 }  // namespace
 
+double repeat_history::customers() const noexcept {
+  return weight.empty() ? static_cast<double>(size()) : std::accumulate(weight.begin(), weight.end(), 0.0);
+}
+
 void repeat_history::check(std::string_view table) const {
   const std::string where(table);
   if (recency.size() != size() || age.size() != size()) {
@@ -229,6 +249,7 @@ void repeat_history::check(std::string_view table) const {
                          std::to_string(recency.size() != size() ? recency.size() : age.size())},
                         "a column of another length than frequency (" + std::to_string(size()) + " rows)");
   }
+  detail::check_weights(where, weight, size());
   for (std::size_t i = 0; i < size(); ++i) {
     const auto row = static_cast<std::int64_t>(i);
     const auto fail = [&](const char* column, double value, const std::string& what) {
@@ -262,7 +283,7 @@ bg_nbd_fit fit_bg_nbd(const repeat_history& history, const model_fit_options& op
   const double longest = *std::max_element(history.age.begin(), history.age.end());
   const double scale = longest > 0 ? 10 / longest : 1.0;
   const distinct_histories scaled = distinct(history, scale);
-  const auto n = static_cast<double>(history.size());
+  const double n = history.customers();
 
   const auto fitted = detail::fit_in_logs<4>(
       [&](const std::array<double, 4>& v, std::array<double, 4>& gradient) {
@@ -276,7 +297,10 @@ bg_nbd_fit fit_bg_nbd(const repeat_history& history, const model_fit_options& op
   fit.converged = fitted.converged;
   fit.params = {fitted.params[0], fitted.params[1], fitted.params[2], fitted.params[3]};
   // Each customer's likelihood in scaled time is the unscaled one times scale^-x.
-  const double repeats = std::accumulate(history.frequency.begin(), history.frequency.end(), 0.0);
+  double repeats = 0;
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    repeats += history.frequency[i] * (history.weight.empty() ? 1.0 : history.weight[i]);
+  }
   fit.log_likelihood = evaluate(fit.params, scaled, options.run).value + repeats * std::log(scale);
   fit.params.alpha /= scale;
   return fit;

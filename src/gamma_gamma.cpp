@@ -4,6 +4,7 @@
 #include <boost/math/special_functions/digamma.hpp>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -29,30 +30,39 @@ void check_params(const gamma_gamma_params& p) {
 // does not change while fitting is computed once: ln m, and the
 // distinct frequencies, for the terms of x alone.
 struct repeat_spenders {
-  std::vector<double> frequency, monetary, log_monetary;
+  std::vector<double> frequency, monetary, log_monetary, weight;
   std::vector<std::int32_t> group;  ///< the customer's frequency, as an index into frequencies
   std::vector<double> frequencies, group_count;
+
+  [[nodiscard]] double customers() const { return std::accumulate(weight.begin(), weight.end(), 0.0); }
 };
 
 repeat_spenders spenders(const spend_history& h, double scale) {
   repeat_spenders s;
-  std::map<double, std::int32_t> groups;
+  // Each distinct (x, m) once with its customers, in their order: the sums then run the
+  // same for any order of the customers and for their spends counted elsewhere (a book in
+  // partitions), so the fit is the same to the last bit.
+  std::map<std::pair<double, double>, double> counted;
   for (std::size_t i = 0; i < h.size(); ++i) {
-    if (h.frequency[i] > 0 && h.monetary[i] > 0) {
-      s.frequency.push_back(h.frequency[i]);
-      s.monetary.push_back(h.monetary[i] * scale);
-      s.log_monetary.push_back(std::log(s.monetary.back()));
-      groups.emplace(h.frequency[i], 0);
-    }
+    if (h.frequency[i] > 0 && h.monetary[i] > 0)
+      counted[{h.frequency[i], h.monetary[i]}] += h.weight.empty() ? 1.0 : h.weight[i];
+  }
+  std::map<double, std::int32_t> groups;
+  for (const auto& [spend, weight] : counted) {
+    s.frequency.push_back(spend.first);
+    s.monetary.push_back(spend.second * scale);
+    s.log_monetary.push_back(std::log(s.monetary.back()));
+    s.weight.push_back(weight);
+    groups.emplace(spend.first, 0);
   }
   for (auto& [x, k] : groups) {
     k = static_cast<std::int32_t>(s.frequencies.size());
     s.frequencies.push_back(x);
   }
   s.group_count.assign(s.frequencies.size(), 0.0);
-  for (const double x : s.frequency) {
-    s.group.push_back(groups.find(x)->second);
-    s.group_count[static_cast<std::size_t>(s.group.back())] += 1;
+  for (std::size_t i = 0; i < s.frequency.size(); ++i) {
+    s.group.push_back(groups.find(s.frequency[i])->second);
+    s.group_count[static_cast<std::size_t>(s.group.back())] += s.weight[i];
   }
   return s;
 }
@@ -75,12 +85,12 @@ double log_likelihood(const gamma_gamma_params& p, const repeat_spenders& s, std
     gradient[2] += count * p.q / p.gamma;
   }
   for (std::size_t i = 0; i < s.frequency.size(); ++i) {
-    const double x = s.frequency[i], px = p.p * x, total_spend = x * s.monetary[i] + p.gamma;
+    const double x = s.frequency[i], px = p.p * x, total_spend = x * s.monetary[i] + p.gamma, w = s.weight[i];
     const double log_total = std::log(total_spend);
-    total += (px - 1) * s.log_monetary[i] - (px + p.q) * log_total;
-    gradient[0] += x * (s.log_monetary[i] - log_total);
-    gradient[1] -= log_total;
-    gradient[2] -= (px + p.q) / total_spend;
+    total += w * ((px - 1) * s.log_monetary[i] - (px + p.q) * log_total);
+    gradient[0] += w * x * (s.log_monetary[i] - log_total);
+    gradient[1] -= w * log_total;
+    gradient[2] -= w * (px + p.q) / total_spend;
   }
   return total;
 }
@@ -103,6 +113,7 @@ void spend_history::check(std::string_view table) const {
     if (!(std::isfinite(m) && m >= 0)) fail("monetary_value", m, "must be a finite amount, 0 or more");
     if (x == 0 && m != 0) fail("monetary_value", m, "must be 0 without repeat purchases");
   }
+  detail::check_weights(where, weight, size());
 }
 
 double gamma_gamma_log_likelihood(const gamma_gamma_params& params, const spend_history& history) {
@@ -126,10 +137,10 @@ gamma_gamma_fit fit_gamma_gamma(const spend_history& history, const model_fit_op
                         "no customer with repeat purchases and a positive spend to fit the model on");
   }
   double mean = 0;
-  for (const double m : unscaled.monetary) mean += m;
-  mean /= static_cast<double>(unscaled.monetary.size());
+  for (std::size_t i = 0; i < unscaled.monetary.size(); ++i) mean += unscaled.weight[i] * unscaled.monetary[i];
+  mean /= unscaled.customers();
   const repeat_spenders scaled = spenders(history, 1 / mean);
-  const auto n = static_cast<double>(scaled.frequency.size());
+  const double n = scaled.customers();
   const auto fitted = detail::fit_in_logs<3>(
       [&](const std::array<double, 3>& v, std::array<double, 3>& gradient) {
         return log_likelihood({v[0], v[1], v[2]}, scaled, gradient);
@@ -137,7 +148,7 @@ gamma_gamma_fit fit_gamma_gamma(const spend_history& history, const model_fit_op
       n, options);
   gamma_gamma_fit fit;
   fit.params = {fitted.params[0], fitted.params[1], fitted.params[2] * mean};
-  fit.customers = scaled.frequency.size();
+  fit.customers = n;
   fit.evaluations = fitted.evaluations;
   fit.converged = fitted.converged;
   std::array<double, 3> gradient{};

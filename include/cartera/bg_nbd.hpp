@@ -22,12 +22,18 @@ struct repeat_history {
   std::span<const double> frequency;
   std::span<const double> recency;
   std::span<const double> age;
+  /// How many customers each row stands for (a summary of distinct histories with their
+  /// counts, as partitions of a book merge them); empty: one each. Fits and the
+  /// log-likelihood weigh each row by it.
+  std::span<const double> weight = {};
 
   [[nodiscard]] std::size_t size() const noexcept { return frequency.size(); }
+  /// The customers the rows stand for: the sum of the weights.
+  [[nodiscard]] double customers() const noexcept;
 
   /// Throws invalid_input naming `table`, the column, the row and the value: columns of
   /// different lengths, a value negative or not finite, a frequency not whole, a recency
-  /// past the age, or a recency without repeat purchases.
+  /// past the age, a recency without repeat purchases, or a weight not positive and finite.
   void check(std::string_view table) const;
 };
 

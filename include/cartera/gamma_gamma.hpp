@@ -20,12 +20,15 @@ namespace cartera {
 struct spend_history {
   std::span<const double> frequency;
   std::span<const double> monetary;
+  /// How many customers each row stands for, as repeat_history::weight; empty: one each.
+  std::span<const double> weight = {};
 
   [[nodiscard]] std::size_t size() const noexcept { return frequency.size(); }
 
   /// Throws invalid_input naming `table`, the column, the row and the value: columns of
   /// different lengths, a frequency negative, not whole or not finite, a mean spend
-  /// negative or not finite, or positive without repeat purchases.
+  /// negative or not finite, or positive without repeat purchases, or a weight not
+  /// positive and finite.
   void check(std::string_view table) const;
 };
 
@@ -39,7 +42,7 @@ struct gamma_gamma_params {
 struct gamma_gamma_fit {
   gamma_gamma_params params;
   double log_likelihood = 0.0;  ///< at params, summed over the customers fitted (no penalty)
-  std::size_t customers = 0;    ///< fitted on: those with repeat purchases and a positive spend
+  double customers = 0;         ///< fitted on: those with repeat purchases and a positive spend (their weight)
   int evaluations = 0;
   bool converged = false;
 };

@@ -55,12 +55,22 @@ class BGNBD(FittedModel):
     ['r', 'alpha', 'a', 'b']
     """
 
-    def fit(self, summary: pd.DataFrame) -> BGNBD:
+    def fit(self, summary: pd.DataFrame, sample_weight: Any = None) -> BGNBD:
         """Fits on the customers who bought (``purchased``, when the column is there: the
-        model starts at a first purchase, as ``lifetimes`` does)."""
-        x, t_x, t = _history(_bought(summary))
+        model starts at a first purchase, as ``lifetimes`` does). ``sample_weight``, one per
+        row of the summary, counts the customers a row stands for: a summary of distinct
+        histories with their counts fits as the customers themselves."""
+        bought = _bought_mask(summary)
+        x, t_x, t = _history(summary[bought])
         fit = _core.fit_bg_nbd(
-            x, t_x, t, float(self.penalizer), int(self.max_iterations), float(self.tolerance), int(self.threads)
+            x,
+            t_x,
+            t,
+            float(self.penalizer),
+            int(self.max_iterations),
+            float(self.tolerance),
+            int(self.threads),
+            _weights(sample_weight, summary, bought),
         )
         self.params_ = pd.Series({k: fit[k] for k in ("r", "alpha", "a", "b")}, name="BG/NBD")
         self.log_likelihood_ = float(fit["log_likelihood"])
@@ -104,6 +114,18 @@ def _bought_mask(summary: pd.DataFrame) -> np.ndarray:
     if "purchased" in summary.columns:
         return summary["purchased"].to_numpy(dtype=bool)
     return np.ones(len(summary), dtype=bool)
+
+
+def _weights(sample_weight: Any, summary: pd.DataFrame, rows: np.ndarray) -> np.ndarray | None:
+    """The weights of the summary's ``rows`` (a mask), or None for one customer each."""
+    if sample_weight is None:
+        return None
+    weights = pd.Series(np.asarray(sample_weight)) if not isinstance(sample_weight, pd.Series) else sample_weight
+    if len(weights) != len(summary):
+        raise _convert.invalid(
+            "repeat_summary", "sample_weight", None, len(weights), f"one weight per row of the summary ({len(summary)})"
+        )
+    return _convert.numbers(weights.reset_index(drop=True)[rows].reset_index(drop=True), "repeat_summary", "weight")
 
 
 def _bought(summary: pd.DataFrame) -> pd.DataFrame:

@@ -9,12 +9,14 @@ few purchases is pulled towards the population's mean pγ/(q−1).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from . import _convert, _core
 from ._estimator import FittedModel
-from .bg_nbd import BGNBD, _bought_mask, _history
+from .bg_nbd import BGNBD, _bought_mask, _history, _weights
 
 __all__ = ["GammaGamma"]
 
@@ -35,19 +37,23 @@ class GammaGamma(FittedModel):
     params_ : pandas.Series
         ``p``, ``q``, ``gamma`` (``lifetimes`` calls γ ``v``), γ in the spend's currency.
     log_likelihood_ : float
-    customers_ : int
-        Fitted on: those with repeat purchases and a positive mean spend.
+    customers_ : float
+        Fitted on: those with repeat purchases and a positive mean spend (their weight).
     converged_ : bool
     """
 
-    def fit(self, summary: pd.DataFrame) -> GammaGamma:
+    def fit(self, summary: pd.DataFrame, sample_weight: Any = None) -> GammaGamma:
         """Fits on the customers with repeat purchases and a positive mean spend (the
-        others say nothing about spend per purchase)."""
+        others say nothing about spend per purchase). ``sample_weight`` counts the
+        customers each row stands for, as for :meth:`cartera.BGNBD.fit`."""
         x, m = _spend(summary)
-        fit = _core.fit_gamma_gamma(x, m, float(self.penalizer), int(self.max_iterations), float(self.tolerance))
+        weights = _weights(sample_weight, summary, np.ones(len(summary), dtype=bool))
+        fit = _core.fit_gamma_gamma(
+            x, m, float(self.penalizer), int(self.max_iterations), float(self.tolerance), weights
+        )
         self.params_ = pd.Series({k: fit[k] for k in ("p", "q", "gamma")}, name="Gamma-Gamma")
         self.log_likelihood_ = float(fit["log_likelihood"])
-        self.customers_ = int(fit["customers"])
+        self.customers_ = fit["customers"]
         self.converged_ = bool(fit["converged"])
         return self
 

@@ -81,6 +81,23 @@ void check_numbers(std::string_view table, std::string_view column, const Values
   }
 }
 
+/// Optional weights of rows (how many customers each stands for): none, or one per row,
+/// each positive and finite.
+template <typename Values>
+void check_weights(std::string_view table, const Values& weights, std::size_t rows) {
+  const auto size = static_cast<std::size_t>(std::size(weights));
+  if (size != 0 && size != rows) {
+    fail({std::string(table), "weight", -1, std::to_string(size) + " weights"},
+         "must hold one weight per row (" + std::to_string(rows) + ")");
+  }
+  std::int64_t row = 0;
+  for (const double w : weights) {
+    if (!(std::isfinite(w) && w > 0))
+      fail({std::string(table), "weight", row, format_number(w)}, "must be finite and > 0");
+    ++row;
+  }
+}
+
 /// Codes of at most 64 labels (-1: none), as bit masks hold them.
 template <typename Values>
 void check_codes(std::string_view table, std::string_view column, const Values& codes) {

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "test_support.hpp"
@@ -54,6 +55,41 @@ TEST(bg_nbd_test, fits_the_published_cdnow_estimates) {
   model_fit_options one_thread;
   one_thread.run.threads = 1;
   EXPECT_EQ(fit_bg_nbd(h.view(), one_thread).params.r, fit.params.r);
+}
+
+TEST(bg_nbd_test, weighted_distinct_histories_fit_as_the_customers_themselves) {
+  // CDNOW's 2,357 customers as their distinct histories, each counted: the same likelihood,
+  // so the same fit (up to the order of the sums), as a book in partitions merges them.
+  const history_columns h = cdnow();
+  std::map<std::array<double, 3>, double> counted;
+  for (std::size_t i = 0; i < h.frequency.size(); ++i) counted[{h.frequency[i], h.recency[i], h.age[i]}] += 1;
+  history_columns distinct;
+  std::vector<double> weight;
+  for (const auto& [history, count] : counted) {
+    distinct.frequency.push_back(history[0]);
+    distinct.recency.push_back(history[1]);
+    distinct.age.push_back(history[2]);
+    weight.push_back(count);
+  }
+  ASSERT_LT(distinct.frequency.size(), h.frequency.size());
+  repeat_history weighted = distinct.view();
+  weighted.weight = weight;
+  EXPECT_EQ(weighted.customers(), 2357.0);
+  const bg_nbd_fit all = fit_bg_nbd(h.view()), merged = fit_bg_nbd(weighted);
+  EXPECT_NEAR(merged.params.r, all.params.r, 1e-6 * all.params.r);
+  EXPECT_NEAR(merged.params.alpha, all.params.alpha, 1e-6 * all.params.alpha);
+  EXPECT_NEAR(merged.params.a, all.params.a, 1e-6 * all.params.a);
+  EXPECT_NEAR(merged.params.b, all.params.b, 1e-6 * all.params.b);
+  EXPECT_NEAR(merged.log_likelihood, all.log_likelihood, 1e-6);
+  EXPECT_NEAR(bg_nbd_log_likelihood(all.params, weighted), bg_nbd_log_likelihood(all.params, h.view()), 1e-6);
+  weight[3] = 0;
+  EXPECT_THROW_MSG((void)fit_bg_nbd(weighted), invalid_input,
+                   "repeat_history.weight row 3 (value 0): must be finite and > 0");
+  weight.pop_back();
+  weighted.weight = weight;
+  EXPECT_THROW_MSG((void)fit_bg_nbd(weighted), invalid_input,
+                   "repeat_history.weight (value " + std::to_string(weight.size()) +
+                       " weights): must hold one weight per row (" + std::to_string(weight.size() + 1) + ")");
 }
 
 TEST(bg_nbd_test, the_fit_is_a_maximum_and_moves_with_the_time_unit) {

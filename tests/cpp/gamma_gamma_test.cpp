@@ -50,6 +50,25 @@ TEST(gamma_gamma_test, recovers_the_parameters_it_was_drawn_from_and_is_a_maximu
   }
 }
 
+TEST(gamma_gamma_test, weighted_rows_fit_as_the_customers_they_stand_for) {
+  // Each drawn customer twice, or once with weight 2: the same fit.
+  const drawn_spend d = draw(5000, 6.0, 4.0, 15.0, 5);
+  drawn_spend twice = d;
+  twice.frequency.insert(twice.frequency.end(), d.frequency.begin(), d.frequency.end());
+  twice.monetary.insert(twice.monetary.end(), d.monetary.begin(), d.monetary.end());
+  const std::vector<double> two(d.frequency.size(), 2.0);
+  const gamma_gamma_fit repeated = fit_gamma_gamma({twice.frequency, twice.monetary});
+  const gamma_gamma_fit weighted = fit_gamma_gamma({d.frequency, d.monetary, two});
+  EXPECT_EQ(weighted.customers, repeated.customers);
+  EXPECT_NEAR(weighted.params.p, repeated.params.p, 1e-6 * repeated.params.p);
+  EXPECT_NEAR(weighted.params.q, repeated.params.q, 1e-6 * repeated.params.q);
+  EXPECT_NEAR(weighted.params.gamma, repeated.params.gamma, 1e-6 * repeated.params.gamma);
+  EXPECT_NEAR(weighted.log_likelihood, repeated.log_likelihood, 1e-6 * std::abs(repeated.log_likelihood));
+  const std::vector<double> bad = {1, -1};
+  EXPECT_THROW_MSG((void)fit_gamma_gamma({{{2, 3}}, {{5, 6}}, bad}), invalid_input,
+                   "repeat_history.weight row 1 (value -1): must be finite and > 0");
+}
+
 TEST(gamma_gamma_test, log_likelihood_and_expected_spend_by_hand) {
   const std::vector<double> x = {2, 0, 5}, m = {30, 0, 10};
   const spend_history h{x, m};
