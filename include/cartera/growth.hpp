@@ -41,11 +41,38 @@ struct growth_table {
                                             index_t groups, const std::vector<std::string>& group_names,
                                             const growth_policy& policy = {});
 
+/// Each group's peer spend, the policy's peer_quantile of its customers' spend (linear
+/// between order statistics, as NumPy's default; 0 for an empty group), the whole book's
+/// last: what growth_potential measures the customers against.
+[[nodiscard]] std::vector<double> peer_spends(std::span<const double> spend, std::span<const index_t> group,
+                                              index_t groups, const growth_policy& policy = {});
+
+/// growth_potential against given peer spends (`groups` + 1, the whole book's last): how a
+/// part of a book is measured against the whole book's peers. Throws as growth_potential,
+/// and for peer spends of another count or not finite and 0 or more.
+[[nodiscard]] growth_table growth_against(std::span<const double> spend, std::span<const index_t> group, index_t groups,
+                                          const std::vector<std::string>& group_names,
+                                          std::span<const double> peer_spend, const growth_policy& policy = {});
+
+/// How many customers of each group hold each product: what next_products proposes from.
+/// The counts of parts of a book add up to the whole book's.
+struct product_holders {
+  std::vector<std::string> products;
+  std::vector<double> customers;  ///< per group, the whole book's last (groups + 1)
+  std::vector<double> holders;    ///< per group (the book's last) and product: row g × products + p
+};
+
+/// The holders of each of the book's products (transactions().product categories), by the
+/// customers' groups (−1: none; they count in the book's row alone). Throws invalid_input
+/// when the book has no product column or a group is out of range.
+[[nodiscard]] product_holders count_product_holders(const book& customers, std::span<const index_t> group,
+                                                    index_t groups);
+
 /// One row per offer: a product the customer has never bought that their group's
 /// customers hold, in order of customer then share held (the most held first).
 struct product_offers {
   std::vector<index_t> customer;
-  std::vector<index_t> product;    ///< code in the book's transactions().product categories
+  std::vector<index_t> product;    ///< code in the holders' products (the book's categories by default)
   std::vector<double> peer_share;  ///< of the customer's group holding the product
   std::vector<double> lift;        ///< peer_share ÷ the share of the whole book holding it
   std::vector<std::string> reason;
@@ -56,6 +83,13 @@ struct product_offers {
 /// column or a group is out of range.
 [[nodiscard]] product_offers next_products(const book& customers, std::span<const index_t> group, index_t groups,
                                            const std::vector<std::string>& group_names,
+                                           const growth_policy& policy = {});
+
+/// next_products against given holders (of the whole book, when this book is a part of it):
+/// the offers are among `peers.products`, which must hold every product of this book.
+/// Throws as next_products, and for holders of other sizes or missing a product.
+[[nodiscard]] product_offers next_products(const book& customers, std::span<const index_t> group, index_t groups,
+                                           const std::vector<std::string>& group_names, const product_holders& peers,
                                            const growth_policy& policy = {});
 
 }  // namespace cartera

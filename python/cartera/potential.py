@@ -13,13 +13,14 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import _convert, _core
 from .bg_nbd import BGNBD
 from .book import Book
 from .gamma_gamma import DAYS_PER_MONTH, GammaGamma
-from .growth import growth, next_products
+from .growth import _groups, as_growth_policy, growth, offers_frame
 from .value import repeat_summary
 
 __all__ = ["POTENTIAL_COLUMNS", "PotentialPolicy", "potential"]
@@ -112,27 +113,77 @@ def potential(
     >>> list(cartera.potential(book, horizon=180).columns)[:4]
     ['p_alive', 'expected_purchases', 'expected_spend', 'clv']
     """
+    policy = as_potential_policy(policy, horizon)
+    summary = repeat_summary(book, as_of, threads=threads)  # in days
+    purchases, spend_model = fit_models(summary, policy, threads=threads)
+    out = forecast(summary, purchases, spend_model, policy)
+    out.index = book.customer_ids
+    room = growth(book, as_of, by=by, spend=spend, policy=growth_policy)
+    out["growth_potential"] = room["growth_potential"]
+    out["share_of_wallet"] = room["share_of_wallet"]
+    out["growth_reason"] = room["reason"]
+    codes, names = _groups(book, by)
+    out["next_products"] = offer_lines(book, codes, names, as_growth_policy(growth_policy))
+    out.attrs["models"] = models_of(purchases, spend_model)
+    return out
+
+
+def as_potential_policy(policy: PotentialPolicy | Mapping[str, Any] | None, horizon: float | None) -> PotentialPolicy:
+    """The policy as given (or from a mapping, or the default), its horizon overridden."""
     if policy is None:
         policy = PotentialPolicy()
     elif isinstance(policy, Mapping):
         policy = PotentialPolicy.from_dict(policy)
     elif not isinstance(policy, PotentialPolicy):
         raise _core.TypeMismatchError(f"policy: expected a PotentialPolicy or a mapping, got {type(policy).__name__}")
-    if horizon is not None:
-        policy = dataclasses.replace(policy, horizon_days=horizon)
-    summary = repeat_summary(book, as_of, threads=threads)  # in days
-    bought = summary["purchased"].to_numpy(dtype=bool)
+    return policy if horizon is None else dataclasses.replace(policy, horizon_days=horizon)
+
+
+def fit_models(
+    summary: pd.DataFrame,
+    policy: PotentialPolicy,
+    *,
+    spends: pd.DataFrame | None = None,
+    threads: int = 0,
+) -> tuple[BGNBD, GammaGamma]:
+    """BG/NBD and Gamma-Gamma fitted on a repeat summary in days. With a ``weight`` column
+    the summary's rows are distinct histories counted by it, and ``spends`` the distinct
+    (frequency, monetary_value) pairs with theirs: how a book in partitions fits."""
     if not (summary["frequency"] > 0).any():
         raise _core.InvalidInputError("potential: no customer bought twice; the models need repeat purchases")
-    purchases = BGNBD(penalizer=policy.penalizer, threads=threads).fit(summary)
-    spend_model = GammaGamma(penalizer=policy.penalizer, threads=threads).fit(summary)
+    weights = summary.get("weight")
+    spends = summary if spends is None else spends
+    purchases = BGNBD(penalizer=policy.penalizer, threads=threads).fit(summary, sample_weight=weights)
+    spend_model = GammaGamma(penalizer=policy.penalizer, threads=threads).fit(
+        spends, sample_weight=spends.get("weight")
+    )
     if spend_model.params_["q"] <= 1:
         raise _core.InvalidInputError(
             f"potential: the Gamma-Gamma fit has q = {spend_model.params_['q']:.3g} <= 1, so the mean spend does not exist; "
             "give a penalizer"
         )
+    return purchases, spend_model
+
+
+def models_of(purchases: BGNBD, spend_model: GammaGamma) -> dict[str, dict[str, float]]:
+    """The fitted models' parameters, as :func:`potential`'s ``attrs["models"]``."""
+    return {"bg_nbd": purchases.params_.to_dict(), "gamma_gamma": spend_model.params_.to_dict()}
+
+
+def fitted_models(models: Mapping[str, Mapping[str, float]], threads: int = 0) -> tuple[BGNBD, GammaGamma]:
+    """The models of :func:`models_of`'s parameters, ready to forecast."""
+    purchases, spend_model = BGNBD(threads=threads), GammaGamma(threads=threads)
+    purchases.params_ = pd.Series(dict(models["bg_nbd"]), name="BG/NBD")
+    spend_model.params_ = pd.Series(dict(models["gamma_gamma"]), name="Gamma-Gamma")
+    return purchases, spend_model
+
+
+def forecast(summary: pd.DataFrame, purchases: BGNBD, spend_model: GammaGamma, policy: PotentialPolicy) -> pd.DataFrame:
+    """Per customer of a repeat summary in days: p_alive, expected purchases and spend, and
+    the lifetime value over the policy's horizon."""
+    bought = summary["purchased"].to_numpy(dtype=bool)
     months = max(1, math.ceil(policy.horizon_days / DAYS_PER_MONTH))
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "p_alive": purchases.p_alive(summary),
             "expected_purchases": purchases.expected_purchases(summary, policy.horizon_days),
@@ -146,21 +197,17 @@ def potential(
                 margin=policy.margin,
             ),
         },
-        index=book.customer_ids,
+        index=summary.index,
     )
-    room = growth(book, as_of, by=by, spend=spend, policy=growth_policy)
-    out["growth_potential"] = room["growth_potential"]
-    out["share_of_wallet"] = room["share_of_wallet"]
-    out["growth_reason"] = room["reason"]
-    out["next_products"] = _offers(book, by, growth_policy)
-    out.attrs["models"] = {"bg_nbd": purchases.params_.to_dict(), "gamma_gamma": spend_model.params_.to_dict()}
-    return out
 
 
-def _offers(book: Book, by: pd.Series | None, policy: Any) -> pd.Series:
-    """Each customer's next products as one line, missing when there is none to offer."""
+def offer_lines(
+    book: Book, codes: np.ndarray, names: list[str], policy: Any, holders: Mapping[str, Any] | None = None
+) -> pd.Series:
+    """Each customer's next products as one line, missing when there is none to offer
+    (``holders``: the whole book's, for a partition of it)."""
     if not book.has_products:
         return pd.Series(None, index=book.customer_ids, dtype="string")
-    offers = next_products(book, by=by, policy=policy)
+    offers = offers_frame(book, codes, names, policy, holders)
     lines = (offers["product"].astype(str) + " (" + offers["reason"] + ")").groupby(offers["customer"]).agg("; ".join)
     return lines.reindex(book.customer_ids).astype("string")
