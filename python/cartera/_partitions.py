@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import _convert, _core
+from . import _potential_partitions as potential_parts
 from .alerts import AlertPolicy, alert_frame
 from .book import Book
 from .segmentation import RFM, SegmentPolicy
@@ -197,10 +198,14 @@ def customer_steps(
 
     The alerts' passes (``alert_inputs``, ``alert_tests``, ``alerts``) read what the whole
     book gave the earlier ones: ``given``, indexed by customer, and ``options``' rate prior
-    and cutoffs. ``alerts`` gives one row per alert, with its customer's internal columns."""
+    and cutoffs. ``alerts`` gives one row per alert, with its customer's internal columns.
+    So do the potential's (``potential_inputs``; ``product_holders``, the partition's counts
+    of holders, not per customer; ``potential``: see :mod:`cartera._potential_partitions`)."""
     customers = parts["customers"]
     assert customers is not None
     book = partition_book(parts, managers, number)
+    if step == "product_holders":
+        return potential_parts.holder_counts(book, _given(given, book, len(customers), step), options["groups"])
     if step.startswith("alert"):
         frame = _alert_steps(book, step, as_of, options, given, len(customers))
         if step == "alerts":
@@ -216,6 +221,10 @@ def customer_steps(
         frame = value(book, as_of, policy=options.get("value_policy") or ValuePolicy())
         ladder = stages(book, as_of, policy=options.get("stage_policy") or StagePolicy())
         frame["stage"] = pd.Categorical(ladder["stage"].astype(object), categories=list(STAGES), ordered=True)
+    elif step == "potential_inputs":
+        frame = potential_parts.inputs(book, as_of, options)
+    elif step == "potential":
+        frame = potential_parts.apply(book, _given(given, book, len(customers), step), options)
     elif step == "stages":
         frame = _stage_frame(
             stages(
@@ -572,18 +581,20 @@ def solve_regions(
 # The job, step by step, on any engine.
 
 #: The steps of an engine's job, as its ``progress`` names them.
-JOB_STEPS = ("segments", "stages", "alerts", "assignment")
+JOB_STEPS = ("segments", "stages", "alerts", "potential", "assignment")
 
 
 @dataclass(frozen=True)
 class Engine:
-    """What an engine's job is made of: its per-customer functions, the assignment by
-    region, the customers a tier makes valuable, and ``settle``, which computes frames
-    and keeps them in the cluster (the next steps start from them)."""
+    """What an engine's job is made of: its per-customer functions, the potential measured
+    against the peers of each tier, the assignment by region, the customers a tier makes
+    valuable, and ``settle``, which computes frames and keeps them in the cluster (the next
+    steps start from them)."""
 
     segment: Callable[..., Any]
     stages: Callable[..., Any]
     alerts: Callable[..., Any]
+    potential_by_tier: Callable[[Any, Any, Any, Any], Any]
     assignment: Callable[..., tuple[Any, pd.DataFrame]]
     valuable: Callable[[Any, list[str]], Any]
     value_of: Callable[[Any], Any]
@@ -628,6 +639,13 @@ def run_job(
     (to_act,) = done(
         "alerts", engine.alerts(book, as_of, policy=config.alerts, value_policy=config.value, valuable=valuable)
     )
+    # As cartera.run_job: a book too small or too new for the models runs the rest.
+    skipped: dict[str, str] = {}
+    try:
+        (future,) = done("potential", engine.potential_by_tier(book, as_of, segments, config))
+    except _core.InvalidInputError as error:
+        future, skipped["potential"] = None, str(error)
+        done("potential")
     assignment, regions = engine.assignment(book, segments, with_manager, config)
     (assignment,) = done("assignment", assignment)
     return {
@@ -635,6 +653,8 @@ def run_job(
         "stages": ladder,
         "segments": segments,
         "alerts": to_act,
+        "potential": future,
         "assignment": assignment,
         "regions": regions,
+        "skipped": skipped,
     }

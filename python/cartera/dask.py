@@ -33,14 +33,18 @@ import pandas as pd
 
 from . import _convert, _core
 from . import _partitions as parts_
+from . import _potential_partitions as potential_parts
 from ._partitions import BUCKET, INTERNAL, ROW
+from ._potential_partitions import GROUP
 from .alerts import AlertPolicy
+from .growth import as_growth_policy
 from .job import Config
+from .potential import PotentialPolicy, as_potential_policy
 from .segmentation import SegmentPolicy
 from .stages import StagePolicy
 from .value import ValuePolicy
 
-__all__ = ["Book", "Results", "alerts", "repeat_summary", "run_job", "segment", "stages", "value"]
+__all__ = ["Book", "Results", "alerts", "potential", "repeat_summary", "run_job", "segment", "stages", "value"]
 
 
 def _as_dask(frame: Any, table: str, npartitions: int | None) -> dd.DataFrame:
@@ -449,20 +453,115 @@ def _figures(inputs: pd.DataFrame, ranks: int, policy: AlertPolicy, count: int, 
     return parts_.alert_figures(inputs, list(frames[:ranks]), policy, count, given)
 
 
+def potential(
+    book: Book,
+    as_of: Any = None,
+    *,
+    horizon: float | None = None,
+    by: dd.Series | None = None,
+    spend: dd.Series | None = None,
+    policy: PotentialPolicy | Mapping[str, Any] | None = None,
+    growth_policy: Any = None,
+    value_policy: ValuePolicy | None = None,
+) -> dd.DataFrame:
+    """:func:`cartera.potential` of the whole book: per customer ``p_alive``,
+    ``expected_purchases``, ``expected_spend``, ``clv``, ``growth_potential``,
+    ``share_of_wallet``, ``growth_reason`` and ``next_products``.
+
+    BG/NBD and Gamma-Gamma are fitted once, on the whole book's distinct histories and
+    spends counted across the partitions (their likelihood is the customers' own); the
+    peers' spend is each group's order statistic in the book sorted by spend, and the
+    products' holders are added up; then every partition forecasts its customers. ``by``
+    (groups) and ``spend`` (by customer) must come from this book's results, as
+    ``cd.segment(book)["tier"]``; ``spend`` defaults to the window's, under
+    ``value_policy``. The models' parameters are in each computed partition's (and the
+    computed frame's) ``attrs["models"]``."""
+    policy = as_potential_policy(policy, horizon)
+    growth_policy = as_growth_policy(growth_policy)
+    day = book._as_of(as_of)
+    names = _group_names(by)
+    base = book._step("potential_inputs", day, {"value_policy": value_policy})
+    given = [s for s in (by, spend) if s is not None]
+    for series in given:
+        if series.npartitions != base.npartitions:
+            raise _convert.invalid(
+                "potential",
+                str(series.name),
+                None,
+                series.npartitions,
+                "must come from this book's results (the same partitions)",
+            )
+    meta = potential_parts.with_groups(base._meta, names, None, None)
+    (inputs,) = dask.persist(
+        dd.map_partitions(
+            potential_parts.with_groups,
+            base,
+            names,
+            by,
+            spend,
+            meta=meta,
+            align_dataframes=False,
+        )
+    )
+    buyers = inputs[inputs["purchased"]]
+    repeat = inputs[(inputs["frequency"] > 0) & (inputs["monetary_value"] > 0)]
+    histories, spends = dask.compute(
+        buyers.groupby(list(potential_parts.HISTORY)).size().rename("weight").reset_index(),
+        repeat.groupby(["frequency", "monetary_value"]).size().rename("weight").reset_index(),
+    )
+    models = potential_parts.fit(histories, spends, policy)
+    groups = len(names)
+    options: dict[str, Any] = {
+        "policy": policy,
+        "growth_policy": growth_policy,
+        "names": names,
+        "models": models,
+        "peer_spend": _peer_spends(inputs, groups, growth_policy.peer_quantile),
+    }
+    counts = book._step("product_holders", day, {"groups": groups}, inputs).compute()
+    options["holders"] = potential_parts.holders(counts, groups)
+    return _public(book._step("potential", day, options, inputs))
+
+
+def _group_names(by: dd.Series | None) -> list[str]:
+    if by is None:
+        return []
+    if isinstance(by.dtype, pd.CategoricalDtype) and by.cat.known:
+        return [str(c) for c in by.cat.categories]
+    return potential_parts.group_names(by.dropna().unique().compute())
+
+
+def _peer_spends(inputs: dd.DataFrame, groups: int, quantile: float) -> list[float]:
+    """Each group's peer spend, the whole book's last, from the book sorted by spend."""
+    ranked = inputs[[GROUP, "spend"]].sort_values("spend").persist()
+    parts = ranked.to_delayed()
+    counts = pd.concat(
+        dask.compute([dask.delayed(potential_parts.group_counts)(p, k, groups) for k, p in enumerate(parts)])[0]
+    )
+    plan = potential_parts.peer_plan(counts, groups, quantile)
+    wanted = potential_parts.wanted_places(counts, plan)
+    picked = dask.compute([dask.delayed(potential_parts.pick)(parts[k], w, groups) for k, w in wanted.items()])[0]
+    return potential_parts.peer_spends(pd.concat(picked, ignore_index=True), plan, groups)
+
+
 @dataclass
 class Results:
     """The job on Dask: per-customer frames of the same partitions (``value``, ``stages``,
-    ``segments``, ``assignment``), the ``alerts`` most urgent first, and ``regions``, the
-    figures of each region's assignment solve. :meth:`to_parquet` writes them out."""
+    ``segments``, ``potential``, ``assignment``), the ``alerts`` most urgent first, and
+    ``regions``, the figures of each region's assignment solve; ``skipped`` says why a step
+    gave nothing (``potential`` is None when the book cannot support its models).
+    :meth:`to_parquet` writes them out."""
 
     value: dd.DataFrame
     stages: dd.DataFrame
     segments: dd.DataFrame
     alerts: dd.DataFrame
+    potential: dd.DataFrame | None
     assignment: dd.DataFrame
     regions: pd.DataFrame
+    skipped: dict[str, str]
 
-    FRAMES: ClassVar[tuple[str, ...]] = ("value", "stages", "segments", "alerts", "assignment")
+    FRAMES: ClassVar[tuple[str, ...]] = ("value", "stages", "segments", "alerts", "potential", "assignment")
 
     def to_parquet(self, folder: str | PathLike[str]) -> dict[str, Path]:
         """Each frame as a folder of Parquet files (one per partition), and regions.csv."""
@@ -471,6 +570,8 @@ class Results:
         written = {}
         for name in self.FRAMES:
             frame = getattr(self, name)
+            if frame is None:
+                continue
             frame = frame if name == "alerts" else frame.reset_index()
             # Text columns are objects in the frames' metadata, which Arrow cannot type.
             text = {c: "string" for c, kind in frame.dtypes.items() if pd.api.types.is_object_dtype(kind)}
@@ -550,6 +651,14 @@ _ENGINE = parts_.Engine(
     segment=segment,
     stages=stages,
     alerts=alerts,
+    potential_by_tier=lambda book, as_of, segments, config: potential(
+        book,
+        as_of,
+        by=segments["tier"],
+        spend=segments["monetary"],
+        policy=config.potential,
+        growth_policy=config.growth,
+    ),
     assignment=_assignment,
     valuable=lambda segments, tiers: segments["tier"].isin(tiers),
     value_of=_value_of,

@@ -44,14 +44,29 @@ except ModuleNotFoundError as missing:
 
 from . import _convert, _core
 from . import _partitions as parts_
+from . import _potential_partitions as potential_parts
 from ._partitions import BUCKET, INTERNAL, ROW
+from ._potential_partitions import GROUP, HISTORY
 from .alerts import AlertPolicy
+from .growth import as_growth_policy
 from .job import Config
+from .potential import PotentialPolicy, as_potential_policy
 from .segmentation import SegmentPolicy
 from .stages import StagePolicy
 from .value import ValuePolicy
 
-__all__ = ["Book", "Results", "alerts", "repeat_summary", "run_job", "segment", "session", "stages", "value"]
+__all__ = [
+    "Book",
+    "Results",
+    "alerts",
+    "potential",
+    "repeat_summary",
+    "run_job",
+    "segment",
+    "session",
+    "stages",
+    "value",
+]
 
 TABLE = "_table"
 GIVEN = "given"
@@ -558,20 +573,115 @@ def alerts(
     return rows.orderBy(F.desc("priority"), F.asc(ROW)).select("customer", "alert", "priority", "urgent", "reason")
 
 
+def potential(
+    book: Book,
+    as_of: Any = None,
+    *,
+    horizon: float | None = None,
+    by: DataFrame | None = None,
+    spend: DataFrame | None = None,
+    policy: PotentialPolicy | Mapping[str, Any] | None = None,
+    growth_policy: Any = None,
+    value_policy: ValuePolicy | None = None,
+) -> DataFrame:
+    """:func:`cartera.potential` of the whole book: per customer ``p_alive``,
+    ``expected_purchases``, ``expected_spend``, ``clv``, ``growth_potential``,
+    ``share_of_wallet``, ``growth_reason`` and ``next_products``.
+
+    BG/NBD and Gamma-Gamma are fitted once, on the whole book's distinct histories and
+    spends counted by Spark (their likelihood is the customers' own); the peers' spend is
+    each group's order statistic in the book sorted by spend, and the products' holders
+    are added up; then every group of customers is forecast. ``by`` is a frame of
+    ``customer`` and ``group`` (``cs.segment(book).select("customer",
+    F.col("tier").alias("group"))``), ``spend`` one of ``customer`` and ``spend``; by
+    default the window's spend, under ``value_policy``."""
+    policy = as_potential_policy(policy, horizon)
+    growth_policy = as_growth_policy(growth_policy)
+    spark = book._spark
+    day = book._as_of(as_of)
+    inputs, meta = book._step("potential_inputs", day, {"value_policy": value_policy})
+    if spend is not None:
+        inputs = inputs.drop("spend").join(spend.select("customer", F.col("spend").cast("double")), "customer", "left")
+        missing = inputs.where(F.col("spend").isNull()).select("customer").limit(1).collect()
+        if missing:
+            raise _convert.invalid("growth", "spend", None, missing[0][0], "no spend for this customer")
+        inputs = inputs.withColumn("spend", F.greatest(F.col("spend"), F.lit(0.0)))
+    names: list[str] = []
+    if by is not None:
+        by = by.select("customer", F.col("group").cast("string"))
+        names = potential_parts.group_names(r[0] for r in by.select("group").distinct().collect())
+        codes = spark.createDataFrame(
+            [(name, code) for code, name in enumerate(names)], schema="group string, _group long"
+        )
+        inputs = inputs.join(by, "customer", "left").join(F.broadcast(codes), "group", "left").drop("group")
+    groups = len(names)
+    inputs = inputs.withColumn(GROUP, F.coalesce(F.col(GROUP), F.lit(groups)) if by is not None else F.lit(groups))
+    inputs = inputs.withColumn(GROUP, F.col(GROUP).cast("long")).cache()
+    weight = F.count(F.lit(1)).cast("double").alias("weight")
+    histories = _to_pandas(inputs.where(F.col("purchased")).groupBy(*HISTORY).agg(weight))
+    repeat = inputs.where((F.col("frequency") > 0) & (F.col("monetary_value") > 0))
+    spends = _to_pandas(repeat.groupBy("frequency", "monetary_value").agg(weight))
+    models = potential_parts.fit(histories, spends, policy)
+    given = (inputs, meta.assign(**{GROUP: np.zeros(0, np.int64)}))
+    options: dict[str, Any] = {
+        "policy": policy,
+        "growth_policy": growth_policy,
+        "names": names,
+        "models": models,
+        "peer_spend": _peer_spends(inputs, groups, growth_policy.peer_quantile),
+    }
+    counts, _ = book._step("product_holders", day, {"groups": groups}, given)
+    options["holders"] = potential_parts.holders(_to_pandas(counts.drop("customer")), groups)
+    out, _ = book._step("potential", day, options, given)
+    return _public(out)
+
+
+def _peer_spends(inputs: DataFrame, groups: int, quantile: float) -> list[float]:
+    """Each group's peer spend, the whole book's last, from the book sorted by spend: how
+    many of each group every sorted partition holds places each order statistic."""
+    ranked = inputs.select(GROUP, "spend").orderBy("spend").withColumn("_part", F.spark_partition_id()).cache()
+
+    def counted(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for batch in batches:
+            if len(batch):
+                yield potential_parts.group_counts(batch, int(batch["_part"].iloc[0]), groups)
+
+    found = ranked.mapInPandas(counted, schema="part long, group long, count long")
+    counts = _to_pandas(found).groupby(["part", "group"], as_index=False)["count"].sum()
+    plan = potential_parts.peer_plan(counts, groups, quantile)
+    wanted = potential_parts.wanted_places(counts, plan)
+
+    def picked(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        parts = [batch for batch in batches if len(batch)]
+        if not parts:
+            return
+        frame = pd.concat(parts, ignore_index=True)  # one sorted partition
+        if int(frame["_part"].iloc[0]) in wanted:
+            yield potential_parts.pick(frame, wanted[int(frame["_part"].iloc[0])], groups)
+
+    statistics = _to_pandas(ranked.mapInPandas(picked, schema="group long, place long, spend double"))
+    ranked.unpersist()
+    return potential_parts.peer_spends(statistics, plan, groups)
+
+
 @dataclass
 class Results:
     """The job on Spark: per-customer frames (``value``, ``stages``, ``segments``,
-    ``assignment``), the ``alerts`` most urgent first, and ``regions``, the figures of each
-    region's assignment solve. :meth:`to_parquet` writes them out."""
+    ``potential``, ``assignment``), the ``alerts`` most urgent first, and ``regions``, the
+    figures of each region's assignment solve; ``skipped`` says why a step gave nothing
+    (``potential`` is None when the book cannot support its models). :meth:`to_parquet`
+    writes them out."""
 
     value: DataFrame
     stages: DataFrame
     segments: DataFrame
     alerts: DataFrame
+    potential: DataFrame | None
     assignment: DataFrame
     regions: pd.DataFrame
+    skipped: dict[str, str]
 
-    FRAMES: ClassVar[tuple[str, ...]] = ("value", "stages", "segments", "alerts", "assignment")
+    FRAMES: ClassVar[tuple[str, ...]] = ("value", "stages", "segments", "alerts", "potential", "assignment")
 
     def to_parquet(self, folder: str | PathLike[str]) -> dict[str, Path]:
         """Each frame as a folder of Parquet files (one per partition), and regions.csv."""
@@ -579,8 +689,10 @@ class Results:
         folder.mkdir(parents=True, exist_ok=True)
         written = {}
         for name in self.FRAMES:
-            getattr(self, name).write.mode("overwrite").parquet(str(folder / name))
-            written[name] = folder / name
+            frame = getattr(self, name)
+            if frame is not None:
+                frame.write.mode("overwrite").parquet(str(folder / name))
+                written[name] = folder / name
         self.regions.to_csv(folder / "regions.csv", index=False)
         written["regions"] = folder / "regions.csv"
         return written
@@ -672,6 +784,14 @@ _ENGINE = parts_.Engine(
     segment=segment,
     stages=stages,
     alerts=alerts,
+    potential_by_tier=lambda book, as_of, segments, config: potential(
+        book,
+        as_of,
+        by=segments.select("customer", F.col("tier").alias("group")),
+        spend=segments.select("customer", F.col("monetary").alias("spend")),
+        policy=config.potential,
+        growth_policy=config.growth,
+    ),
     assignment=_assignment,
     valuable=lambda segments, tiers: segments.select("customer", F.col("tier").isin(tiers).alias("valuable")),
     value_of=_value_of,

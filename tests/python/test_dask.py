@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import cartera
 import cartera.dask as cd
+from cartera import _partitions as parts_
 from cartera.job import Config, read_tables, run_job
 
 from .conftest import same_alerts, write_book
@@ -80,7 +81,8 @@ def same_frames(got: pd.DataFrame, want: pd.DataFrame) -> None:
             np.testing.assert_allclose(a.to_numpy(), b.to_numpy(), rtol=1e-12, atol=1e-12, err_msg=column)
         else:
             both_missing = a.isna().to_numpy() & b.isna().to_numpy()
-            differ = (a.astype(object).to_numpy() != b.astype(object).to_numpy()) & ~both_missing
+            a, b = a.astype(object).where(a.notna(), None), b.astype(object).where(b.notna(), None)
+            differ = (a.to_numpy() != b.to_numpy()) & ~both_missing
             assert not differ.any(), (column, a[differ].head(3).tolist(), b[differ].head(3).tolist())
 
 
@@ -207,16 +209,41 @@ def test_alerts_take_who_is_valuable_from_the_segments(engine_book: cd.Book, boo
     same_alerts(got, cartera.alerts(book, valuable=cartera.segment(book)["tier"] == "Premium"))
 
 
+def test_potential_fitted_on_the_whole_books_counts_gives_the_single_machine_forecast(
+    engine_book: cd.Book, book: cartera.Book
+) -> None:
+    # The fits sum the distinct histories and spends in their own order, whoever counted
+    # them: the merged fit is the single-machine fit to the last bit.
+    frame = cd.potential(engine_book, horizon=180).compute()
+    want = cartera.potential(book, horizon=180)
+    assert frame.attrs["models"] == want.attrs["models"]
+    assert frame["next_products"].notna().any() and (frame["growth_potential"] > 0).any()
+    same_frames(frame, want)
+
+
+def test_potential_by_tier_measures_growth_against_the_whole_tiers_peers(
+    engine_book: cd.Book, book: cartera.Book
+) -> None:
+    segments = cd.segment(engine_book)
+    got = cd.potential(engine_book, by=segments["tier"], spend=segments["monetary"]).compute()
+    tiers = cartera.segment(book)
+    want = cartera.potential(book, by=tiers["tier"], spend=tiers["monetary"])
+    assert want["growth_reason"].str.contains("of Premium").any()
+    same_frames(got, want)
+
+
 def test_the_job_gives_the_single_machine_results_and_solves_each_region_alone(
     engine_book: cd.Book, book: cartera.Book, tmp_path: Path
 ) -> None:
     seconds: dict[str, float] = {}
     finished: list[str] = []
     results = cd.run_job(engine_book, timings=seconds, progress=finished.append)
-    assert list(seconds) == finished == ["segments", "stages", "alerts", "assignment"]
+    assert list(seconds) == finished == list(parts_.JOB_STEPS)
     assert all(s > 0 for s in seconds.values())
     whole = run_job(book)
     same_frames(results.value.compute(), whole.value)
+    assert results.potential is not None and not results.skipped
+    same_frames(results.potential.compute(), whole.potential)
     same_frames(results.stages.compute(), whole.stages)
     same_frames(results.segments.compute(), whole.segments)
     same_alerts(results.alerts.compute(), whole.alerts)
@@ -263,6 +290,7 @@ def test_the_readme_example_on_dask_runs(
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "alerts",
         "assignment",
+        "potential",
         "regions.csv",
         "segments",
         "stages",

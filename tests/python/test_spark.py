@@ -16,6 +16,7 @@ from pyspark.sql import functions as F
 
 import cartera
 import cartera.spark as cs
+from cartera import _partitions as parts_
 from cartera.job import read_tables, run_job
 
 from .conftest import same_alerts, write_book
@@ -71,7 +72,8 @@ def same_frames(got: pd.DataFrame, want: pd.DataFrame) -> None:
             assert (a.isna().to_numpy() == b.isna().to_numpy()).all(), column
         else:
             both_missing = a.isna().to_numpy() & b.isna().to_numpy()
-            differ = (a.astype(object).to_numpy() != b.astype(object).to_numpy()) & ~both_missing
+            a, b = a.where(a.notna(), None), b.astype(object).where(b.notna(), None)
+            differ = (a.astype(object).to_numpy() != b.to_numpy()) & ~both_missing
             if isinstance(b.dtype, pd.CategoricalDtype) or b.dtype == object:
                 differ = (a.astype(str).to_numpy() != b.astype(str).to_numpy()) & ~both_missing
             assert not differ.any(), (column, a[differ].head(3).tolist(), b[differ].head(3).tolist())
@@ -149,15 +151,33 @@ def test_alerts_take_who_is_valuable_from_the_segments(engine_book: cs.Book, boo
     same_alerts(got, cartera.alerts(book, valuable=cartera.segment(book)["tier"] == "Premium"))
 
 
+def test_potential_by_tier_gives_the_single_machine_forecast_and_growth(
+    engine_book: cs.Book, book: cartera.Book
+) -> None:
+    segments = cs.segment(engine_book)
+    got = cs.potential(
+        engine_book,
+        by=segments.select("customer", F.col("tier").alias("group")),
+        spend=segments.select("customer", F.col("monetary").alias("spend")),
+    ).toPandas()
+    tiers = cartera.segment(book)
+    want = cartera.potential(book, by=tiers["tier"], spend=tiers["monetary"])
+    assert want["next_products"].notna().any() and want["growth_reason"].str.contains("of Premium").any()
+    same_frames(got, want)
+    same_frames(cs.potential(engine_book, horizon=90).toPandas(), cartera.potential(book, horizon=90))
+
+
 def test_the_job_gives_the_single_machine_results_and_solves_each_region_alone(
     engine_book: cs.Book, book: cartera.Book, tmp_path: Path
 ) -> None:
     seconds: dict[str, float] = {}
     finished: list[str] = []
     results = cs.run_job(engine_book, timings=seconds, progress=finished.append)
-    assert list(seconds) == finished == ["segments", "stages", "alerts", "assignment"]
+    assert list(seconds) == finished == list(parts_.JOB_STEPS)
     whole = run_job(book)
     same_frames(results.value.toPandas(), whole.value)
+    assert results.potential is not None and not results.skipped
+    same_frames(results.potential.toPandas(), whole.potential)
     same_frames(results.segments.toPandas(), whole.segments)
     same_alerts(results.alerts.toPandas(), whole.alerts)
     assignment = results.assignment.toPandas().set_index("customer")
