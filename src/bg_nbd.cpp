@@ -78,7 +78,7 @@ distinct_histories distinct(const repeat_history& h, double scale) {
       const auto k = static_cast<std::size_t>(slots[slot]);
       if (d.frequency[k] == x && d.recency[k] == t_x && d.age[k] == t) break;
     }
-    const double w = h.weight.empty() ? 1.0 : h.weight[i];
+    const double w = h.weight_of(i);
     if (slots[slot] >= 0) {
       d.weight[static_cast<std::size_t>(slots[slot])] += w;
       continue;
@@ -298,9 +298,7 @@ bg_nbd_fit fit_bg_nbd(const repeat_history& history, const model_fit_options& op
   fit.params = {fitted.params[0], fitted.params[1], fitted.params[2], fitted.params[3]};
   // Each customer's likelihood in scaled time is the unscaled one times scale^-x.
   double repeats = 0;
-  for (std::size_t i = 0; i < history.size(); ++i) {
-    repeats += history.frequency[i] * (history.weight.empty() ? 1.0 : history.weight[i]);
-  }
+  for (std::size_t i = 0; i < history.size(); ++i) repeats += history.frequency[i] * history.weight_of(i);
   fit.log_likelihood = evaluate(fit.params, scaled, options.run).value + repeats * std::log(scale);
   fit.params.alpha /= scale;
   return fit;

@@ -44,8 +44,7 @@ repeat_spenders spenders(const spend_history& h, double scale) {
   // partitions), so the fit is the same to the last bit.
   std::map<std::pair<double, double>, double> counted;
   for (std::size_t i = 0; i < h.size(); ++i) {
-    if (h.frequency[i] > 0 && h.monetary[i] > 0)
-      counted[{h.frequency[i], h.monetary[i]}] += h.weight.empty() ? 1.0 : h.weight[i];
+    if (h.frequency[i] > 0 && h.monetary[i] > 0) counted[{h.frequency[i], h.monetary[i]}] += h.weight_of(i);
   }
   std::map<double, std::int32_t> groups;
   for (const auto& [spend, weight] : counted) {

@@ -28,6 +28,8 @@ struct repeat_history {
   std::span<const double> weight = {};
 
   [[nodiscard]] std::size_t size() const noexcept { return frequency.size(); }
+  /// The customers row `row` stands for.
+  [[nodiscard]] double weight_of(std::size_t row) const noexcept { return weight.empty() ? 1.0 : weight[row]; }
   /// The customers the rows stand for: the sum of the weights.
   [[nodiscard]] double customers() const noexcept;
 

@@ -24,6 +24,8 @@ struct spend_history {
   std::span<const double> weight = {};
 
   [[nodiscard]] std::size_t size() const noexcept { return frequency.size(); }
+  /// The customers row `row` stands for.
+  [[nodiscard]] double weight_of(std::size_t row) const noexcept { return weight.empty() ? 1.0 : weight[row]; }
 
   /// Throws invalid_input naming `table`, the column, the row and the value: columns of
   /// different lengths, a frequency negative, not whole or not finite, a mean spend

@@ -56,7 +56,7 @@ def fit(histories: pd.DataFrame, spends: pd.DataFrame, policy: PotentialPolicy) 
 
 
 def group_names(groups: Iterable[Any]) -> list[str]:
-    """The groups' names as :func:`cartera.growth` orders them (their categories, else sorted)."""
+    """The distinct groups' names, sorted (as :func:`cartera.growth` orders groups that are not categories)."""
     values = pd.Series(list(groups), dtype=object).dropna().astype(str).unique()
     return sorted(values)
 
