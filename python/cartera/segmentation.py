@@ -420,6 +420,10 @@ def _aligned(frame: pd.DataFrame | pd.Series, book: Book, what: str) -> pd.DataF
     return frame.reindex(book.customer_ids)
 
 
+#: The value columns needs-based clusters are fitted on by default.
+CLUSTER_COLUMNS = ("recency", "frequency", "monetary", "margin", "cost_to_serve", "interactions")
+
+
 def segment(
     book: Book,
     as_of: Any = None,
@@ -431,7 +435,7 @@ def segment(
     score: TierScorer | Mapping[str, float] | None = None,
     rfm: RFM | bool = True,
     clusters: KMeans | None = None,
-    cluster_columns: Sequence[str] = ("recency", "frequency", "monetary", "margin", "cost_to_serve", "interactions"),
+    cluster_columns: Sequence[str] = CLUSTER_COLUMNS,
     rules: Rules | None = None,
     with_stages: bool = True,
 ) -> pd.DataFrame:

@@ -45,3 +45,72 @@ def test_kmeans_refuses_missing_values_by_row_and_column():
         model.predict(pd.DataFrame({"a": [0.0, 1.0], "b": [0.0, np.nan]}))
     with pytest.raises(ValueError, match=r"kmeans.a row 2 \(value inf\): not a finite number"):
         cartera.KMeans(2).fit(X.assign(a=[0.0, 1.0, np.inf, 3.0]))
+
+
+def blobs(seed: int, rows: int = 3000) -> pd.DataFrame:
+    """Eight clusters of unequal size and spread in four columns of different units, the
+    rows shuffled and indexed by string ids."""
+    random = np.random.default_rng(seed)
+    centres = random.uniform(-10, 10, size=(8, 4)) * [1, 10, 100, 1000]
+    sizes = random.multinomial(rows, [0.3, 0.2, 0.15, 0.1, 0.1, 0.07, 0.05, 0.03])
+    spread = random.uniform(0.5, 2.0, size=8)
+    points = np.vstack(
+        [
+            c + random.normal(scale=s, size=(n, 4)) * [1, 10, 100, 1000]
+            for c, n, s in zip(centres, sizes, spread, strict=True)
+        ]
+    )
+    ids = [f"c{k:05d}" for k in random.permutation(rows)]
+    return pd.DataFrame(points, columns=list("abcd"), index=ids)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_kmeans_parallel_seeding_is_as_good_as_kmeans_plus_plus(seed):
+    points = blobs(seed)
+    parallel = cartera.KMeans(8, init="k-means||").fit(points)
+    greedy = cartera.KMeans(8).fit(points)
+    theirs = SklearnKMeans(8, n_init=4, random_state=0).fit(StandardScaler().fit_transform(points))
+    assert parallel.inertia_ <= 1.01 * min(greedy.inertia_, theirs.inertia_)
+    assert (parallel.predict(points) == parallel.labels_).all()
+    assert np.bincount(parallel.labels_).tolist() == sorted(np.bincount(parallel.labels_).tolist(), reverse=True)
+    again = pickle.loads(pickle.dumps(parallel))
+    assert again.init == "k-means||" and (again.predict(points[:50]) == parallel.labels_[:50]).all()
+
+
+def test_kmeans_parallel_gives_the_same_clusters_in_any_row_order():
+    points = blobs(4)
+    shuffled = points.sample(frac=1.0, random_state=7)
+    first = cartera.KMeans(8, init="k-means||", random_state=3).fit(points)
+    second = cartera.KMeans(8, init="k-means||", random_state=3).fit(shuffled)
+    np.testing.assert_allclose(first.cluster_centers_, second.cluster_centers_, rtol=1e-9)
+    by_id = pd.Series(first.labels_, index=points.index).reindex(shuffled.index)
+    assert (by_id.to_numpy() == second.labels_).all()
+    other_seed = cartera.KMeans(8, init="k-means||", random_state=4).fit(points)
+    assert not np.allclose(np.sort(first.cluster_centers_, axis=0), np.sort(other_seed.cluster_centers_, axis=0))
+
+
+@pytest.mark.parametrize("cut", [[3000], [1, 2999], [700, 0, 1100, 1200], [13] * 230 + [10]])
+def test_kmeans_parallel_fit_from_parts_equals_the_fit_of_the_whole(cut):
+    from cartera import _kmeans_parallel as parallel
+
+    points = blobs(5)
+    whole = cartera.KMeans(6, init="k-means||").fit(points)
+    ends = np.cumsum([0, *cut])
+    values, keys = points.to_numpy(), parallel.keys_of(points.index)
+    pieces = [(values[a:b], keys[a:b]) for a, b in zip(ends[:-1], ends[1:], strict=True)]
+    model = parallel.fit(lambda work: [work(p, k) for p, k in pieces], whole.options(), 4)
+    np.testing.assert_allclose(model.centres, whole.cluster_centers_, rtol=1e-9)
+    assert model.inertia == pytest.approx(whole.inertia_, rel=1e-9) and model.iterations == whole.n_iter_
+
+
+def test_kmeans_parallel_on_repeated_rows_and_refused_options():
+    repeated = pd.DataFrame({"a": [1.0, 1.0, 1.0, 2.0, 2.0], "b": [0.0, 0.0, 0.0, 5.0, 5.0]})
+    fitted = cartera.KMeans(3, init="k-means||").fit(repeated)
+    assert fitted.inertia_ == pytest.approx(0.0, abs=1e-12)
+    assert sorted(np.bincount(fitted.labels_, minlength=3)) == [0, 2, 3]
+    with pytest.raises(ValueError, match=r"kmeans.init \(value 'random'\): expected 'k-means\+\+' or 'k-means\|\|'"):
+        cartera.KMeans(3, init="random").fit(repeated)
+    with pytest.raises(ValueError, match=r"kmeans.rows \(value 5\): fewer rows than clusters \(6\)"):
+        cartera.KMeans(6, init="k-means||").fit(repeated)
+    with pytest.raises(ValueError, match=r"kmeans.tol \(value -1\): must be finite and >= 0"):
+        cartera.KMeans(2, init="k-means||", tol=-1).fit(repeated)
