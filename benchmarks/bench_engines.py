@@ -93,6 +93,7 @@ def per_customer_steps(book: cd.Book, seconds: dict[str, float], finished: Calla
     (segments,) = step("segments", lambda: (cd.segment(book),))
     step("stages", lambda: (cd.stages(book), cd.stages(book, relationship="current_manager")))
     step("alerts", lambda: (cd.alerts(book, valuable=segments["tier"] == "Premium"),))
+    step("potential", lambda: (cd.potential(book, by=segments["tier"], spend=segments["monetary"]),))
 
 
 def on_dask(folder: Path, managers: pd.DataFrame, customers: int, args: argparse.Namespace) -> list[tuple]:
@@ -128,8 +129,9 @@ def on_dask(folder: Path, managers: pd.DataFrame, customers: int, args: argparse
 
 
 def on_one_machine(book: cartera.Book) -> dict[str, float]:
-    """Seconds of the single-machine functions that do what each engine step does, and of
-    the whole job (whose assignment step is the engine's)."""
+    """Seconds of the single-machine functions that do what each engine step does (the
+    potential measured against each tier's peers, as the job does), and of the whole job
+    (whose assignment step is the engine's)."""
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     segments = cartera.segment(book)
@@ -141,6 +143,9 @@ def on_one_machine(book: cartera.Book) -> dict[str, float]:
     clock = time.perf_counter()
     cartera.alerts(book, valuable=segments["tier"] == "Premium")
     seconds["alerts"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    cartera.potential(book, by=segments["tier"], spend=segments["monetary"])
+    seconds["potential"] = time.perf_counter() - clock
     job: dict[str, float] = {}
     clock = time.perf_counter()
     run_job(book, timings=job)

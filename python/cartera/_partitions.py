@@ -250,15 +250,11 @@ def last_day(parts: Mapping[str, pd.DataFrame | None]) -> float:
 
 
 def job_config(config: Any, managers: pd.DataFrame | None) -> Any:
-    """The configuration of an engine's job (the defaults when None), refused when it asks
-    what the engines do not run, or when there are no managers."""
+    """The configuration of an engine's job (the defaults when None), refused when there
+    are no managers."""
     from .job import Config
 
     config = config or Config()
-    if config.job["worth"] != "monetary":
-        raise _convert.invalid(
-            "config", "job.worth", None, config.job["worth"], "the engines price customers by 'monetary' only"
-        )
     if managers is None or not len(managers):
         raise _core.InvalidInputError("managers: the book has no managers; give a managers table")
     return config
@@ -327,7 +323,20 @@ def alert_figures(
 
 
 #: The columns :func:`cartera.segment` adds, in its order, after the value's and the stage.
-SEGMENT_COLUMNS = ("score", "rank", "tier", "tier_reason", "abc", "abc_rank", "r", "f", "m", "rfm", "rfm_segment")
+SEGMENT_COLUMNS = (
+    "score",
+    "rank",
+    "tier",
+    "tier_reason",
+    "abc",
+    "abc_rank",
+    "r",
+    "f",
+    "m",
+    "rfm",
+    "rfm_segment",
+    "cluster",
+)
 
 
 def segment_columns(columns: Iterable[str]) -> list[str]:
@@ -520,6 +529,13 @@ def assignment_inputs(
     return frame
 
 
+def priced_by_clv(segments: pd.DataFrame, future: pd.DataFrame) -> pd.DataFrame:
+    """A partition's segments with ``monetary`` replaced by the lifetime value, as
+    :func:`cartera.run_job` prices customers under ``job.worth = "clv"`` (who never bought
+    has no lifetime value to forecast: 0)."""
+    return segments.assign(monetary=future["clv"].reindex(segments.index).fillna(0.0).to_numpy())
+
+
 def decomposes(config: Any, managers: pd.DataFrame | None, customers_have_regions: bool) -> bool:
     """Whether the assignment splits into independent regions: only managers of a
     customer's region are candidates, and both tables say the region."""
@@ -587,7 +603,8 @@ JOB_STEPS = ("segments", "stages", "alerts", "potential", "assignment")
 @dataclass(frozen=True)
 class Engine:
     """What an engine's job is made of: its per-customer functions, the potential measured
-    against the peers of each tier, the assignment by region, the customers a tier makes
+    against the peers of each tier, the segments with ``monetary`` replaced by the
+    potential's lifetime value (``job.worth = "clv"``), the assignment by region, the customers a tier makes
     valuable, and ``settle``, which computes frames and keeps them in the cluster (the next
     steps start from them)."""
 
@@ -595,6 +612,7 @@ class Engine:
     stages: Callable[..., Any]
     alerts: Callable[..., Any]
     potential_by_tier: Callable[[Any, Any, Any, Any], Any]
+    priced_by_clv: Callable[[Any, Any], Any]
     assignment: Callable[..., tuple[Any, pd.DataFrame]]
     valuable: Callable[[Any, list[str]], Any]
     value_of: Callable[[Any], Any]
@@ -646,7 +664,12 @@ def run_job(
     except _core.InvalidInputError as error:
         future, skipped["potential"] = None, str(error)
         done("potential")
-    assignment, regions = engine.assignment(book, segments, with_manager, config)
+    priced = segments
+    if config.job["worth"] == "clv":
+        if future is None:
+            raise _core.InvalidInputError(f"config.job.worth = 'clv' needs the potential: {skipped['potential']}")
+        priced = engine.priced_by_clv(segments, future)
+    assignment, regions = engine.assignment(book, priced, with_manager, config)
     (assignment,) = done("assignment", assignment)
     return {
         "value": engine.value_of(segments),

@@ -15,7 +15,7 @@ each partition's summary (see ``docs/scale.md``). Installed with ``pip install '
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -31,6 +31,7 @@ except ModuleNotFoundError as missing:
 import numpy as np
 import pandas as pd
 
+from . import _cluster_partitions as clusters_
 from . import _convert, _core
 from . import _partitions as parts_
 from . import _potential_partitions as potential_parts
@@ -39,8 +40,9 @@ from ._potential_partitions import GROUP
 from .alerts import AlertPolicy
 from .growth import as_growth_policy
 from .job import Config
+from .kmeans import KMeans
 from .potential import PotentialPolicy, as_potential_policy
-from .segmentation import SegmentPolicy
+from .segmentation import CLUSTER_COLUMNS, SegmentPolicy
 from .stages import StagePolicy
 from .value import ValuePolicy
 
@@ -276,13 +278,18 @@ def segment(
     policy: SegmentPolicy | Mapping[str, Any] | None = None,
     value_policy: ValuePolicy | None = None,
     stage_policy: StagePolicy | None = None,
+    clusters: KMeans | None = None,
+    cluster_columns: Sequence[str] = CLUSTER_COLUMNS,
 ) -> dd.DataFrame:
-    """:func:`cartera.segment` of the whole book: tiers, ABC classes and RFM scores.
+    """:func:`cartera.segment` of the whole book: tiers, ABC classes, RFM scores and (with
+    ``clusters``) needs-based clusters.
 
     The score's percentiles, the tier cuts and the RFM bins are fitted on the whole book
     from each partition's summary (its sorted values and distinct scores), so that every
     label is the single-machine one; the ranks and ABC classes follow the whole book's
-    order, from a sort by value (ties by the customers' order)."""
+    order, from a sort by value (ties by the customers' order). ``clusters``, a
+    ``KMeans(init="k-means||")``, is fitted in place on the whole book from the partitions'
+    sums, as on one machine (a fitted one is applied as it is)."""
     policy = parts_.segment_policy(policy)
     (values,) = dask.persist(
         book._step("segment_inputs", as_of, {"value_policy": value_policy, "stage_policy": stage_policy})
@@ -315,7 +322,18 @@ def segment(
             abc=pd.Categorical([], categories=["A", "B", "C"], ordered=True), abc_rank=np.zeros(0, np.int64)
         )
     out = dd.map_partitions(_with_ranks, labelled, ranks, meta=meta[_segment_columns(meta)], align_dataframes=False)
+    if clusters is not None:
+        (out,) = dask.persist(out)
+        fill = clusters_.fit(_partitions_of(out), clusters, cluster_columns)
+        meta = clusters_.with_clusters(out._meta, cluster_columns, fill, clusters)
+        out = out.map_partitions(clusters_.with_clusters, cluster_columns, fill, clusters, meta=meta)
     return _public(out)
+
+
+def _partitions_of(frame: dd.DataFrame) -> clusters_.Partitions:
+    """Runs a function on every partition of a computed frame, in the cluster."""
+    parts = frame.to_delayed()
+    return lambda work: list(dask.compute([dask.delayed(work)(p) for p in parts])[0])
 
 
 def _score_counts(values: pd.DataFrame, policy: SegmentPolicy, model: dict[str, Any]) -> tuple[Any, Any]:
@@ -658,6 +676,9 @@ _ENGINE = parts_.Engine(
         spend=segments["monetary"],
         policy=config.potential,
         growth_policy=config.growth,
+    ),
+    priced_by_clv=lambda segments, future: dd.map_partitions(
+        parts_.priced_by_clv, segments, future, meta=segments._meta, align_dataframes=False
     ),
     assignment=_assignment,
     valuable=lambda segments, tiers: segments["tier"].isin(tiers),

@@ -21,9 +21,10 @@ from __future__ import annotations
 import json
 import math
 import os
+import pickle
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from os import PathLike
@@ -42,6 +43,7 @@ except ModuleNotFoundError as missing:
         f"cartera.spark needs PySpark: pip install 'cartera[spark]' ({missing})", name=missing.name
     ) from None
 
+from . import _cluster_partitions as clusters_
 from . import _convert, _core
 from . import _partitions as parts_
 from . import _potential_partitions as potential_parts
@@ -50,8 +52,9 @@ from ._potential_partitions import GROUP, HISTORY
 from .alerts import AlertPolicy
 from .growth import as_growth_policy
 from .job import Config
+from .kmeans import KMeans
 from .potential import PotentialPolicy, as_potential_policy
-from .segmentation import SegmentPolicy
+from .segmentation import CLUSTER_COLUMNS, SegmentPolicy
 from .stages import StagePolicy
 from .value import ValuePolicy
 
@@ -407,13 +410,18 @@ def segment(
     policy: SegmentPolicy | Mapping[str, Any] | None = None,
     value_policy: ValuePolicy | None = None,
     stage_policy: StagePolicy | None = None,
+    clusters: KMeans | None = None,
+    cluster_columns: Sequence[str] = CLUSTER_COLUMNS,
 ) -> DataFrame:
-    """:func:`cartera.segment` of the whole book: tiers, ABC classes and RFM scores.
+    """:func:`cartera.segment` of the whole book: tiers, ABC classes, RFM scores and (with
+    ``clusters``) needs-based clusters.
 
     The score's percentiles, the tier cuts and the RFM bins are fitted on the whole book
     from each variable's distinct values (counted on Spark), so that every label is the
     single-machine one; the ranks and ABC classes follow the whole book's order: the
-    customers ahead of a value, plus the customers tied at it before in the customers' order."""
+    customers ahead of a value, plus the customers tied at it before in the customers' order.
+    ``clusters``, a ``KMeans(init="k-means||")``, is fitted in place on the whole book from
+    the partitions' sums, as on one machine (a fitted one is applied as it is)."""
     policy = parts_.segment_policy(policy)
     spark = book._spark
     inputs, meta = book._step("segment_inputs", as_of, {"value_policy": value_policy, "stage_policy": stage_policy})
@@ -452,7 +460,35 @@ def segment(
     labelled = values.mapInPandas(label, schema=_schema(labelled_meta))
     ranked = _ranked(spark, labelled, policy)
     present = [*labelled_meta.columns, "rank"] + (["abc", "abc_rank"] if policy.abc_cuts is not None else [])
-    return ranked.select("customer", *[c for c in parts_.segment_columns(present) if c != "customer"])
+    out = ranked.select("customer", *[c for c in parts_.segment_columns(present) if c != "customer"])
+    return out if clusters is None else _with_clusters(out.cache(), clusters, cluster_columns)
+
+
+def _with_clusters(frame: DataFrame, clusters: KMeans, columns: Sequence[str]) -> DataFrame:
+    fill = clusters_.fit(_partitions_of(frame), clusters, columns)
+    shared = frame.sparkSession.sparkContext.broadcast((fill, clusters))
+
+    def clustered(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        fill, fitted = shared.value
+        for batch in batches:
+            yield clusters_.with_clusters(batch, columns, fill, fitted)
+
+    schema = T.StructType([*frame.schema.fields, T.StructField("cluster", T.IntegerType())])
+    return frame.mapInPandas(clustered, schema=schema)
+
+
+def _partitions_of(frame: DataFrame) -> clusters_.Partitions:
+    """Runs a function on every batch of a frame's partitions, on the executors (a batch
+    is a part of the book like any other: the summaries merge)."""
+
+    def run(work: Callable[[pd.DataFrame], Any]) -> list[Any]:
+        def each(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+            for batch in batches:
+                yield pd.DataFrame({"result": [pickle.dumps(work(batch.set_index("customer")))]})
+
+        return [pickle.loads(row[0]) for row in frame.mapInPandas(each, schema="result binary").collect()]
+
+    return run
 
 
 def _ahead(
@@ -791,6 +827,10 @@ _ENGINE = parts_.Engine(
         spend=segments.select("customer", F.col("monetary").alias("spend")),
         policy=config.potential,
         growth_policy=config.growth,
+    ),
+    priced_by_clv=lambda segments, future: segments.drop("monetary").join(
+        future.select("customer", F.nanvl(F.coalesce(F.col("clv"), F.lit(0.0)), F.lit(0.0)).alias("monetary")),
+        on="customer",
     ),
     assignment=_assignment,
     valuable=lambda segments, tiers: segments.select("customer", F.col("tier").isin(tiers).alias("valuable")),

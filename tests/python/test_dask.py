@@ -111,6 +111,21 @@ def test_segments_fitted_on_the_whole_book_give_the_single_machine_labels(
     same_frames(cd.segment(engine_book).compute(), cartera.segment(book))
 
 
+def test_clusters_fitted_on_the_partitions_are_the_single_machine_ones(
+    engine_book: cd.Book, book: cartera.Book
+) -> None:
+    on_engine, alone = cartera.KMeans(6, init="k-means||"), cartera.KMeans(6, init="k-means||")
+    got = cd.segment(engine_book, clusters=on_engine).compute()
+    want = cartera.segment(book, clusters=alone)
+    np.testing.assert_allclose(on_engine.cluster_centers_, alone.cluster_centers_, rtol=1e-9)
+    assert on_engine.n_iter_ == alone.n_iter_ and on_engine.inertia_ == pytest.approx(alone.inertia_, rel=1e-9)
+    same_frames(got, want)
+    applied = cd.segment(engine_book, clusters=alone)["cluster"].compute()  # fitted: applied as it is
+    assert (applied.reindex(want.index) == want["cluster"]).all()
+    with pytest.raises(ValueError, match=r"on an engine use KMeans\(init='k-means\|\|'\)"):
+        cd.segment(engine_book, clusters=cartera.KMeans(6))
+
+
 def test_other_policies_and_an_earlier_day_merge_the_same(engine_book: cd.Book, book: cartera.Book) -> None:
     policy = cartera.SegmentPolicy(
         score={"monetary": {"weight": 2, "scale": "z_score"}, "frequency": {"weight": 1, "scale": "min_max"}},
@@ -272,10 +287,13 @@ def test_the_job_gives_the_single_machine_results_and_solves_each_region_alone(
     assert len(pd.read_parquet(written["alerts"])) == len(whole.alerts)
 
 
-def test_the_job_refuses_what_the_engines_do_not_run(engine_book: cd.Book) -> None:
+def test_with_worth_clv_each_region_is_priced_by_the_lifetime_value(engine_book: cd.Book, book: cartera.Book) -> None:
     config = Config.from_dict({"job": {"worth": "clv"}})
-    with pytest.raises(ValueError, match="config.job.worth .* the engines price customers by 'monetary' only"):
-        cd.run_job(engine_book, config)
+    results = cd.run_job(engine_book, config)
+    whole = run_job(book, config)
+    by_revenue = run_job(book)
+    assert whole.assignment.objective != pytest.approx(by_revenue.assignment.objective, rel=1e-6)
+    assert results.regions["objective"].sum() == pytest.approx(whole.assignment.objective, rel=1e-9)
 
 
 def test_the_readme_example_on_dask_runs(

@@ -17,7 +17,7 @@ from pyspark.sql import functions as F
 import cartera
 import cartera.spark as cs
 from cartera import _partitions as parts_
-from cartera.job import read_tables, run_job
+from cartera.job import Config, read_tables, run_job
 
 from .conftest import same_alerts, write_book
 
@@ -101,6 +101,16 @@ def test_segments_fitted_on_the_whole_book_give_the_single_machine_labels(
     same_frames(cs.segment(engine_book).toPandas(), cartera.segment(book))
 
 
+def test_clusters_fitted_on_the_partitions_are_the_single_machine_ones(
+    engine_book: cs.Book, book: cartera.Book
+) -> None:
+    on_engine, alone = cartera.KMeans(6, init="k-means||"), cartera.KMeans(6, init="k-means||")
+    got = cs.segment(engine_book, clusters=on_engine).toPandas()
+    want = cartera.segment(book, clusters=alone)
+    np.testing.assert_allclose(on_engine.cluster_centers_, alone.cluster_centers_, rtol=1e-9)
+    same_frames(got, want)
+
+
 def test_other_policies_merge_the_same(engine_book: cs.Book, book: cartera.Book) -> None:
     policy = cartera.SegmentPolicy(
         score={"monetary": {"weight": 2, "scale": "z_score"}, "frequency": {"weight": 1, "scale": "min_max"}},
@@ -170,11 +180,13 @@ def test_potential_by_tier_gives_the_single_machine_forecast_and_growth(
 def test_the_job_gives_the_single_machine_results_and_solves_each_region_alone(
     engine_book: cs.Book, book: cartera.Book, tmp_path: Path
 ) -> None:
+    # Priced by the lifetime value (the Dask tests run the default, by revenue).
+    config = Config.from_dict({"job": {"worth": "clv"}})
     seconds: dict[str, float] = {}
     finished: list[str] = []
-    results = cs.run_job(engine_book, timings=seconds, progress=finished.append)
+    results = cs.run_job(engine_book, config, timings=seconds, progress=finished.append)
     assert list(seconds) == finished == list(parts_.JOB_STEPS)
-    whole = run_job(book)
+    whole = run_job(book, config)
     same_frames(results.value.toPandas(), whole.value)
     assert results.potential is not None and not results.skipped
     same_frames(results.potential.toPandas(), whole.potential)
