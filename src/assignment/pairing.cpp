@@ -132,7 +132,9 @@ pairing::pairing(const realignment_customers& customers, const realignment_manag
 }
 
 const std::vector<index_t>& pairing::pool_of(std::size_t c) const {
-  const std::int32_t region = policy_.same_region && !customers_.region.empty() ? customers_.region[c] : 0;
+  // Regions matter only when both sides have them: managers without one serve everyone.
+  const bool by_region = policy_.same_region && !customers_.region.empty() && !managers_.region.empty();
+  const std::int32_t region = by_region ? customers_.region[c] : 0;
   const auto found = pools_.find(region);
   return found == pools_.end() ? nobody_ : found->second;
 }

@@ -19,7 +19,7 @@ class pairing {
   pairing(const realignment_customers& customers, const realignment_managers& managers,
           const realignment_policy& policy, const std::vector<std::pair<index_t, index_t>>& forbidden);
 
-  /// The managers customer c may look at: its region's (every manager without regions).
+  /// The managers customer c may look at: its region's (every manager unless both sides have regions).
   [[nodiscard]] const std::vector<index_t>& pool_of(std::size_t c) const;
   /// The most managers any customer looks at.
   [[nodiscard]] std::size_t widest_pool() const { return widest_; }

@@ -1,5 +1,7 @@
 #include "cartera/realignment.hpp"
 
+#include <algorithm>
+
 #include "cartera/preview.hpp"
 #include "cartera/routing.hpp"
 #include "test_support.hpp"
@@ -52,6 +54,20 @@ TEST(realignment_test, candidates_follow_region_skills_and_costs) {
   realignment_managers m = three_managers();
   m.level[0] = -1;
   EXPECT_EQ(candidates_of(build_realignment(c, m), 1), (std::vector<std::pair<index_t, double>>{{0, 0}, {1, 60}}));
+}
+
+TEST(realignment_test, managers_without_regions_serve_customers_of_every_region) {
+  realignment_customers c;
+  c.value = {10, 20, 30};
+  c.region = {0, 1, 2};
+  realignment_managers m;
+  m.capacity = {3, 3};
+  const assignment_problem p = build_realignment(c, m);
+  for (std::size_t k = 0; k < 3; ++k) {
+    auto found = candidates_of(p, k);
+    std::ranges::sort(found);  // equal costs come in no promised order
+    EXPECT_EQ(found, (std::vector<std::pair<index_t, double>>{{0, 0}, {1, 0}})) << "customer " << k;
+  }
 }
 
 TEST(realignment_test, the_cheapest_are_kept_and_the_current_manager_always) {

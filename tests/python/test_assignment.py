@@ -38,6 +38,16 @@ def small_book() -> tuple[pd.DataFrame, pd.DataFrame]:
     return customers, managers
 
 
+def test_customers_with_regions_and_managers_without_any_may_go_to_any_manager():
+    customers = pd.DataFrame(
+        {"value": [10.0, 5.0, 7.0], "segment": ["Premium", "Medio", "Medio"], "region": ["N", "S", "E"]},
+        index=["a", "b", "c"],
+    )
+    result = cartera.assign(customers, pd.DataFrame({"capacity": [5]}, index=["m1"]))
+    assert result.assignments["manager"].tolist() == ["m1", "m1", "m1"]
+    assert (result.assignments["reason"] == "assigned").all()
+
+
 def test_assign_by_hand():
     customers, managers = small_book()
     result = cartera.assign(customers, managers)
