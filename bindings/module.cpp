@@ -5,6 +5,7 @@ namespace py = pybind11;
 
 void register_errors(py::module_& m);
 void register_bg_nbd(py::module_& m);
+void register_pareto_nbd(py::module_& m);
 void register_book(py::module_& m);
 void register_campaigns(py::module_& m);
 void register_cleaning(py::module_& m);
@@ -34,6 +35,7 @@ PYBIND11_MODULE(_core, m) {
   register_book(m);
   register_campaigns(m);
   register_bg_nbd(m);
+  register_pareto_nbd(m);
   register_cleaning(m);
   register_value(m);
   register_stages(m);

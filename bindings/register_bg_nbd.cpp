@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include "cartera/bg_nbd.hpp"
+#include "history_columns.hpp"
 #include "numpy_columns.hpp"
 
 namespace py = pybind11;
@@ -11,21 +12,6 @@ using namespace cartera;
 using namespace cartera::python;
 
 namespace {
-
-// The three columns (and the rows' weights, when given), held while the history reads them.
-struct history_columns {
-  real_column frequency, recency, age, weight;
-
-  history_columns(const py::handle& x, const py::handle& t_x, const py::handle& t, const py::object& w = py::none())
-      : frequency(to_real_column(x, "repeat_summary", "frequency")),
-        recency(to_real_column(t_x, "repeat_summary", "recency")),
-        age(to_real_column(t, "repeat_summary", "T")),
-        weight(w.is_none() ? real_column() : to_real_column(w, "repeat_summary", "weight")) {}
-
-  [[nodiscard]] repeat_history view() const {
-    return {span_of(frequency), span_of(recency), span_of(age), span_of(weight)};
-  }
-};
 
 bg_nbd_params params_of(const std::array<double, 4>& p) { return {p[0], p[1], p[2], p[3]}; }
 

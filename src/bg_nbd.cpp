@@ -2,17 +2,15 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <boost/math/quadrature/gauss.hpp>
 #include <boost/math/special_functions/digamma.hpp>
 #include <cmath>
-#include <map>
 #include <numeric>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "detail/checks.hpp"
+#include "detail/distinct_histories.hpp"
 #include "detail/hashing.hpp"
 #include "detail/maximum_likelihood.hpp"
 #include "detail/parallel.hpp"
@@ -57,73 +55,13 @@ frequency_terms terms_of(double x, const bg_nbd_params& p) {
   return t;
 }
 
-// The customers of one history counted once, weighted by their number: a summary in whole
-// days repeats histories a lot (every customer without repeat purchases who came on one day
-// has the same). With the distinct frequencies among them, for the terms of x alone.
-struct distinct_histories {
-  std::vector<double> frequency, recency, age, weight;
-  std::vector<std::int32_t> group;  ///< the row's frequency, as an index into frequencies
-  std::vector<double> frequencies, group_weight;
-};
-
-distinct_histories distinct(const repeat_history& h, double scale) {
-  distinct_histories d;
-  const std::size_t mask = std::bit_ceil(std::max<std::size_t>(16, 2 * h.size())) - 1;
-  std::vector<std::int32_t> slots(mask + 1, -1);
-  std::map<double, std::int32_t> groups;
-  for (std::size_t i = 0; i < h.size(); ++i) {
-    const double x = h.frequency[i], t_x = h.recency[i] * scale, t = h.age[i] * scale;
-    std::size_t slot = detail::hash_numbers(x, t_x, t) & mask;
-    for (; slots[slot] >= 0; slot = (slot + 1) & mask) {
-      const auto k = static_cast<std::size_t>(slots[slot]);
-      if (d.frequency[k] == x && d.recency[k] == t_x && d.age[k] == t) break;
-    }
-    const double w = h.weight_of(i);
-    if (slots[slot] >= 0) {
-      d.weight[static_cast<std::size_t>(slots[slot])] += w;
-      continue;
-    }
-    slots[slot] = static_cast<std::int32_t>(d.frequency.size());
-    d.frequency.push_back(x);
-    d.recency.push_back(t_x);
-    d.age.push_back(t);
-    d.weight.push_back(w);
-    groups.emplace(x, 0);
-  }
-  // In the order of the histories, not of the customers: the sums then run the same for
-  // any order of the customers, and for their histories counted elsewhere (a book in
-  // partitions), so the fit is the same to the last bit.
-  std::vector<std::size_t> order(d.frequency.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return std::tie(d.frequency[a], d.recency[a], d.age[a]) < std::tie(d.frequency[b], d.recency[b], d.age[b]);
-  });
-  const auto reordered = [&](std::vector<double>& column) {
-    std::vector<double> out(column.size());
-    for (std::size_t k = 0; k < order.size(); ++k) out[k] = column[order[k]];
-    column.swap(out);
-  };
-  for (std::vector<double>* column : {&d.frequency, &d.recency, &d.age, &d.weight}) reordered(*column);
-  for (auto& [x, k] : groups) {
-    k = static_cast<std::int32_t>(d.frequencies.size());
-    d.frequencies.push_back(x);
-  }
-  d.group_weight.assign(d.frequencies.size(), 0.0);
-  d.group.resize(d.frequency.size());
-  for (std::size_t k = 0; k < d.frequency.size(); ++k) {
-    d.group[k] = groups.find(d.frequency[k])->second;
-    d.group_weight[static_cast<std::size_t>(d.group[k])] += d.weight[k];
-  }
-  return d;
-}
-
 // The log-likelihood and its gradient in (r, alpha, a, b).
 struct likelihood {
   double value = 0;
   std::array<double, 4> gradient{};
 };
 
-likelihood evaluate(const bg_nbd_params& p, const distinct_histories& h, const execution& run) {
+likelihood evaluate(const bg_nbd_params& p, const detail::distinct_histories& h, const execution& run) {
   std::vector<frequency_terms> terms(h.frequencies.size());
   for (std::size_t k = 0; k < h.frequencies.size(); ++k) terms[k] = terms_of(h.frequencies[k], p);
   std::vector<likelihood> partial(static_cast<std::size_t>(blocks));
@@ -268,7 +206,7 @@ void repeat_history::check(std::string_view table) const {
 double bg_nbd_log_likelihood(const bg_nbd_params& params, const repeat_history& history, const execution& run) {
   check_params(params);
   history.check("repeat_history");
-  return evaluate(params, distinct(history, 1.0), run).value;
+  return evaluate(params, detail::distinct(history, 1.0), run).value;
 }
 
 bg_nbd_fit fit_bg_nbd(const repeat_history& history, const model_fit_options& options) {
@@ -282,7 +220,7 @@ bg_nbd_fit fit_bg_nbd(const repeat_history& history, const model_fit_options& op
   // unit, and the fit is better conditioned on a scale near 1.
   const double longest = *std::max_element(history.age.begin(), history.age.end());
   const double scale = longest > 0 ? 10 / longest : 1.0;
-  const distinct_histories scaled = distinct(history, scale);
+  const detail::distinct_histories scaled = detail::distinct(history, scale);
   const double n = history.customers();
 
   const auto fitted = detail::fit_in_logs<4>(

@@ -21,6 +21,7 @@
 #include "cartera/growth.hpp"
 #include "cartera/kmeans.hpp"
 #include "cartera/ladder.hpp"
+#include "cartera/pareto_nbd.hpp"
 #include "cartera/people.hpp"
 #include "cartera/preview.hpp"
 #include "cartera/readiness.hpp"

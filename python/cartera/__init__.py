@@ -41,6 +41,7 @@ from .gamma_gamma import GammaGamma
 from .growth import GrowthPolicy, growth, next_products
 from .hygiene import Hygiene, find_duplicates, hygiene, merge_duplicates
 from .kmeans import KMeans
+from .pareto_nbd import ParetoNBD
 from .people import PEOPLE_FINDINGS, PeoplePolicy, people_findings
 from .potential import POTENTIAL_COLUMNS, PotentialPolicy, potential
 from .readiness import READINESS_QUESTIONS, READINESS_STEPS, Readiness, ReadinessPolicy, book_readiness, readiness
@@ -77,6 +78,7 @@ from .value import ValuePolicy, repeat_summary, value
 __all__ = [
     "BGNBD",
     "GammaGamma",
+    "ParetoNBD",
     "QUESTION_BANK",
     "profile_completeness",
     "read_question_bank",

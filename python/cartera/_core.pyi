@@ -97,6 +97,25 @@ def bg_nbd_p_alive(
 def bg_nbd_expected_purchases(
     params: list[float], frequency: Any, recency: Any, T: Any, horizon: float, threads: int
 ) -> npt.NDArray[np.float64]: ...
+def fit_pareto_nbd(
+    frequency: Any,
+    recency: Any,
+    T: Any,
+    penalizer: float,
+    max_iterations: int,
+    tolerance: float,
+    threads: int,
+    weight: Any = None,
+) -> dict[str, Any]: ...
+def pareto_nbd_log_likelihood(
+    params: list[float], frequency: Any, recency: Any, T: Any, weight: Any = None
+) -> float: ...
+def pareto_nbd_p_alive(
+    params: list[float], frequency: Any, recency: Any, T: Any, threads: int
+) -> npt.NDArray[np.float64]: ...
+def pareto_nbd_expected_purchases(
+    params: list[float], frequency: Any, recency: Any, T: Any, horizon: float, threads: int
+) -> npt.NDArray[np.float64]: ...
 def bg_nbd_discounted_purchases(
     params: list[float],
     frequency: Any,

@@ -16,7 +16,8 @@ import pandas as pd
 
 from . import _convert, _core
 from ._estimator import FittedModel
-from .bg_nbd import BGNBD, _bought_mask, _history, _weights
+from ._repeat_model import _bought_mask, _history, _weights
+from .bg_nbd import BGNBD
 
 __all__ = ["GammaGamma"]
 
