@@ -63,7 +63,7 @@ def fit(partitions: Partitions, clusters: KMeans, columns: Sequence[str]) -> np.
     def on_points(work: Callable[[np.ndarray, np.ndarray], Any]) -> list[Any]:
         return partitions(lambda frame: work(points(frame, columns, fill), parallel.keys_of(frame.index)))
 
-    clusters.fitted(parallel.fit(on_points, clusters.options(), len(columns)))
+    clusters._take_fit(parallel.fit(on_points, clusters._options(), len(columns)))
     clusters.feature_names_in_ = np.asarray(list(columns), dtype=object)
     return fill
 

@@ -202,7 +202,8 @@ class _Fit:
         self.mean = np.zeros(columns)
         self.scale = np.ones(columns)
 
-    def pass_(self, work: Callable[..., Any], *args: Any) -> list[Any]:
+    def each_part(self, work: Callable[..., Any], *args: Any) -> list[Any]:
+        """One pass: ``work(points, keys, *args)`` on every part, in standardised units."""
         mean, scale = self.mean, self.scale
 
         def standardised(points: np.ndarray, keys: np.ndarray) -> Any:
@@ -212,13 +213,13 @@ class _Fit:
 
     def standardise(self) -> float:
         """Fits the standardisation; returns the mean variance of the standardised columns."""
-        counts, sums = zip(*self.pass_(_moments), strict=True)
+        counts, sums = zip(*self.each_part(_moments), strict=True)
         n = sum(counts)
         if n < self.options.clusters:
             raise _convert.invalid("kmeans", "rows", None, n, f"fewer rows than clusters ({self.options.clusters})")
         self.rows = n
         mean = np.sum(sums, axis=0) / n
-        squares = np.sum(self.pass_(lambda x, _k, m: ((x - m) ** 2).sum(axis=0), mean), axis=0)
+        squares = np.sum(self.each_part(lambda x, _k, m: ((x - m) ** 2).sum(axis=0), mean), axis=0)
         variance = squares / n
         if self.options.standardise:
             self.mean = mean
@@ -241,19 +242,19 @@ class _Fit:
                 out.append((float(u[at]), int(keys[at]), x[at]))
             return out
 
-        found = self.pass_(first)
+        found = self.each_part(first)
         candidates = [[min((p[r] for p in found if p[r] is not None), key=lambda t: (t[0], t[1]))[2]] for r in restarts]
         for round_ in range(1, ROUNDS + 1):
             so_far = [np.array(c) for c in candidates]
-            costs = np.sum(self.pass_(lambda x, _k, cs: [nearest(x, c)[1].sum() for c in cs], so_far), axis=0)
+            costs = np.sum(self.each_part(lambda x, _k, cs: [nearest(x, c)[1].sum() for c in cs], so_far), axis=0)
 
-            drawn = self.pass_(_sampled, so_far, costs, o, rows, round_)
+            drawn = self.each_part(_sampled, so_far, costs, o, rows, round_)
             for r in restarts:
                 keys = np.concatenate([p[r][0] for p in drawn])
                 points = np.concatenate([p[r][1] for p in drawn])
                 candidates[r].extend(points[np.argsort(keys, kind="stable")])
         pools = [np.array(c) for c in candidates]
-        nearest_counts = self.pass_(
+        nearest_counts = self.each_part(
             lambda x, _k, cs: [np.bincount(nearest(x, c)[0], minlength=len(c)) for c in cs], pools
         )
         starts = []
@@ -273,7 +274,7 @@ class _Fit:
         iterations = [0] * len(centres)
         running = list(range(len(centres)))
         while running:
-            found = self.pass_(_cluster_sums, [centres[r] for r in running])
+            found = self.each_part(_cluster_sums, [centres[r] for r in running])
             still = []
             for slot, r in enumerate(running):
                 parts = [p[slot] for p in found]
@@ -308,7 +309,7 @@ class _Fit:
                 out.append((float(distance.sum()), np.bincount(labels, minlength=len(c))))
             return out
 
-        found = self.pass_(inertias, centres)
+        found = self.each_part(inertias, centres)
         inertia = [sum(p[r][0] for p in found) for r in range(len(centres))]
         r = int(np.argmin(inertia))
         order = np.argsort(-np.sum([p[r][1] for p in found], axis=0), kind="stable")

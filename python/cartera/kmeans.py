@@ -69,7 +69,7 @@ class KMeans:
             raise _convert.invalid("kmeans", name, row, points[row, column], problem)
         return points
 
-    def options(self) -> parallel.Options:
+    def _options(self) -> parallel.Options:
         """The fit's options, checked (k-means|| fits run them from Python)."""
         if self.init not in self.INITS:
             raise _convert.invalid("kmeans", "init", None, self.init, "expected 'k-means++' or 'k-means||'")
@@ -78,15 +78,20 @@ class KMeans:
             ("n_init", self.n_init, 1),
             ("max_iter", self.max_iter, 1),
         ):
-            if not isinstance(value, int) or value < low:
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
                 raise _convert.invalid("kmeans", name, None, value, f"must be an integer >= {low}")
         if not math.isfinite(self.tol) or self.tol < 0:
             raise _convert.invalid("kmeans", "tol", None, self.tol, "must be finite and >= 0")
         return parallel.Options(
-            self.n_clusters, self.n_init, self.max_iter, float(self.tol), int(self.random_state), self.standardise
+            int(self.n_clusters),
+            int(self.n_init),
+            int(self.max_iter),
+            float(self.tol),
+            int(self.random_state),
+            bool(self.standardise),
         )
 
-    def fitted(self, model: parallel.Model) -> KMeans:
+    def _take_fit(self, model: parallel.Model) -> KMeans:
         """Takes a k-means|| fit as this estimator's (the fitted attributes but ``labels_``)."""
         self.cluster_centers_ = model.centres
         self.mean_ = model.mean
@@ -96,11 +101,11 @@ class KMeans:
         return self
 
     def fit(self, X: Any, y: Any = None) -> KMeans:
-        options = self.options()
+        options = self._options()
         if self.init == "k-means||":
             points = self._points(X)
             keys = parallel.keys_of(X.index if isinstance(X, pd.DataFrame) else np.arange(len(points)))
-            self.fitted(parallel.fit(lambda work: [work(points, keys)], options, points.shape[1]))
+            self._take_fit(parallel.fit(lambda work: [work(points, keys)], options, points.shape[1]))
             self.labels_ = self.predict(points)
         else:
             self._fit_in_cpp(X)

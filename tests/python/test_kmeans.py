@@ -98,7 +98,7 @@ def test_kmeans_parallel_fit_from_parts_equals_the_fit_of_the_whole(cut):
     ends = np.cumsum([0, *cut])
     values, keys = points.to_numpy(), parallel.keys_of(points.index)
     pieces = [(values[a:b], keys[a:b]) for a, b in zip(ends[:-1], ends[1:], strict=True)]
-    model = parallel.fit(lambda work: [work(p, k) for p, k in pieces], whole.options(), 4)
+    model = parallel.fit(lambda work: [work(p, k) for p, k in pieces], whole._options(), 4)
     np.testing.assert_allclose(model.centres, whole.cluster_centers_, rtol=1e-9)
     assert model.inertia == pytest.approx(whole.inertia_, rel=1e-9) and model.iterations == whole.n_iter_
 
@@ -112,5 +112,8 @@ def test_kmeans_parallel_on_repeated_rows_and_refused_options():
         cartera.KMeans(3, init="random").fit(repeated)
     with pytest.raises(ValueError, match=r"kmeans.rows \(value 5\): fewer rows than clusters \(6\)"):
         cartera.KMeans(6, init="k-means||").fit(repeated)
+    assert cartera.KMeans(np.int64(2), init="k-means||").fit(repeated).n_iter_ >= 1  # NumPy's integers too
+    with pytest.raises(ValueError, match=r"kmeans.n_clusters \(value 2.5\): must be an integer >= 1"):
+        cartera.KMeans(2.5, init="k-means||").fit(repeated)
     with pytest.raises(ValueError, match=r"kmeans.tol \(value -1\): must be finite and >= 0"):
         cartera.KMeans(2, init="k-means||", tol=-1).fit(repeated)
