@@ -210,35 +210,20 @@ double bg_nbd_log_likelihood(const bg_nbd_params& params, const repeat_history& 
 }
 
 bg_nbd_fit fit_bg_nbd(const repeat_history& history, const model_fit_options& options) {
-  history.check("repeat_history");
-  if (history.size() == 0) throw invalid_input({"repeat_history", "", -1, ""}, "no customer to fit the model on");
-  if (!(std::isfinite(options.penalizer) && options.penalizer >= 0)) {
-    throw invalid_input({"model_fit_options", "penalizer", -1, detail::format_number(options.penalizer)},
-                        "must be 0 or more");
-  }
-  // As lifetimes does, time is scaled so that the longest age is 10: α moves with the time
-  // unit, and the fit is better conditioned on a scale near 1.
-  const double longest = *std::max_element(history.age.begin(), history.age.end());
-  const double scale = longest > 0 ? 10 / longest : 1.0;
-  const detail::distinct_histories scaled = detail::distinct(history, scale);
-  const double n = history.customers();
-
+  const detail::histories_to_fit scaled = detail::prepared_for_fit(history, options);
   const auto fitted = detail::fit_in_logs<4>(
       [&](const std::array<double, 4>& v, std::array<double, 4>& gradient) {
-        const likelihood l = evaluate({v[0], v[1], v[2], v[3]}, scaled, options.run);
+        const likelihood l = evaluate({v[0], v[1], v[2], v[3]}, scaled.histories, options.run);
         gradient = l.gradient;
         return l.value;
       },
-      n, options);
+      history.customers(), options);
   bg_nbd_fit fit;
   fit.evaluations = fitted.evaluations;
   fit.converged = fitted.converged;
   fit.params = {fitted.params[0], fitted.params[1], fitted.params[2], fitted.params[3]};
-  // Each customer's likelihood in scaled time is the unscaled one times scale^-x.
-  double repeats = 0;
-  for (std::size_t i = 0; i < history.size(); ++i) repeats += history.frequency[i] * history.weight_of(i);
-  fit.log_likelihood = evaluate(fit.params, scaled, options.run).value + repeats * std::log(scale);
-  fit.params.alpha /= scale;
+  fit.log_likelihood = evaluate(fit.params, scaled.histories, options.run).value + scaled.log_likelihood_shift;
+  fit.params.alpha /= scaled.scale;
   return fit;
 }
 

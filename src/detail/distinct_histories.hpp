@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <numeric>
@@ -13,6 +14,8 @@
 #include <vector>
 
 #include "cartera/bg_nbd.hpp"
+#include "cartera/error.hpp"
+#include "detail/format.hpp"
 #include "detail/hashing.hpp"
 
 namespace cartera::detail {
@@ -75,6 +78,33 @@ inline distinct_histories distinct(const repeat_history& h, double scale) {
     d.group_weight[static_cast<std::size_t>(d.group[k])] += d.weight[k];
   }
   return d;
+}
+
+/// A repeat summary made ready for a fit: checked, with at least one customer and a
+/// penalizer of 0 or more; time scaled, as lifetimes does, so that the longest age is 10
+/// (the rate scales move with the time unit, and the fit is better conditioned near 1).
+struct histories_to_fit {
+  distinct_histories histories;
+  double scale = 1.0;
+  /// Each customer's likelihood in scaled time is the unscaled one times scale^−x: this,
+  /// added to a log-likelihood on `histories`, gives it in the summary's time unit.
+  double log_likelihood_shift = 0.0;
+};
+
+inline histories_to_fit prepared_for_fit(const repeat_history& history, const model_fit_options& options) {
+  history.check("repeat_history");
+  if (history.size() == 0) throw invalid_input({"repeat_history", "", -1, ""}, "no customer to fit the model on");
+  if (!(std::isfinite(options.penalizer) && options.penalizer >= 0)) {
+    throw invalid_input({"model_fit_options", "penalizer", -1, format_number(options.penalizer)}, "must be 0 or more");
+  }
+  histories_to_fit out;
+  const double longest = *std::max_element(history.age.begin(), history.age.end());
+  out.scale = longest > 0 ? 10 / longest : 1.0;
+  out.histories = distinct(history, out.scale);
+  double repeats = 0;
+  for (std::size_t i = 0; i < history.size(); ++i) repeats += history.frequency[i] * history.weight_of(i);
+  out.log_likelihood_shift = repeats * std::log(out.scale);
+  return out;
 }
 
 }  // namespace cartera::detail
