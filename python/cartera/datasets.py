@@ -1,5 +1,6 @@
 """Readers for public transaction data sets, turned into cartera transaction tables, and a
-messy raw book with known truth (:func:`messy_book`).
+messy raw book with known truth (:func:`messy_book`), and generated generalized
+assignment instances of the published families (:func:`gap_instance`).
 
 The files are not shipped with cartera: pass the path of your copy.
 """
@@ -13,7 +14,9 @@ from os import PathLike
 import numpy as np
 import pandas as pd
 
-__all__ = ["MessyBook", "messy_book", "read_cdnow", "read_online_retail"]
+from ._gap_instances import GapInstance, gap_instance
+
+__all__ = ["GapInstance", "MessyBook", "gap_instance", "messy_book", "read_cdnow", "read_online_retail"]
 
 _log = logging.getLogger(__name__)
 
