@@ -143,9 +143,11 @@ struct assignment_options {
   /// with the customers not yet placed left out (feasible) and a bound from their prices
   /// ("boost", the reference, always runs to the end).
   double time_limit = 60.0;
-  double gap_limit = 1e-4;         ///< iterative solvers stop once (objective - bound) / objective is below
-  std::int64_t iterations = 1000;  ///< most Lagrangian iterations
-  std::uint64_t seed = 0;          ///< for randomised steps; results are deterministic given it
+  double gap_limit = 1e-4;  ///< iterative solvers stop once (objective - bound) / objective is below
+  /// Most Lagrangian iterations; they also bound the search after them (rounds of the
+  /// iterated local search, or 20 steps of the tabu search each).
+  std::int64_t iterations = 1000;
+  std::uint64_t seed = 0;  ///< for randomised steps; results are deterministic given it
   /// Called now and then by the solvers; returning false stops them as the time limit
   /// does. The exact solvers report an infinite objective until they finish.
   std::function<bool(const assignment_progress&)> progress;

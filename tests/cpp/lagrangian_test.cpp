@@ -92,6 +92,46 @@ TEST(lagrangian_test, lagrangian_bound_and_solution_bracket_the_optimum_with_tim
   EXPECT_GE(optimal, trials * 95 / 100);
 }
 
+// Tiny generalized assignment instances of type E's shape (heavy pairs are the cheap ones,
+// capacities 80 % of a balanced share, every item placed), where the tabu search across the
+// budgets does the searching: against the optimum of a brute force. Infeasible ones (no
+// plan places every item) count too: their best leaves the fewest out.
+TEST(lagrangian_test, the_tabu_search_finds_the_optimum_of_tiny_hard_instances) {
+  std::mt19937 random(17);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  int optimal = 0, feasible = 0;
+  constexpr int trials = 200;
+  for (int trial = 0; trial < trials; ++trial) {
+    const auto n = static_cast<index_t>(5 + random() % 5), m = static_cast<index_t>(2 + random() % 2);
+    assignment_problem p;
+    p.customers = n;
+    p.managers = m;
+    std::vector<double> share(static_cast<std::size_t>(m), 0);
+    for (index_t c = 0; c < n; ++c) {
+      for (index_t j = 0; j < m; ++j) {
+        const double weight = std::round(1 - 10 * std::log(1 - uniform(random)));
+        p.manager.push_back(j);
+        p.workload.push_back(std::max(weight, 1.0));
+        p.cost.push_back(std::max(0.0, std::round(1000 / std::max(weight, 1.0) - 10 * uniform(random))));
+        share[static_cast<std::size_t>(j)] += std::max(weight, 1.0);
+      }
+      p.offsets.push_back(static_cast<std::int64_t>(p.manager.size()));
+    }
+    p.leave_out.assign(static_cast<std::size_t>(n), 1e6);
+    p.capacity.assign(static_cast<std::size_t>(m), n);
+    for (const double s : share) p.time_budget.push_back(std::floor(0.8 * s / m));
+    const assignment_result r = solve_assignment(p, {.solver = "lagrangian", .time_limit = 600, .iterations = 100});
+    expect_feasible(p, r);
+    const double best = brute_force(p);
+    ASSERT_LE(r.bound, best + 1e-6) << "trial " << trial;
+    ASSERT_GE(r.objective, best - 1e-6) << "trial " << trial;
+    optimal += r.objective <= best + 1e-6;
+    feasible += best < 1e6;  // every item placed
+  }
+  EXPECT_GE(feasible, trials * 3 / 4);
+  EXPECT_GE(optimal, trials - 2);  // 200 of 200 (189 with the iterated local search in its place)
+}
+
 // A book like the benchmark's, just large enough for the solver's large-problem path:
 // 6,000 customers, 60 managers, 25 candidates each, 10 to 60 whole minutes a customer plus
 // `offset`, budgets for 80 % of the minutes.

@@ -97,7 +97,13 @@ bool dual_prices::step(double theta, double value, double best_objective) {
     }
   }
   if (norm == 0) return false;
-  const double length = theta * std::max(best_objective - value, 1e-6 * std::max(1.0, std::abs(value))) / norm;
+  // Polyak's rule aims at the best objective; the target is held within 10 % above the
+  // bound, since the first plans can be far above it (a greedy by true costs on tight time
+  // budgets leaves customers out at prices above any plan), and a step aimed that far
+  // overshoots every time.
+  const double ceiling = std::isinf(bound) ? best_objective : bound + 0.1 * std::max(1.0, std::abs(bound));
+  const double target = std::min(best_objective, ceiling);
+  const double length = theta * std::max(target - value, 1e-6 * std::max(1.0, std::abs(value))) / norm;
   for (std::size_t j = 0; j < ctx_.m; ++j) {
     load_price[j] += length * static_cast<double>(count_[j] - target_load_[j]);
     if (!std::isinf(ctx_.budget[j]))

@@ -145,20 +145,30 @@ void local_search::polish(std::int64_t iteration, const std::function<bool(std::
   }
 }
 
-void local_search::improve() {
-  bool changed = true;
-  while (changed && !ctx_.cut_short()) {
+bool local_search::shift_all() {
+  bool any = false;
+  for (bool changed = true; changed && !ctx_.cut_short();) {
     changed = false;
     for (std::size_t c = 0; c < ctx_.n; ++c) {
       changed = try_shift(c) || changed;
-      if ((c & 4095) == 0 && ctx_.cut_short()) return;
+      if ((c & 4095) == 0 && ctx_.cut_short()) return true;
     }
-    if (changed) continue;
+    any = any || changed;
+  }
+  return any;
+}
+
+void local_search::improve(double deadline) {
+  const auto out_of_time = [&] { return ctx_.cut_short() || ctx_.seconds() >= deadline; };
+  bool changed = true;
+  while (changed && !out_of_time()) {
+    shift_all();
+    if (out_of_time()) return;
     changed = repacks_.repack_all(foreign_repacks());
     if (changed || !ctx_.small) continue;
     for (std::size_t c = 0; c < ctx_.n; ++c) {
       changed = try_exchange(c) || changed;
-      if ((c & 255) == 0 && ctx_.cut_short()) return;
+      if ((c & 255) == 0 && out_of_time()) return;
     }
   }
 }

@@ -21,9 +21,12 @@ class local_search {
   /// c moves to a manager it prefers (by true cost) by trading places with one of that
   /// manager's customers (swap), or by pushing one of them elsewhere or out (ejection).
   bool try_exchange(std::size_t c);
+  /// Shifts until none improves; true when any did.
+  bool shift_all();
   /// Shifts until none improves, then repacks, then (on small problems, where a pass of
   /// exchanges is affordable) exchanges, and again, while any helps.
-  void improve();
+  /// Stops at `deadline` (seconds since the start) too.
+  void improve(double deadline = infinite);
   /// Large problems: local search on the best plan only, in the time left. `stop` is the
   /// solver's (true: stop for good).
   void polish(std::int64_t iteration, const std::function<bool(std::int64_t)>& stop);
