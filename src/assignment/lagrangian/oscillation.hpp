@@ -25,9 +25,8 @@ class oscillating_search {
 
   /// Applies where it is built for: small problems with time budgets and pair costs only.
   [[nodiscard]] bool applies() const { return ctx_.small && ctx_.timed && !ctx_.manager_terms && ctx_.n > 1; }
-  /// Searches from the best plan until `stop` says so or for 20 steps per iteration of the
-  /// options; the best feasible plan found is kept
-  /// in plan.best_arc and plan.best_objective.
+  /// Searches from the best plan until `stop` says so, or for 20 steps per iteration of
+  /// the options; keeps the best feasible plan in plan.best_arc and plan.best_objective.
   void run(std::int64_t iteration, const std::function<bool(std::int64_t)>& stop);
 
  private:
@@ -57,8 +56,8 @@ class oscillating_search {
   std::vector<double> price_, base_price_;  // per manager: the price of a minute over its budget
   std::vector<std::int64_t> tabu_until_;    // per arc: the step until which it may not be taken again
   std::vector<std::int64_t> by_manager_;    // per customer, its arcs ordered by manager (for swaps)
-  std::vector<std::int64_t> candidate_offsets_,
-      candidate_arcs_;            // per customer, its cheapest arcs at the bound's prices
+  // Per customer, its cheapest arcs at the bound's prices: candidate_arcs_[candidate_offsets_[c] ..).
+  std::vector<std::int64_t> candidate_offsets_, candidate_arcs_;
   double cost_ = 0, excess_ = 0;  // of the current plan
 };
 
