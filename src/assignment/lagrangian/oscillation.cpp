@@ -54,6 +54,10 @@ void oscillating_search::prepare() {
 }
 
 std::int64_t oscillating_search::arc_to(std::size_t c, std::size_t j) const {
+  // A customer with every manager as a candidate (a generalized assignment instance) has
+  // manager j's arc at place j of its ordered arcs.
+  if (static_cast<std::size_t>(ctx_.last(c) - ctx_.first(c)) == ctx_.m)
+    return by_manager_[static_cast<std::size_t>(ctx_.first(c)) + j];
   const auto begin = by_manager_.begin() + ctx_.first(c), end = by_manager_.begin() + ctx_.last(c);
   const auto at =
       std::lower_bound(begin, end, j, [&](std::int64_t a, std::size_t k) { return ctx_.manager_of(a) < k; });
