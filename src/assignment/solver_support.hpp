@@ -89,6 +89,12 @@ solver_output stopped_output(const assignment_problem& problem, std::vector<inde
                              double scale, double bound, stop_reason reason);
 
 solver_output solve_auction(const assignment_problem& problem, const assignment_options& options);
+/// The auction's customers bid in rounds while at least this many wait (on every core),
+/// then one after the other.
+inline constexpr std::size_t auction_round_size = 32768;
+/// The auction with another round size (tests: 1 bids in rounds to the end).
+solver_output solve_auction_with_round_size(const assignment_problem& problem, const assignment_options& options,
+                                            std::size_t round_size);
 solver_output solve_flow(const assignment_problem& problem, const assignment_options& options);
 solver_output solve_boost(const assignment_problem& problem, const assignment_options& options);
 solver_output solve_lagrangian(const assignment_problem& problem, const assignment_options& options);

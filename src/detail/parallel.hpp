@@ -16,7 +16,8 @@ namespace cartera::detail {
 /// suits items of a few dozen nanoseconds, such as customers).
 template <typename Body>
 void parallel_for(std::int64_t count, const execution& run, Body&& body, std::int64_t min_per_thread = 16384) {
-  const auto hardware = static_cast<std::int64_t>(std::max(1u, std::thread::hardware_concurrency()));
+  // Asked once: the C library reads it from /sys at every call.
+  static const auto hardware = static_cast<std::int64_t>(std::max(1u, std::thread::hardware_concurrency()));
   std::int64_t threads = run.threads > 0 ? run.threads : hardware;
   threads = std::clamp<std::int64_t>(std::min(threads, count / min_per_thread), 1, 256);
   if (threads == 1) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "assignment/solver_support.hpp"
 #include "assignment_support.hpp"
 #include "test_support.hpp"
 
@@ -201,6 +202,36 @@ TEST(assignment_test, a_stopped_solve_says_so_and_gives_its_unsettled_customers_
   EXPECT_EQ(loose.stopped_by, stop_reason::none);
   EXPECT_STREQ(status_name(solve_status::infeasible), "infeasible");
   EXPECT_STREQ(stop_reason_name(stop_reason::time_limit), "time_limit");
+}
+
+// The auction bidding in rounds from the first bid to the last (in the library, only
+// while 32,768 customers or more wait), and as it runs, on books of three kinds: every
+// manager full at the optimum; capacities uneven, from none to twice the average, so that
+// many managers keep room (their price 0) and a scaling phase can leave one with room at a
+// positive price, which the auction must run again; and five distinct costs (ties
+// everywhere). The same objective as successive shortest paths, twice the same answer.
+TEST(assignment_test, the_auction_is_exact_in_rounds_and_in_turn_on_books_of_every_kind) {
+  std::mt19937 random(23);
+  for (int trial = 0; trial < 12; ++trial) {
+    const int kind = trial % 3;
+    assignment_problem p = random_problem(random, 1000 + static_cast<index_t>(random() % 1000), 20, 6);
+    for (auto& room : p.capacity) room = kind == 1 ? static_cast<std::int64_t>(random() % 101) : 45;
+    if (kind == 2) {
+      for (auto& cost : p.cost) cost = std::floor(cost / 20);
+    }
+    const assignment_result flow = solve_assignment(p, {.solver = "flow"});
+    for (const std::size_t round_size : {std::size_t{1}, std::size_t{500}, detail::auction_round_size}) {
+      const assignment_options options{.solver = "auction"};
+      const solver_output out = detail::solve_auction_with_round_size(p, options, round_size);
+      assignment_result r = detail::finish(p, out.manager, options.cost_scale);
+      r.bound = out.bound;
+      ASSERT_NEAR(r.objective, flow.objective, 1e-9 * flow.objective)
+          << "trial " << trial << ", rounds of " << round_size;
+      expect_feasible(p, r);
+      EXPECT_EQ(detail::solve_auction_with_round_size(p, options, round_size).manager, out.manager)
+          << "trial " << trial;
+    }
+  }
 }
 
 TEST(assignment_test, the_auction_survives_ties) {
