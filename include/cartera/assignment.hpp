@@ -13,11 +13,11 @@
 ///
 /// Solvers are chosen by name (`assignment_options::solver`):
 /// - `"auction"`: exact for the capacity-only problem (no time budgets, bands or fixed
-///   costs), a forward
-///   auction with similar objects (a manager of capacity k is k identical slots). Costs are
-///   rounded to multiples of 1 / cost_scale and the arithmetic is exact in 64-bit integers:
-///   the solution is optimal for the rounded costs, and objective and bound are reported
-///   in them.
+///   costs), a forward auction with similar objects (a manager of capacity k is k identical
+///   slots) and ε-scaling, bidding in rounds on every core while many customers wait (the
+///   same answer whatever the number of threads). Costs are rounded to multiples of
+///   1 / cost_scale and the arithmetic is exact in integers: the solution is optimal for the
+///   rounded costs, and objective and bound are reported in them.
 /// - `"flow"`: the same problem and guarantee, by successive shortest paths written for the
 ///   bipartite shape; fast on small books, slow on large contested ones.
 /// - `"lagrangian"`: any problem (a generalized assignment problem when workloads differ).

@@ -145,17 +145,12 @@ void local_search::polish(std::int64_t iteration, const std::function<bool(std::
   }
 }
 
-bool local_search::shift_all() {
-  bool any = false;
+void local_search::shift_all() {
   for (bool changed = true; changed && !ctx_.cut_short();) {
     changed = false;
-    for (std::size_t c = 0; c < ctx_.n; ++c) {
+    for (std::size_t c = 0; c < ctx_.n && !((c & 4095) == 0 && ctx_.cut_short()); ++c)
       changed = try_shift(c) || changed;
-      if ((c & 4095) == 0 && ctx_.cut_short()) return true;
-    }
-    any = any || changed;
   }
-  return any;
 }
 
 void local_search::improve(double deadline) {

@@ -21,8 +21,8 @@ class local_search {
   /// c moves to a manager it prefers (by true cost) by trading places with one of that
   /// manager's customers (swap), or by pushing one of them elsewhere or out (ejection).
   bool try_exchange(std::size_t c);
-  /// Shifts until none improves; true when any did.
-  bool shift_all();
+  /// Shifts until none improves (or the solve is cut short).
+  void shift_all();
   /// Shifts until none improves, then repacks, then (on small problems, where a pass of
   /// exchanges is affordable) exchanges, and again, while any helps.
   /// Stops at `deadline` (seconds since the start) too.
