@@ -36,8 +36,8 @@ namespace {
 // customer such a price war is handed to the successive-shortest-path solver.
 constexpr std::int64_t bids_per_customer_budget = 200;
 // The ε-scaling: the first phase's ε is the largest cost or leave-out price over this, each
-// next phase's a tenth of the last, and once below the largest over `last_coarse_share` the
-// exact ε = 1. Each phase starts from the last one's prices lowered by `lowering` × its ε.
+// next phase's a tenth of the last, and once below the largest over `last_coarse_share` (or
+// below 2) the exact ε = 1. Each phase starts from the last one's prices lowered by `lowering` × its ε.
 constexpr double first_epsilon_share = 20;
 constexpr double epsilon_factor = 10;
 constexpr double last_coarse_share = 1000;
@@ -121,7 +121,7 @@ class auction_solver {
         start[j] = std::max<cost_t>(0, entry_price_[j] - static_cast<cost_t>(lowering * epsilon));
       previous = epsilon;
       epsilon /= epsilon_factor;
-      if (epsilon < largest / last_coarse_share) epsilon = 1;
+      if (epsilon < std::max(2.0, largest / last_coarse_share)) epsilon = 1;  // never an ε below 1
     }
     return holders();
   }

@@ -234,6 +234,21 @@ TEST(assignment_test, the_auction_is_exact_in_rounds_and_in_turn_on_books_of_eve
   }
 }
 
+TEST(assignment_test, the_auction_scales_down_to_an_epsilon_of_one_and_no_lower) {
+  // Costs of a hundredth: the largest value × (n + 1) is 160, so a tenth of the first ε
+  // would be 0.8. It must be 1 instead: at ε = 0 customers who value both managers alike
+  // push each other out without end (until the budget of bids, then "flow").
+  // The auction asks the progress callback every 65,536 bids: it must never be asked.
+  const auto p = dense({{0.01, 0.01}, {0.01, 0.01}, {0.01, 0.01}}, {0.04, 0.04, 0.04}, {1, 1});
+  std::int64_t most_bids = 0;
+  const assignment_result r = solve_assignment(p, {.solver = "auction", .progress = [&](const assignment_progress& at) {
+                                                     most_bids = std::max(most_bids, at.iteration);
+                                                     return true;
+                                                   }});
+  EXPECT_NEAR(r.objective, 0.06, 1e-12);
+  EXPECT_EQ(most_bids, 0);
+}
+
 TEST(assignment_test, the_auction_survives_ties) {
   // 3,000 customers, three managers of capacity 500 they all value alike, leave-out prices
   // far above the pair costs: a price war of ε steps, settled by the fallback.
