@@ -83,4 +83,19 @@ void register_pareto_nbd(py::module_& m) {
       },
       py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("horizon"), py::arg("threads"),
       "Expected purchases in the next `horizon` time units per customer.");
+  m.def(
+      "pareto_nbd_discounted_purchases",
+      [](const std::array<double, 4>& p, const py::handle& x, const py::handle& t_x, const py::handle& t, double period,
+         int periods, double discount_rate, int threads) {
+        const history_columns h(x, t_x, t);
+        real_column out;
+        {
+          py::gil_scoped_release release;
+          out = pareto_nbd_discounted_purchases(params_of(p), h.view(), period, periods, discount_rate, {threads});
+        }
+        return to_numpy(std::move(out));
+      },
+      py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("period"), py::arg("periods"),
+      py::arg("discount_rate"), py::arg("threads"),
+      "Expected purchases period by period, each discounted by (1 + discount_rate)^k, summed.");
 }

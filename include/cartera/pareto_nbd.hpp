@@ -12,7 +12,7 @@
 ///   Γ(r+x) α^r β^s / Γ(r) · [(α+T)^−(r+x) (β+T)^−s + s ∫_{t_x}^{T} (α+τ)^−(r+x) (β+τ)^−(s+1) dτ],
 /// the integral being the dropout between the last purchase and the end. Where the paper
 /// writes the integral with Gauss's 2F1, whose series converges slowly as |α−β| nears
-/// max(α, β) + t_x, it is taken here by Gauss–Legendre quadrature after the change of variable
+/// max(α, β) + t_x, it is taken here by adaptive Gauss–Kronrod quadrature after the change of variable
 /// y = ((m+τ)/(m+t_x))^−(r+s+x), m = max(α, β), under which the integrand is the bounded,
 /// smooth ratio ((m+τ)/(min+τ))^e (integrated in v = −ln y, smooth at both ends); its derivatives in the parameters are
 /// integrals of the same kind, taken in the same pass, so the gradient is exact to the quadrature's precision.
@@ -53,5 +53,11 @@ struct pareto_nbd_fit {
 /// (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+horizon))^(s−1)] · P(alive).
 [[nodiscard]] real_column pareto_nbd_expected_purchases(const pareto_nbd_params& params, const repeat_history& history,
                                                         double horizon, const execution& run = {});
+
+/// The purchases to expect period by period, discounted, as bg_nbd_discounted_purchases:
+/// Σ_k [E(k·period) − E((k−1)·period)] / (1 + discount_rate)^k for k = 1..periods.
+[[nodiscard]] real_column pareto_nbd_discounted_purchases(const pareto_nbd_params& params,
+                                                          const repeat_history& history, double period, int periods,
+                                                          double discount_rate, const execution& run = {});
 
 }  // namespace cartera

@@ -116,6 +116,16 @@ def pareto_nbd_p_alive(
 def pareto_nbd_expected_purchases(
     params: list[float], frequency: Any, recency: Any, T: Any, horizon: float, threads: int
 ) -> npt.NDArray[np.float64]: ...
+def pareto_nbd_discounted_purchases(
+    params: list[float],
+    frequency: Any,
+    recency: Any,
+    T: Any,
+    period: float,
+    periods: int,
+    discount_rate: float,
+    threads: int,
+) -> npt.NDArray[np.float64]: ...
 def bg_nbd_discounted_purchases(
     params: list[float],
     frequency: Any,

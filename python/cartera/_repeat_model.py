@@ -27,6 +27,7 @@ class RepeatPurchaseModel(FittedModel):
     _log_likelihood: ClassVar[Callable[..., float]]
     _p_alive: ClassVar[Callable[..., np.ndarray]]
     _expected_purchases: ClassVar[Callable[..., np.ndarray]]
+    _discounted_purchases: ClassVar[Callable[..., np.ndarray]]
 
     def fit(self: _Model, summary: pd.DataFrame, sample_weight: Any = None) -> _Model:
         """Fits on the customers who bought (``purchased``, when the column is there: the

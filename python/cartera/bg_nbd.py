@@ -54,3 +54,4 @@ class BGNBD(RepeatPurchaseModel):
     _log_likelihood = staticmethod(_core.bg_nbd_log_likelihood)
     _p_alive = staticmethod(_core.bg_nbd_p_alive)
     _expected_purchases = staticmethod(_core.bg_nbd_expected_purchases)
+    _discounted_purchases = staticmethod(_core.bg_nbd_discounted_purchases)

@@ -16,8 +16,7 @@ import pandas as pd
 
 from . import _convert, _core
 from ._estimator import FittedModel
-from ._repeat_model import _bought_mask, _history, _weights
-from .bg_nbd import BGNBD
+from ._repeat_model import RepeatPurchaseModel, _bought_mask, _history, _weights
 
 __all__ = ["GammaGamma"]
 
@@ -70,7 +69,7 @@ class GammaGamma(FittedModel):
 
     def lifetime_value(
         self,
-        purchases: BGNBD,
+        purchases: RepeatPurchaseModel,
         summary: pd.DataFrame,
         *,
         periods: int = 12,
@@ -79,8 +78,8 @@ class GammaGamma(FittedModel):
         margin: float = 1.0,
     ) -> pd.Series:
         """Customer lifetime value over ``periods`` periods: per period, the purchases the
-        fitted ``purchases`` model expects, times the expected spend and ``margin``,
-        discounted by (1 + ``discount_rate``)^k for the k-th period (as ``lifetimes``'
+        fitted ``purchases`` model (:class:`cartera.BGNBD` or :class:`cartera.ParetoNBD`)
+        expects, times the expected spend and ``margin``, discounted by (1 + ``discount_rate``)^k for the k-th period (as ``lifetimes``'
         ``customer_lifetime_value``). ``period`` is in the summary's time unit; by default
         a month, when the summary says its unit (``repeat_summary`` does)."""
         if period is None:
@@ -90,11 +89,15 @@ class GammaGamma(FittedModel):
                     "lifetime_value", "period", None, None, "give the period in the summary's time unit (a month in it)"
                 )
             period = DAYS_PER_MONTH / float(unit_days)
+        if not isinstance(purchases, RepeatPurchaseModel):
+            raise _core.TypeMismatchError(
+                f"lifetime_value: purchases must be a fitted cartera.BGNBD or cartera.ParetoNBD, got {type(purchases).__name__}"
+            )
         params = purchases._params()
         bought = _bought_mask(summary)
         value = np.full(len(summary), np.nan)
         subset = summary[bought]
-        discounted = _core.bg_nbd_discounted_purchases(
+        discounted = type(purchases)._discounted_purchases(
             params, *_history(subset), float(period), int(periods), float(discount_rate), int(self.threads)
         )
         value[bought] = discounted * self.expected_spend(subset).to_numpy() * float(margin)

@@ -43,3 +43,4 @@ class ParetoNBD(RepeatPurchaseModel):
     _log_likelihood = staticmethod(_core.pareto_nbd_log_likelihood)
     _p_alive = staticmethod(_core.pareto_nbd_p_alive)
     _expected_purchases = staticmethod(_core.pareto_nbd_expected_purchases)
+    _discounted_purchases = staticmethod(_core.pareto_nbd_discounted_purchases)

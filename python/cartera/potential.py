@@ -1,7 +1,8 @@
 """Customer potential: will they come back, what will they buy and spend, what are they worth.
 
-:func:`potential` fits BG/NBD (:class:`cartera.BGNBD`) and Gamma-Gamma
-(:class:`cartera.GammaGamma`) on the book's repeat summary and gives, per customer, the
+:func:`potential` fits BG/NBD (:class:`cartera.BGNBD`, or Pareto/NBD,
+:class:`cartera.ParetoNBD`) and Gamma-Gamma (:class:`cartera.GammaGamma`) on the book's
+repeat summary and gives, per customer, the
 probability of being alive, the purchases and spend to expect in a horizon, and the
 customer lifetime value over it.
 """
@@ -17,13 +18,18 @@ import numpy as np
 import pandas as pd
 
 from . import _convert, _core
+from ._repeat_model import RepeatPurchaseModel
 from .bg_nbd import BGNBD
 from .book import Book
 from .gamma_gamma import DAYS_PER_MONTH, GammaGamma
 from .growth import _groups, as_growth_policy, growth, offers_frame
+from .pareto_nbd import ParetoNBD
 from .value import repeat_summary
 
-__all__ = ["POTENTIAL_COLUMNS", "PotentialPolicy", "potential"]
+__all__ = ["POTENTIAL_COLUMNS", "PURCHASE_MODELS", "PotentialPolicy", "potential"]
+
+#: The models of repeat purchases :func:`potential` can fit, by the name its policy takes.
+PURCHASE_MODELS: dict[str, type[RepeatPurchaseModel]] = {"bg_nbd": BGNBD, "pareto_nbd": ParetoNBD}
 
 #: The columns :func:`potential` returns, in order.
 POTENTIAL_COLUMNS: tuple[str, ...] = (
@@ -44,6 +50,10 @@ class PotentialPolicy:
 
     Attributes
     ----------
+    model : str
+        The model of repeat purchases: ``"bg_nbd"`` (default; a customer may drop out only
+        just after a purchase) or ``"pareto_nbd"`` (at any moment; a likelihood by
+        quadrature, so a fit about a hundred times slower).
     horizon_days : float
         The horizon of expected purchases, spend and lifetime value. Default 365.
     discount_rate : float
@@ -58,8 +68,17 @@ class PotentialPolicy:
     discount_rate: float = 0.01
     margin: float = 1.0
     penalizer: float = 0.0
+    model: str = "bg_nbd"
 
     def __post_init__(self) -> None:
+        if self.model not in PURCHASE_MODELS:
+            raise _convert.invalid(
+                "potential_policy",
+                "model",
+                None,
+                self.model,
+                f"expected one of {', '.join(map(repr, PURCHASE_MODELS))}",
+            )
         for name in ("horizon_days", "discount_rate", "margin", "penalizer"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or isinstance(value, bool):
@@ -145,15 +164,17 @@ def fit_models(
     *,
     spends: pd.DataFrame | None = None,
     threads: int = 0,
-) -> tuple[BGNBD, GammaGamma]:
-    """BG/NBD and Gamma-Gamma fitted on a repeat summary in days. With a ``weight`` column
+) -> tuple[RepeatPurchaseModel, GammaGamma]:
+    """The policy's model of purchases and Gamma-Gamma, fitted on a repeat summary in days. With a ``weight`` column
     the summary's rows are distinct histories counted by it, and ``spends`` the distinct
     (frequency, monetary_value) pairs with theirs: how a book in partitions fits."""
     if not (summary["frequency"] > 0).any():
         raise _core.InvalidInputError("potential: no customer bought twice; the models need repeat purchases")
     weights = summary.get("weight")
     spends = summary if spends is None else spends
-    purchases = BGNBD(penalizer=policy.penalizer, threads=threads).fit(summary, sample_weight=weights)
+    purchases = PURCHASE_MODELS[policy.model](penalizer=policy.penalizer, threads=threads).fit(
+        summary, sample_weight=weights
+    )
     spend_model = GammaGamma(penalizer=policy.penalizer, threads=threads).fit(
         spends, sample_weight=spends.get("weight")
     )
@@ -165,20 +186,27 @@ def fit_models(
     return purchases, spend_model
 
 
-def models_of(purchases: BGNBD, spend_model: GammaGamma) -> dict[str, dict[str, float]]:
-    """The fitted models' parameters, as :func:`potential`'s ``attrs["models"]``."""
-    return {"bg_nbd": purchases.params_.to_dict(), "gamma_gamma": spend_model.params_.to_dict()}
+def models_of(purchases: RepeatPurchaseModel, spend_model: GammaGamma) -> dict[str, dict[str, float]]:
+    """The fitted models' parameters, as :func:`potential`'s ``attrs["models"]``: by the
+    model's name in :data:`PURCHASE_MODELS`, and ``"gamma_gamma"``."""
+    name = next(name for name, model in PURCHASE_MODELS.items() if isinstance(purchases, model))
+    return {name: purchases.params_.to_dict(), "gamma_gamma": spend_model.params_.to_dict()}
 
 
-def fitted_models(models: Mapping[str, Mapping[str, float]], threads: int = 0) -> tuple[BGNBD, GammaGamma]:
+def fitted_models(
+    models: Mapping[str, Mapping[str, float]], threads: int = 0
+) -> tuple[RepeatPurchaseModel, GammaGamma]:
     """The models of :func:`models_of`'s parameters, ready to forecast."""
-    purchases, spend_model = BGNBD(threads=threads), GammaGamma(threads=threads)
-    purchases.params_ = pd.Series(dict(models["bg_nbd"]), name="BG/NBD")
+    name = next(name for name in PURCHASE_MODELS if name in models)
+    purchases, spend_model = PURCHASE_MODELS[name](threads=threads), GammaGamma(threads=threads)
+    purchases.params_ = pd.Series(dict(models[name]), name=purchases.NAME)
     spend_model.params_ = pd.Series(dict(models["gamma_gamma"]), name="Gamma-Gamma")
     return purchases, spend_model
 
 
-def forecast(summary: pd.DataFrame, purchases: BGNBD, spend_model: GammaGamma, policy: PotentialPolicy) -> pd.DataFrame:
+def forecast(
+    summary: pd.DataFrame, purchases: RepeatPurchaseModel, spend_model: GammaGamma, policy: PotentialPolicy
+) -> pd.DataFrame:
     """Per customer of a repeat summary in days: p_alive, expected purchases and spend, and
     the lifetime value over the policy's horizon."""
     bought = summary["purchased"].to_numpy(dtype=bool)

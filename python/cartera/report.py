@@ -22,6 +22,7 @@ from .assignment import Assignment
 from .complaints import complaint_totals
 from .contact_plan import ContactPlan
 from .hygiene import Hygiene
+from .potential import PURCHASE_MODELS
 from .readiness import Readiness
 from .referrals import Referrals
 from .stages import STAGES
@@ -190,6 +191,7 @@ def _potential_section(r: Results) -> str:
     )
     tiers["share of clv"] = tiers["clv"] / max(tiers["clv"].sum(), 1e-300)
     models = future.attrs.get("models", {})
+    purchase_model = next((PURCHASE_MODELS[name].NAME for name in models if name in PURCHASE_MODELS), "BG/NBD")
     fitted = "; ".join(
         f"{name}: " + ", ".join(f"{k} = {v:.4g}" for k, v in params.items()) for name, params in models.items()
     )
@@ -199,7 +201,7 @@ def _potential_section(r: Results) -> str:
     return (
         "<h2 id='potential'>Potential: who will come back and what they are worth</h2>"
         + _table(tiers.iloc[::-1])
-        + f"<p class='meta'>BG/NBD and Gamma-Gamma fitted on this book ({html.escape(fitted)}); "
+        + f"<p class='meta'>{purchase_model} and Gamma-Gamma fitted on this book ({html.escape(fitted)}); "
         "customers who never bought have no potential.</p>" + "<h3>Highest lifetime value</h3>" + _table(top)
     )
 

@@ -83,6 +83,30 @@ TEST(pareto_nbd_test, probability_alive_and_expected_purchases_behave) {
                    "pareto_nbd_expected_purchases.horizon (value -2): must be a finite number, 0 or more");
 }
 
+TEST(pareto_nbd_test, discounted_purchases_sum_the_periods_discounted) {
+  const pareto_nbd_params p{0.55, 10.6, 0.61, 11.7};
+  const history_columns h{{0, 3, 7}, {0, 38, 20}, {39, 39, 52}, {}};
+  const double period = 4.345, rate = 0.01;
+  const real_column discounted = pareto_nbd_discounted_purchases(p, h.view(), period, 12, rate);
+  for (Eigen::Index c = 0; c < discounted.size(); ++c) {
+    double expected = 0;
+    for (int k = 1; k <= 12; ++k) {
+      const double gained = pareto_nbd_expected_purchases(p, h.view(), k * period)[c] -
+                            pareto_nbd_expected_purchases(p, h.view(), (k - 1) * period)[c];
+      expected += gained / std::pow(1 + rate, k);
+    }
+    EXPECT_NEAR(discounted[c], expected, 1e-12 * expected) << c;
+    // Undiscounted, it is the purchases to expect over the whole horizon.
+    EXPECT_NEAR(pareto_nbd_discounted_purchases(p, h.view(), period, 12, 0)[c],
+                pareto_nbd_expected_purchases(p, h.view(), 12 * period)[c], 1e-12);
+  }
+  EXPECT_EQ(pareto_nbd_discounted_purchases(p, h.view(), period, 0, rate)[1], 0.0);
+  EXPECT_THROW_MSG((void)pareto_nbd_discounted_purchases(p, h.view(), period, -1, rate), invalid_input,
+                   "pareto_nbd_discounted_purchases.periods (value -1): must be 0 or more");
+  EXPECT_THROW_MSG((void)pareto_nbd_discounted_purchases(p, h.view(), -4, 12, rate), invalid_input,
+                   "pareto_nbd_discounted_purchases.period (value -4): must be a finite number, 0 or more");
+}
+
 // Customers drawn from the model: each buys at λ ~ Gamma(r, 1/α) from a first purchase at 0
 // until a lifetime ~ Exp(μ), μ ~ Gamma(s, 1/β), seen for 60 to 100 weeks.
 history_columns drawn(const pareto_nbd_params& p, int customers, std::uint64_t seed) {

@@ -236,6 +236,17 @@ def test_potential_fitted_on_the_whole_books_counts_gives_the_single_machine_for
     same_frames(frame, want)
 
 
+def test_potential_with_pareto_nbd_on_the_cluster_is_the_single_machine_one(
+    engine_book: cd.Book, book: cartera.Book
+) -> None:
+    policy = {"model": "pareto_nbd", "horizon_days": 180}
+    frame = cd.potential(engine_book, policy=policy).compute()
+    want = cartera.potential(book, policy=policy)
+    assert set(frame.attrs["models"]) == {"pareto_nbd", "gamma_gamma"}
+    assert frame.attrs["models"] == want.attrs["models"]
+    same_frames(frame, want)
+
+
 def test_potential_by_tier_measures_growth_against_the_whole_tiers_peers(
     engine_book: cd.Book, book: cartera.Book
 ) -> None:

@@ -32,6 +32,33 @@ def test_potential_is_the_two_models_fitted_on_the_book(shared_data):
     assert result.attrs["models"]["bg_nbd"]["alpha"] / 7 == pytest.approx(4.414, abs=5e-4)
 
 
+def test_the_policy_can_fit_pareto_nbd_instead(shared_data):
+    tx = cartera.datasets.read_cdnow(shared_data / "cdnow" / "CDNOW_sample.txt")
+    book = cartera.Book(transactions=tx, extra_columns="ignore")
+    result = cartera.potential(book, "1997-09-30", horizon=364, policy={"model": "pareto_nbd"})
+    summary = cartera.repeat_summary(book, "1997-09-30")
+    purchases = cartera.ParetoNBD().fit(summary)
+    spend = cartera.GammaGamma().fit(summary)
+    assert set(result.attrs["models"]) == {"pareto_nbd", "gamma_gamma"}
+    # Fitted in days: CDNOW's published r and s, α and β in days (Fader, Hardie & Lee 2005).
+    fitted = result.attrs["models"]["pareto_nbd"]
+    assert (fitted["r"], fitted["s"]) == (pytest.approx(0.553, abs=2e-3), pytest.approx(0.606, abs=2e-3))
+    assert (fitted["alpha"] / 7, fitted["beta"] / 7) == (pytest.approx(10.58, rel=5e-3), pytest.approx(11.67, rel=5e-3))
+    pd.testing.assert_series_equal(result["p_alive"], purchases.p_alive(summary), check_names=False)
+    np.testing.assert_allclose(result["expected_purchases"], purchases.expected_purchases(summary, 364), rtol=1e-12)
+    months = 364 / 12 / cartera.gamma_gamma.DAYS_PER_MONTH
+    clv = spend.lifetime_value(purchases, summary, periods=12, period=364 / 12, discount_rate=1.01**months - 1)
+    np.testing.assert_allclose(result["clv"], clv, rtol=1e-12)
+    # Another model of the same customers: close to BG/NBD's forecasts, not equal.
+    bg_nbd = cartera.potential(book, "1997-09-30", horizon=364)
+    assert not np.allclose(result["clv"].dropna(), bg_nbd["clv"].dropna(), rtol=1e-3)
+    assert result["clv"].sum() == pytest.approx(bg_nbd["clv"].sum(), rel=0.1)
+    with pytest.raises(
+        ValueError, match=r"potential_policy.model \(value 'gamma'\): expected one of 'bg_nbd', 'pareto_nbd'"
+    ):
+        cartera.PotentialPolicy(model="gamma")
+
+
 def test_customers_who_never_bought_are_kept_with_missing_values():
     book = cartera.synthetic_book(2000, 10, seed=3)
     result = cartera.potential(book, horizon=90)
@@ -76,6 +103,22 @@ def test_the_job_computes_potential_and_the_report_shows_it():
         cartera.potential(book, by=results.segments["tier"], policy={"horizon_days": 180, "margin": 0.4}),
     )
     assert "who will come back" in render_report(results)
+    assert "BG/NBD and Gamma-Gamma fitted" in render_report(results)
+
+
+def test_the_job_and_its_report_use_the_model_the_config_names():
+    import cartera.job
+    from cartera.report import render_report
+
+    book = cartera.synthetic_book(600, 6, seed=8)
+    config = cartera.job.Config.from_dict({"potential": {"model": "pareto_nbd", "horizon_days": 180}})
+    results = cartera.job.run_job(book, config)
+    pd.testing.assert_frame_equal(
+        results.potential,
+        cartera.potential(book, by=results.segments["tier"], policy={"model": "pareto_nbd", "horizon_days": 180}),
+    )
+    assert "pareto_nbd" in results.potential.attrs["models"]
+    assert "Pareto/NBD and Gamma-Gamma fitted" in render_report(results)
 
 
 def test_a_job_on_a_book_without_repeat_purchases_says_why_it_has_no_potential():

@@ -46,6 +46,17 @@ def test_run_writes_every_result_and_the_report(data, tmp_path, capsys):
     assert json.loads((out / "config.json").read_text())["job"]["days"] == 28
 
 
+def test_the_potential_section_chooses_the_model_of_purchases(data, tmp_path):
+    config = tmp_path / "policy.toml"
+    config.write_text('[potential]\nmodel = "pareto_nbd"\nhorizon_days = 180\n')
+    out = tmp_path / "results"
+    assert main(["run", "--data", str(data), "--out", str(out), "--config", str(config), "-q"]) == 0
+    future = pd.read_csv(out / "potential.csv", index_col=0)
+    assert len(future) == 1500 and future["p_alive"].dropna().between(0, 1).all()
+    assert json.loads((out / "config.json").read_text())["potential"]["model"] == "pareto_nbd"
+    assert "Pareto/NBD and Gamma-Gamma fitted" in (out / "report.html").read_text()
+
+
 def test_a_config_file_sets_the_policies(data, tmp_path):
     config = tmp_path / "policy.toml"
     config.write_text("[job]\ndays = 7\n\n[contact]\nmax_contacts = 1\n\n[assignment]\nmove_share = 0.1\n")
