@@ -53,7 +53,7 @@ class PotentialPolicy:
     model : str
         The model of repeat purchases: ``"bg_nbd"`` (default; a customer may drop out only
         just after a purchase) or ``"pareto_nbd"`` (at any moment; a likelihood by
-        quadrature, so a fit about a hundred times slower).
+        quadrature, so a fit about ten times slower).
     horizon_days : float
         The horizon of expected purchases, spend and lifetime value. Default 365.
     discount_rate : float
