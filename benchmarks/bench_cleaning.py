@@ -7,7 +7,9 @@ pandas reads them: from Parquet (ids as text, days as datetime64, amounts as num
 text in amounts) and from CSV with the project's reader (every column text). Every bad row
 must be accounted for: rows given = rows kept + rows left out.
 
-From the repository root: ``.venv/bin/python benchmarks/bench_cleaning.py [--rows 10000000]``.
+From the repository root: ``.venv/bin/python benchmarks/bench_cleaning.py [--rows 10000000]``;
+``--keep-freed-memory`` runs it as the ``cartera`` command runs (freed memory kept by the
+process rather than zeroed again by the kernel: ``cartera._memory``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 import cartera
+from cartera._memory import keep_freed_memory
 
 
 def raw_log(rows: int, seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, int]:
@@ -71,9 +74,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--keep-freed-memory", action="store_true", help="as the cartera command does")
     arguments = parser.parse_args()
+    if arguments.keep_freed_memory and not keep_freed_memory():
+        raise SystemExit("--keep-freed-memory needs glibc")
     log, customers, made_bad = raw_log(arguments.rows)
-    print(f"cartera {cartera.__version__}, pandas {pd.__version__}; {arguments.rows:,} rows, {made_bad:,} made bad\n")
+    print(
+        f"cartera {cartera.__version__}, pandas {pd.__version__}; {arguments.rows:,} rows, {made_bad:,} made bad; "
+        f"freed memory {'kept' if arguments.keep_freed_memory else 'returned'}\n"
+    )
     print("| shape | clean (s, best of rounds) | rows kept | rows left out | values cleared | accounted |")
     print("|---|---:|---:|---:|---:|---|")
     for shape, frame in shapes(log):

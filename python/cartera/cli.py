@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__, engines
+from ._memory import keep_freed_memory
 from .assignment import Assignment, AssignmentPolicy
 from .book import Book
 from .cleaning import CleaningPolicy
@@ -867,6 +868,12 @@ def _missing_module(error: ModuleNotFoundError) -> str:
     if name in _EXTRAS:
         return f"this command needs {name}: pip install 'cartera[{_EXTRAS[name]}]'"
     return f"{error}; reinstall cartera with its dependencies (pip install cartera)" if name else str(error)
+
+
+def command() -> int:
+    """The ``cartera`` command: :func:`main` in a process that keeps the memory it frees."""
+    keep_freed_memory()
+    return main()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -51,6 +52,18 @@ def test_core_errors_become_one_line_on_stderr(capsys):
 def test_python_dash_m_runs_the_command_line():
     done = subprocess.run([sys.executable, "-m", "cartera", "--version"], capture_output=True, text=True, check=True)
     assert done.stdout.startswith("cartera ")
+
+
+def test_the_command_keeps_the_memory_it_frees():
+    # In a child process: the setting lasts for the process, and this one runs the tests.
+    probe = (
+        "from cartera._memory import keep_freed_memory; "
+        "assert keep_freed_memory(); import cartera.cli; print(cartera.cli.command.__doc__)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "keeps the memory it frees" in done.stdout
+    project = (Path(__file__).parents[2] / "pyproject.toml").read_text()
+    assert 'cartera = "cartera.cli:command"' in project  # the installed command
 
 
 def test_config_defaults_are_every_policy_and_load_back(capsys):
