@@ -79,7 +79,8 @@ class GammaGamma(FittedModel):
     ) -> pd.Series:
         """Customer lifetime value over ``periods`` periods: per period, the purchases the
         fitted ``purchases`` model (:class:`cartera.BGNBD` or :class:`cartera.ParetoNBD`)
-        expects, times the expected spend and ``margin``, discounted by (1 + ``discount_rate``)^k for the k-th period (as ``lifetimes``'
+        expects, times the expected spend and ``margin``, discounted by
+        (1 + ``discount_rate``)^k for the k-th period (as ``lifetimes``'
         ``customer_lifetime_value``). ``period`` is in the summary's time unit; by default
         a month, when the summary says its unit (``repeat_summary`` does)."""
         if period is None:

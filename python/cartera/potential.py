@@ -2,9 +2,8 @@
 
 :func:`potential` fits BG/NBD (:class:`cartera.BGNBD`, or Pareto/NBD,
 :class:`cartera.ParetoNBD`) and Gamma-Gamma (:class:`cartera.GammaGamma`) on the book's
-repeat summary and gives, per customer, the
-probability of being alive, the purchases and spend to expect in a horizon, and the
-customer lifetime value over it.
+repeat summary and gives, per customer, the probability of being alive, the purchases and
+spend to expect in a horizon, and the customer lifetime value over it.
 """
 
 from __future__ import annotations
@@ -165,9 +164,10 @@ def fit_models(
     spends: pd.DataFrame | None = None,
     threads: int = 0,
 ) -> tuple[RepeatPurchaseModel, GammaGamma]:
-    """The policy's model of purchases and Gamma-Gamma, fitted on a repeat summary in days. With a ``weight`` column
-    the summary's rows are distinct histories counted by it, and ``spends`` the distinct
-    (frequency, monetary_value) pairs with theirs: how a book in partitions fits."""
+    """The policy's model of purchases and Gamma-Gamma, fitted on a repeat summary in days.
+    With a ``weight`` column the summary's rows are distinct histories counted by it, and
+    ``spends`` the distinct (frequency, monetary_value) pairs with theirs: how a book in
+    partitions fits."""
     if not (summary["frequency"] > 0).any():
         raise _core.InvalidInputError("potential: no customer bought twice; the models need repeat purchases")
     weights = summary.get("weight")
