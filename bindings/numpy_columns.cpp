@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "cartera/error.hpp"
+#include "python_texts.hpp"
 
 namespace cartera::python {
 namespace {
@@ -130,6 +131,10 @@ std::vector<rule> to_rules(const std::vector<std::pair<std::string, std::string>
 }
 
 std::vector<std::string> to_ids(const py::handle& values, const std::string& table) {
+  if (py::isinstance<py::tuple>(values)) {
+    const python_texts texts(values, table, "id");
+    return strings_of(texts.view());
+  }
   if (py::isinstance<py::array>(values)) {
     const py::array array = as_array(values, table, "id");
     if (kind_of(array) == 'i' || kind_of(array) == 'u') {

@@ -38,7 +38,8 @@ column_set columns_from(const py::dict& columns, index_t rows, const std::string
 std::vector<stage> to_stages(const py::handle& values, const std::string& table, const std::string& column);
 /// (label, condition) pairs as rules.
 std::vector<rule> to_rules(const std::vector<std::pair<std::string, std::string>>& pairs);
-/// Ids from a list of str, or from an integer array (formatted in C++, which is faster).
+/// Ids from a list of str, an integer array (formatted in C++, which is faster) or an
+/// (offsets, bytes, missing) triple of texts read in place (a missing one is an empty id).
 std::vector<std::string> to_ids(const py::handle& values, const std::string& table);
 
 /// A read-only span over a column, for the C++ calls that take one.

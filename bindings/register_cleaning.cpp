@@ -8,6 +8,7 @@
 #include "cartera/repeated_rows.hpp"
 #include "cartera/text_reading.hpp"
 #include "numpy_columns.hpp"
+#include "python_texts.hpp"
 
 namespace py = pybind11;
 using namespace cartera;
@@ -15,45 +16,7 @@ using namespace cartera::python;
 
 namespace {
 
-using offsets_array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
-using bytes_array = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>;
 using codes_array = py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>;
-
-// An (offsets, bytes, missing) triple, holding the arrays its view reads.
-struct python_texts {
-  offsets_array offsets;
-  bytes_array bytes;
-  bytes_array missing;
-
-  python_texts(const py::handle& triple, const std::string& table, const std::string& column) {
-    const auto parts = triple.cast<py::tuple>();
-    if (parts.size() != 3) {
-      throw invalid_input({table, column, -1, std::to_string(parts.size())},
-                          "texts come as (offsets, bytes, missing), got a tuple of another size");
-    }
-    offsets = offsets_array::ensure(parts[0]);
-    bytes = bytes_array::ensure(parts[1]);
-    missing = bytes_array::ensure(parts[2]);
-    if (!offsets || !bytes || !missing || offsets.ndim() != 1 || bytes.ndim() != 1 || missing.ndim() != 1) {
-      throw type_mismatch({table, column, -1, ""}, "texts come as three one-dimensional arrays");
-    }
-    view().check(table, column);
-  }
-
-  [[nodiscard]] text_view view() const {
-    return {{offsets.data(), static_cast<std::size_t>(offsets.shape(0))},
-            {reinterpret_cast<const char*>(bytes.data()), static_cast<std::size_t>(bytes.shape(0))},
-            {missing.data(), static_cast<std::size_t>(missing.shape(0))}};
-  }
-};
-
-std::vector<std::string> strings_of(const text_view& texts) {
-  std::vector<std::string> out(texts.size());
-  for (std::size_t row = 0; row < texts.size(); ++row) {
-    if (!texts.is_missing(row)) out[row] = texts[row];
-  }
-  return out;
-}
 
 // A reader of text_reading.hpp over Python texts: (the values read, the status of each text).
 template <typename Readings, typename Column>

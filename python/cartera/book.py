@@ -212,11 +212,27 @@ class Book:
         )
         targets = {"customer": customer_index, "manager": manager_index}
         arrays = {table: _arrays(frame, table, targets) for table, frame in frames.items()}
-        self._contacts = _contacts(frames["customers"], customer_index.rename("customer"))
+        contacts = _contacts(frames["customers"], customer_index.rename("customer"))
+        self._build(arrays, customer_index, manager_index, contacts)
+
+    @classmethod
+    def _from_arrays(
+        cls, arrays: dict[str, Any], customer_index: pd.Index, manager_index: pd.Index, contacts: pd.DataFrame
+    ) -> Book:
+        """A book from the core's columns as ``_arrays`` makes them, already checked
+        (:func:`cartera.clean` converts each column once, and hands over its rows kept)."""
+        book = cls.__new__(cls)
+        book._build(arrays, customer_index, manager_index, contacts)
+        return book
+
+    def _build(
+        self, arrays: dict[str, Any], customer_index: pd.Index, manager_index: pd.Index, contacts: pd.DataFrame
+    ) -> None:
+        self._contacts = contacts
         customers_in = arrays["customers"]
-        reachable = [c for c in CHANNEL_COLUMNS if c in self._contacts.columns]
+        reachable = [c for c in CHANNEL_COLUMNS if c in contacts.columns]
         if customers_in is not None and "reachable" not in customers_in and reachable:
-            customers_in["reachable"] = self._contacts[reachable].notna().any(axis=1).to_numpy(dtype=np.uint8)
+            customers_in["reachable"] = contacts[reachable].notna().any(axis=1).to_numpy(dtype=np.uint8)
         self._core = _core.Book(**arrays)
         self._customer_ids = customer_index.rename("customer")
         self._manager_ids = manager_index.rename("manager")
@@ -426,6 +442,8 @@ def _unique_index(frame: pd.DataFrame, table: str) -> pd.Index:
 def _core_ids(index: pd.Index) -> Any:
     if index.dtype.kind in "iu":
         return index.to_numpy(dtype=np.int64)
+    if _convert.arrow_text(index):
+        return _convert.texts(index)  # read by the core in place
     if isinstance(index.dtype, pd.StringDtype):
         return index.to_numpy(dtype=object).tolist()
     return [str(value) for value in index]

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import _convert, _core
-from .book import _SCHEMA, TABLES, Book, _column_names, _renamed
+from .book import _SCHEMA, Book, _column_names, _contacts, _core_ids, _ids_in_events, _renamed
 
 __all__ = ["Cleaned", "CleaningPolicy", "clean", "QUARANTINE_COLUMNS"]
 
@@ -95,6 +95,22 @@ class Cleaned:
         return "\n".join(lines)
 
 
+@dataclasses.dataclass(frozen=True)
+class _LeftOut:
+    """The rows of a table left out (or whose value of `column` was cleared) for one reason."""
+
+    rows: np.ndarray
+    column: str
+    values: np.ndarray  #: each row's value of `column`, as the quarantine shows it
+    reason: str
+    action: str
+    first_row: np.ndarray | None  #: the earlier row each repeats, or None
+
+    def subset(self, keep: np.ndarray) -> _LeftOut:
+        first_row = None if self.first_row is None else self.first_row[keep]
+        return dataclasses.replace(self, rows=self.rows[keep], values=self.values[keep], first_row=first_row)
+
+
 class _Table:
     """One raw table being cleaned: the rows still kept, and what was left out of it."""
 
@@ -102,7 +118,7 @@ class _Table:
         self.name = name
         self.frame = frame.reset_index(drop=True)
         self.keep = np.ones(len(self.frame), dtype=bool)
-        self.left_out: list[pd.DataFrame] = []
+        self.left_out: list[_LeftOut] = []
         #: Per column, one integer per row equal exactly when the kept rows' values are
         #: (a required reference's row in its table): reused to find duplicates.
         self.exact: dict[str, np.ndarray] = {}
@@ -117,12 +133,9 @@ class _Table:
         """Keeps the rows but blanks their value of `column` (an optional column)."""
         self._record(mask & self.keep, column, reason, "cleared")
 
-    def quarantine(self) -> list[pd.DataFrame]:
+    def quarantine(self) -> list[_LeftOut]:
         """What was left out; a value cleared in a row later dropped is not listed twice."""
-        return [
-            part if part["action"].iat[0] == "dropped" else part[self.keep[part["row"].to_numpy()]]
-            for part in self.left_out
-        ]
+        return [part if part.action == "dropped" else part.subset(self.keep[part.rows]) for part in self.left_out]
 
     def _record(
         self, mask: np.ndarray, column: str, reason: str, action: str, first_row: np.ndarray | None = None
@@ -130,24 +143,56 @@ class _Table:
         rows = np.flatnonzero(mask)
         if len(rows) == 0:
             return
-        if column in self.frame.columns:
-            given = self.frame[column].iloc[rows]
-            values = given.astype("string").astype(object).where(given.notna().to_numpy(), None).to_numpy()
-        else:
-            values = np.full(len(rows), None)
-        self.left_out.append(
-            pd.DataFrame(
-                {
-                    "table": self.name,
-                    "row": rows,
-                    "column": column,
-                    "value": values,
-                    "reason": reason,
-                    "action": action,
-                    "first_row": pd.array(first_row[rows] if first_row is not None else [None] * len(rows), "Int64"),
-                }
-            )
+        values = _shown(self.frame[column].iloc[rows]) if column in self.frame.columns else np.full(len(rows), None)
+        repeats = None if first_row is None else first_row[rows]
+        self.left_out.append(_LeftOut(rows, column, values, reason, action, repeats))
+
+
+def _quarantine(tables: dict[str, _Table]) -> pd.DataFrame:
+    """Every table's rows left out and values cleared, in table order, then row order."""
+    parts = [(name, part) for name, table in tables.items() for part in table.quarantine()]
+    if not parts:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in QUARANTINE_COLUMNS}).astype(
+            {"row": "int64", "first_row": "Int64"}
         )
+    counts = [len(part.rows) for _, part in parts]
+    numbers = {name: k for k, name in enumerate(tables)}
+    rows = np.concatenate([part.rows for _, part in parts])
+    order = np.lexsort((rows, np.repeat([numbers[name] for name, _ in parts], counts)))  # stable
+    part_of = np.repeat(np.arange(len(parts), dtype=np.int32), counts)[order]
+    first_row = np.concatenate(
+        [part.first_row if part.first_row is not None else np.full(len(part.rows), -1) for _, part in parts]
+    )[order]
+    return pd.DataFrame(
+        {
+            "table": _labels(part_of, [name for name, _ in parts]),
+            "row": rows[order].astype(np.int64),
+            "column": _labels(part_of, [part.column for _, part in parts]),
+            "value": pd.Series(np.concatenate([part.values for _, part in parts])[order], dtype=object),
+            "reason": _labels(part_of, [part.reason for _, part in parts]),
+            "action": _labels(part_of, [part.action for _, part in parts]),
+            "first_row": pd.arrays.IntegerArray(first_row.astype(np.int64), first_row < 0),
+        }
+    )
+
+
+def _labels(codes: np.ndarray, labels: list[str]) -> pd.Series:
+    """labels[codes] as pandas text, decoded by Arrow (many rows, a few labels)."""
+    import pyarrow as pa
+
+    decoded = pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(labels, pa.large_string()))
+    return pd.Series(pd.array(decoded.cast(pa.large_string()), dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
+
+
+def _shown(given: pd.Series) -> np.ndarray:
+    """Values as the quarantine shows them: the text pandas writes for each, None where
+    missing. Arrow text and doubles are written without pandas' per-value conversion
+    (str of a double is the text pandas writes for it, four times faster)."""
+    if _convert.arrow_text(given):
+        return given.to_numpy(dtype=object, na_value=None)
+    if given.dtype == np.float64:
+        return np.array([None if value != value else str(value) for value in given.tolist()], dtype=object)
+    return given.astype("string").astype(object).where(given.notna().to_numpy(), None).to_numpy()
 
 
 def _blank(ids: pd.Series) -> np.ndarray:
@@ -242,17 +287,8 @@ def clean(
         # Without a managers table every manager named is unknown.
         "manager": _kept_ids(tables.get("managers")) if "managers" in tables else pd.Index([]),
     }
-    cleaned: dict[str, pd.DataFrame] = {}
-    for name, table in tables.items():
-        cleaned[name] = _clean_table(table, known, first, last, policy.drop_duplicates)
-    parts = [(k, part) for k, t in enumerate(tables.values()) for part in t.quarantine()]
-    quarantine = pd.concat(
-        [part for _, part in parts] or [pd.DataFrame({c: pd.Series([], dtype=object) for c in QUARANTINE_COLUMNS})],
-        ignore_index=True,
-    ).astype({"row": "int64", "first_row": "Int64"})
-    if parts:  # in table order, then row order; np.lexsort is stable
-        table_number = np.concatenate([np.full(len(part), k) for k, part in parts])
-        quarantine = quarantine.take(np.lexsort((quarantine["row"].to_numpy(), table_number))).reset_index(drop=True)
+    cleaned = {name: _clean_table(table, known, first, last, policy.drop_duplicates) for name, table in tables.items()}
+    quarantine = _quarantine(tables)
     rows = pd.DataFrame(
         {
             "given": [len(t.frame) for t in tables.values()],
@@ -261,8 +297,7 @@ def clean(
         index=pd.Index(list(tables), name="table"),
     )
     rows["dropped"] = rows["given"] - rows["kept"]
-    book = Book(cleaned.get("customers"), **{t: cleaned[t] for t in TABLES if t != "customers" and t in cleaned})
-    return Cleaned(book=book, quarantine=quarantine, rows=rows)
+    return Cleaned(book=_kept_book(tables, cleaned, known), quarantine=quarantine, rows=rows)
 
 
 def _day_number(value: Any) -> int | None:
@@ -274,13 +309,10 @@ def _day_number(value: Any) -> int | None:
 def _unique_ids(table: _Table) -> None:
     ids = table.frame["id"]
     table.drop(_blank(ids), "id", f"missing {table.name[:-1]} id")
+    # Compared as text, as the core keeps ids: 1 and "1" are one id.
     text = ids.astype("string")
-    repeated = text.duplicated().to_numpy() & table.keep
-    if repeated.any():
-        codes, _ = pd.factorize(text.where(table.keep))
-        first_of_code = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy() & (codes >= 0))
-        firsts = np.where(codes >= 0, first_of_code[np.maximum(codes, 0)], -1)
-        table.drop(repeated, "id", "duplicate id (first_row has it)", firsts)
+    first_row = _core.repeated_rows([_comparable(text)], table.keep.view(np.uint8), table.name)
+    table.drop(first_row >= 0, "id", "duplicate id (first_row has it)", first_row)
 
 
 def _kept_ids(table: _Table | None) -> pd.Index | None:
@@ -291,7 +323,10 @@ def _kept_ids(table: _Table | None) -> pd.Index | None:
 
 def _clean_table(
     table: _Table, known: dict[str, pd.Index | None], first: int | None, last: int | None, deduplicate: bool
-) -> pd.DataFrame:
+) -> dict[str, Any]:
+    """The table's columns as cleaned, one entry per row given (the kept ones are
+    ``table.keep``): references as rows of their table, days as day numbers (NO_DAY where an
+    optional one is missing), numbers, flags, and the rest as given."""
     frame = table.frame
     out: dict[str, Any] = {}
     for column, kind, required in _SCHEMA[table.name]:
@@ -322,14 +357,84 @@ def _clean_table(
     _table_rules(table, out)
     if deduplicate and table.name not in ("customers", "managers"):
         _duplicates(table)
+    return out
+
+
+def _kept_book(
+    tables: dict[str, _Table], cleaned: dict[str, dict[str, Any]], known: dict[str, pd.Index | None]
+) -> Book:
+    """The book of the rows kept, from the columns as cleaned: each converted once, as
+    :class:`Book` would convert the same rows given clean."""
+    customer_index = known["customer"]
+    if customer_index is None:  # the customers are those the kept events name, as Book finds them
+        customer_index = _ids_in_events(
+            {
+                name: pd.DataFrame(
+                    {c: cleaned[name][c][tables[name].keep] for c in _reference_columns(name, "customer")}
+                )
+                for name in tables
+            }
+        )
+    manager_index = known["manager"]
+    assert manager_index is not None
+    targets = {"customer": customer_index, "manager": manager_index}
+    arrays: dict[str, Any] = {name: None for name in _SCHEMA}
+    for name, table in tables.items():
+        arrays[name] = _kept_arrays(table, cleaned[name], targets)
+    if arrays["customers"] is None:
+        arrays["customers"] = {"id": _core_ids(customer_index)}
+    customer_contacts = pd.DataFrame(
+        {
+            column: _kept_contacts(cleaned["customers"][column][tables["customers"].keep], kind)
+            for column, kind, _ in _SCHEMA["customers"]
+            if kind in ("contact", "contact_day") and "customers" in tables and column in cleaned["customers"]
+        }
+    )
+    contacts = _contacts(customer_contacts, customer_index.rename("customer"))
+    return Book._from_arrays(arrays, customer_index, manager_index, contacts)
+
+
+def _reference_columns(table: str, kind: str) -> list[str]:
+    return [column for column, of, _ in _SCHEMA[table] if of == kind]
+
+
+def _kept_contacts(values: Any, kind: str) -> Any:
+    if kind == "contact_day":
+        return _convert.dates(values)
+    return values.reset_index(drop=True)
+
+
+def _kept_arrays(table: _Table, columns: dict[str, Any], targets: dict[str, pd.Index]) -> dict[str, Any]:
+    """One table's kept rows as the core's columns (what Book's ``_arrays`` makes)."""
+    keep = table.keep
+    out: dict[str, Any] = {}
     for column, kind, _ in _SCHEMA[table.name]:
-        if kind in ("day?", "contact_day") and column in out:
-            days = out[column]
-            out[column] = np.where(days == _core.NO_DAY, np.datetime64("NaT"), _EPOCH + days.astype("timedelta64[D]"))
-    return pd.DataFrame(out)[table.keep].reset_index(drop=True)
+        if column not in columns or kind in ("contact", "contact_day"):
+            continue
+        values = columns[column]
+        if kind == "id":
+            out[column] = _core_ids(targets["customer" if table.name == "customers" else "manager"])
+        elif kind in ("customer", "manager"):
+            if isinstance(values, np.ndarray):
+                out[column] = values[keep]
+            else:  # no customers table: the ids are found in the kept events
+                out[column] = _convert.positions(values[keep].reset_index(drop=True), targets[kind])
+        elif kind in ("day", "day?", "real", "flag"):
+            out[column] = values[keep]
+        elif kind == "int":
+            out[column] = _convert.integers(pd.Series(values[keep]), table.name, column)
+        elif kind == "category":
+            out[column] = _convert.categories(values[keep].reset_index(drop=True))
+        elif kind == "kind":
+            out["returned"] = _convert.kinds(values[keep].reset_index(drop=True), table.name, column)
+    return out
 
 
-def _references(table: _Table, column: str, kind: str, required: bool, targets: pd.Index | None) -> pd.Series:
+def _references(
+    table: _Table, column: str, kind: str, required: bool, targets: pd.Index | None
+) -> np.ndarray | pd.Series:
+    """Rows of the table referred to (-1 where missing or cleared as unknown), or the values
+    as given when there is no such table (the book then finds its customers in the events)."""
     values = table.frame[column]
     missing = _blank(values)
     if required:
@@ -344,8 +449,7 @@ def _references(table: _Table, column: str, kind: str, required: bool, targets: 
         table.exact[column] = rows.astype(np.uint64)  # every kept row names a known id
     else:
         table.clear(unknown, column, f"unknown {kind} (not in {target}); cleared")
-    # As a categorical of the ids found, the book maps each distinct id once, not every row.
-    return pd.Series(pd.Categorical.from_codes(np.where(unknown, -1, rows), categories=targets))
+    return rows
 
 
 def _days(table: _Table, column: str, required: bool, first: int | None, last: int | None) -> np.ndarray:
@@ -379,7 +483,7 @@ def _days(table: _Table, column: str, required: bool, first: int | None, last: i
 def _datetime_days(parsed: pd.Series, missing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Days of datetimes (int64), and where a value given is not a date."""
     bad = ~missing & parsed.isna().to_numpy()
-    return parsed.dt.floor("D").to_numpy(dtype="datetime64[D]").astype(np.int64), bad
+    return _convert.day_numbers_of(parsed.to_numpy()), bad
 
 
 def _text_days(values: pd.Series, missing: np.ndarray, table: str, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -484,7 +588,11 @@ def _flag_number(value: Any, words: dict[str, int]) -> float:
 def _table_rules(table: _Table, out: dict[str, Any]) -> None:
     """The rules across columns of one row."""
     if table.name == "referrals" and "referrer" in out and "referred" in out:
-        same = (out["referrer"].astype("string") == out["referred"].astype("string")).fillna(False).to_numpy()
+        referrer, referred = out["referrer"], out["referred"]
+        if isinstance(referrer, np.ndarray):
+            same = (referrer == referred) & (referrer >= 0)
+        else:
+            same = (referrer.astype("string") == referred.astype("string")).fillna(False).to_numpy()
         table.drop(same, "referred", "a customer cannot refer themselves")
     if table.name == "complaints" and "resolved" in out:
         early = (out["resolved"] != _core.NO_DAY) & (out["resolved"] < out["opened"])

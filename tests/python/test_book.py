@@ -5,8 +5,11 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import cartera
+from cartera._convert import day_numbers_of
 
 
 def tx(**overrides):
@@ -206,3 +209,27 @@ def test_returns_are_kept_apart_from_purchases_by_sign_or_kind():
     assert value.loc["luis", "frequency"] == 0
     assert value.loc["luis", "return_rate"] == float("inf")
     assert value.loc["ana", "return_rate"] == 0.25
+
+
+@given(
+    st.lists(st.integers(-(2**62), 2**62), min_size=1, max_size=50),
+    st.sampled_from(["D", "h", "m", "s", "ms", "us", "ns", "10s", "W", "M"]),
+)
+def test_property_days_of_datetimes_are_numpys(ticks, unit):
+    """Days of datetimes by integer division of their ticks, the days NumPy's conversion gives."""
+    stamps = np.array(ticks, dtype=np.int64).astype(f"datetime64[{unit}]")
+    if unit in ("D", "W", "M"):
+        stamps = stamps[np.abs(np.array(ticks)) < 10**6]
+    expected = (stamps.astype("datetime64[D]") - np.datetime64("1970-01-01", "D")).astype(np.int64)
+    np.testing.assert_array_equal(day_numbers_of(stamps), expected)
+
+
+def test_ids_held_by_arrow_are_read_in_place_and_come_back_as_given():
+    ids = ["ñandú", "C-001", "007", "7", "🙂", " 7", "NA"]
+    tx = pd.DataFrame({"customer": ids, "day": "2024-01-05", "amount": 1.0})
+    by_arrow = cartera.Book(pd.DataFrame({"id": pd.Series(ids, dtype="str")}), transactions=tx)
+    by_objects = cartera.Book(pd.DataFrame({"id": pd.Series(ids, dtype=object)}), transactions=tx)
+    assert list(by_arrow.customer_ids) == list(by_objects.customer_ids) == ids
+    pd.testing.assert_frame_equal(cartera.value(by_arrow), cartera.value(by_objects), check_index_type=False)
+    with pytest.raises(ValueError, match=r"customers.id row 1 \(value ''\): empty id"):
+        cartera.Book(pd.DataFrame({"id": pd.Series(["a", ""], dtype="str")}))

@@ -1,5 +1,7 @@
 """cartera.clean: raw tables to a book, every row left out kept with its reason."""
 
+import re
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -120,6 +122,73 @@ def test_rows_given_are_rows_kept_plus_rows_left_out_in_every_table():
     assert list(cleaned.book.customer_ids) == ["ana", "luis", "eva"]
     assert pd.isna(cleaned.book.table("customers").loc["luis", "manager"])
     assert cleaned.book.rows()["returns"] == 1  # luis's refund is a return, not a bad row
+
+
+def kept_as_given(tables: dict[str, pd.DataFrame], cleaned: cartera.Cleaned) -> dict[str, pd.DataFrame]:
+    """The rows clean says it keeps, as given, with the values it says it cleared set to
+    what it says they became: what Book must be given to build the same book."""
+    q = cleaned.quarantine
+    kept = {}
+    for name, frame in tables.items():
+        mine = q[q["table"] == name]
+        frame = frame.reset_index(drop=True)
+        cleared = mine[mine["action"] == "cleared"]
+        for column, cells in cleared.groupby("column"):
+            values = frame[column].astype(object)
+            for row, reason in zip(cells["row"], cells["reason"], strict=True):
+                to = re.search(r"cleared (?:to|as) (\d+)", reason)
+                values[row] = int(to.group(1)) if to else None
+            frame[column] = values
+        rows = frame.drop(index=mine.loc[mine["action"] == "dropped", "row"]).reset_index(drop=True)
+        for column in rows:  # numbers given among bad text become numbers again
+            if rows[column].dtype == object:
+                inferred = rows[column].infer_objects()
+                given_as_objects = tables[name][column].dtype == object
+                rows[column] = inferred.astype(object) if given_as_objects and inferred.dtype == "str" else inferred
+        kept[name] = rows
+    return kept
+
+
+def assert_same_book(book: cartera.Book, expected: cartera.Book) -> None:
+    pd.testing.assert_index_equal(book.customer_ids, expected.customer_ids)
+    pd.testing.assert_index_equal(book.manager_ids, expected.manager_ids)
+    for table in [*cartera.TABLES, "returns"]:
+        pd.testing.assert_frame_equal(book.table(table), expected.table(table), obj=table)
+
+
+def test_the_book_is_the_book_of_the_rows_kept():
+    """clean converts each column once and builds the book from its rows kept: it must be
+    the book Book builds from those rows as given, with the values cleared as it says."""
+    tables = raw_tables()
+    cleaned = cartera.clean(tables["customers"], **{t: f for t, f in tables.items() if t != "customers"}, policy=POLICY)
+    kept = kept_as_given(tables, cleaned)
+    assert_same_book(cleaned.book, cartera.Book(kept.pop("customers"), **kept))
+    events = {"transactions": tables["transactions"], "referrals": tables["referrals"]}
+    without_customers = cartera.clean(**events, policy=POLICY)  # the customers found in the events kept
+    assert_same_book(without_customers.book, cartera.Book(**kept_as_given(events, without_customers)))
+    messy = messy_book(400, seed=3)
+    cleaned = cartera.clean(messy.tables["customers"], transactions=messy.tables["transactions"])
+    kept = kept_as_given(messy.tables, cleaned)
+    assert_same_book(cleaned.book, cartera.Book(kept["customers"], transactions=kept["transactions"]))
+    # Every table and kind of column (flags, categories, optional days, managers), rows broken.
+    frames = cartera.synthetic_book(200, 4, seed=7).frames()
+    for name, frame in frames.items():
+        reference = frame.columns[0]
+        frames[name] = frame.astype({reference: object})
+        frames[name].loc[frames[name].index % 7 == 3, reference] = None
+    cleaned = cartera.clean(frames["customers"], **{t: f for t, f in frames.items() if t != "customers"})
+    assert cleaned.rows["dropped"].gt(0).all()
+    kept = kept_as_given(frames, cleaned)
+    assert_same_book(cleaned.book, cartera.Book(kept.pop("customers"), **kept))
+
+
+def test_the_quarantine_shows_values_as_pandas_writes_them():
+    profile = pd.Series([1e20, 17.5, 2.0**53 + 2, 1.5, -1e-7, -0.1, 1e16, 3.0, float("inf"), float("nan")])
+    q = cartera.clean(pd.DataFrame({"id": [f"c{k}" for k in range(len(profile))], "profile": profile})).quarantine
+    shown = q.set_index("row")["value"]
+    assert list(shown.index) == list(range(len(profile)))  # each out of [0, 1], cleared to 0
+    written = profile.astype("string")
+    assert list(shown[:-1]) == list(written[:-1]) and shown.iloc[-1] is None
 
 
 def test_repr_counts_by_reason():
